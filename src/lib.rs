@@ -1,0 +1,13 @@
+//! guidegen: YAML rule definitions and Markdown guides in, a static step-by-step guide site out.
+//! The pipeline runs load -> validate -> plan -> render -> write, one module per stage.
+
+pub mod diagnostics;
+pub mod linkcheck;
+pub mod load;
+pub mod model;
+pub mod plan;
+pub mod render;
+pub mod site;
+pub mod validate;
+pub mod write;
+pub mod yaml;

@@ -1,0 +1,123 @@
+//! Checks the finished site in memory: every relative link and anchor must land on something.
+//! Used by `check`; it reads only the rendered files, never the disk.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::Diagnostic;
+use crate::render::markdown::resolve;
+use crate::render::OutputFile;
+
+/// One broken link per diagnostic, naming the page that holds it.
+pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
+    let html: Vec<(&str, &str)> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
+        .collect();
+    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let anchors: HashMap<&str, HashSet<String>> = html.iter().map(|(path, text)| (*path, attribute_values(text, "id").into_iter().collect())).collect();
+    let mut diagnostics = Vec::new();
+    for (page, text) in &html {
+        if *page == "404.html" {
+            continue;
+        }
+        let folder = page.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
+        for href in attribute_values(text, "href").into_iter().chain(attribute_values(text, "src")) {
+            if let Some(problem) = problem_with(&href, page, folder, &paths, &anchors) {
+                diagnostics.push(Diagnostic::error(format!("broken link `{href}` in output page `{page}`")).with_hint(problem));
+            }
+        }
+    }
+    diagnostics.sort_by(|a, b| a.message.cmp(&b.message));
+    diagnostics.dedup();
+    diagnostics
+}
+
+fn problem_with(href: &str, page: &str, folder: &str, paths: &HashSet<&str>, anchors: &HashMap<&str, HashSet<String>>) -> Option<String> {
+    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") || href.starts_with("data:") {
+        return None;
+    }
+    if href.starts_with('/') {
+        return Some("links must be relative so the site works from disk and under any sub-path".into());
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let target = if path.is_empty() {
+        page.to_string()
+    } else {
+        match resolve(folder, &percent_decode(path)) {
+            Some(target) => target,
+            None => return Some("it climbs above the site root".into()),
+        }
+    };
+    if !paths.contains(target.as_str()) {
+        return Some(format!("no page `{target}` in the site"));
+    }
+    let fragment = percent_decode(fragment.unwrap_or(""));
+    if fragment.is_empty() {
+        return None;
+    }
+    match anchors.get(target.as_str()) {
+        Some(ids) if ids.contains(&fragment) => None,
+        Some(_) => Some(format!("page `{target}` has no element with id `{fragment}`")),
+        None => None,
+    }
+}
+
+/// Values of `name="..."` attributes, entity `&amp;` decoded.
+fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(start, matched)| {
+            let rest = &html[start + matched.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            if let Some(Ok(byte)) = text.get(i + 1..i + 3).map(|hex| u8::from_str_radix(hex, 16)) {
+                out.push(byte);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, html: &str) -> OutputFile {
+        OutputFile { path: path.into(), bytes: html.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn finds_missing_pages_and_anchors_only() {
+        let files = vec![
+            file("index.html", r#"<a href="stages/a.html#x">ok</a><a href="stages/b.html">bad</a><a href="stages/a.html#nope">bad</a><a href="https://x.y/">ext</a>"#),
+            file("stages/a.html", r#"<h2 id="x">x</h2><a href="../index.html">up</a><a href="%E4%B8%AD.html">cn</a>"#),
+            file("stages/中.html", ""),
+        ];
+        let problems = check_links(&files);
+        assert_eq!(problems.len(), 2, "{problems:#?}");
+    }
+
+    #[test]
+    fn percent_decoding_handles_chinese() {
+        assert_eq!(percent_decode("%E4%B8%AD-x"), "中-x");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,287 @@
+//! Stage 1: read the site folder into a typed `Content` and keep every file's text.
+//! It checks only what a single file can tell (syntax, types, keys); cross-references are `validate`'s.
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{line_column, Diagnostic, SourceMap, Span};
+use crate::model::*;
+use crate::yaml;
+
+/// The loaded content and the text of every file it came from.
+pub struct Loaded {
+    pub content: Content,
+    pub sources: SourceMap,
+}
+
+/// Reads `root/content`. Returns every problem found, not just the first.
+pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
+    let mut reader = Reader { root: root.to_path_buf(), sources: SourceMap::default(), diagnostics: Vec::new() };
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        let d = Diagnostic::error(format!("no content folder at `{}`", content_dir.display()))
+            .with_hint("run guidegen in a site folder (one with a `content/` folder) or pass `--root DIR`");
+        return Err((vec![d], reader.sources));
+    }
+    let site: Option<Site> = reader.required_yaml("content/site.yaml");
+    let subjects: Option<SubjectsFile> = reader.optional_yaml("content/subjects.yaml");
+    let conditions: Option<ConditionsFile> = reader.optional_yaml("content/conditions.yaml");
+    let materials: Option<MaterialsFile> = reader.optional_yaml("content/materials.yaml");
+    let stages: Option<StagesFile> = reader.optional_yaml("content/stages.yaml");
+    let deadlines: Option<DeadlinesFile> = reader.optional_yaml("content/deadlines.yaml");
+    let forms: Option<FormsFile> = reader.optional_yaml("content/forms.yaml");
+    let guides = reader.guides();
+    match site {
+        Some(site) if reader.diagnostics.iter().all(|d| !d.is_error()) => Ok(Loaded {
+            content: Content {
+                site,
+                subjects: subjects.map(|f| f.subjects).unwrap_or_default(),
+                conditions: conditions.map(|f| f.conditions).unwrap_or_default(),
+                materials: materials.map(|f| f.materials).unwrap_or_default(),
+                stages: stages.map(|f| f.stages).unwrap_or_default(),
+                deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
+                forms: forms.map(|f| f.forms).unwrap_or_default(),
+                guides,
+            },
+            sources: reader.sources,
+        }),
+        _ => Err((reader.diagnostics, reader.sources)),
+    }
+}
+
+struct Reader {
+    root: PathBuf,
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader {
+    fn required_yaml<T: DeserializeOwned>(&mut self, relative: &str) -> Option<T> {
+        if !self.root.join(relative).is_file() {
+            self.diagnostics.push(
+                Diagnostic::error(format!("missing `{relative}`"))
+                    .with_span(Span::file_only(Path::new(relative)))
+                    .with_hint("every site needs this file; see docs/content-format.md"),
+            );
+            return None;
+        }
+        self.optional_yaml(relative)
+    }
+
+    fn optional_yaml<T: DeserializeOwned>(&mut self, relative: &str) -> Option<T> {
+        let relative = Path::new(relative);
+        if !self.root.join(relative).exists() {
+            return None;
+        }
+        let text = self.read_text(relative)?;
+        match yaml::parse::<T>(relative, &text) {
+            Ok(value) => Some(value),
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic.
+    fn read_text(&mut self, relative: &Path) -> Option<String> {
+        let bytes = match std::fs::read(self.root.join(relative)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("cannot read this file: {error}"))
+                        .with_span(Span::file_only(relative))
+                        .with_hint("check that the file exists and is readable"),
+                );
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.remove(0);
+                }
+                self.sources.insert(relative, &text);
+                Some(text)
+            }
+            Err(error) => {
+                let valid = error.utf8_error().valid_up_to();
+                let bytes = error.as_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                let (line, column) = line_column(&prefix, prefix.len());
+                self.diagnostics.push(
+                    Diagnostic::error("this file is not valid UTF-8")
+                        .with_span(Span::new(relative, line, column, 1))
+                        .with_hint("save the file as UTF-8 (without a legacy encoding such as GBK)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Every `content/guides/**/*.md`, sorted by path so the result never depends on the disk.
+    fn guides(&mut self) -> Vec<Guide> {
+        let dir = self.root.join("content/guides");
+        if !dir.is_dir() {
+            return Vec::new();
+        }
+        let mut files = Vec::new();
+        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let path = error.path().map(|p| self.relative(p)).unwrap_or_else(|| PathBuf::from("content/guides"));
+                    self.diagnostics.push(
+                        Diagnostic::error(format!("cannot walk the guides folder: {error}"))
+                            .with_span(Span::file_only(&path))
+                            .with_hint("remove the link loop or fix the folder's permissions"),
+                    );
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let relative = self.relative(entry.path());
+            let name = entry.file_name().to_string_lossy();
+            if is_editor_leftover(&name) {
+                continue;
+            }
+            if relative.extension().and_then(|e| e.to_str()) != Some("md") {
+                self.diagnostics.push(
+                    Diagnostic::error("only Markdown guides (`.md`) belong in `content/guides/`")
+                        .with_span(Span::file_only(&relative))
+                        .with_hint("rename it to `.md`, or put images and other files in `static/`"),
+                );
+                continue;
+            }
+            files.push(relative);
+        }
+        files.into_iter().filter_map(|file| self.guide(file)).collect()
+    }
+
+    fn guide(&mut self, file: PathBuf) -> Option<Guide> {
+        let text = self.read_text(&file)?;
+        let split = match split_front_matter(&text) {
+            Ok(split) => split,
+            Err(problem) => {
+                self.diagnostics.push(problem.into_diagnostic(&file));
+                return None;
+            }
+        };
+        let front: FrontMatter = match yaml::parse(&file, split.yaml) {
+            Ok(front) => front,
+            Err(mut diagnostic) => {
+                if let Some(span) = diagnostic.span.as_mut() {
+                    // The YAML starts on line 2, after the opening `---`.
+                    span.line += 1;
+                }
+                self.diagnostics.push(diagnostic);
+                return None;
+            }
+        };
+        let slug = guide_slug(&file);
+        Some(Guide { slug, file, front, body: split.body.to_string(), body_line: split.body_line })
+    }
+
+    fn relative(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
+    }
+}
+
+/// Swap, backup and temp files that editors leave beside the real ones.
+pub fn is_editor_leftover(name: &str) -> bool {
+    name.starts_with(".#")
+        || name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".bck")
+        || name.ends_with(".tmp")
+        || name.contains("___jb_")
+        || name == "4913"
+}
+
+/// `content/guides/a/b.md` -> `a/b`.
+fn guide_slug(file: &Path) -> String {
+    let inner = file.strip_prefix("content/guides").unwrap_or(file).with_extension("");
+    inner.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+/// A guide's text cut into its YAML front matter and its Markdown body.
+#[derive(Debug, PartialEq)]
+pub struct FrontMatterSplit<'a> {
+    pub yaml: &'a str,
+    pub body: &'a str,
+    /// 1-based line on which the body starts.
+    pub body_line: u32,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum FrontMatterProblem {
+    Missing,
+    NotClosed,
+}
+
+impl FrontMatterProblem {
+    fn into_diagnostic(self, file: &Path) -> Diagnostic {
+        match self {
+            FrontMatterProblem::Missing => Diagnostic::error("this guide has no front matter")
+                .with_span(Span::new(file, 1, 1, 1))
+                .with_hint("start the file with a `---` line, then `title: ...`, then another `---` line"),
+            FrontMatterProblem::NotClosed => Diagnostic::error("the front matter is never closed")
+                .with_span(Span::new(file, 1, 1, 3))
+                .with_hint("add a line with only `---` after the front matter"),
+        }
+    }
+}
+
+/// Splits `---\n<yaml>\n---\n<body>`; accepts `\r\n` line ends.
+pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit<'_>, FrontMatterProblem> {
+    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(FrontMatterProblem::Missing);
+    }
+    let mut offset = first_line_end;
+    let mut line = 2u32;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
+        if text[offset..end].trim_end() == "---" {
+            return Ok(FrontMatterSplit { yaml: &text[first_line_end..offset], body: &text[end..], body_line: line + 1 });
+        }
+        offset = end;
+        line += 1;
+    }
+    Err(FrontMatterProblem::NotClosed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_front_matter_and_counts_body_line() {
+        let split = split_front_matter("---\ntitle: A\n---\n# Body\n").unwrap();
+        assert_eq!(split, FrontMatterSplit { yaml: "title: A\n", body: "# Body\n", body_line: 4 });
+    }
+
+    #[test]
+    fn crlf_front_matter_is_accepted() {
+        let split = split_front_matter("---\r\ntitle: A\r\n---\r\nx").unwrap();
+        assert_eq!((split.yaml, split.body), ("title: A\r\n", "x"));
+    }
+
+    #[test]
+    fn unclosed_and_missing_front_matter_are_told_apart() {
+        assert_eq!(split_front_matter("---\ntitle: A\n# x\n"), Err(FrontMatterProblem::NotClosed));
+        assert_eq!(split_front_matter("# x\n"), Err(FrontMatterProblem::Missing));
+        assert_eq!(split_front_matter(""), Err(FrontMatterProblem::Missing));
+    }
+
+    #[test]
+    fn slug_keeps_subfolders() {
+        assert_eq!(guide_slug(Path::new("content/guides/a/b.md")), "a/b");
+    }
+}

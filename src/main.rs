@@ -1,0 +1,150 @@
+//! The command line: parses arguments, runs the pipeline, prints diagnostics, picks the exit code.
+//! Exit codes: 0 success, 1 errors in the site (or warnings with --deny-warnings), 2 bad usage.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use guidegen::diagnostics::{self, Diagnostic, SourceMap};
+use guidegen::{site, write};
+
+#[derive(Parser)]
+#[command(name = "guidegen", version, about = "Build a static step-by-step guide site from YAML rules and Markdown guides")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder (replaced whole, only when the build succeeds).
+    Build(BuildArgs),
+    /// Validate content and templates, render every page in memory and check every link.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site folder (holding content/ and optionally themes/).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// The date deadlines are counted from, YYYY-MM-DD (default: today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    today: Option<NaiveDate>,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Where to write the site (default: DIR/output).
+    #[arg(long, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Fail (exit 1) on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+    }
+}
+
+fn today(args: &SiteArgs) -> NaiveDate {
+    args.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let started = Instant::now();
+    let root = &args.site.root;
+    let output = args.output.clone().unwrap_or_else(|| root.join("output"));
+    if let Err(refusal) = write::check_output_dir(root, &output) {
+        report(&[refusal], &SourceMap::default());
+        return ExitCode::from(1);
+    }
+    let rendered = match site::render_site(root, today(&args.site)) {
+        Ok(rendered) => rendered,
+        Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
+    };
+    report(&rendered.warnings, &rendered.sources);
+    if let Err(error) = write::write_site(&output, &rendered.files) {
+        let d = Diagnostic::error(format!("cannot write the site to `{}`: {error}", output.display()))
+            .with_hint("check that the folder is writable; the previous output was left as it was");
+        report(&[d], &SourceMap::default());
+        return ExitCode::from(1);
+    }
+    println!(
+        "built {} pages ({} files) into {} in {} ms{}",
+        rendered.pages,
+        rendered.files.len(),
+        display(&output),
+        started.elapsed().as_millis(),
+        warning_suffix(&rendered.warnings)
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let started = Instant::now();
+    match site::check_site(&args.site.root, today(&args.site)) {
+        Ok(rendered) => {
+            report(&rendered.warnings, &rendered.sources);
+            println!(
+                "checked {} pages, all links resolve, in {} ms{}",
+                rendered.pages,
+                started.elapsed().as_millis(),
+                warning_suffix(&rendered.warnings)
+            );
+            if args.deny_warnings && !rendered.warnings.is_empty() {
+                eprintln!("failing because of warnings (--deny-warnings)");
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(failed) => fail(&failed, "check failed"),
+    }
+}
+
+fn fail(failed: &site::Failed, what: &str) -> ExitCode {
+    report(&failed.diagnostics, &failed.sources);
+    let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("{what}: {errors} error{}", if errors == 1 { "" } else { "s" });
+    ExitCode::from(1)
+}
+
+fn report(found: &[Diagnostic], sources: &SourceMap) {
+    if found.is_empty() {
+        return;
+    }
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", diagnostics::render(found, sources, color));
+}
+
+fn warning_suffix(warnings: &[Diagnostic]) -> String {
+    match warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".into(),
+        n => format!(", {n} warnings"),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}

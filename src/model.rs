@@ -1,0 +1,448 @@
+//! The content model: the typed form of every YAML file in `content/` and of each guide.
+//! These structs are the schema (docs/schema/ is generated from them); they hold data, no logic.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::yaml::Spanned;
+
+/// An id or a reference to one, with its position for diagnostics.
+pub type Id = Spanned<String>;
+
+/// `content/site.yaml`: the site as a whole.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    /// Site title, shown in every page header.
+    pub title: String,
+    /// One or two sentences on what the site covers (Markdown).
+    pub description: String,
+    /// BCP 47 language tag of the content, e.g. `zh-CN`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// Theme folder name under `themes/`.
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Absolute URL where the site is published; only used for `sitemap.xml`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// When a person last checked the rules against the sources (YYYY-MM-DD).
+    pub reviewed: Spanned<String>,
+    /// Allow raw HTML in Markdown (authors are trusted by default).
+    #[serde(default = "default_true")]
+    pub allow_html: bool,
+    /// The introduction on the home page (Markdown).
+    pub intro: String,
+    /// Who must go through the process (each item Markdown).
+    #[serde(default)]
+    pub who_must: Vec<String>,
+    /// Who need not (each item Markdown).
+    #[serde(default)]
+    pub who_need_not: Vec<String>,
+    /// Legal basis and references that rules cite by id.
+    pub sources: Vec<Source>,
+}
+
+/// A law, notice or article the rules rest on.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub id: Id,
+    pub title: String,
+    /// Who issued it (e.g. 工业和信息化部).
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// Official document number (e.g. 工信部信管〔2023〕105号).
+    #[serde(default)]
+    pub number: Option<String>,
+    /// Publication date, YYYY-MM-DD.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    #[serde(default)]
+    pub url: Option<String>,
+    /// `law` (legal basis), `notice` (official notice), or `reference` (secondary source).
+    #[serde(default = "default_source_kind")]
+    pub kind: SourceKind,
+    /// What this source is used for, in a sentence.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceKind {
+    Law,
+    Notice,
+    Reference,
+}
+
+/// `content/subjects.yaml`: who can file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectsFile {
+    pub subjects: Vec<Subject>,
+}
+
+/// A subject type (主体类型): an individual or a kind of organisation.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subject {
+    /// Used in URLs (`checklists/<id>.html`): lower-case letters, digits, `-` and `_`.
+    pub id: Id,
+    pub name: String,
+    pub kind: SubjectKind,
+    /// The certificates this subject may file with.
+    pub certificates: Vec<String>,
+    /// Anything else worth knowing (Markdown).
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Individual,
+    Organisation,
+}
+
+/// How sure the content is of a fact: `high` (official), `medium`, `low`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    #[default]
+    High,
+    Medium,
+    Low,
+}
+
+/// `content/conditions.yaml`: facts about a filer that make a material necessary.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionsFile {
+    pub conditions: Vec<Condition>,
+}
+
+/// A yes/no fact about the filer, e.g. "files outside the province of their ID".
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub id: Id,
+    /// The condition written out, as a checklist shows it ("如果……").
+    pub label: String,
+    /// The question that asks for it (for the questionnaire).
+    #[serde(default)]
+    pub question: Option<String>,
+    /// Subject kinds the question makes sense for; empty means all.
+    #[serde(default)]
+    pub kinds: Vec<SubjectKind>,
+    /// Choices that make the condition true (e.g. pre-approval areas); empty means yes/no.
+    #[serde(default)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+/// `content/materials.yaml`: what a filer must have.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialsFile {
+    pub materials: Vec<Material>,
+}
+
+/// A document, photo or confirmation needed to file.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    pub id: Id,
+    pub name: String,
+    /// What it is (Markdown).
+    pub description: String,
+    /// Practical tips: format, size, validity (each Markdown).
+    #[serde(default)]
+    pub tips: Vec<String>,
+    pub provider: Provider,
+    /// Subject ids that need it; empty means every subject of `kinds`.
+    #[serde(default)]
+    pub subjects: Vec<Id>,
+    /// Subject kinds that need it; empty means both.
+    #[serde(default)]
+    pub kinds: Vec<SubjectKind>,
+    /// Condition ids that must all hold for it to be needed; empty means always.
+    #[serde(default)]
+    pub when: Vec<Id>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+/// Who provides a material.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// The filer prepares it beforehand.
+    Filer,
+    /// The filer does it on the platform while filing.
+    OnPlatform,
+    /// The platform provides it.
+    Platform,
+}
+
+/// `content/stages.yaml`: the process, in order.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StagesFile {
+    pub stages: Vec<Stage>,
+}
+
+/// One stage of the process.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub id: Id,
+    /// Position in the process; must rise by one from stage to stage (0 for "before you start").
+    pub number: Spanned<u32>,
+    pub name: String,
+    /// One sentence for the overview (Markdown).
+    pub summary: String,
+    /// Who acts in this stage.
+    pub actor: String,
+    #[serde(default)]
+    pub duration: Option<Duration>,
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// What goes wrong and what happens then.
+    #[serde(default)]
+    pub on_failure: Vec<Failure>,
+    /// Material ids used in this stage.
+    #[serde(default)]
+    pub materials: Vec<Id>,
+    /// How the filer hears of the result.
+    #[serde(default)]
+    pub notification: Option<String>,
+    #[serde(default)]
+    pub tips: Vec<String>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+/// How long a stage takes, as a range.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Duration {
+    pub min: Spanned<u32>,
+    pub max: Spanned<u32>,
+    pub unit: DurationUnit,
+    /// Qualifier such as "以实际审核时间为准".
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DurationUnit {
+    WorkingDays,
+    Hours,
+    Days,
+}
+
+/// One thing to do inside a stage.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub title: String,
+    /// Details (Markdown).
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub actor: Option<String>,
+}
+
+/// A way a stage can fail, and its consequence.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Failure {
+    /// What goes wrong.
+    pub when: String,
+    /// What happens then and what to do (Markdown).
+    pub then: String,
+    /// Stage id the filer is sent back to, if any.
+    #[serde(default)]
+    pub back_to: Option<Id>,
+}
+
+/// `content/deadlines.yaml`: dates after which rules apply.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlinesFile {
+    pub deadlines: Vec<Deadline>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Deadline {
+    pub id: Id,
+    /// YYYY-MM-DD.
+    pub date: Spanned<String>,
+    pub title: String,
+    /// Who it applies to (e.g. 未上架的小程序).
+    pub applies_to: String,
+    /// The rule in force from that date (Markdown).
+    pub rule: String,
+    /// What happens to those who miss it (Markdown).
+    #[serde(default)]
+    pub consequence: Option<String>,
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+/// `content/forms.yaml`: printable forms.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormsFile {
+    pub forms: Vec<Form>,
+}
+
+/// A paper form to print, fill in by hand and sign.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// Used in the URL: `forms/<id>.html`.
+    pub id: Id,
+    pub title: String,
+    /// The subject kind this version is for.
+    pub kind: SubjectKind,
+    /// Instructions shown above the form (Markdown).
+    #[serde(default)]
+    pub intro: Option<String>,
+    pub sections: Vec<FormSection>,
+    /// The commitment the signer makes (Markdown).
+    #[serde(default)]
+    pub declaration: Option<String>,
+    /// Signature, seal and date boxes at the end.
+    #[serde(default)]
+    pub sign_boxes: Vec<SignBox>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormSection {
+    pub title: String,
+    pub fields: Vec<FormField>,
+}
+
+/// One field: a label and room to write.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FormField {
+    pub label: String,
+    #[serde(default)]
+    pub kind: FieldKind,
+    /// Lines of room to write, for `lines`.
+    #[serde(default)]
+    pub lines: Option<Spanned<u32>>,
+    /// Choices to tick, for `choice`.
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// Small print under the field.
+    #[serde(default)]
+    pub hint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// One line of handwriting.
+    #[default]
+    Text,
+    /// Several lines of handwriting.
+    Lines,
+    /// Tick boxes from `options`.
+    Choice,
+    /// A date: 年 月 日.
+    Date,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignBox {
+    pub label: String,
+    pub kind: SignKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SignKind {
+    Signature,
+    Seal,
+    Date,
+}
+
+/// The front matter of a guide (`content/guides/**/*.md`).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    /// Position in the guide list; lower first, then by title.
+    #[serde(default)]
+    pub order: Option<i64>,
+    /// One sentence for lists (plain text).
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+/// A guide as loaded: front matter, body and where it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct Guide {
+    /// Path under `content/guides/` without `.md`, with `/` separators (e.g. `sms/verify`).
+    pub slug: String,
+    /// Path of the file relative to the site root.
+    #[serde(skip)]
+    pub file: std::path::PathBuf,
+    pub front: FrontMatter,
+    /// Markdown after the front matter.
+    #[serde(skip)]
+    pub body: String,
+    /// 1-based line of the body's first line in the file.
+    #[serde(skip)]
+    pub body_line: u32,
+}
+
+/// Everything in `content/`, typed but not yet cross-checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct Content {
+    pub site: Site,
+    pub subjects: Vec<Subject>,
+    pub conditions: Vec<Condition>,
+    pub materials: Vec<Material>,
+    pub stages: Vec<Stage>,
+    pub deadlines: Vec<Deadline>,
+    pub forms: Vec<Form>,
+    pub guides: Vec<Guide>,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn default_source_kind() -> SourceKind {
+    SourceKind::Reference
+}

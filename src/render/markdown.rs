@@ -1,0 +1,224 @@
+//! Markdown to HTML with heading anchors that keep Chinese and `.md` links rewritten to `.html`.
+//! It reports the links it rewrote (with byte offsets) so the caller can check they resolve.
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// How links in one piece of Markdown are resolved.
+pub struct LinkBase<'a> {
+    /// Folder of the current guide under `guides/` (`""` at the top, `a/b` for `guides/a/b/x.md`).
+    pub folder: &'a str,
+    /// Prepended to rewritten guide links when the text is not itself a guide page
+    /// (e.g. `../guides/` on a stage page); `None` keeps guide links relative as written.
+    pub guides_prefix: Option<&'a str>,
+    pub allow_html: bool,
+}
+
+/// The HTML and what the checker needs to know about it.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<Heading>,
+    pub links: Vec<GuideLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    pub id: String,
+}
+
+/// A link to another guide, resolved to that guide's slug.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GuideLink {
+    /// Slug of the target guide (`a/b`), or `None` when the path leaves `guides/`.
+    pub slug: Option<String>,
+    pub anchor: Option<String>,
+    /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+    pub written: String,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `text` to HTML.
+pub fn render(text: &str, base: &LinkBase) -> Rendered {
+    let mut rendered = Rendered::default();
+    let mut slugs = SlugSet::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>)> = None;
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let event = match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = rewrite_link(&dest_url, base, range.start, &mut rendered.links).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
+            other => other,
+        };
+        match (&mut heading, event) {
+            (None, Event::Start(Tag::Heading { level, id, .. })) => heading = Some((level, id, Vec::new())),
+            (Some(_), Event::End(TagEnd::Heading(_))) => {
+                let (level, explicit_id, inner) = heading.take().unwrap_or((HeadingLevel::H2, None, Vec::new()));
+                let text = plain_text(&inner);
+                let id = slugs.unique(explicit_id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
+                rendered.headings.push(Heading { level: level as u8, text, id: id.clone() });
+                events.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes: Vec::new(), attrs: Vec::new() }));
+                events.extend(inner);
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            (Some((_, _, inner)), event) => inner.push(event),
+            (None, event) => events.push(event),
+        }
+    }
+    html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+fn plain_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Rewrites a relative `x.md#frag` link; returns the new destination, or `None` to keep it.
+fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<GuideLink>) -> Option<String> {
+    if is_external(dest) || dest.starts_with('#') || dest.starts_with('/') {
+        return None;
+    }
+    let (path, anchor) = match dest.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor.to_string())),
+        None => (dest, None),
+    };
+    let stem = path.strip_suffix(".md")?;
+    let slug = resolve(base.folder, stem);
+    links.push(GuideLink { slug: slug.clone(), anchor: anchor.clone(), offset, written: dest.to_string() });
+    let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
+    Some(match (base.guides_prefix, slug) {
+        (Some(prefix), Some(slug)) => format!("{prefix}{slug}.html{fragment}"),
+        _ => format!("{stem}.html{fragment}"),
+    })
+}
+
+fn is_external(dest: &str) -> bool {
+    let scheme_end = dest.find(':');
+    let first_slash = dest.find('/');
+    matches!((scheme_end, first_slash), (Some(c), Some(s)) if c < s) || matches!((scheme_end, first_slash), (Some(_), None))
+}
+
+/// Joins `folder` and a relative `path`, folding `.` and `..`; `None` if it climbs out.
+pub fn resolve(folder: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Heading text to an anchor: lower-case, spaces to `-`, punctuation dropped, letters of any script kept.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_string();
+    if slug.is_empty() {
+        "section".into()
+    } else {
+        slug
+    }
+}
+
+/// Hands out each anchor once, adding `-1`, `-2` to repeats.
+#[derive(Default)]
+struct SlugSet {
+    used: std::collections::HashSet<String>,
+}
+
+impl SlugSet {
+    fn unique(&mut self, slug: String) -> String {
+        let mut candidate = slug.clone();
+        let mut n = 1;
+        while !self.used.insert(candidate.clone()) {
+            candidate = format!("{slug}-{n}");
+            n += 1;
+        }
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn guide_base() -> LinkBase<'static> {
+        LinkBase { folder: "after", guides_prefix: None, allow_html: true }
+    }
+
+    #[test]
+    fn headings_get_anchors_that_keep_chinese() {
+        let r = render("## 短信 核验！\n\n## 短信 核验！\n", &guide_base());
+        assert!(r.html.contains(r#"<h2 id="短信-核验">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="短信-核验-1">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn md_links_become_html_and_are_reported() {
+        let r = render("see [x](../sms.md#第一步) and [y](https://a.b/c.md)", &guide_base());
+        // pulldown-cmark percent-encodes non-ASCII in URLs; browsers and the link checker decode it.
+        assert!(r.html.contains(r#"href="../sms.html#%E7%AC%AC%E4%B8%80%E6%AD%A5""#), "{}", r.html);
+        assert!(r.html.contains(r#"href="https://a.b/c.md""#));
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].slug.as_deref(), Some("sms"));
+        assert_eq!(r.links[0].anchor.as_deref(), Some("第一步"));
+        assert_eq!(r.links[0].offset, 4);
+    }
+
+    #[test]
+    fn links_from_yaml_text_get_the_page_prefix() {
+        let base = LinkBase { folder: "", guides_prefix: Some("../guides/"), allow_html: true };
+        let r = render("[x](a/b.md)", &base);
+        assert!(r.html.contains(r#"href="../guides/a/b.html""#), "{}", r.html);
+    }
+
+    #[test]
+    fn raw_html_is_escaped_when_not_allowed() {
+        let base = LinkBase { folder: "", guides_prefix: None, allow_html: false };
+        let r = render("<script>alert(1)</script>\n", &base);
+        assert!(!r.html.contains("<script>"), "{}", r.html);
+    }
+
+    #[test]
+    fn tables_task_lists_and_footnotes_render() {
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] todo\n\nx[^1]\n\n[^1]: note\n", &guide_base());
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains(r#"type="checkbox""#));
+        assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn resolve_refuses_to_climb_out() {
+        assert_eq!(resolve("a", "../b"), Some("b".into()));
+        assert_eq!(resolve("", "../b"), None);
+    }
+}

@@ -1,0 +1,204 @@
+//! The theme: templates and static files, from the built-in default theme overlaid by the site's own.
+//! It only loads and parses; which page uses which template is decided by `plan`.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, SourceMap, Span};
+
+/// The built-in default theme, compiled into the binary so any site folder can use it.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("stage.html", include_str!("../../themes/default/templates/stage.html")),
+    ("checklists.html", include_str!("../../themes/default/templates/checklists.html")),
+    ("checklist.html", include_str!("../../themes/default/templates/checklist.html")),
+    ("forms.html", include_str!("../../themes/default/templates/forms.html")),
+    ("form.html", include_str!("../../themes/default/templates/form.html")),
+    ("guides.html", include_str!("../../themes/default/templates/guides.html")),
+    ("guide.html", include_str!("../../themes/default/templates/guide.html")),
+    ("deadlines.html", include_str!("../../themes/default/templates/deadlines.html")),
+    ("sources.html", include_str!("../../themes/default/templates/sources.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("sitemap.xml", include_str!("../../themes/default/templates/sitemap.xml")),
+    ("duration.html", include_str!("../../themes/default/templates/duration.html")),
+    ("deadline.html", include_str!("../../themes/default/templates/deadline.html")),
+    ("subject_list.html", include_str!("../../themes/default/templates/subject_list.html")),
+    ("material.html", include_str!("../../themes/default/templates/material.html")),
+];
+
+/// Interface words of the default theme (nav labels, provider names, units), by key.
+const DEFAULT_LABELS: &str = include_str!("../../themes/default/labels.yaml");
+
+const DEFAULT_STATIC: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("site.js", include_str!("../../themes/default/static/site.js")),
+];
+
+/// Parsed templates and the static files to copy to `assets/`.
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Template name -> the path it is reported under.
+    pub template_paths: Vec<(String, PathBuf)>,
+    /// Interface words, from `labels.yaml` (the site theme's keys override the default's).
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// One template's text and the path it is reported under.
+struct TemplateSource {
+    name: String,
+    path: PathBuf,
+    text: String,
+}
+
+/// Loads theme `name` for the site at `root`; template text goes into `sources` for diagnostics.
+pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, Vec<Diagnostic>> {
+    let site_theme = root.join("themes").join(name);
+    if name != "default" && !site_theme.is_dir() {
+        return Err(vec![Diagnostic::error(format!("theme `{name}` not found"))
+            .with_span(Span::file_only(Path::new("content/site.yaml")))
+            .with_hint(format!("create the folder themes/{name}/ or remove `theme:` to use the default theme"))]);
+    }
+    let mut diagnostics = Vec::new();
+    let templates = template_sources(root, &site_theme, name, &mut diagnostics);
+    let static_files = static_files(root, &site_theme, &mut diagnostics);
+    let labels = labels(root, &site_theme, sources, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    for t in &templates {
+        sources.insert(&t.path, &t.text);
+    }
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    let raw: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    let template_paths = templates_paths(&templates);
+    if let Err(error) = tera.add_raw_templates(raw) {
+        return Err(vec![template_diagnostic(&error, &template_paths)]);
+    }
+    Ok(Theme { tera, static_files, template_paths, labels })
+}
+
+fn templates_paths(templates: &[TemplateSource]) -> Vec<(String, PathBuf)> {
+    templates.iter().map(|t| (t.name.clone(), t.path.clone())).collect()
+}
+
+fn template_sources(root: &Path, site_theme: &Path, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<TemplateSource> {
+    let mut templates: Vec<TemplateSource> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(file, text)| TemplateSource {
+            name: file.to_string(),
+            path: PathBuf::from("themes/default/templates").join(file),
+            text: text.to_string(),
+        })
+        .collect();
+    for (relative, bytes) in files_under(root, &site_theme.join("templates"), diagnostics) {
+        let file_name = relative.strip_prefix(format!("themes/{name}/templates/").as_str()).unwrap_or(&relative).to_string();
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => {
+                diagnostics.push(Diagnostic::error("this template is not valid UTF-8").with_span(Span::file_only(Path::new(&relative))));
+                continue;
+            }
+        };
+        let source = TemplateSource { name: file_name.clone(), path: PathBuf::from(&relative), text };
+        match templates.iter_mut().find(|t| t.name == file_name) {
+            Some(existing) => *existing = source,
+            None => templates.push(source),
+        }
+    }
+    templates
+}
+
+fn labels(root: &Path, site_theme: &Path, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> std::collections::BTreeMap<String, String> {
+    let default_path = Path::new("themes/default/labels.yaml");
+    sources.insert(default_path, DEFAULT_LABELS);
+    let mut labels: std::collections::BTreeMap<String, String> = match crate::yaml::parse(default_path, DEFAULT_LABELS) {
+        Ok(labels) => labels,
+        Err(d) => {
+            diagnostics.push(d);
+            return Default::default();
+        }
+    };
+    let own = site_theme.join("labels.yaml");
+    if own.is_file() {
+        let relative = own.strip_prefix(root).unwrap_or(&own).to_path_buf();
+        match std::fs::read_to_string(&own) {
+            Ok(text) => {
+                sources.insert(&relative, &text);
+                match crate::yaml::parse::<std::collections::BTreeMap<String, String>>(&relative, &text) {
+                    Ok(own_labels) => labels.extend(own_labels),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+            Err(error) => diagnostics.push(Diagnostic::error(format!("cannot read this file: {error}")).with_span(Span::file_only(&relative))),
+        }
+    }
+    labels
+}
+
+fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC.iter().map(|(f, t)| (f.to_string(), t.as_bytes().to_vec())).collect();
+    let prefix = site_theme.join("static");
+    let prefix = prefix.strip_prefix(root).unwrap_or(&prefix).to_string_lossy().replace('\\', "/") + "/";
+    for (relative, bytes) in files_under(root, &site_theme.join("static"), diagnostics) {
+        let name = relative.strip_prefix(&prefix).unwrap_or(&relative).to_string();
+        match files.iter_mut().find(|(n, _)| *n == name) {
+            Some(existing) => existing.1 = bytes,
+            None => files.push((name, bytes)),
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files
+}
+
+/// Every regular file below `dir`, as (path relative to `root` with `/`, bytes), sorted.
+pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(dir).strip_prefix(root).unwrap_or(dir).to_path_buf();
+                diagnostics.push(Diagnostic::error(format!("cannot walk this folder: {error}")).with_span(Span::file_only(&path)));
+                continue;
+            }
+        };
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::load::is_editor_leftover(&name) {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => files.push((relative, bytes)),
+            Err(error) => diagnostics.push(Diagnostic::error(format!("cannot read this file: {error}")).with_span(Span::file_only(Path::new(&relative)))),
+        }
+    }
+    files
+}
+
+/// Turns a tera error into a diagnostic at the template's file, line and column.
+pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> Diagnostic {
+    let path_of = |name: &str| paths.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).unwrap_or_else(|| PathBuf::from(name));
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let span = report.span();
+            let width = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col).max(1) } else { 1 };
+            let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            Diagnostic::error(format!("{kind}: {}", report.message()))
+                .with_span(Span::new(&path_of(report.filename()), span.start_line as u32, span.start_col as u32 + 1, width))
+                .with_hint("fix the template; see https://keats.github.io/tera/ for the syntax")
+        }
+        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
+            .with_span(Span::file_only(&path_of(current)))
+            .with_hint(format!("add themes/<theme>/templates/{parent} or extend an existing template such as `base.html`")),
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found"))
+            .with_hint(format!("add themes/<theme>/templates/{name}; the default theme's templates are listed in docs/themes.md")),
+        other => Diagnostic::error(format!("template error: {other}")),
+    }
+}

@@ -1,0 +1,90 @@
+//! The pipeline, end to end: load -> validate -> plan -> render, in memory.
+//! `build`, `check` and (later) `serve` call this; it never writes to disk.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::render::OutputFile;
+use crate::{linkcheck, load, plan, render, validate};
+
+/// A site rendered in memory.
+pub struct Rendered {
+    pub files: Vec<OutputFile>,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+/// Why a build stopped: every diagnostic (errors and warnings) and the text they point into.
+pub struct Failed {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: SourceMap,
+}
+
+/// Runs the whole pipeline for the site at `root` as of `today`.
+pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
+    let (loaded, mut diagnostics, mut sources) = match load::load(root) {
+        Ok(loaded) => {
+            let sources = loaded.sources.clone();
+            (Some(loaded.content), Vec::new(), sources)
+        }
+        Err((diagnostics, sources)) => (None, diagnostics, sources),
+    };
+    let theme_name = loaded.as_ref().map(|c| c.site.theme.clone()).unwrap_or_else(|| "default".into());
+    let theme = match render::theme::load(root, &theme_name, &mut sources) {
+        Ok(theme) => Some(theme),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    let model = loaded.and_then(|content| {
+        let (model, found) = validate::validate(content);
+        diagnostics.extend(found);
+        model
+    });
+    let (Some(model), Some(mut theme)) = (model, theme) else {
+        return Err(failed(diagnostics, sources));
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(failed(diagnostics, sources));
+    }
+    let plan = match plan::plan(&model, today) {
+        Ok(plan) => plan,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Err(failed(diagnostics, sources));
+        }
+    };
+    match render::render(&plan, &mut theme) {
+        Ok(files) => Ok(Rendered { pages: plan.pages.len(), files, warnings: sorted(diagnostics), sources }),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            Err(failed(diagnostics, sources))
+        }
+    }
+}
+
+/// `render_site` plus a check that every internal link and anchor of the result resolves.
+pub fn check_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
+    let rendered = render_site(root, today)?;
+    let broken = linkcheck::check_links(&rendered.files);
+    if broken.is_empty() {
+        Ok(rendered)
+    } else {
+        let mut diagnostics = rendered.warnings;
+        diagnostics.extend(broken);
+        Err(failed(diagnostics, rendered.sources))
+    }
+}
+
+fn failed(diagnostics: Vec<Diagnostic>, sources: SourceMap) -> Failed {
+    Failed { diagnostics: sorted(diagnostics), sources }
+}
+
+fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    crate::diagnostics::sort(&mut diagnostics);
+    diagnostics
+}
