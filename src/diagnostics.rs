@@ -18,12 +18,17 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: &Path, line: u32, column: u32, len: usize) -> Self {
-        Span { file: file.to_path_buf(), line, column, len }
+        Span {
+            file: file.to_path_buf(),
+            line,
+            column,
+            len,
+        }
     }
 
-    /// A span that names only the file (for problems with no better position).
+    /// The start of a file, for problems with the file as a whole.
     pub fn file_only(file: &Path) -> Self {
-        Span::new(file, 0, 0, 0)
+        Span::new(file, 1, 1, 1)
     }
 }
 
@@ -55,11 +60,21 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, message: message.into(), span: None, hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            span: None,
+            hint: None,
+        }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, message: message.into(), span: None, hint: None }
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            span: None,
+            hint: None,
+        }
     }
 
     pub fn with_span(mut self, span: Span) -> Self {
@@ -95,12 +110,17 @@ impl SourceMap {
 
 /// Orders diagnostics by file and position so output is stable whatever order stages ran in.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| (&a.span, a.severity, &a.message).cmp(&(&b.span, b.severity, &b.message)));
+    diagnostics
+        .sort_by(|a, b| (&a.span, a.severity, &a.message).cmp(&(&b.span, b.severity, &b.message)));
 }
 
 /// Formats diagnostics rustc-style: headline, `--> file:line:col`, the source line, a caret, the hint.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for diagnostic in diagnostics {
         out.push_str(&render_one(diagnostic, sources, &renderer));
@@ -116,7 +136,10 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, renderer: &Renderer)
     };
     let title = level.primary_title(diagnostic.message.as_str());
     let hint = diagnostic.hint.as_deref().map(|h| Level::HELP.message(h));
-    let quoted = diagnostic.span.as_ref().and_then(|span| quote(span, sources));
+    let quoted = diagnostic
+        .span
+        .as_ref()
+        .and_then(|span| quote(span, sources));
     let group = match (&diagnostic.span, quoted) {
         (Some(span), Some((line_text, range))) => {
             let snippet = Snippet::source(line_text)
@@ -130,11 +153,19 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, renderer: &Renderer)
             }
         }
         (Some(span), None) => {
-            let group = title.element(Level::NOTE.message(format!("in {span}")));
-            match hint {
-                Some(h) => group.element(h),
-                None => group,
-            }
+            // No text to quote (unreadable or binary file): still say where, as the others do.
+            let group = match hint {
+                Some(h) => Group::with_title(title).element(h),
+                None => Group::with_title(title),
+            };
+            let rendered = renderer.render(&[group]);
+            let (head, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+            let rest = if rest.is_empty() {
+                String::new()
+            } else {
+                format!("\n{rest}")
+            };
+            return format!("{head}\n --> {span}{rest}");
         }
         (None, _) => match hint {
             Some(h) => Group::with_title(title).element(h),
@@ -152,13 +183,19 @@ fn quote<'a>(span: &Span, sources: &'a SourceMap) -> Option<(&'a str, std::ops::
     let text = sources.get(&span.file)?;
     let line_text = text.lines().nth(span.line as usize - 1)?;
     let start = char_to_byte(line_text, span.column.saturating_sub(1) as usize);
-    let end = char_to_byte(line_text, span.column.saturating_sub(1) as usize + span.len.max(1));
+    let end = char_to_byte(
+        line_text,
+        span.column.saturating_sub(1) as usize + span.len.max(1),
+    );
     let end = end.max(start);
     Some((line_text, start..end))
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len())
+    text.char_indices()
+        .nth(chars)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len())
 }
 
 /// Line and column (1-based, in characters) of a byte offset in `text`.
@@ -189,7 +226,10 @@ pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
 }
 
 /// A hint that suggests the closest known id, or lists the known ones.
-pub fn unknown_id_hint<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> String {
+pub fn unknown_id_hint<'a>(
+    wanted: &str,
+    known: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
     match closest(wanted, known.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => {
@@ -206,7 +246,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }

@@ -7,6 +7,7 @@ pub mod load;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod schema;
 pub mod site;
 pub mod validate;
 pub mod write;

@@ -12,19 +12,32 @@ pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
     let html: Vec<(&str, &str)> = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
+        .filter_map(|f| {
+            std::str::from_utf8(&f.bytes)
+                .ok()
+                .map(|text| (f.path.as_str(), text))
+        })
         .collect();
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let anchors: HashMap<&str, HashSet<String>> = html.iter().map(|(path, text)| (*path, attribute_values(text, "id").into_iter().collect())).collect();
+    let anchors: HashMap<&str, HashSet<String>> = html
+        .iter()
+        .map(|(path, text)| (*path, attribute_values(text, "id").into_iter().collect()))
+        .collect();
     let mut diagnostics = Vec::new();
     for (page, text) in &html {
         if *page == "404.html" {
             continue;
         }
         let folder = page.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
-        for href in attribute_values(text, "href").into_iter().chain(attribute_values(text, "src")) {
+        for href in attribute_values(text, "href")
+            .into_iter()
+            .chain(attribute_values(text, "src"))
+        {
             if let Some(problem) = problem_with(&href, page, folder, &paths, &anchors) {
-                diagnostics.push(Diagnostic::error(format!("broken link `{href}` in output page `{page}`")).with_hint(problem));
+                diagnostics.push(
+                    Diagnostic::error(format!("broken link `{href}` in output page `{page}`"))
+                        .with_hint(problem),
+                );
             }
         }
     }
@@ -33,12 +46,24 @@ pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn problem_with(href: &str, page: &str, folder: &str, paths: &HashSet<&str>, anchors: &HashMap<&str, HashSet<String>>) -> Option<String> {
-    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") || href.starts_with("data:") {
+fn problem_with(
+    href: &str,
+    page: &str,
+    folder: &str,
+    paths: &HashSet<&str>,
+    anchors: &HashMap<&str, HashSet<String>>,
+) -> Option<String> {
+    if href.contains("://")
+        || href.starts_with("mailto:")
+        || href.starts_with("tel:")
+        || href.starts_with("data:")
+    {
         return None;
     }
     if href.starts_with('/') {
-        return Some("links must be relative so the site works from disk and under any sub-path".into());
+        return Some(
+            "links must be relative so the site works from disk and under any sub-path".into(),
+        );
     }
     let (path, fragment) = match href.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
@@ -62,7 +87,9 @@ fn problem_with(href: &str, page: &str, folder: &str, paths: &HashSet<&str>, anc
     }
     match anchors.get(target.as_str()) {
         Some(ids) if ids.contains(&fragment) => None,
-        Some(_) => Some(format!("page `{target}` has no element with id `{fragment}`")),
+        Some(_) => Some(format!(
+            "page `{target}` has no element with id `{fragment}`"
+        )),
         None => None,
     }
 }
@@ -84,7 +111,10 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Some(Ok(byte)) = text.get(i + 1..i + 3).map(|hex| u8::from_str_radix(hex, 16)) {
+            if let Some(Ok(byte)) = text
+                .get(i + 1..i + 3)
+                .map(|hex| u8::from_str_radix(hex, 16))
+            {
                 out.push(byte);
                 i += 3;
                 continue;
@@ -101,14 +131,23 @@ mod tests {
     use super::*;
 
     fn file(path: &str, html: &str) -> OutputFile {
-        OutputFile { path: path.into(), bytes: html.as_bytes().to_vec() }
+        OutputFile {
+            path: path.into(),
+            bytes: html.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn finds_missing_pages_and_anchors_only() {
         let files = vec![
-            file("index.html", r#"<a href="stages/a.html#x">ok</a><a href="stages/b.html">bad</a><a href="stages/a.html#nope">bad</a><a href="https://x.y/">ext</a>"#),
-            file("stages/a.html", r#"<h2 id="x">x</h2><a href="../index.html">up</a><a href="%E4%B8%AD.html">cn</a>"#),
+            file(
+                "index.html",
+                r#"<a href="stages/a.html#x">ok</a><a href="stages/b.html">bad</a><a href="stages/a.html#nope">bad</a><a href="https://x.y/">ext</a>"#,
+            ),
+            file(
+                "stages/a.html",
+                r#"<h2 id="x">x</h2><a href="../index.html">up</a><a href="%E4%B8%AD.html">cn</a>"#,
+            ),
             file("stages/中.html", ""),
         ];
         let problems = check_links(&files);

@@ -14,15 +14,23 @@ use crate::yaml;
 pub struct Loaded {
     pub content: Content,
     pub sources: SourceMap,
+    /// Files under `static/`, copied to the output as they are: (path inside `static/`, bytes).
+    pub static_files: Vec<(String, Vec<u8>)>,
 }
 
 /// Reads `root/content`. Returns every problem found, not just the first.
 pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
-    let mut reader = Reader { root: root.to_path_buf(), sources: SourceMap::default(), diagnostics: Vec::new() };
+    let mut reader = Reader {
+        root: root.to_path_buf(),
+        sources: SourceMap::default(),
+        diagnostics: Vec::new(),
+    };
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         let d = Diagnostic::error(format!("no content folder at `{}`", content_dir.display()))
-            .with_hint("run guidegen in a site folder (one with a `content/` folder) or pass `--root DIR`");
+            .with_hint(
+                "run guidegen in a site folder (one with a `content/` folder) or pass `--root DIR`",
+            );
         return Err((vec![d], reader.sources));
     }
     let site: Option<Site> = reader.required_yaml("content/site.yaml");
@@ -33,6 +41,11 @@ pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
     let deadlines: Option<DeadlinesFile> = reader.optional_yaml("content/deadlines.yaml");
     let forms: Option<FormsFile> = reader.optional_yaml("content/forms.yaml");
     let guides = reader.guides();
+    let static_files: Vec<(String, Vec<u8>)> =
+        crate::render::theme::files_under(root, &root.join("static"), &mut reader.diagnostics)
+            .into_iter()
+            .map(|(path, bytes)| (path.trim_start_matches("static/").to_string(), bytes))
+            .collect();
     match site {
         Some(site) if reader.diagnostics.iter().all(|d| !d.is_error()) => Ok(Loaded {
             content: Content {
@@ -46,6 +59,7 @@ pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
                 guides,
             },
             sources: reader.sources,
+            static_files,
         }),
         _ => Err((reader.diagnostics, reader.sources)),
     }
@@ -114,7 +128,9 @@ impl Reader {
                 self.diagnostics.push(
                     Diagnostic::error("this file is not valid UTF-8")
                         .with_span(Span::new(relative, line, column, 1))
-                        .with_hint("save the file as UTF-8 (without a legacy encoding such as GBK)"),
+                        .with_hint(
+                            "save the file as UTF-8 (without a legacy encoding such as GBK)",
+                        ),
                 );
                 None
             }
@@ -132,7 +148,10 @@ impl Reader {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
-                    let path = error.path().map(|p| self.relative(p)).unwrap_or_else(|| PathBuf::from("content/guides"));
+                    let path = error
+                        .path()
+                        .map(|p| self.relative(p))
+                        .unwrap_or_else(|| PathBuf::from("content/guides"));
                     self.diagnostics.push(
                         Diagnostic::error(format!("cannot walk the guides folder: {error}"))
                             .with_span(Span::file_only(&path))
@@ -153,13 +172,18 @@ impl Reader {
                 self.diagnostics.push(
                     Diagnostic::error("only Markdown guides (`.md`) belong in `content/guides/`")
                         .with_span(Span::file_only(&relative))
-                        .with_hint("rename it to `.md`, or put images and other files in `static/`"),
+                        .with_hint(
+                            "rename it to `.md`, or put images and other files in `static/`",
+                        ),
                 );
                 continue;
             }
             files.push(relative);
         }
-        files.into_iter().filter_map(|file| self.guide(file)).collect()
+        files
+            .into_iter()
+            .filter_map(|file| self.guide(file))
+            .collect()
     }
 
     fn guide(&mut self, file: PathBuf) -> Option<Guide> {
@@ -183,7 +207,13 @@ impl Reader {
             }
         };
         let slug = guide_slug(&file);
-        Some(Guide { slug, file, front, body: split.body.to_string(), body_line: split.body_line })
+        Some(Guide {
+            slug,
+            file,
+            front,
+            body: split.body.to_string(),
+            body_line: split.body_line,
+        })
     }
 
     fn relative(&self, path: &Path) -> PathBuf {
@@ -206,8 +236,15 @@ pub fn is_editor_leftover(name: &str) -> bool {
 
 /// `content/guides/a/b.md` -> `a/b`.
 fn guide_slug(file: &Path) -> String {
-    let inner = file.strip_prefix("content/guides").unwrap_or(file).with_extension("");
-    inner.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    let inner = file
+        .strip_prefix("content/guides")
+        .unwrap_or(file)
+        .with_extension("");
+    inner
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A guide's text cut into its YAML front matter and its Markdown body.
@@ -230,7 +267,9 @@ impl FrontMatterProblem {
         match self {
             FrontMatterProblem::Missing => Diagnostic::error("this guide has no front matter")
                 .with_span(Span::new(file, 1, 1, 1))
-                .with_hint("start the file with a `---` line, then `title: ...`, then another `---` line"),
+                .with_hint(
+                    "start the file with a `---` line, then `title: ...`, then another `---` line",
+                ),
             FrontMatterProblem::NotClosed => Diagnostic::error("the front matter is never closed")
                 .with_span(Span::new(file, 1, 1, 3))
                 .with_hint("add a line with only `---` after the front matter"),
@@ -247,9 +286,16 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit<'_>, FrontMatte
     let mut offset = first_line_end;
     let mut line = 2u32;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
+        let end = text[offset..]
+            .find('\n')
+            .map(|i| offset + i + 1)
+            .unwrap_or(text.len());
         if text[offset..end].trim_end() == "---" {
-            return Ok(FrontMatterSplit { yaml: &text[first_line_end..offset], body: &text[end..], body_line: line + 1 });
+            return Ok(FrontMatterSplit {
+                yaml: &text[first_line_end..offset],
+                body: &text[end..],
+                body_line: line + 1,
+            });
         }
         offset = end;
         line += 1;
@@ -264,7 +310,14 @@ mod tests {
     #[test]
     fn splits_front_matter_and_counts_body_line() {
         let split = split_front_matter("---\ntitle: A\n---\n# Body\n").unwrap();
-        assert_eq!(split, FrontMatterSplit { yaml: "title: A\n", body: "# Body\n", body_line: 4 });
+        assert_eq!(
+            split,
+            FrontMatterSplit {
+                yaml: "title: A\n",
+                body: "# Body\n",
+                body_line: 4
+            }
+        );
     }
 
     #[test]
@@ -275,8 +328,14 @@ mod tests {
 
     #[test]
     fn unclosed_and_missing_front_matter_are_told_apart() {
-        assert_eq!(split_front_matter("---\ntitle: A\n# x\n"), Err(FrontMatterProblem::NotClosed));
-        assert_eq!(split_front_matter("# x\n"), Err(FrontMatterProblem::Missing));
+        assert_eq!(
+            split_front_matter("---\ntitle: A\n# x\n"),
+            Err(FrontMatterProblem::NotClosed)
+        );
+        assert_eq!(
+            split_front_matter("# x\n"),
+            Err(FrontMatterProblem::Missing)
+        );
         assert_eq!(split_front_matter(""), Err(FrontMatterProblem::Missing));
     }
 

@@ -13,7 +13,11 @@ use guidegen::diagnostics::{self, Diagnostic, SourceMap};
 use guidegen::{site, write};
 
 #[derive(Parser)]
-#[command(name = "guidegen", version, about = "Build a static step-by-step guide site from YAML rules and Markdown guides")]
+#[command(
+    name = "guidegen",
+    version,
+    about = "Build a static step-by-step guide site from YAML rules and Markdown guides"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -25,6 +29,15 @@ enum Command {
     Build(BuildArgs),
     /// Validate content and templates, render every page in memory and check every link.
     Check(CheckArgs),
+    /// Write the JSON Schemas of the content files (for editors) into a folder.
+    Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// Where to write the `*.schema.json` files.
+    #[arg(long, default_value = "docs/schema", value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -56,7 +69,8 @@ struct CheckArgs {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -64,11 +78,39 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
+        Command::Schema(args) => schema(args),
+    }
+}
+
+fn schema(args: SchemaArgs) -> ExitCode {
+    let written = std::fs::create_dir_all(&args.out).and_then(|()| {
+        for (file, json) in guidegen::schema::all() {
+            std::fs::write(args.out.join(file), json)?;
+        }
+        Ok(())
+    });
+    match written {
+        Ok(()) => {
+            println!(
+                "wrote {} schemas into {}",
+                guidegen::schema::all().len(),
+                display(&args.out)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!(
+                "error: cannot write schemas into `{}`: {error}",
+                display(&args.out)
+            );
+            ExitCode::from(1)
+        }
     }
 }
 
 fn today(args: &SiteArgs) -> NaiveDate {
-    args.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+    args.today
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 fn build(args: BuildArgs) -> ExitCode {
@@ -81,12 +123,20 @@ fn build(args: BuildArgs) -> ExitCode {
     }
     let rendered = match site::render_site(root, today(&args.site)) {
         Ok(rendered) => rendered,
-        Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
+        Err(failed) => {
+            return fail(
+                &failed,
+                "build failed; the previous output was left as it was",
+            )
+        }
     };
     report(&rendered.warnings, &rendered.sources);
     if let Err(error) = write::write_site(&output, &rendered.files) {
-        let d = Diagnostic::error(format!("cannot write the site to `{}`: {error}", output.display()))
-            .with_hint("check that the folder is writable; the previous output was left as it was");
+        let d = Diagnostic::error(format!(
+            "cannot write the site to `{}`: {error}",
+            output.display()
+        ))
+        .with_hint("check that the folder is writable; the previous output was left as it was");
         report(&[d], &SourceMap::default());
         return ExitCode::from(1);
     }
@@ -125,7 +175,10 @@ fn check(args: CheckArgs) -> ExitCode {
 fn fail(failed: &site::Failed, what: &str) -> ExitCode {
     report(&failed.diagnostics, &failed.sources);
     let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!("{what}: {errors} error{}", if errors == 1 { "" } else { "s" });
+    eprintln!(
+        "{what}: {errors} error{}",
+        if errors == 1 { "" } else { "s" }
+    );
     ExitCode::from(1)
 }
 

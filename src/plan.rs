@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -338,14 +337,33 @@ impl<'a> Planner<'a> {
     fn new(model: &'a Model, today: NaiveDate) -> Self {
         let content = &model.content;
         let mut guides: Vec<&Guide> = content.guides.iter().collect();
-        guides.sort_by(|a, b| (a.front.order.unwrap_or(i64::MAX), &a.front.title, &a.slug).cmp(&(b.front.order.unwrap_or(i64::MAX), &b.front.title, &b.slug)));
+        guides.sort_by(|a, b| {
+            (a.front.order.unwrap_or(i64::MAX), &a.front.title, &a.slug).cmp(&(
+                b.front.order.unwrap_or(i64::MAX),
+                &b.front.title,
+                &b.slug,
+            ))
+        });
         Planner {
             model,
             content,
             today,
-            sources: content.site.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
-            conditions: content.conditions.iter().map(|c| (c.id.as_str(), c)).collect(),
-            materials: content.materials.iter().map(|m| (m.id.as_str(), m)).collect(),
+            sources: content
+                .site
+                .sources
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
+            conditions: content
+                .conditions
+                .iter()
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
+            materials: content
+                .materials
+                .iter()
+                .map(|m| (m.id.as_str(), m))
+                .collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
             guides,
         }
@@ -391,30 +409,55 @@ impl<'a> Planner<'a> {
     }
 
     fn nav(&self) -> Vec<NavItem> {
-        let mut nav = vec![NavItem { key: "index", href: "index.html".into() }];
+        let mut nav = vec![NavItem {
+            key: "index",
+            href: "index.html".into(),
+        }];
         if let Some(first) = self.content.stages.first() {
-            nav.push(NavItem { key: "stages", href: stage_href(first) });
+            nav.push(NavItem {
+                key: "stages",
+                href: stage_href(first),
+            });
         }
         if !self.content.subjects.is_empty() {
-            nav.push(NavItem { key: "checklists", href: "checklists/index.html".into() });
+            nav.push(NavItem {
+                key: "checklists",
+                href: "checklists/index.html".into(),
+            });
         }
         if !self.content.forms.is_empty() {
-            nav.push(NavItem { key: "forms", href: "forms/index.html".into() });
+            nav.push(NavItem {
+                key: "forms",
+                href: "forms/index.html".into(),
+            });
         }
         if !self.guides.is_empty() {
-            nav.push(NavItem { key: "guides", href: "guides/index.html".into() });
+            nav.push(NavItem {
+                key: "guides",
+                href: "guides/index.html".into(),
+            });
         }
         if !self.content.deadlines.is_empty() {
-            nav.push(NavItem { key: "deadlines", href: "deadlines.html".into() });
+            nav.push(NavItem {
+                key: "deadlines",
+                href: "deadlines.html".into(),
+            });
         }
-        nav.push(NavItem { key: "sources", href: "sources.html".into() });
+        nav.push(NavItem {
+            key: "sources",
+            href: "sources.html".into(),
+        });
         nav
     }
 
     /// Renders a Markdown value from YAML for a page whose root prefix is `root`.
     fn markdown(&self, text: &str, root: &str) -> String {
         let prefix = format!("{root}guides/");
-        let base = LinkBase { folder: "", guides_prefix: Some(&prefix), allow_html: self.content.site.allow_html };
+        let base = LinkBase {
+            folder: "",
+            guides_prefix: Some(&prefix),
+            allow_html: self.content.site.allow_html,
+        };
         markdown::render(text, &base).html
     }
 
@@ -424,19 +467,53 @@ impl<'a> Planner<'a> {
 
     fn source_link(&self, source: &Option<Id>, root: &str) -> Option<LinkView> {
         let source = self.sources.get(source.as_ref()?.as_str())?;
-        Some(LinkView { title: source.title.clone(), href: format!("{root}sources.html#source-{}", source.id.as_str()) })
+        Some(LinkView {
+            title: source.title.clone(),
+            href: format!("{root}sources.html#source-{}", source.id.as_str()),
+        })
     }
 
-    fn page(&self, path: String, template: &'static str, key: &'static str, section: &'static str, title: Option<String>, data: PageData) -> Page {
+    fn page(
+        &self,
+        path: String,
+        template: &'static str,
+        key: &'static str,
+        section: &'static str,
+        title: Option<String>,
+        data: PageData,
+    ) -> Page {
         let root = "../".repeat(path.matches('/').count());
-        let mut crumbs = vec![Crumb { key: Some("index"), title: None, href: format!("{root}index.html") }];
-        let section_href = self.nav().into_iter().find(|n| n.key == section && section != "index").map(|n| n.href);
+        let mut crumbs = vec![Crumb {
+            key: Some("index"),
+            title: None,
+            href: format!("{root}index.html"),
+        }];
+        let section_href = self
+            .nav()
+            .into_iter()
+            .find(|n| n.key == section && section != "index")
+            .map(|n| n.href);
         if let Some(href) = section_href {
             if href != path {
-                crumbs.push(Crumb { key: Some(section), title: None, href: format!("{root}{href}") });
+                crumbs.push(Crumb {
+                    key: Some(section),
+                    title: None,
+                    href: format!("{root}{href}"),
+                });
             }
         }
-        Page { template, path, root, key, title, section, crumbs, prev: None, next: None, data }
+        Page {
+            template,
+            path,
+            root,
+            key,
+            title,
+            section,
+            crumbs,
+            prev: None,
+            next: None,
+            data,
+        }
     }
 
     fn index_page(&self) -> Page {
@@ -445,13 +522,25 @@ impl<'a> Planner<'a> {
             intro_html: self.markdown(&site.intro, ""),
             who_must_html: self.markdown_all(&site.who_must, ""),
             who_need_not_html: self.markdown_all(&site.who_need_not, ""),
-            stages: self.content.stages.iter().map(|s| self.stage_summary(s, "")).collect(),
+            stages: self
+                .content
+                .stages
+                .iter()
+                .map(|s| self.stage_summary(s, ""))
+                .collect(),
             deadlines: self.deadline_views(""),
             subjects: self.subject_groups(""),
             guides: self.guide_summaries(""),
             forms: self.form_summaries(""),
         };
-        let mut page = self.page("index.html".into(), "index.html", "index", "index", None, PageData::Index(data));
+        let mut page = self.page(
+            "index.html".into(),
+            "index.html",
+            "index",
+            "index",
+            None,
+            PageData::Index(data),
+        );
         page.crumbs.clear();
         page
     }
@@ -479,7 +568,10 @@ impl<'a> Planner<'a> {
                 .materials
                 .iter()
                 .filter_map(|id| self.materials.get(id.as_str()))
-                .map(|m| MaterialRef { name: m.name.clone(), provider: m.provider })
+                .map(|m| MaterialRef {
+                    name: m.name.clone(),
+                    provider: m.provider,
+                })
                 .collect(),
         }
     }
@@ -515,19 +607,35 @@ impl<'a> Planner<'a> {
                         .map(|f| FailureView {
                             when: f.when.clone(),
                             then_html: self.markdown(&f.then, root),
-                            back_to: f.back_to.as_ref().and_then(|id| self.stages.get(id.as_str())).map(|s| LinkView {
-                                title: s.name.clone(),
-                                href: format!("{root}{}", stage_href(s)),
-                            }),
+                            back_to: f
+                                .back_to
+                                .as_ref()
+                                .and_then(|id| self.stages.get(id.as_str()))
+                                .map(|s| LinkView {
+                                    title: s.name.clone(),
+                                    href: format!("{root}{}", stage_href(s)),
+                                }),
                         })
                         .collect(),
-                    materials: stage.materials.iter().filter_map(|id| self.materials.get(id.as_str())).map(|m| self.material_view(m, root)).collect(),
+                    materials: stage
+                        .materials
+                        .iter()
+                        .filter_map(|id| self.materials.get(id.as_str()))
+                        .map(|m| self.material_view(m, root))
+                        .collect(),
                     notification: stage.notification.clone(),
                     tips_html: self.markdown_all(&stage.tips, root),
                     confidence: stage.confidence,
                     source: self.source_link(&stage.source, root),
                 };
-                let mut page = self.page(stage_href(stage), "stage.html", "stage", "stages", Some(stage.name.clone()), PageData::Stage(Box::new(view)));
+                let mut page = self.page(
+                    stage_href(stage),
+                    "stage.html",
+                    "stage",
+                    "stages",
+                    Some(stage.name.clone()),
+                    PageData::Stage(Box::new(view)),
+                );
                 page.prev = i.checked_sub(1).map(|p| self.stage_link(&stages[p], root));
                 page.next = stages.get(i + 1).map(|s| self.stage_link(s, root));
                 page
@@ -536,7 +644,10 @@ impl<'a> Planner<'a> {
     }
 
     fn stage_link(&self, stage: &Stage, root: &str) -> LinkView {
-        LinkView { title: stage.name.clone(), href: format!("{root}{}", stage_href(stage)) }
+        LinkView {
+            title: stage.name.clone(),
+            href: format!("{root}{}", stage_href(stage)),
+        }
     }
 
     fn material_view(&self, material: &Material, root: &str) -> MaterialView {
@@ -546,7 +657,12 @@ impl<'a> Planner<'a> {
             description_html: self.markdown(&material.description, root),
             tips_html: self.markdown_all(&material.tips, root),
             provider: material.provider,
-            conditions: material.when.iter().filter_map(|id| self.conditions.get(id.as_str())).map(|c| c.label.clone()).collect(),
+            conditions: material
+                .when
+                .iter()
+                .filter_map(|id| self.conditions.get(id.as_str()))
+                .map(|c| c.label.clone())
+                .collect(),
             confidence: material.confidence,
             source: self.source_link(&material.source, root),
         }
@@ -563,19 +679,42 @@ impl<'a> Planner<'a> {
     }
 
     fn subject_groups(&self, root: &str) -> SubjectGroups {
-        let of_kind = |kind| self.content.subjects.iter().filter(|s| s.kind == kind).map(|s| Self::subject_summary(s, root)).collect();
-        SubjectGroups { individual: of_kind(SubjectKind::Individual), organisation: of_kind(SubjectKind::Organisation) }
+        let of_kind = |kind| {
+            self.content
+                .subjects
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| Self::subject_summary(s, root))
+                .collect()
+        };
+        SubjectGroups {
+            individual: of_kind(SubjectKind::Individual),
+            organisation: of_kind(SubjectKind::Organisation),
+        }
     }
 
     fn checklist_index_page(&self) -> Page {
-        let data = ChecklistIndexData { subjects: self.subject_groups("../") };
-        self.page("checklists/index.html".into(), "checklists.html", "checklists", "checklists", None, PageData::ChecklistIndex(data))
+        let data = ChecklistIndexData {
+            subjects: self.subject_groups("../"),
+        };
+        self.page(
+            "checklists/index.html".into(),
+            "checklists.html",
+            "checklists",
+            "checklists",
+            None,
+            PageData::ChecklistIndex(data),
+        )
     }
 
     /// Does `subject` ever need `material` (whatever the conditions)?
     fn needs(subject: &Subject, material: &Material) -> bool {
         (material.kinds.is_empty() || material.kinds.contains(&subject.kind))
-            && (material.subjects.is_empty() || material.subjects.iter().any(|s| s.as_str() == subject.id.as_str()))
+            && (material.subjects.is_empty()
+                || material
+                    .subjects
+                    .iter()
+                    .any(|s| s.as_str() == subject.id.as_str()))
     }
 
     fn checklist_pages(&self) -> Vec<Page> {
@@ -586,11 +725,20 @@ impl<'a> Planner<'a> {
             .map(|subject| {
                 let groups = self.checklist_groups(subject, root);
                 let count = groups.iter().map(|g| g.items.len()).sum();
-                let always_count = groups.iter().flat_map(|g| &g.items).filter(|m| m.conditions.is_empty()).count();
-                let form = self.content.forms.iter().find(|f| f.kind == subject.kind).map(|f| LinkView {
-                    title: f.title.clone(),
-                    href: format!("{root}forms/{}.html", f.id.as_str()),
-                });
+                let always_count = groups
+                    .iter()
+                    .flat_map(|g| &g.items)
+                    .filter(|m| m.conditions.is_empty())
+                    .count();
+                let form = self
+                    .content
+                    .forms
+                    .iter()
+                    .find(|f| f.kind == subject.kind)
+                    .map(|f| LinkView {
+                        title: f.title.clone(),
+                        href: format!("{root}forms/{}.html", f.id.as_str()),
+                    });
                 let data = ChecklistData {
                     subject: Self::subject_summary(subject, root),
                     note_html: subject.note.as_ref().map(|n| self.markdown(n, root)),
@@ -599,17 +747,33 @@ impl<'a> Planner<'a> {
                     count,
                     always_count,
                     form,
-                    storage_key: format!("guidegen:{}:checklist:{}", self.content.site.title, subject.id.as_str()),
+                    storage_key: format!(
+                        "guidegen:{}:checklist:{}",
+                        self.content.site.title,
+                        subject.id.as_str()
+                    ),
                 };
                 let path = format!("checklists/{}.html", subject.id.as_str());
-                self.page(path, "checklist.html", "checklist", "checklists", Some(subject.name.clone()), PageData::Checklist(data))
+                self.page(
+                    path,
+                    "checklist.html",
+                    "checklist",
+                    "checklists",
+                    Some(subject.name.clone()),
+                    PageData::Checklist(data),
+                )
             })
             .collect()
     }
 
     /// The subject's materials grouped under the first stage that uses each, in stage order.
     fn checklist_groups(&self, subject: &Subject, root: &str) -> Vec<ChecklistGroup> {
-        let needed: Vec<&Material> = self.content.materials.iter().filter(|m| Self::needs(subject, m)).collect();
+        let needed: Vec<&Material> = self
+            .content
+            .materials
+            .iter()
+            .filter(|m| Self::needs(subject, m))
+            .collect();
         let mut placed = std::collections::HashSet::new();
         let mut groups = Vec::new();
         for stage in &self.content.stages {
@@ -621,12 +785,24 @@ impl<'a> Planner<'a> {
                 .map(|m| self.material_view(m, root))
                 .collect();
             if !items.is_empty() {
-                groups.push(ChecklistGroup { stage: Some(self.stage_link(stage, root)), stage_number: Some(stage.number.value), items });
+                groups.push(ChecklistGroup {
+                    stage: Some(self.stage_link(stage, root)),
+                    stage_number: Some(stage.number.value),
+                    items,
+                });
             }
         }
-        let rest: Vec<MaterialView> = needed.iter().filter(|m| !placed.contains(m.id.as_str())).map(|m| self.material_view(m, root)).collect();
+        let rest: Vec<MaterialView> = needed
+            .iter()
+            .filter(|m| !placed.contains(m.id.as_str()))
+            .map(|m| self.material_view(m, root))
+            .collect();
         if !rest.is_empty() {
-            groups.push(ChecklistGroup { stage: None, stage_number: None, items: rest });
+            groups.push(ChecklistGroup {
+                stage: None,
+                stage_number: None,
+                items: rest,
+            });
         }
         groups
     }
@@ -635,13 +811,26 @@ impl<'a> Planner<'a> {
         self.content
             .forms
             .iter()
-            .map(|f| FormSummary { title: f.title.clone(), kind: f.kind, href: format!("{root}forms/{}.html", f.id.as_str()) })
+            .map(|f| FormSummary {
+                title: f.title.clone(),
+                kind: f.kind,
+                href: format!("{root}forms/{}.html", f.id.as_str()),
+            })
             .collect()
     }
 
     fn form_index_page(&self) -> Page {
-        let data = FormIndexData { forms: self.form_summaries("../") };
-        self.page("forms/index.html".into(), "forms.html", "forms", "forms", None, PageData::FormIndex(data))
+        let data = FormIndexData {
+            forms: self.form_summaries("../"),
+        };
+        self.page(
+            "forms/index.html".into(),
+            "forms.html",
+            "forms",
+            "forms",
+            None,
+            PageData::FormIndex(data),
+        )
     }
 
     fn form_pages(&self) -> Vec<Page> {
@@ -668,7 +857,12 @@ impl<'a> Planner<'a> {
                                 .map(|field| FieldView {
                                     label: field.label.clone(),
                                     kind: field.kind,
-                                    lines: (1..=field.lines.as_ref().map(|l| l.value.clamp(1, 20)).unwrap_or(1)).collect(),
+                                    lines: (1..=field
+                                        .lines
+                                        .as_ref()
+                                        .map(|l| l.value.clamp(1, 20))
+                                        .unwrap_or(1))
+                                        .collect(),
                                     options: field.options.clone(),
                                     hint: field.hint.clone(),
                                 })
@@ -681,7 +875,14 @@ impl<'a> Planner<'a> {
                     source: self.source_link(&form.source, root),
                 };
                 let path = format!("forms/{}.html", form.id.as_str());
-                self.page(path, "form.html", "form", "forms", Some(form.title.clone()), PageData::Form(Box::new(view)))
+                self.page(
+                    path,
+                    "form.html",
+                    "form",
+                    "forms",
+                    Some(form.title.clone()),
+                    PageData::Form(Box::new(view)),
+                )
             })
             .collect()
     }
@@ -689,13 +890,26 @@ impl<'a> Planner<'a> {
     fn guide_summaries(&self, root: &str) -> Vec<GuideSummary> {
         self.guides
             .iter()
-            .map(|g| GuideSummary { title: g.front.title.clone(), summary: g.front.summary.clone(), href: format!("{root}guides/{}.html", g.slug) })
+            .map(|g| GuideSummary {
+                title: g.front.title.clone(),
+                summary: g.front.summary.clone(),
+                href: format!("{root}guides/{}.html", g.slug),
+            })
             .collect()
     }
 
     fn guide_index_page(&self) -> Page {
-        let data = GuideIndexData { guides: self.guide_summaries("../") };
-        self.page("guides/index.html".into(), "guides.html", "guides", "guides", None, PageData::GuideIndex(data))
+        let data = GuideIndexData {
+            guides: self.guide_summaries("../"),
+        };
+        self.page(
+            "guides/index.html".into(),
+            "guides.html",
+            "guides",
+            "guides",
+            None,
+            PageData::GuideIndex(data),
+        )
     }
 
     /// Renders every guide and checks the links between them (file, line and column of each bad one).
@@ -706,10 +920,22 @@ impl<'a> Planner<'a> {
             .iter()
             .map(|guide| {
                 let folder = guide.slug.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
-                markdown::render(&guide.body, &LinkBase { folder, guides_prefix: None, allow_html })
+                markdown::render(
+                    &guide.body,
+                    &LinkBase {
+                        folder,
+                        guides_prefix: None,
+                        allow_html,
+                    },
+                )
             })
             .collect();
-        let headings: HashMap<&str, &[Heading]> = self.guides.iter().zip(&rendered).map(|(g, r)| (g.slug.as_str(), r.headings.as_slice())).collect();
+        let headings: HashMap<&str, &[Heading]> = self
+            .guides
+            .iter()
+            .zip(&rendered)
+            .map(|(g, r)| (g.slug.as_str(), r.headings.as_slice()))
+            .collect();
         let mut diagnostics = Vec::new();
         for (guide, result) in self.guides.iter().zip(&rendered) {
             for link in &result.links {
@@ -730,10 +956,24 @@ impl<'a> Planner<'a> {
                 let data = GuideData {
                     content_html: result.html,
                     summary: guide.front.summary.clone(),
-                    toc: result.headings.into_iter().filter(|h| h.level == 2 || h.level == 3).collect(),
+                    toc: result
+                        .headings
+                        .into_iter()
+                        .filter(|h| h.level == 2 || h.level == 3)
+                        .collect(),
                 };
-                let mut page = self.page(path, "guide.html", "guide", "guides", Some(guide.front.title.clone()), PageData::Guide(data));
-                let link = |g: &Guide| LinkView { title: g.front.title.clone(), href: format!("{root}guides/{}.html", g.slug) };
+                let mut page = self.page(
+                    path,
+                    "guide.html",
+                    "guide",
+                    "guides",
+                    Some(guide.front.title.clone()),
+                    PageData::Guide(data),
+                );
+                let link = |g: &Guide| LinkView {
+                    title: g.front.title.clone(),
+                    href: format!("{root}guides/{}.html", g.slug),
+                };
                 page.prev = i.checked_sub(1).map(|p| link(self.guides[p]));
                 page.next = (i + 1 < count).then(|| link(self.guides[i + 1]));
                 page
@@ -773,8 +1013,18 @@ impl<'a> Planner<'a> {
     }
 
     fn deadlines_page(&self) -> Page {
-        let data = DeadlinesData { today: self.today.to_string(), deadlines: self.deadline_views("") };
-        self.page("deadlines.html".into(), "deadlines.html", "deadlines", "deadlines", None, PageData::Deadlines(data))
+        let data = DeadlinesData {
+            today: self.today.to_string(),
+            deadlines: self.deadline_views(""),
+        };
+        self.page(
+            "deadlines.html".into(),
+            "deadlines.html",
+            "deadlines",
+            "deadlines",
+            None,
+            PageData::Deadlines(data),
+        )
     }
 
     fn sources_page(&self) -> Page {
@@ -794,11 +1044,25 @@ impl<'a> Planner<'a> {
                 note: s.note.clone(),
             })
             .collect();
-        self.page("sources.html".into(), "sources.html", "sources", "sources", None, PageData::Sources(SourcesData { sources }))
+        self.page(
+            "sources.html".into(),
+            "sources.html",
+            "sources",
+            "sources",
+            None,
+            PageData::Sources(SourcesData { sources }),
+        )
     }
 
     fn not_found_page(&self) -> Page {
-        let mut page = self.page("404.html".into(), "404.html", "not_found", "index", None, PageData::Empty(BTreeMap::new()));
+        let mut page = self.page(
+            "404.html".into(),
+            "404.html",
+            "not_found",
+            "index",
+            None,
+            PageData::Empty(BTreeMap::new()),
+        );
         if let Some(base) = &self.content.site.base_url {
             // A host serves 404.html at any depth, so links must not be relative here.
             page.root = format!("{}/", base.trim_end_matches('/'));
@@ -808,8 +1072,19 @@ impl<'a> Planner<'a> {
 
     fn sitemap(&self, base_url: &str, pages: &[Page]) -> Page {
         let base = base_url.trim_end_matches('/');
-        let urls = pages.iter().filter(|p| p.key != "not_found").map(|p| format!("{base}/{}", p.path)).collect();
-        self.page("sitemap.xml".into(), "sitemap.xml", "sitemap", "index", None, PageData::Sitemap(SitemapData { urls }))
+        let urls = pages
+            .iter()
+            .filter(|p| p.key != "not_found")
+            .map(|p| format!("{base}/{}", p.path))
+            .collect();
+        self.page(
+            "sitemap.xml".into(),
+            "sitemap.xml",
+            "sitemap",
+            "index",
+            None,
+            PageData::Sitemap(SitemapData { urls }),
+        )
     }
 }
 
@@ -817,23 +1092,47 @@ fn stage_href(stage: &Stage) -> String {
     format!("stages/{}.html", stage.id.as_str())
 }
 
-fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<&str, &[Heading]>) -> Option<Diagnostic> {
+fn check_guide_link(
+    guide: &Guide,
+    link: &GuideLink,
+    headings: &HashMap<&str, &[Heading]>,
+) -> Option<Diagnostic> {
     let (line, column) = line_column(&guide.body, link.offset);
-    let span = Span::new(&guide.file, line + guide.body_line - 1, column, link.written.chars().count() + 2);
+    let span = Span::new(
+        &guide.file,
+        line + guide.body_line - 1,
+        column,
+        link.written.chars().count() + 2,
+    );
     let span_for = |d: Diagnostic| d.with_span(span.clone());
     let Some(slug) = &link.slug else {
-        return Some(span_for(Diagnostic::error(format!("link `{}` leaves the guides folder", link.written)))
-            .with_hint("link to guides with paths inside content/guides/"));
+        return Some(
+            span_for(Diagnostic::error(format!(
+                "link `{}` leaves the guides folder",
+                link.written
+            )))
+            .with_hint("link to guides with paths inside content/guides/"),
+        );
     };
     let Some(target) = headings.get(slug.as_str()) else {
         let hint = unknown_id_hint(slug, headings.keys().copied());
-        return Some(span_for(Diagnostic::error(format!("link to a missing guide `{}`", link.written))).with_hint(format!("no file content/guides/{slug}.md; {hint}")));
+        return Some(
+            span_for(Diagnostic::error(format!(
+                "link to a missing guide `{}`",
+                link.written
+            )))
+            .with_hint(format!("no file content/guides/{slug}.md; {hint}")),
+        );
     };
     let anchor = link.anchor.as_deref()?;
     if anchor.is_empty() || target.iter().any(|h| h.id == anchor) {
         return None;
     }
     let hint = unknown_id_hint(anchor, target.iter().map(|h| h.id.as_str()));
-    Some(span_for(Diagnostic::error(format!("link to a missing heading `#{anchor}` in `{slug}.md`"))).with_hint(hint))
+    Some(
+        span_for(Diagnostic::error(format!(
+            "link to a missing heading `#{anchor}` in `{slug}.md`"
+        )))
+        .with_hint(hint),
+    )
 }
-

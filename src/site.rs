@@ -25,14 +25,19 @@ pub struct Failed {
 
 /// Runs the whole pipeline for the site at `root` as of `today`.
 pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
-    let (loaded, mut diagnostics, mut sources) = match load::load(root) {
-        Ok(loaded) => {
-            let sources = loaded.sources.clone();
-            (Some(loaded.content), Vec::new(), sources)
-        }
-        Err((diagnostics, sources)) => (None, diagnostics, sources),
+    let (loaded, static_files, mut diagnostics, mut sources) = match load::load(root) {
+        Ok(loaded) => (
+            Some(loaded.content),
+            loaded.static_files,
+            Vec::new(),
+            loaded.sources,
+        ),
+        Err((diagnostics, sources)) => (None, Vec::new(), diagnostics, sources),
     };
-    let theme_name = loaded.as_ref().map(|c| c.site.theme.clone()).unwrap_or_else(|| "default".into());
+    let theme_name = loaded
+        .as_ref()
+        .map(|c| c.site.theme.clone())
+        .unwrap_or_else(|| "default".into());
     let theme = match render::theme::load(root, &theme_name, &mut sources) {
         Ok(theme) => Some(theme),
         Err(errors) => {
@@ -59,7 +64,19 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
         }
     };
     match render::render(&plan, &mut theme) {
-        Ok(files) => Ok(Rendered { pages: plan.pages.len(), files, warnings: sorted(diagnostics), sources }),
+        Ok(mut files) => {
+            files.extend(
+                static_files
+                    .into_iter()
+                    .map(|(path, bytes)| OutputFile { path, bytes }),
+            );
+            Ok(Rendered {
+                pages: plan.pages.len(),
+                files,
+                warnings: sorted(diagnostics),
+                sources,
+            })
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             Err(failed(diagnostics, sources))
@@ -81,7 +98,10 @@ pub fn check_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
 }
 
 fn failed(diagnostics: Vec<Diagnostic>, sources: SourceMap) -> Failed {
-    Failed { diagnostics: sorted(diagnostics), sources }
+    Failed {
+        diagnostics: sorted(diagnostics),
+        sources,
+    }
 }
 
 fn sorted(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {

@@ -35,7 +35,11 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     checker.check_stage_order(&content.stages);
     checker.check_details(&content);
     let reviewed = checker.date(SITE, &content.site.reviewed);
-    let deadline_dates: Vec<Option<NaiveDate>> = content.deadlines.iter().map(|d| checker.date(DEADLINES, &d.date)).collect();
+    let deadline_dates: Vec<Option<NaiveDate>> = content
+        .deadlines
+        .iter()
+        .map(|d| checker.date(DEADLINES, &d.date))
+        .collect();
     for source in &content.site.sources {
         if let Some(date) = &source.date {
             checker.date(SITE, date);
@@ -48,7 +52,10 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     let model = Model {
         content,
         reviewed: reviewed.unwrap_or_default(),
-        deadline_dates: deadline_dates.into_iter().map(Option::unwrap_or_default).collect(),
+        deadline_dates: deadline_dates
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect(),
     };
     (Some(model), diagnostics)
 }
@@ -60,22 +67,49 @@ struct Checker {
 }
 
 impl Checker {
-    fn error(&mut self, file: &str, at: &Spanned<String>, message: String, hint: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(message).with_span(at.span(Path::new(file))).with_hint(hint));
+    fn error(
+        &mut self,
+        file: &str,
+        at: &Spanned<String>,
+        message: String,
+        hint: impl Into<String>,
+    ) {
+        self.diagnostics.push(
+            Diagnostic::error(message)
+                .with_span(at.span(Path::new(file)))
+                .with_hint(hint),
+        );
     }
 
     fn check_ids(&mut self, content: &Content) {
         self.collect_ids("source", SITE, content.site.sources.iter().map(|s| &s.id));
         self.collect_ids("subject", SUBJECTS, content.subjects.iter().map(|s| &s.id));
-        self.collect_ids("condition", CONDITIONS, content.conditions.iter().map(|c| &c.id));
-        self.collect_ids("material", MATERIALS, content.materials.iter().map(|m| &m.id));
+        self.collect_ids(
+            "condition",
+            CONDITIONS,
+            content.conditions.iter().map(|c| &c.id),
+        );
+        self.collect_ids(
+            "material",
+            MATERIALS,
+            content.materials.iter().map(|m| &m.id),
+        );
         self.collect_ids("stage", STAGES, content.stages.iter().map(|s| &s.id));
-        self.collect_ids("deadline", DEADLINES, content.deadlines.iter().map(|d| &d.id));
+        self.collect_ids(
+            "deadline",
+            DEADLINES,
+            content.deadlines.iter().map(|d| &d.id),
+        );
         self.collect_ids("form", FORMS, content.forms.iter().map(|f| &f.id));
     }
 
     /// Records the ids of one kind, reporting malformed, reserved and duplicate ones.
-    fn collect_ids<'a>(&mut self, kind: &'static str, file: &str, ids: impl Iterator<Item = &'a Id>) {
+    fn collect_ids<'a>(
+        &mut self,
+        kind: &'static str,
+        file: &str,
+        ids: impl Iterator<Item = &'a Id>,
+    ) {
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         for id in ids {
             if !is_valid_id(id) {
@@ -86,11 +120,21 @@ impl Checker {
                     "ids use lower-case letters a-z, digits, `-` and `_`, and start with a letter or digit",
                 );
             } else if id.as_str() == "index" {
-                self.error(file, id, format!("`index` cannot be a {kind} id"), "`index` names the section's own page; choose another id");
+                self.error(
+                    file,
+                    id,
+                    format!("`index` cannot be a {kind} id"),
+                    "`index` names the section's own page; choose another id",
+                );
             }
             if let Some(first_line) = seen.get(id.as_str()) {
                 let message = format!("duplicate {kind} id `{}`", id.as_str());
-                self.error(file, id, message, format!("the same id is already used on line {first_line}; ids must be unique"));
+                self.error(
+                    file,
+                    id,
+                    message,
+                    format!("the same id is already used on line {first_line}; ids must be unique"),
+                );
             } else {
                 seen.insert(id.value.clone(), id.line);
             }
@@ -107,7 +151,12 @@ impl Checker {
             } else {
                 unknown_id_hint(reference.as_str(), known.iter().map(String::as_str))
             };
-            self.error(file, reference, format!("unknown {kind} `{}`", reference.as_str()), hint);
+            self.error(
+                file,
+                reference,
+                format!("unknown {kind} `{}`", reference.as_str()),
+                hint,
+            );
         }
     }
 
@@ -134,9 +183,14 @@ impl Checker {
             self.optional_source(MATERIALS, &material.source);
             if material.source.is_none() {
                 self.diagnostics.push(
-                    Diagnostic::warning(format!("material `{}` cites no source", material.id.as_str()))
-                        .with_span(material.id.span(Path::new(MATERIALS)))
-                        .with_hint("add `source: <id>` naming an entry of `sources` in content/site.yaml"),
+                    Diagnostic::warning(format!(
+                        "material `{}` cites no source",
+                        material.id.as_str()
+                    ))
+                    .with_span(material.id.span(Path::new(MATERIALS)))
+                    .with_hint(
+                        "add `source: <id>` naming an entry of `sources` in content/site.yaml",
+                    ),
                 );
             }
         }
@@ -155,9 +209,14 @@ impl Checker {
             self.optional_source(DEADLINES, &deadline.source);
             if deadline.source.is_none() {
                 self.diagnostics.push(
-                    Diagnostic::warning(format!("deadline `{}` cites no source", deadline.id.as_str()))
-                        .with_span(deadline.id.span(Path::new(DEADLINES)))
-                        .with_hint("add `source: <id>`; a deadline readers cannot check is hard to trust"),
+                    Diagnostic::warning(format!(
+                        "deadline `{}` cites no source",
+                        deadline.id.as_str()
+                    ))
+                    .with_span(deadline.id.span(Path::new(DEADLINES)))
+                    .with_hint(
+                        "add `source: <id>`; a deadline readers cannot check is hard to trust",
+                    ),
                 );
             }
         }
@@ -179,8 +238,14 @@ impl Checker {
                         current.number.value,
                         previous.number.value
                     ))
-                    .with_span(current.number.span_in(Path::new(STAGES), current.number.value.to_string().len()))
-                    .with_hint(format!("stages are listed in order; give this one `number: {expected}` or move it")),
+                    .with_span(
+                        current
+                            .number
+                            .span_in(Path::new(STAGES), current.number.value.to_string().len()),
+                    )
+                    .with_hint(format!(
+                        "stages are listed in order; give this one `number: {expected}` or move it"
+                    )),
                 );
             }
         }
@@ -191,9 +256,16 @@ impl Checker {
             if let Some(duration) = &stage.duration {
                 if duration.min.value > duration.max.value {
                     self.diagnostics.push(
-                        Diagnostic::error(format!("duration min {} is larger than max {}", duration.min.value, duration.max.value))
-                            .with_span(duration.min.span_in(Path::new(STAGES), duration.min.value.to_string().len()))
-                            .with_hint("swap the two values"),
+                        Diagnostic::error(format!(
+                            "duration min {} is larger than max {}",
+                            duration.min.value, duration.max.value
+                        ))
+                        .with_span(
+                            duration
+                                .min
+                                .span_in(Path::new(STAGES), duration.min.value.to_string().len()),
+                        )
+                        .with_hint("swap the two values"),
                     );
                 }
             }
@@ -202,14 +274,22 @@ impl Checker {
             for field in form.sections.iter().flat_map(|s| &s.fields) {
                 if field.kind == FieldKind::Choice && field.options.is_empty() {
                     self.diagnostics.push(
-                        Diagnostic::error(format!("field `{}` is a choice with no options", field.label))
-                            .with_span(form.id.span(Path::new(FORMS)))
-                            .with_hint("add `options: [...]` to the field, or use `kind: text`"),
+                        Diagnostic::error(format!(
+                            "field `{}` is a choice with no options",
+                            field.label
+                        ))
+                        .with_span(form.id.span(Path::new(FORMS)))
+                        .with_hint("add `options: [...]` to the field, or use `kind: text`"),
                     );
                 }
             }
         }
-        let used: BTreeSet<&str> = content.stages.iter().flat_map(|s| &s.materials).map(|m| m.as_str()).collect();
+        let used: BTreeSet<&str> = content
+            .stages
+            .iter()
+            .flat_map(|s| &s.materials)
+            .map(|m| m.as_str())
+            .collect();
         for material in &content.materials {
             if !content.stages.is_empty() && !used.contains(material.id.as_str()) {
                 self.diagnostics.push(

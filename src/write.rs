@@ -15,14 +15,26 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let protected = [root.clone(), root.join("content"), root.join("themes")];
     for dir in &protected {
         if dir.starts_with(&output) {
-            return Err(Diagnostic::error(format!("refusing to write the site into `{}`", output.display()))
-                .with_hint(format!("it is or contains `{}`, which a build would delete; choose another --output", dir.display())));
+            return Err(Diagnostic::error(format!(
+                "refusing to write the site into `{}`",
+                output.display()
+            ))
+            .with_hint(format!(
+                "it is or contains `{}`, which a build would delete; choose another --output",
+                dir.display()
+            )));
         }
     }
     for dir in &protected[1..] {
         if output.starts_with(dir) {
-            return Err(Diagnostic::error(format!("refusing to write the site into `{}`", output.display()))
-                .with_hint(format!("it lies inside `{}`, which holds the site's input; choose another --output", dir.display())));
+            return Err(Diagnostic::error(format!(
+                "refusing to write the site into `{}`",
+                output.display()
+            ))
+            .with_hint(format!(
+                "it lies inside `{}`, which holds the site's input; choose another --output",
+                dir.display()
+            )));
         }
     }
     Ok(())
@@ -30,7 +42,11 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
 
 /// `path` made absolute and with `.`/`..` folded, without touching the disk.
 fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    };
     let mut out = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -51,7 +67,10 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
     let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
     let _ = fs::remove_dir_all(&staging);
@@ -77,11 +96,18 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
 /// Only plain relative paths may be written: never `..`, a root, a drive or a NUL.
 pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
     let candidate = Path::new(path);
-    let plain = !path.is_empty() && !path.contains('\0') && candidate.components().all(|c| matches!(c, Component::Normal(_)));
+    let plain = !path.is_empty()
+        && !path.contains('\0')
+        && candidate
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
     if plain {
         Ok(candidate.to_path_buf())
     } else {
-        Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write outside the output folder: `{path}`")))
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write outside the output folder: `{path}`"),
+        ))
     }
 }
 

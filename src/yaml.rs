@@ -20,7 +20,11 @@ pub struct Spanned<T> {
 impl<T> Spanned<T> {
     /// A value with no position (built in code, not read from a file).
     pub fn detached(value: T) -> Self {
-        Spanned { value, line: 0, column: 0 }
+        Spanned {
+            value,
+            line: 0,
+            column: 0,
+        }
     }
 
     /// The span of this value inside `file`, `len` characters wide.
@@ -91,7 +95,9 @@ fn to_diagnostic(file: &Path, text: &str, error: &serde_saphyr::Error) -> Diagno
     let message = strip_position_suffix(&plain);
     let (message, hint) = explain(message);
     let span = match error.location() {
-        Some(loc) if loc.line() > 0 => Span::new(file, loc.line() as u32, loc.column().max(1) as u32, 1),
+        Some(loc) if loc.line() > 0 => {
+            Span::new(file, loc.line() as u32, loc.column().max(1) as u32, 1)
+        }
         _ => end_of_file_span(file, text),
     };
     let mut diagnostic = Diagnostic::error(message).with_span(span);
@@ -123,7 +129,10 @@ fn explain(message: &str) -> (String, Option<String>) {
         return (format!("unknown key {field}"), hint);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
-        return (format!("missing required key {rest}"), Some(format!("add {rest} to this entry")));
+        return (
+            format!("missing required key {rest}"),
+            Some(format!("add {rest} to this entry")),
+        );
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
@@ -140,9 +149,15 @@ fn explain(message: &str) -> (String, Option<String>) {
         return (head.replace("unknown variant", "unknown value"), hint);
     }
     if message.contains("tabs disallowed") {
-        return (message.to_string(), Some("indent YAML with spaces, never tabs".into()));
+        return (
+            message.to_string(),
+            Some("indent YAML with spaces, never tabs".into()),
+        );
     }
-    if message.starts_with("invalid type") || message.starts_with("invalid ") || message.starts_with("expected ") {
+    if message.starts_with("invalid type")
+        || message.starts_with("invalid ")
+        || message.starts_with("expected ")
+    {
         return (format!("wrong type: {message}"), None);
     }
     if message.contains("alias") || message.contains("budget") {
@@ -174,14 +189,20 @@ mod tests {
     #[test]
     fn spanned_values_know_their_line_and_column() {
         let doc: Doc = parse(Path::new("x.yaml"), "n: 1\nid: hello\n").unwrap();
-        assert_eq!((doc.id.value.as_str(), doc.id.line, doc.id.column), ("hello", 2, 5));
+        assert_eq!(
+            (doc.id.value.as_str(), doc.id.line, doc.id.column),
+            ("hello", 2, 5)
+        );
     }
 
     #[test]
     fn unknown_key_names_the_allowed_keys() {
         let err = parse::<Doc>(Path::new("x.yaml"), "id: a\nbogus: 1\n").unwrap_err();
         assert_eq!(err.message, "unknown key `bogus`");
-        assert_eq!(err.hint.as_deref(), Some("the keys allowed here are: id, n"));
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("the keys allowed here are: id, n")
+        );
         let span = err.span.unwrap();
         assert_eq!((span.line, span.column), (2, 1));
     }

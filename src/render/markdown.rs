@@ -55,21 +55,51 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
     let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>)> = None;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let event = match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest_url = rewrite_link(&dest_url, base, range.start, &mut rendered.links).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = rewrite_link(&dest_url, base, range.start, &mut rendered.links)
+                    .map(CowStr::from)
+                    .unwrap_or(dest_url);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
             other => other,
         };
         match (&mut heading, event) {
-            (None, Event::Start(Tag::Heading { level, id, .. })) => heading = Some((level, id, Vec::new())),
+            (None, Event::Start(Tag::Heading { level, id, .. })) => {
+                heading = Some((level, id, Vec::new()))
+            }
             (Some(_), Event::End(TagEnd::Heading(_))) => {
-                let (level, explicit_id, inner) = heading.take().unwrap_or((HeadingLevel::H2, None, Vec::new()));
+                let (level, explicit_id, inner) =
+                    heading
+                        .take()
+                        .unwrap_or((HeadingLevel::H2, None, Vec::new()));
                 let text = plain_text(&inner);
-                let id = slugs.unique(explicit_id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
-                rendered.headings.push(Heading { level: level as u8, text, id: id.clone() });
-                events.push(Event::Start(Tag::Heading { level, id: Some(id.into()), classes: Vec::new(), attrs: Vec::new() }));
+                let id = slugs.unique(
+                    explicit_id
+                        .map(|i| i.to_string())
+                        .unwrap_or_else(|| slugify(&text)),
+                );
+                rendered.headings.push(Heading {
+                    level: level as u8,
+                    text,
+                    id: id.clone(),
+                });
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
                 events.extend(inner);
                 events.push(Event::End(TagEnd::Heading(level)));
             }
@@ -92,7 +122,12 @@ fn plain_text(events: &[Event]) -> String {
 }
 
 /// Rewrites a relative `x.md#frag` link; returns the new destination, or `None` to keep it.
-fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<GuideLink>) -> Option<String> {
+fn rewrite_link(
+    dest: &str,
+    base: &LinkBase,
+    offset: usize,
+    links: &mut Vec<GuideLink>,
+) -> Option<String> {
     if is_external(dest) || dest.starts_with('#') || dest.starts_with('/') {
         return None;
     }
@@ -102,7 +137,12 @@ fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<Guid
     };
     let stem = path.strip_suffix(".md")?;
     let slug = resolve(base.folder, stem);
-    links.push(GuideLink { slug: slug.clone(), anchor: anchor.clone(), offset, written: dest.to_string() });
+    links.push(GuideLink {
+        slug: slug.clone(),
+        anchor: anchor.clone(),
+        offset,
+        written: dest.to_string(),
+    });
     let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
     Some(match (base.guides_prefix, slug) {
         (Some(prefix), Some(slug)) => format!("{prefix}{slug}.html{fragment}"),
@@ -113,7 +153,8 @@ fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<Guid
 fn is_external(dest: &str) -> bool {
     let scheme_end = dest.find(':');
     let first_slash = dest.find('/');
-    matches!((scheme_end, first_slash), (Some(c), Some(s)) if c < s) || matches!((scheme_end, first_slash), (Some(_), None))
+    matches!((scheme_end, first_slash), (Some(c), Some(s)) if c < s)
+        || matches!((scheme_end, first_slash), (Some(_), None))
 }
 
 /// Joins `folder` and a relative `path`, folding `.` and `..`; `None` if it climbs out.
@@ -172,7 +213,11 @@ mod tests {
     use super::*;
 
     fn guide_base() -> LinkBase<'static> {
-        LinkBase { folder: "after", guides_prefix: None, allow_html: true }
+        LinkBase {
+            folder: "after",
+            guides_prefix: None,
+            allow_html: true,
+        }
     }
 
     #[test]
@@ -184,9 +229,17 @@ mod tests {
 
     #[test]
     fn md_links_become_html_and_are_reported() {
-        let r = render("see [x](../sms.md#第一步) and [y](https://a.b/c.md)", &guide_base());
+        let r = render(
+            "see [x](../sms.md#第一步) and [y](https://a.b/c.md)",
+            &guide_base(),
+        );
         // pulldown-cmark percent-encodes non-ASCII in URLs; browsers and the link checker decode it.
-        assert!(r.html.contains(r#"href="../sms.html#%E7%AC%AC%E4%B8%80%E6%AD%A5""#), "{}", r.html);
+        assert!(
+            r.html
+                .contains(r#"href="../sms.html#%E7%AC%AC%E4%B8%80%E6%AD%A5""#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"href="https://a.b/c.md""#));
         assert_eq!(r.links.len(), 1);
         assert_eq!(r.links[0].slug.as_deref(), Some("sms"));
@@ -196,21 +249,36 @@ mod tests {
 
     #[test]
     fn links_from_yaml_text_get_the_page_prefix() {
-        let base = LinkBase { folder: "", guides_prefix: Some("../guides/"), allow_html: true };
+        let base = LinkBase {
+            folder: "",
+            guides_prefix: Some("../guides/"),
+            allow_html: true,
+        };
         let r = render("[x](a/b.md)", &base);
-        assert!(r.html.contains(r#"href="../guides/a/b.html""#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"href="../guides/a/b.html""#),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn raw_html_is_escaped_when_not_allowed() {
-        let base = LinkBase { folder: "", guides_prefix: None, allow_html: false };
+        let base = LinkBase {
+            folder: "",
+            guides_prefix: None,
+            allow_html: false,
+        };
         let r = render("<script>alert(1)</script>\n", &base);
         assert!(!r.html.contains("<script>"), "{}", r.html);
     }
 
     #[test]
     fn tables_task_lists_and_footnotes_render() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] todo\n\nx[^1]\n\n[^1]: note\n", &guide_base());
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [ ] todo\n\nx[^1]\n\n[^1]: note\n",
+            &guide_base(),
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains(r#"type="checkbox""#));
         assert!(r.html.contains("footnote"));

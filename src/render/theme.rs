@@ -9,31 +9,88 @@ use crate::diagnostics::{Diagnostic, SourceMap, Span};
 
 /// The built-in default theme, compiled into the binary so any site folder can use it.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("index.html", include_str!("../../themes/default/templates/index.html")),
-    ("stage.html", include_str!("../../themes/default/templates/stage.html")),
-    ("checklists.html", include_str!("../../themes/default/templates/checklists.html")),
-    ("checklist.html", include_str!("../../themes/default/templates/checklist.html")),
-    ("forms.html", include_str!("../../themes/default/templates/forms.html")),
-    ("form.html", include_str!("../../themes/default/templates/form.html")),
-    ("guides.html", include_str!("../../themes/default/templates/guides.html")),
-    ("guide.html", include_str!("../../themes/default/templates/guide.html")),
-    ("deadlines.html", include_str!("../../themes/default/templates/deadlines.html")),
-    ("sources.html", include_str!("../../themes/default/templates/sources.html")),
-    ("404.html", include_str!("../../themes/default/templates/404.html")),
-    ("sitemap.xml", include_str!("../../themes/default/templates/sitemap.xml")),
-    ("duration.html", include_str!("../../themes/default/templates/duration.html")),
-    ("deadline.html", include_str!("../../themes/default/templates/deadline.html")),
-    ("subject_list.html", include_str!("../../themes/default/templates/subject_list.html")),
-    ("material.html", include_str!("../../themes/default/templates/material.html")),
+    (
+        "base.html",
+        include_str!("../../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../themes/default/templates/index.html"),
+    ),
+    (
+        "stage.html",
+        include_str!("../../themes/default/templates/stage.html"),
+    ),
+    (
+        "checklists.html",
+        include_str!("../../themes/default/templates/checklists.html"),
+    ),
+    (
+        "checklist.html",
+        include_str!("../../themes/default/templates/checklist.html"),
+    ),
+    (
+        "forms.html",
+        include_str!("../../themes/default/templates/forms.html"),
+    ),
+    (
+        "form.html",
+        include_str!("../../themes/default/templates/form.html"),
+    ),
+    (
+        "guides.html",
+        include_str!("../../themes/default/templates/guides.html"),
+    ),
+    (
+        "guide.html",
+        include_str!("../../themes/default/templates/guide.html"),
+    ),
+    (
+        "deadlines.html",
+        include_str!("../../themes/default/templates/deadlines.html"),
+    ),
+    (
+        "sources.html",
+        include_str!("../../themes/default/templates/sources.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../../themes/default/templates/404.html"),
+    ),
+    (
+        "sitemap.xml",
+        include_str!("../../themes/default/templates/sitemap.xml"),
+    ),
+    (
+        "duration.html",
+        include_str!("../../themes/default/templates/duration.html"),
+    ),
+    (
+        "deadline.html",
+        include_str!("../../themes/default/templates/deadline.html"),
+    ),
+    (
+        "subject_list.html",
+        include_str!("../../themes/default/templates/subject_list.html"),
+    ),
+    (
+        "material.html",
+        include_str!("../../themes/default/templates/material.html"),
+    ),
 ];
 
 /// Interface words of the default theme (nav labels, provider names, units), by key.
 const DEFAULT_LABELS: &str = include_str!("../../themes/default/labels.yaml");
 
 const DEFAULT_STATIC: &[(&str, &str)] = &[
-    ("style.css", include_str!("../../themes/default/static/style.css")),
-    ("site.js", include_str!("../../themes/default/static/site.js")),
+    (
+        "style.css",
+        include_str!("../../themes/default/static/style.css"),
+    ),
+    (
+        "site.js",
+        include_str!("../../themes/default/static/site.js"),
+    ),
 ];
 
 /// Parsed templates and the static files to copy to `assets/`.
@@ -59,7 +116,9 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     if name != "default" && !site_theme.is_dir() {
         return Err(vec![Diagnostic::error(format!("theme `{name}` not found"))
             .with_span(Span::file_only(Path::new("content/site.yaml")))
-            .with_hint(format!("create the folder themes/{name}/ or remove `theme:` to use the default theme"))]);
+            .with_hint(format!(
+                "create the folder themes/{name}/ or remove `theme:` to use the default theme"
+            ))]);
     }
     let mut diagnostics = Vec::new();
     let templates = template_sources(root, &site_theme, name, &mut diagnostics);
@@ -73,19 +132,35 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let raw: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    let raw: Vec<(&str, &str)> = templates
+        .iter()
+        .map(|t| (t.name.as_str(), t.text.as_str()))
+        .collect();
     let template_paths = templates_paths(&templates);
     if let Err(error) = tera.add_raw_templates(raw) {
         return Err(vec![template_diagnostic(&error, &template_paths)]);
     }
-    Ok(Theme { tera, static_files, template_paths, labels })
+    Ok(Theme {
+        tera,
+        static_files,
+        template_paths,
+        labels,
+    })
 }
 
 fn templates_paths(templates: &[TemplateSource]) -> Vec<(String, PathBuf)> {
-    templates.iter().map(|t| (t.name.clone(), t.path.clone())).collect()
+    templates
+        .iter()
+        .map(|t| (t.name.clone(), t.path.clone()))
+        .collect()
 }
 
-fn template_sources(root: &Path, site_theme: &Path, name: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<TemplateSource> {
+fn template_sources(
+    root: &Path,
+    site_theme: &Path,
+    name: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<TemplateSource> {
     let mut templates: Vec<TemplateSource> = DEFAULT_TEMPLATES
         .iter()
         .map(|(file, text)| TemplateSource {
@@ -95,15 +170,25 @@ fn template_sources(root: &Path, site_theme: &Path, name: &str, diagnostics: &mu
         })
         .collect();
     for (relative, bytes) in files_under(root, &site_theme.join("templates"), diagnostics) {
-        let file_name = relative.strip_prefix(format!("themes/{name}/templates/").as_str()).unwrap_or(&relative).to_string();
+        let file_name = relative
+            .strip_prefix(format!("themes/{name}/templates/").as_str())
+            .unwrap_or(&relative)
+            .to_string();
         let text = match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(_) => {
-                diagnostics.push(Diagnostic::error("this template is not valid UTF-8").with_span(Span::file_only(Path::new(&relative))));
+                diagnostics.push(
+                    Diagnostic::error("this template is not valid UTF-8")
+                        .with_span(Span::file_only(Path::new(&relative))),
+                );
                 continue;
             }
         };
-        let source = TemplateSource { name: file_name.clone(), path: PathBuf::from(&relative), text };
+        let source = TemplateSource {
+            name: file_name.clone(),
+            path: PathBuf::from(&relative),
+            text,
+        };
         match templates.iter_mut().find(|t| t.name == file_name) {
             Some(existing) => *existing = source,
             None => templates.push(source),
@@ -112,39 +197,65 @@ fn template_sources(root: &Path, site_theme: &Path, name: &str, diagnostics: &mu
     templates
 }
 
-fn labels(root: &Path, site_theme: &Path, sources: &mut SourceMap, diagnostics: &mut Vec<Diagnostic>) -> std::collections::BTreeMap<String, String> {
+fn labels(
+    root: &Path,
+    site_theme: &Path,
+    sources: &mut SourceMap,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> std::collections::BTreeMap<String, String> {
     let default_path = Path::new("themes/default/labels.yaml");
     sources.insert(default_path, DEFAULT_LABELS);
-    let mut labels: std::collections::BTreeMap<String, String> = match crate::yaml::parse(default_path, DEFAULT_LABELS) {
-        Ok(labels) => labels,
-        Err(d) => {
-            diagnostics.push(d);
-            return Default::default();
-        }
-    };
+    let mut labels: std::collections::BTreeMap<String, String> =
+        match crate::yaml::parse(default_path, DEFAULT_LABELS) {
+            Ok(labels) => labels,
+            Err(d) => {
+                diagnostics.push(d);
+                return Default::default();
+            }
+        };
     let own = site_theme.join("labels.yaml");
     if own.is_file() {
         let relative = own.strip_prefix(root).unwrap_or(&own).to_path_buf();
         match std::fs::read_to_string(&own) {
             Ok(text) => {
                 sources.insert(&relative, &text);
-                match crate::yaml::parse::<std::collections::BTreeMap<String, String>>(&relative, &text) {
+                match crate::yaml::parse::<std::collections::BTreeMap<String, String>>(
+                    &relative, &text,
+                ) {
                     Ok(own_labels) => labels.extend(own_labels),
                     Err(d) => diagnostics.push(d),
                 }
             }
-            Err(error) => diagnostics.push(Diagnostic::error(format!("cannot read this file: {error}")).with_span(Span::file_only(&relative))),
+            Err(error) => diagnostics.push(
+                Diagnostic::error(format!("cannot read this file: {error}"))
+                    .with_span(Span::file_only(&relative)),
+            ),
         }
     }
     labels
 }
 
-fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC.iter().map(|(f, t)| (f.to_string(), t.as_bytes().to_vec())).collect();
+fn static_files(
+    root: &Path,
+    site_theme: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
+        .iter()
+        .map(|(f, t)| (f.to_string(), t.as_bytes().to_vec()))
+        .collect();
     let prefix = site_theme.join("static");
-    let prefix = prefix.strip_prefix(root).unwrap_or(&prefix).to_string_lossy().replace('\\', "/") + "/";
+    let prefix = prefix
+        .strip_prefix(root)
+        .unwrap_or(&prefix)
+        .to_string_lossy()
+        .replace('\\', "/")
+        + "/";
     for (relative, bytes) in files_under(root, &site_theme.join("static"), diagnostics) {
-        let name = relative.strip_prefix(&prefix).unwrap_or(&relative).to_string();
+        let name = relative
+            .strip_prefix(&prefix)
+            .unwrap_or(&relative)
+            .to_string();
         match files.iter_mut().find(|(n, _)| *n == name) {
             Some(existing) => existing.1 = bytes,
             None => files.push((name, bytes)),
@@ -155,7 +266,11 @@ fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic
 }
 
 /// Every regular file below `dir`, as (path relative to `root` with `/`, bytes), sorted.
-pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
+pub fn files_under(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<u8>)> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -164,8 +279,16 @@ pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().unwrap_or(dir).strip_prefix(root).unwrap_or(dir).to_path_buf();
-                diagnostics.push(Diagnostic::error(format!("cannot walk this folder: {error}")).with_span(Span::file_only(&path)));
+                let path = error
+                    .path()
+                    .unwrap_or(dir)
+                    .strip_prefix(root)
+                    .unwrap_or(dir)
+                    .to_path_buf();
+                diagnostics.push(
+                    Diagnostic::error(format!("cannot walk this folder: {error}"))
+                        .with_span(Span::file_only(&path)),
+                );
                 continue;
             }
         };
@@ -173,10 +296,18 @@ pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -
         if !entry.file_type().is_file() || crate::load::is_editor_leftover(&name) {
             continue;
         }
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        let relative = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
         match std::fs::read(entry.path()) {
             Ok(bytes) => files.push((relative, bytes)),
-            Err(error) => diagnostics.push(Diagnostic::error(format!("cannot read this file: {error}")).with_span(Span::file_only(Path::new(&relative)))),
+            Err(error) => diagnostics.push(
+                Diagnostic::error(format!("cannot read this file: {error}"))
+                    .with_span(Span::file_only(Path::new(&relative))),
+            ),
         }
     }
     files
@@ -184,7 +315,13 @@ pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -
 
 /// Turns a tera error into a diagnostic at the template's file, line and column.
 pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> Diagnostic {
-    let path_of = |name: &str| paths.iter().find(|(n, _)| n == name).map(|(_, p)| p.clone()).unwrap_or_else(|| PathBuf::from(name));
+    let path_of = |name: &str| {
+        paths
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| PathBuf::from(name))
+    };
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
