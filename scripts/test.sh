@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing (Debian packages), then runs every test.
+# Safe to run again: installed tools are detected and skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# Without a CJK font Chromium prints Chinese as empty boxes, and the PDF tests could not read it.
+if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .); then missing+=(fonts-noto-cjk); fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Chromium leaves small profile folders behind; keep them inside target/.
+mkdir -p target/tmp
+export TMPDIR="$PWD/target/tmp"
+
+cargo build --release --locked
+cargo test --locked --all-targets
