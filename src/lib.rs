@@ -8,6 +8,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod site;
 pub mod validate;
 pub mod write;

@@ -81,15 +81,33 @@ impl Reader {
             );
             return None;
         }
-        self.optional_yaml(relative)
+        self.yaml_file(relative, true)
     }
 
     fn optional_yaml<T: DeserializeOwned>(&mut self, relative: &str) -> Option<T> {
+        self.yaml_file(relative, false)
+    }
+
+    fn yaml_file<T: DeserializeOwned>(&mut self, relative: &str, required: bool) -> Option<T> {
         let relative = Path::new(relative);
         if !self.root.join(relative).exists() {
             return None;
         }
         let text = self.read_text(relative)?;
+        // The parser would only say "unexpected end of input"; an empty file deserves plainer words.
+        if is_blank_yaml(&text) {
+            let hint = if required {
+                "write this file's keys; docs/content-format.md lists the required ones"
+            } else {
+                "write its entries (see docs/content-format.md), or delete the file: it is optional"
+            };
+            self.diagnostics.push(
+                Diagnostic::error("this file is empty")
+                    .with_span(Span::file_only(relative))
+                    .with_hint(hint),
+            );
+            return None;
+        }
         match yaml::parse::<T>(relative, &text) {
             Ok(value) => Some(value),
             Err(diagnostic) => {
@@ -125,6 +143,9 @@ impl Reader {
                 let bytes = error.as_bytes();
                 let prefix = String::from_utf8_lossy(&bytes[..valid]);
                 let (line, column) = line_column(&prefix, prefix.len());
+                // Keep a lossy copy so the diagnostic can quote the offending line.
+                self.sources
+                    .insert(relative, &String::from_utf8_lossy(bytes));
                 self.diagnostics.push(
                     Diagnostic::error("this file is not valid UTF-8")
                         .with_span(Span::new(relative, line, column, 1))
@@ -195,6 +216,14 @@ impl Reader {
                 return None;
             }
         };
+        if is_blank_yaml(split.yaml) {
+            self.diagnostics.push(
+                Diagnostic::error("the front matter is empty")
+                    .with_span(Span::new(&file, 1, 1, 3))
+                    .with_hint("add `title: ...` between the two `---` lines"),
+            );
+            return None;
+        }
         let front: FrontMatter = match yaml::parse(&file, split.yaml) {
             Ok(front) => front,
             Err(mut diagnostic) => {
@@ -202,6 +231,10 @@ impl Reader {
                     // The YAML starts on line 2, after the opening `---`.
                     span.line += 1;
                 }
+                // Front matter is not a file of its own; say where the key goes.
+                diagnostic.hint = diagnostic
+                    .hint
+                    .map(|h| h.replace("to this file", "to the front matter"));
                 self.diagnostics.push(diagnostic);
                 return None;
             }
@@ -219,6 +252,13 @@ impl Reader {
     fn relative(&self, path: &Path) -> PathBuf {
         path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
     }
+}
+
+/// True when YAML text holds nothing but blank lines and comments.
+fn is_blank_yaml(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#'))
 }
 
 /// Swap, backup and temp files that editors leave beside the real ones.

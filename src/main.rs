@@ -29,8 +29,25 @@ enum Command {
     Build(BuildArgs),
     /// Validate content and templates, render every page in memory and check every link.
     Check(CheckArgs),
+    /// Build, serve the site and rebuild it on every save, reloading open pages.
+    Serve(ServeArgs),
     /// Write the JSON Schemas of the content files (for editors) into a folder.
     Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// The port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 1111)]
+    port: u16,
+    /// The address to listen on; anything but loopback exposes the site to the network.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Poll for changes instead of using file-system events (network mounts, WSL, containers).
+    #[arg(long)]
+    poll: bool,
 }
 
 #[derive(Args)]
@@ -79,6 +96,25 @@ fn main() -> ExitCode {
         Command::Build(args) => build(args),
         Command::Check(args) => check(args),
         Command::Schema(args) => schema(args),
+        Command::Serve(args) => serve(args),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let options = guidegen::serve::ServeOptions {
+        root: args.site.root.clone(),
+        today: today(&args.site),
+        bind: args.bind,
+        port: args.port,
+        poll: args.poll,
+        color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    match guidegen::serve::run(options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
     }
 }
 

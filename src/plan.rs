@@ -317,9 +317,14 @@ pub struct SitemapData {
 }
 
 /// Lays out the whole site for `model` as of `today`. Errors are broken links between guides.
-pub fn plan(model: &Model, today: NaiveDate) -> Result<Plan, Vec<Diagnostic>> {
+/// Guide bodies already turned into HTML are taken from `cache`.
+pub fn plan(
+    model: &Model,
+    today: NaiveDate,
+    cache: &mut markdown::Cache,
+) -> Result<Plan, Vec<Diagnostic>> {
     let planner = Planner::new(model, today);
-    planner.plan()
+    planner.plan(cache)
 }
 
 struct Planner<'a> {
@@ -369,8 +374,8 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn plan(&self) -> Result<Plan, Vec<Diagnostic>> {
-        let (guide_pages, diagnostics) = self.guide_pages();
+    fn plan(&self, cache: &mut markdown::Cache) -> Result<Plan, Vec<Diagnostic>> {
+        let (guide_pages, diagnostics) = self.guide_pages(cache);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -913,14 +918,14 @@ impl<'a> Planner<'a> {
     }
 
     /// Renders every guide and checks the links between them (file, line and column of each bad one).
-    fn guide_pages(&self) -> (Vec<Page>, Vec<Diagnostic>) {
+    fn guide_pages(&self, cache: &mut markdown::Cache) -> (Vec<Page>, Vec<Diagnostic>) {
         let allow_html = self.content.site.allow_html;
         let rendered: Vec<markdown::Rendered> = self
             .guides
             .iter()
             .map(|guide| {
                 let folder = guide.slug.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
-                markdown::render(
+                cache.render(
                     &guide.body,
                     &LinkBase {
                         folder,
@@ -930,6 +935,7 @@ impl<'a> Planner<'a> {
                 )
             })
             .collect();
+        cache.forget_unused();
         let headings: HashMap<&str, &[Heading]> = self
             .guides
             .iter()

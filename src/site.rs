@@ -1,18 +1,20 @@
 //! The pipeline, end to end: load -> validate -> plan -> render, in memory.
-//! `build`, `check` and (later) `serve` call this; it never writes to disk.
+//! `build`, `check` and `serve` call this; it never writes to disk.
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, SourceMap};
-use crate::render::OutputFile;
+use crate::render::{markdown, OutputFile, PageCache};
 use crate::{linkcheck, load, plan, render, validate};
 
 /// A site rendered in memory.
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    /// Pages that went through a template (the rest were unchanged since the last build).
+    pub rendered_pages: usize,
     pub warnings: Vec<Diagnostic>,
     pub sources: SourceMap,
 }
@@ -23,8 +25,24 @@ pub struct Failed {
     pub sources: SourceMap,
 }
 
+/// What one build leaves for the next, so that `serve` redoes only what changed.
+#[derive(Default)]
+pub struct Caches {
+    pub markdown: markdown::Cache,
+    pub pages: PageCache,
+}
+
 /// Runs the whole pipeline for the site at `root` as of `today`.
 pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
+    render_site_with(root, today, &mut Caches::default())
+}
+
+/// `render_site`, reusing what `caches` remember from earlier builds.
+pub fn render_site_with(
+    root: &Path,
+    today: NaiveDate,
+    caches: &mut Caches,
+) -> Result<Rendered, Failed> {
     let (loaded, static_files, mut diagnostics, mut sources) = match load::load(root) {
         Ok(loaded) => (
             Some(loaded.content),
@@ -56,15 +74,16 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(failed(diagnostics, sources));
     }
-    let plan = match plan::plan(&model, today) {
+    let plan = match plan::plan(&model, today, &mut caches.markdown) {
         Ok(plan) => plan,
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(failed(diagnostics, sources));
         }
     };
-    match render::render(&plan, &mut theme) {
-        Ok(mut files) => {
+    match render::render(&plan, &mut theme, &mut caches.pages) {
+        Ok(result) => {
+            let mut files = result.files;
             files.extend(
                 static_files
                     .into_iter()
@@ -72,6 +91,7 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
             );
             Ok(Rendered {
                 pages: plan.pages.len(),
+                rendered_pages: result.rendered_pages,
                 files,
                 warnings: sorted(diagnostics),
                 sources,

@@ -113,11 +113,19 @@ impl Checker {
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         for id in ids {
             if !is_valid_id(id) {
+                let mut hint = "ids use lower-case letters a-z, digits, `-` and `_`, start with a letter or digit, and have at most 100 characters".to_string();
+                if let Some(fixed) = suggested_id(id) {
+                    hint = format!("{hint}; e.g. `{fixed}`");
+                }
                 self.error(
                     file,
                     id,
-                    format!("`{}` is not a valid {kind} id", id.as_str()),
-                    "ids use lower-case letters a-z, digits, `-` and `_`, and start with a letter or digit",
+                    format!(
+                        "`{}` is not a valid {kind} id: {}",
+                        id.as_str(),
+                        id_problem(id)
+                    ),
+                    hint,
                 );
             } else if id.as_str() == "index" {
                 self.error(
@@ -226,16 +234,22 @@ impl Checker {
     }
 
     /// Stage numbers must rise by exactly one, in file order.
+    /// Each stage is compared with its place counted from the first stage's number, not with its
+    /// neighbour, so one run names every number to change (0, 2, 1 -> "1" and "2", not "1" and "3").
     fn check_stage_order(&mut self, stages: &[Stage]) {
-        for pair in stages.windows(2) {
+        let Some(first) = stages.first() else {
+            return;
+        };
+        for (place, pair) in stages.windows(2).enumerate() {
             let (previous, current) = (&pair[0], &pair[1]);
-            let expected = previous.number.value + 1;
+            let expected = first.number.value + place as u32 + 1;
             if current.number.value != expected {
                 self.diagnostics.push(
                     Diagnostic::error(format!(
-                        "stage `{}` has number {} but follows stage {}",
+                        "stage `{}` has number {}, but it follows stage `{}` (number {}) in the file",
                         current.id.as_str(),
                         current.number.value,
+                        previous.id.as_str(),
                         previous.number.value
                     ))
                     .with_span(
@@ -244,7 +258,9 @@ impl Checker {
                             .span_in(Path::new(STAGES), current.number.value.to_string().len()),
                     )
                     .with_hint(format!(
-                        "stages are listed in order; give this one `number: {expected}` or move it"
+                        "stages are numbered in file order, rising by one from `{}` (number {}); give this one `number: {expected}`, or move it",
+                        first.id.as_str(),
+                        first.number.value
                     )),
                 );
             }
@@ -271,16 +287,22 @@ impl Checker {
             }
         }
         for form in &content.forms {
-            for field in form.sections.iter().flat_map(|s| &s.fields) {
-                if field.kind == FieldKind::Choice && field.options.is_empty() {
-                    self.diagnostics.push(
-                        Diagnostic::error(format!(
-                            "field `{}` is a choice with no options",
-                            field.label
-                        ))
-                        .with_span(form.id.span(Path::new(FORMS)))
-                        .with_hint("add `options: [...]` to the field, or use `kind: text`"),
-                    );
+            for section in &form.sections {
+                for field in &section.fields {
+                    if field.kind == FieldKind::Choice && field.options.is_empty() {
+                        // Fields carry no position, so this points at the form's id and names the field.
+                        self.diagnostics.push(
+                            Diagnostic::error(format!(
+                                "field `{}` (section `{}` of form `{}`) is a choice with no options",
+                                field.label, section.title, form.id.as_str()
+                            ))
+                            .with_span(form.id.span(Path::new(FORMS)))
+                            .with_hint(format!(
+                                "add `options: [...]` under `label: {}`, or remove `kind: choice`",
+                                field.label
+                            )),
+                        );
+                    }
                 }
             }
         }
@@ -305,12 +327,17 @@ impl Checker {
         match NaiveDate::parse_from_str(value.as_str(), "%Y-%m-%d") {
             Ok(date) if value.len() == 10 => Some(date),
             _ => {
-                self.error(
-                    file,
-                    value,
-                    format!("`{}` is not a valid date", value.as_str()),
-                    "write dates as YYYY-MM-DD, e.g. 2024-03-31",
-                );
+                let (message, hint) = match no_such_day(value) {
+                    Some(why) => (
+                        format!("`{}` is not a real date: {why}", value.as_str()),
+                        "check the date against the source".to_string(),
+                    ),
+                    None => (
+                        format!("`{}` is not a date in the form YYYY-MM-DD", value.as_str()),
+                        "write dates as YYYY-MM-DD in quotes, e.g. \"2024-03-31\"".to_string(),
+                    ),
+                };
+                self.error(file, value, message, hint);
                 None
             }
         }
@@ -325,6 +352,78 @@ pub fn is_valid_id(id: &str) -> bool {
         && id.len() <= 100
 }
 
+/// Why a well-formed `YYYY-MM-DD` names no day of the calendar (`None` if it is not well-formed).
+fn no_such_day(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let well_formed = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !well_formed {
+        return None;
+    }
+    let year: i32 = text[..4].parse().ok()?;
+    let month: u32 = text[5..7].parse().ok()?;
+    let day: u32 = text[8..].parse().ok()?;
+    if !(1..=12).contains(&month) {
+        return Some(format!("there is no month {month}"));
+    }
+    let days = (28..=31)
+        .rev()
+        .find(|d| NaiveDate::from_ymd_opt(year, month, *d).is_some())?;
+    Some(format!("{year}-{month:02} has {days} days, not {day}"))
+}
+
+/// What is wrong with an id `is_valid_id` rejects, in a few words.
+fn id_problem(id: &str) -> String {
+    if id.is_empty() {
+        return "it is empty".into();
+    }
+    if id.len() > 100 {
+        return format!("it has {} characters", id.chars().count());
+    }
+    if let Some(c) = id.chars().find(|c| c.is_ascii_uppercase()) {
+        return format!("it contains the upper-case letter `{c}`");
+    }
+    let first = id.chars().next().unwrap_or_default();
+    if !(first.is_ascii_lowercase() || first.is_ascii_digit()) {
+        return format!("it starts with `{first}`");
+    }
+    match id
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
+    {
+        Some(' ') => "it contains a space".into(),
+        Some(c) => format!("it contains `{c}`"),
+        None => "it uses characters outside a-z, 0-9, `-` and `_`".into(),
+    }
+}
+
+/// A valid id close to `id` (lower-cased, other characters turned into `-`), if there is one.
+fn suggested_id(id: &str) -> Option<String> {
+    let mapped: String = id
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut fixed = String::new();
+    for c in mapped.trim_matches(|c| c == '-' || c == '_').chars() {
+        if !(c == '-' && fixed.ends_with('-')) {
+            fixed.push(c);
+        }
+    }
+    (is_valid_id(&fixed) && fixed != "index").then_some(fixed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,5 +434,34 @@ mod tests {
         for bad in ["", "-x", "ID", "a/b", "..", "a b", "中文"] {
             assert!(!is_valid_id(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn bad_ids_get_a_reason_and_a_suggestion() {
+        assert_eq!(
+            id_problem("Company"),
+            "it contains the upper-case letter `C`"
+        );
+        assert_eq!(id_problem("../x"), "it starts with `.`");
+        assert_eq!(id_problem("a/b"), "it contains `/`");
+        assert_eq!(suggested_id("../Future").as_deref(), Some("future"));
+        assert_eq!(
+            suggested_id("verification/person").as_deref(),
+            Some("verification-person")
+        );
+        assert_eq!(suggested_id("中文"), None);
+    }
+
+    #[test]
+    fn impossible_dates_say_why() {
+        assert_eq!(
+            no_such_day("2026-13-40").as_deref(),
+            Some("there is no month 13")
+        );
+        assert_eq!(
+            no_such_day("2030-02-30").as_deref(),
+            Some("2030-02 has 28 days, not 30")
+        );
+        assert_eq!(no_such_day("2024/03/31"), None);
     }
 }

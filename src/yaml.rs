@@ -7,7 +7,7 @@ use std::path::Path;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::diagnostics::{Diagnostic, Span};
+use crate::diagnostics::{closest, Diagnostic, Span};
 
 /// A value read from YAML together with where it stands (1-based line and column).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,18 +93,58 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T,
 fn to_diagnostic(file: &Path, text: &str, error: &serde_saphyr::Error) -> Diagnostic {
     let plain = error.without_snippet().to_string();
     let message = strip_position_suffix(&plain);
-    let (message, hint) = explain(message);
-    let span = match error.location() {
-        Some(loc) if loc.line() > 0 => {
-            Span::new(file, loc.line() as u32, loc.column().max(1) as u32, 1)
-        }
-        _ => end_of_file_span(file, text),
+    let Some(location) = error.location().filter(|loc| loc.line() > 0) else {
+        let (message, hint) = explain(message, None);
+        return with_hint(
+            Diagnostic::error(message).with_span(end_of_file_span(file, text)),
+            hint,
+        );
     };
-    let mut diagnostic = Diagnostic::error(message).with_span(span);
-    if let Some(hint) = hint {
-        diagnostic = diagnostic.with_hint(hint);
+    let (line, column) = (location.line() as u32, location.column().max(1) as u32);
+    // An unclosed `[`, `{` or quote makes the parser fail later, somewhere unrelated: blame it.
+    if let Some(opener) = unclosed_opener(text).filter(|o| (o.line, o.column) <= (line, column)) {
+        return opener.diagnostic(file);
     }
-    diagnostic
+    let found = found_text(text, location.span());
+    let (explained, hint) = explain(message, found.as_deref());
+    let (line, column, width) = if message.starts_with("missing field ") {
+        let (line, column) = mapping_start(text, line, column);
+        (line, column, 1)
+    } else if explained.starts_with("a tab") {
+        (line, first_tab(text, line).unwrap_or(column), 1)
+    } else {
+        let width = found.as_deref().map_or(1, |f| f.chars().count().max(1));
+        (line, column, width)
+    };
+    let hint = match hint {
+        Some(h) if explained.starts_with("missing required key") && column == 1 => {
+            Some(h.replace("to this entry", "to this file"))
+        }
+        Some(h) if explained.starts_with("duplicate key") => {
+            match found
+                .as_deref()
+                .and_then(|key| earlier_key(text, line, column, key))
+            {
+                Some(first) => Some(format!(
+                    "`{}` is already set on line {first}; {h}",
+                    found.unwrap_or_default()
+                )),
+                None => Some(h),
+            }
+        }
+        other => other,
+    };
+    with_hint(
+        Diagnostic::error(explained).with_span(Span::new(file, line, column, width)),
+        hint,
+    )
+}
+
+fn with_hint(diagnostic: Diagnostic, hint: Option<String>) -> Diagnostic {
+    match hint {
+        Some(hint) => diagnostic.with_hint(hint),
+        None => diagnostic,
+    }
 }
 
 /// The library appends " at line L, column C"; the span already says that.
@@ -115,8 +155,32 @@ fn strip_position_suffix(message: &str) -> &str {
     }
 }
 
+/// The text the library's span covers (the offending key or value), if it names any.
+fn found_text(text: &str, span: serde_saphyr::Span) -> Option<String> {
+    if span.is_empty() {
+        return None;
+    }
+    let found: String = text
+        .chars()
+        .skip(span.offset() as usize)
+        .take(span.len() as usize)
+        .collect();
+    (!found.trim().is_empty() && !found.contains('\n')).then_some(found)
+}
+
+/// How to name what was found in a message: a list, a mapping, or the value itself.
+fn describe(found: Option<&str>) -> String {
+    match found {
+        Some(f) if f.starts_with('[') || f.starts_with("- ") => "a list".into(),
+        Some(f) if f.starts_with('{') => "a mapping".into(),
+        Some(f) => format!("`{f}`"),
+        None => "something else".into(),
+    }
+}
+
 /// Rewrites the library's wording into what a content author needs to hear, with a fix.
-fn explain(message: &str) -> (String, Option<String>) {
+/// `found` is the key or value the library points at, when it points at one.
+fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field ") {
         let (field, expected) = match rest.split_once(", expected ") {
             Some((field, expected)) => (field, Some(expected)),
@@ -124,14 +188,20 @@ fn explain(message: &str) -> (String, Option<String>) {
         };
         let hint = expected.map(|list| {
             let list = list.trim_start_matches("one of ");
-            format!("the keys allowed here are: {list}")
+            format!(
+                "{}the keys allowed here are: {list}",
+                did_you_mean(field, list)
+            )
         });
         return (format!("unknown key {field}"), hint);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         return (
             format!("missing required key {rest}"),
-            Some(format!("add {rest} to this entry")),
+            Some(format!(
+                "add {}: ...` to this entry",
+                rest.trim_end_matches('`')
+            )),
         );
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
@@ -142,16 +212,64 @@ fn explain(message: &str) -> (String, Option<String>) {
         );
     }
     if message.starts_with("unknown variant ") {
-        let hint = message
-            .split_once(", expected ")
-            .map(|(_, expected)| format!("use one of: {}", expected.trim_start_matches("one of ")));
         let head = message.split(", expected").next().unwrap_or(message);
+        let value = head.trim_start_matches("unknown variant ");
+        let hint = message.split_once(", expected ").map(|(_, expected)| {
+            let list = expected.trim_start_matches("one of ");
+            format!("{}use one of: {list}", did_you_mean(value, list))
+        });
         return (head.replace("unknown variant", "unknown value"), hint);
     }
-    if message.contains("tabs disallowed") {
+    if message.contains("tabs disallowed") || message.contains("found a tab") {
         return (
-            message.to_string(),
+            "a tab is used for indentation".to_string(),
             Some("indent YAML with spaces, never tabs".into()),
+        );
+    }
+    if let Some(ty) = message.strip_prefix("invalid ") {
+        if let Some((what, hint)) = scalar_type(ty) {
+            return (
+                format!("expected {what}, found {}", describe(found)),
+                Some(hint.into()),
+            );
+        }
+    }
+    if message == "expected sequence start" {
+        return (
+            format!("expected a list, found {}", describe(found)),
+            Some("write a list as `[a, b]`, or as lines that start with `- `".into()),
+        );
+    }
+    if message == "expected string scalar" {
+        return (
+            format!("expected text, found {}", describe(found)),
+            Some("write a single value; put it in quotes if it starts with `[` or `{`".into()),
+        );
+    }
+    if message == "expected mapping start" {
+        return (
+            format!("expected `key: value` entries, found {}", describe(found)),
+            Some("write the keys of this entry on their own lines, indented under it".into()),
+        );
+    }
+    if message.starts_with("cannot deserialize null into string") {
+        return (
+            "this key has no value".into(),
+            Some("write a value after the `:`, or remove the key if it is optional".into()),
+        );
+    }
+    if message.starts_with("mapping values are not allowed")
+        || message.starts_with("illegal placement of ':'")
+    {
+        return (
+            "unexpected `:` in a value".into(),
+            Some("put a value that contains `: ` in quotes, e.g. `summary: \"Note: read first\"`; or check the indentation of this line".into()),
+        );
+    }
+    if message.starts_with("invalid trailing content after") {
+        return (
+            "text after a closing quote".into(),
+            Some("put the whole value in quotes, or remove what follows the closing quote".into()),
         );
     }
     if message.starts_with("invalid type")
@@ -162,11 +280,246 @@ fn explain(message: &str) -> (String, Option<String>) {
     }
     if message.contains("alias") || message.contains("budget") {
         return (
-            format!("{message}"),
+            message.to_string(),
             Some("this document expands aliases too much; write the values out instead".into()),
         );
     }
     (message.to_string(), None)
+}
+
+/// "did you mean `x`? " when `wanted` (in backticks) is close to one of the comma-separated `list`.
+fn did_you_mean(wanted: &str, list: &str) -> String {
+    let wanted = wanted.trim_matches('`');
+    closest(wanted, list.split(", "))
+        .map(|best| format!("did you mean `{best}`? "))
+        .unwrap_or_default()
+}
+
+/// What a scalar of the library's type name `ty` looks like to an author, and how to write one.
+fn scalar_type(ty: &str) -> Option<(&'static str, &'static str)> {
+    match ty {
+        "u8" | "u16" | "u32" | "u64" => {
+            Some(("a whole number (0 or more)", "write digits only, e.g. `3`"))
+        }
+        "i8" | "i16" | "i32" | "i64" => Some(("a whole number", "write digits only, e.g. `3`")),
+        "f32" | "f64" => Some(("a number", "write a number, e.g. `1.5`")),
+        "boolean" | "bool" => Some(("`true` or `false`", "write `true` or `false`")),
+        _ => None,
+    }
+}
+
+/// serde-saphyr reports a missing key at the mapping's last key; point at where the mapping starts.
+fn mapping_start(text: &str, line: u32, column: u32) -> (u32, u32) {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(current) = lines.get(line as usize - 1) else {
+        return (line, column);
+    };
+    let key = column as usize - 1;
+    // In a flow mapping `{...}`, the mapping starts at the nearest unmatched `{` to the left.
+    let before: Vec<char> = current.chars().take(key).collect();
+    let mut depth = 0;
+    for (index, c) in before.iter().enumerate().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth == 0 => return (line, index as u32 + 1),
+            '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    if key_column(current) != key {
+        return (line, column);
+    }
+    // A block mapping: walk up over its keys (all in this column) to the first one.
+    let mut start = line;
+    for number in (1..line).rev() {
+        let above = lines[number as usize - 1];
+        if above.trim().is_empty() || above.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = above.len() - above.trim_start_matches(' ').len();
+        if indent > key {
+            continue;
+        }
+        if key_column(above) != key {
+            break;
+        }
+        start = number;
+        if indent < key {
+            break; // `- key:` opens this entry of a list
+        }
+    }
+    (start, column)
+}
+
+/// The 0-based column where a line's content starts, after its indentation and `- ` markers.
+fn key_column(line: &str) -> usize {
+    let mut column = 0;
+    let mut rest = line;
+    loop {
+        let trimmed = rest.trim_start_matches(' ');
+        column += rest.len() - trimmed.len();
+        match trimmed.strip_prefix('-') {
+            Some(after) if after.is_empty() || after.starts_with(' ') => {
+                column += 1;
+                rest = after;
+            }
+            _ => return column,
+        }
+    }
+}
+
+/// The line where `key` first appears in the same block mapping as the key at `line`:`column`.
+fn earlier_key(text: &str, line: u32, column: u32, key: &str) -> Option<u32> {
+    let key_at = column as usize - 1;
+    let lines: Vec<&str> = text.lines().collect();
+    for number in (1..line).rev() {
+        let above = lines[number as usize - 1];
+        if above.trim().is_empty() || above.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = above.len() - above.trim_start_matches(' ').len();
+        if indent > key_at {
+            continue;
+        }
+        if key_column(above) != key_at {
+            return None;
+        }
+        let content: String = above.chars().skip(key_at).collect();
+        if content
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.starts_with(':'))
+        {
+            return Some(number);
+        }
+        if indent < key_at {
+            return None;
+        }
+    }
+    None
+}
+
+/// The 1-based column of the first tab on `line`.
+fn first_tab(text: &str, line: u32) -> Option<u32> {
+    let line = text.lines().nth(line as usize - 1)?;
+    line.chars().position(|c| c == '\t').map(|i| i as u32 + 1)
+}
+
+/// A `[`, `{` or quote that is never closed.
+#[derive(Debug, PartialEq)]
+struct Opener {
+    line: u32,
+    column: u32,
+    ch: char,
+}
+
+impl Opener {
+    fn diagnostic(&self, file: &Path) -> Diagnostic {
+        let (message, hint) = match self.ch {
+            '[' => (
+                "this `[` is never closed",
+                "add the closing `]`; a list written with `[` ends with `]`, normally on the same line",
+            ),
+            '{' => (
+                "this `{` is never closed",
+                "add the closing `}`; a mapping written with `{` ends with `}`, normally on the same line",
+            ),
+            _ => (
+                "this quoted value is never closed",
+                "add the closing quote at the end of the value",
+            ),
+        };
+        Diagnostic::error(message)
+            .with_span(Span::new(file, self.line, self.column, 1))
+            .with_hint(hint)
+    }
+}
+
+/// Finds the first flow bracket or quote still open when a later line starts at or left of the
+/// line that opened it (or at the end of the text). The parser itself only notices much later.
+fn unclosed_opener(text: &str) -> Option<Opener> {
+    let mut open: Vec<Opener> = Vec::new();
+    // Column of the content of the line that opened `open[0]`.
+    let mut owner = 0;
+    // Indentation of the line that started a `|` or `>` block scalar, whose lines are not YAML.
+    let mut block_scalar: Option<usize> = None;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(parent) = block_scalar {
+            if indent > parent {
+                continue;
+            }
+            block_scalar = None;
+        }
+        let content = key_column(line);
+        if !open.is_empty() && content <= owner {
+            break;
+        }
+        let chars: Vec<char> = line.chars().collect();
+        let mut at_start = true;
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            match open.last().map(|o| o.ch) {
+                Some('"') => {
+                    if c == '\\' {
+                        i += 1;
+                    } else if c == '"' {
+                        open.pop();
+                        at_start = false;
+                    }
+                    i += 1;
+                    continue;
+                }
+                Some('\'') => {
+                    if c == '\'' && next == Some('\'') {
+                        i += 1;
+                    } else if c == '\'' {
+                        open.pop();
+                        at_start = false;
+                    }
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let in_flow = !open.is_empty();
+            let spaced = next.is_none_or(|n| n == ' ');
+            match c {
+                '#' if i == 0 || chars[i - 1] == ' ' => break,
+                ' ' => {}
+                '"' | '\'' | '[' | '{' if at_start => {
+                    if open.is_empty() {
+                        owner = content;
+                    }
+                    open.push(Opener {
+                        line: index as u32 + 1,
+                        column: i as u32 + 1,
+                        ch: c,
+                    });
+                }
+                ']' | '}' if in_flow => {
+                    open.pop();
+                    at_start = false;
+                }
+                ',' if in_flow => at_start = true,
+                ':' | '-' if spaced => {}
+                '|' | '>' if at_start && !in_flow => {
+                    block_scalar = Some(indent);
+                    break;
+                }
+                _ => at_start = false,
+            }
+            if c == ':' && spaced {
+                at_start = true;
+            }
+            i += 1;
+        }
+    }
+    open.into_iter().next()
 }
 
 fn end_of_file_span(file: &Path, text: &str) -> Span {

@@ -12,7 +12,14 @@ fn chromium() -> Command {
     let path = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into());
     let mut command = Command::new(path);
     let profile = TempDir::new("chromium-profile");
-    command.args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]);
+    command.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+    ]);
     command.arg(format!("--user-data-dir={}", profile.path().display()));
     std::mem::forget(profile); // Chromium may still be writing to it as the command returns.
     command
@@ -20,7 +27,13 @@ fn chromium() -> Command {
 
 fn built_default_site() -> TempDir {
     let out = TempDir::new("browser-site");
-    let output = bin().args(["build", "--today", TODAY, "--root"]).arg(repo_root()).arg("--output").arg(out.path().join("site")).output().unwrap();
+    let output = bin()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(repo_root())
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
     out
 }
@@ -36,40 +49,75 @@ fn print_to_pdf(page: &Path, pdf: &Path) {
         .arg(file_url(page))
         .output()
         .expect("chromium is installed (scripts/test.sh installs it)");
-    assert!(pdf.is_file(), "chromium printed nothing: {}", text(&status.stderr));
+    assert!(
+        pdf.is_file(),
+        "chromium printed nothing: {}",
+        text(&status.stderr)
+    );
 }
 
 fn pdf_info(pdf: &Path) -> String {
-    let output = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo is installed (poppler-utils)");
+    let output = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo is installed (poppler-utils)");
     text(&output.stdout)
 }
 
 fn pdf_text(pdf: &Path) -> String {
-    let output = Command::new("pdftotext").args(["-layout"]).arg(pdf).arg("-").output().expect("pdftotext is installed (poppler-utils)");
+    let output = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (poppler-utils)");
     text(&output.stdout)
 }
 
 fn page_count(info: &str) -> usize {
-    info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|n| n.trim().parse().ok()).unwrap_or(0)
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
 }
 
 #[test]
 fn the_verification_form_prints_on_a4_with_all_its_labels_and_no_navigation() {
     let site = built_default_site();
-    for (form, signer) in [("verification-organisation", "单位盖章"), ("verification-individual", "本人签字")] {
+    for (form, signer) in [
+        ("verification-organisation", "单位盖章"),
+        ("verification-individual", "本人签字"),
+    ] {
         let pdf = site.path().join(format!("{form}.pdf"));
         print_to_pdf(&site.path().join(format!("site/forms/{form}.html")), &pdf);
         let info = pdf_info(&pdf);
         assert!(info.contains("(A4)"), "{form}: {info}");
         let pages = page_count(&info);
-        assert!((1..=2).contains(&pages), "{form} should print on one or two A4 pages, printed {pages}");
+        assert!(
+            (1..=2).contains(&pages),
+            "{form} should print on one or two A4 pages, printed {pages}"
+        );
         let printed = pdf_text(&pdf);
         let squeezed: String = printed.chars().filter(|c| !c.is_whitespace()).collect();
-        for label in ["小程序备案真实性核验单", "证件号码", "手机号码", "小程序名称", "承诺", signer, "日期"] {
-            assert!(squeezed.contains(label), "{form}: `{label}` missing from the printed form:\n{printed}");
+        for label in [
+            "小程序备案真实性核验单",
+            "证件号码",
+            "手机号码",
+            "小程序名称",
+            "承诺",
+            signer,
+            "日期",
+        ] {
+            assert!(
+                squeezed.contains(label),
+                "{form}: `{label}` missing from the printed form:\n{printed}"
+            );
         }
         for absent in ["办理步骤", "材料清单", "依据来源", "guidegen", "http"] {
-            assert!(!printed.contains(absent), "{form}: navigation or URL `{absent}` printed:\n{printed}");
+            assert!(
+                !printed.contains(absent),
+                "{form}: navigation or URL `{absent}` printed:\n{printed}"
+            );
         }
     }
 }
@@ -77,10 +125,22 @@ fn the_verification_form_prints_on_a4_with_all_its_labels_and_no_navigation() {
 #[test]
 fn pages_open_from_disk_and_show_their_content() {
     let site = built_default_site();
-    for (path, expected) in [("site/index.html", "备案流程"), ("site/checklists/individual.html", "已准备好"), ("site/stages/sms-verification.html", "12381")] {
-        let output = chromium().arg("--dump-dom").arg(file_url(&site.path().join(path))).output().expect("chromium is installed");
+    for (path, expected) in [
+        ("site/index.html", "备案流程"),
+        ("site/checklists/individual.html", "已准备好"),
+        ("site/stages/sms-verification.html", "12381"),
+    ] {
+        let output = chromium()
+            .arg("--dump-dom")
+            .arg(file_url(&site.path().join(path)))
+            .output()
+            .expect("chromium is installed");
         let dom = text(&output.stdout);
-        assert!(dom.contains(expected), "{path}: `{expected}` not in the DOM Chromium loaded:\n{}", &dom[..dom.len().min(2000)]);
+        assert!(
+            dom.contains(expected),
+            "{path}: `{expected}` not in the DOM Chromium loaded:\n{}",
+            &dom[..dom.len().min(2000)]
+        );
     }
 }
 
@@ -89,12 +149,21 @@ fn an_individual_and_a_company_checklist_print_different_materials() {
     let site = built_default_site();
     let individual = site.path().join("individual.pdf");
     let enterprise = site.path().join("enterprise.pdf");
-    print_to_pdf(&site.path().join("site/checklists/individual.html"), &individual);
-    print_to_pdf(&site.path().join("site/checklists/enterprise.html"), &enterprise);
+    print_to_pdf(
+        &site.path().join("site/checklists/individual.html"),
+        &individual,
+    );
+    print_to_pdf(
+        &site.path().join("site/checklists/enterprise.html"),
+        &enterprise,
+    );
     let (individual, enterprise) = (pdf_text(&individual), pdf_text(&enterprise));
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     assert!(squeeze(&individual).contains("居住证明"), "{individual}");
     assert!(!squeeze(&enterprise).contains("居住证明"));
-    assert!(squeeze(&enterprise).contains("主办单位证件"), "{enterprise}");
+    assert!(
+        squeeze(&enterprise).contains("主办单位证件"),
+        "{enterprise}"
+    );
     assert!(!squeeze(&individual).contains("主办单位证件"));
 }

@@ -6,7 +6,14 @@ use common::*;
 use std::path::Path;
 
 fn build(root: &Path, output: &Path) -> std::process::Output {
-    bin().args(["build", "--root"]).arg(root).arg("--output").arg(output).args(["--today", TODAY]).output().unwrap()
+    bin()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(output)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap()
 }
 
 fn page(output: &Path, path: &str) -> String {
@@ -18,9 +25,21 @@ fn default_site_builds_without_warnings_and_every_link_resolves() {
     let out = TempDir::new("default-site");
     let output = build(&repo_root(), &out.path().join("site"));
     assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(text(&output.stderr), "", "the default content must build without warnings");
-    assert!(text(&output.stdout).starts_with("built "), "{}", text(&output.stdout));
-    let check = bin().args(["check", "--deny-warnings", "--today", TODAY, "--root"]).arg(repo_root()).output().unwrap();
+    assert_eq!(
+        text(&output.stderr),
+        "",
+        "the default content must build without warnings"
+    );
+    assert!(
+        text(&output.stdout).starts_with("built "),
+        "{}",
+        text(&output.stdout)
+    );
+    let check = bin()
+        .args(["check", "--deny-warnings", "--today", TODAY, "--root"])
+        .arg(repo_root())
+        .output()
+        .unwrap();
     assert!(check.status.success(), "{}", text(&check.stderr));
     assert!(text(&check.stdout).contains("all links resolve"));
 }
@@ -31,7 +50,10 @@ fn two_builds_of_the_default_site_are_byte_identical() {
     let b = TempDir::new("identical-b");
     assert!(build(&repo_root(), &a.path().join("site")).status.success());
     assert!(build(&repo_root(), &b.path().join("site")).status.success());
-    let (tree_a, tree_b) = (read_tree(&a.path().join("site")), read_tree(&b.path().join("site")));
+    let (tree_a, tree_b) = (
+        read_tree(&a.path().join("site")),
+        read_tree(&b.path().join("site")),
+    );
     assert_eq!(tree_a.len(), tree_b.len());
     for ((path_a, bytes_a), (path_b, bytes_b)) in tree_a.iter().zip(&tree_b) {
         assert_eq!(path_a, path_b);
@@ -66,9 +88,15 @@ fn default_site_has_every_page_kind() {
     ] {
         assert!(site.join(path).is_file(), "missing {path}");
     }
-    assert!(!site.join("sitemap.xml").exists(), "no sitemap without a base URL");
+    assert!(
+        !site.join("sitemap.xml").exists(),
+        "no sitemap without a base URL"
+    );
     let guides = std::fs::read_dir(site.join("guides")).unwrap().count();
-    assert!(guides >= 4, "at least three guides plus the index, found {guides}");
+    assert!(
+        guides >= 4,
+        "at least three guides plus the index, found {guides}"
+    );
 }
 
 #[test]
@@ -78,12 +106,24 @@ fn checklists_for_a_company_and_an_individual_list_different_materials() {
     assert!(build(&fixture("minimal"), &site).status.success());
     let person = page(&site, "checklists/person.html");
     let company = page(&site, "checklists/company.html");
-    assert!(person.contains("ID card") && !person.contains("Business licence</h4>"), "{person}");
-    assert!(company.contains("Business licence") && !company.contains("Residence permit"), "{company}");
+    assert!(
+        person.contains("ID card") && !person.contains("Business licence</h4>"),
+        "{person}"
+    );
+    assert!(
+        company.contains("Business licence") && !company.contains("Residence permit"),
+        "{company}"
+    );
     // A conditional material is listed with its condition written out.
-    assert!(person.contains("Residence permit") && person.contains("If you file outside the province of your ID"));
+    assert!(
+        person.contains("Residence permit")
+            && person.contains("If you file outside the province of your ID")
+    );
     // Grouped under the stage that uses each material, with boxes to tick.
-    assert!(person.contains(r#"href="../stages/fill-in.html">Fill in</a>"#), "{person}");
+    assert!(
+        person.contains(r#"href="../stages/fill-in.html">Fill in</a>"#),
+        "{person}"
+    );
     assert!(person.contains(r#"type="checkbox" name="id_card""#));
 }
 
@@ -93,10 +133,16 @@ fn stage_pages_link_in_order_and_show_failure_paths() {
     let site = out.path().join("site");
     assert!(build(&fixture("minimal"), &site).status.success());
     let fill_in = page(&site, "stages/fill-in.html");
-    assert!(fill_in.contains(r#"rel="prev" href="../stages/prepare.html""#), "{fill_in}");
+    assert!(
+        fill_in.contains(r#"rel="prev" href="../stages/prepare.html""#),
+        "{fill_in}"
+    );
     assert!(fill_in.contains(r#"rel="next" href="../stages/review.html""#));
     let review = page(&site, "stages/review.html");
-    assert!(review.contains("Fix and resubmit.") && review.contains(r#"href="../stages/fill-in.html">Fill in</a>"#));
+    assert!(
+        review.contains("Fix and resubmit.")
+            && review.contains(r#"href="../stages/fill-in.html">Fill in</a>"#)
+    );
     assert!(review.contains("1–2"), "duration range shown: {review}");
 }
 
@@ -107,13 +153,25 @@ fn guides_render_with_chinese_anchors_and_rewritten_links() {
     assert!(build(&fixture("minimal"), &site).status.success());
     let first = page(&site, "guides/first.html");
     assert!(first.contains(r#"<h2 id="开始-here">"#), "{first}");
-    assert!(first.contains(r#"href="sub/second.html#details""#), "{first}");
+    assert!(
+        first.contains(r#"href="sub/second.html#details""#),
+        "{first}"
+    );
     assert!(first.contains("<table>"));
     let second = page(&site, "guides/sub/second.html");
-    assert!(second.contains(r#"href="../first.html#%E5%BC%80%E5%A7%8B-here""#), "{second}");
-    assert!(second.contains(r#"href="../../index.html""#), "nav climbs two folders: {second}");
+    assert!(
+        second.contains(r#"href="../first.html#%E5%BC%80%E5%A7%8B-here""#),
+        "{second}"
+    );
+    assert!(
+        second.contains(r#"href="../../index.html""#),
+        "nav climbs two folders: {second}"
+    );
     let index = page(&site, "index.html");
-    assert!(index.contains(r#"href="guides/first.html""#), "YAML Markdown links to guides are rewritten: {index}");
+    assert!(
+        index.contains(r#"href="guides/first.html""#),
+        "YAML Markdown links to guides are rewritten: {index}"
+    );
 }
 
 #[test]
@@ -122,7 +180,10 @@ fn deadlines_read_as_rules_in_force_or_countdowns_relative_to_today() {
     let site = out.path().join("site");
     assert!(build(&fixture("minimal"), &site).status.success());
     let deadlines = page(&site, "deadlines.html");
-    assert!(deadlines.contains("还剩 1131 天"), "2026-11-27 to 2030-01-01: {deadlines}");
+    assert!(
+        deadlines.contains("还剩 1131 天"),
+        "2026-11-27 to 2030-01-01: {deadlines}"
+    );
     assert!(deadlines.contains("自 2023-09-01 起施行"), "{deadlines}");
 }
 
@@ -138,15 +199,25 @@ fn every_link_in_the_output_is_relative_and_ends_in_html() {
         let html = String::from_utf8(bytes).unwrap();
         for (i, _) in html.match_indices(" href=\"") {
             let href = &html[i + 7..i + 7 + html[i + 7..].find('"').unwrap()];
-            if href.starts_with("https://") || href.starts_with("http://") || href.starts_with('#') {
+            if href.starts_with("https://") || href.starts_with("http://") || href.starts_with('#')
+            {
                 continue;
             }
             assert!(!href.starts_with('/'), "{path}: absolute link {href}");
             let target = href.split('#').next().unwrap();
-            assert!(target.ends_with(".html") || target.ends_with(".css"), "{path}: link {href} does not end in .html");
+            assert!(
+                target.ends_with(".html") || target.ends_with(".css"),
+                "{path}: link {href} does not end in .html"
+            );
         }
-        assert!(!html.contains("src=\"http"), "{path} loads something from the network");
-        assert!(!html.contains("<link rel=\"stylesheet\" href=\"http"), "{path} loads a remote stylesheet");
+        assert!(
+            !html.contains("src=\"http"),
+            "{path} loads something from the network"
+        );
+        assert!(
+            !html.contains("<link rel=\"stylesheet\" href=\"http"),
+            "{path} loads a remote stylesheet"
+        );
     }
 }
 
@@ -168,11 +239,22 @@ fn a_base_url_adds_a_sitemap_with_absolute_urls() {
     let root = tmp.path().join("site");
     copy_dir(&fixture("minimal"), &root);
     let yaml = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
-    std::fs::write(root.join("content/site.yaml"), format!("{yaml}base_url: https://guide.example/sub/\n")).unwrap();
-    let output = bin().args(["build", "--today", TODAY, "--root"]).arg(&root).output().unwrap();
+    std::fs::write(
+        root.join("content/site.yaml"),
+        format!("{yaml}base_url: https://guide.example/sub/\n"),
+    )
+    .unwrap();
+    let output = bin()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
     let sitemap = page(&root.join("output"), "sitemap.xml");
-    assert!(sitemap.contains("<loc>https://guide.example/sub/stages/fill-in.html</loc>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>https://guide.example/sub/stages/fill-in.html</loc>"),
+        "{sitemap}"
+    );
     assert!(!sitemap.contains("404.html"));
 }
 
@@ -188,9 +270,20 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let failed = build(&root, &output_dir);
     assert_eq!(failed.status.code(), Some(1));
     assert!(text(&failed.stderr).contains("the previous output was left as it was"));
-    assert_eq!(read_tree(&output_dir), before, "output changed after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().starts_with('.')).collect();
-    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+    assert_eq!(
+        read_tree(&output_dir),
+        before,
+        "output changed after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -198,10 +291,20 @@ fn the_output_folder_may_not_be_the_root_or_hold_the_input() {
     let tmp = TempDir::new("refuse");
     let root = tmp.path().join("site");
     copy_dir(&fixture("minimal"), &root);
-    for bad in [root.clone(), root.join("content"), root.join("themes"), tmp.path().to_path_buf(), root.join("content/out")] {
+    for bad in [
+        root.clone(),
+        root.join("content"),
+        root.join("themes"),
+        tmp.path().to_path_buf(),
+        root.join("content/out"),
+    ] {
         let output = build(&root, &bad);
         assert_eq!(output.status.code(), Some(1), "{}", bad.display());
-        assert!(text(&output.stderr).contains("refusing to write the site into"), "{}", text(&output.stderr));
+        assert!(
+            text(&output.stderr).contains("refusing to write the site into"),
+            "{}",
+            text(&output.stderr)
+        );
     }
     assert!(root.join("content/site.yaml").is_file(), "input survived");
 }
@@ -215,14 +318,28 @@ fn a_site_theme_overrides_single_templates_and_static_files() {
     std::fs::create_dir_all(&templates).unwrap();
     std::fs::write(templates.join("guide.html"), "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ page.title }}</p>{% endblock content %}").unwrap();
     std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
-    std::fs::write(root.join("themes/default/static/style.css"), "body{color:red}").unwrap();
+    std::fs::write(
+        root.join("themes/default/static/style.css"),
+        "body{color:red}",
+    )
+    .unwrap();
     std::fs::write(root.join("themes/default/labels.yaml"), "stages: Steps\n").unwrap();
-    let output = bin().args(["build", "--today", TODAY, "--root"]).arg(&root).output().unwrap();
+    let output = bin()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
     let out = root.join("output");
     assert!(page(&out, "guides/first.html").contains(r#"<p class="mine">First guide</p>"#));
-    assert!(page(&out, "stages/fill-in.html").contains("<h1>Fill in</h1>"), "other templates stay the default's");
-    assert!(page(&out, "index.html").contains(">Steps</a>"), "labels overridden");
+    assert!(
+        page(&out, "stages/fill-in.html").contains("<h1>Fill in</h1>"),
+        "other templates stay the default's"
+    );
+    assert!(
+        page(&out, "index.html").contains(">Steps</a>"),
+        "labels overridden"
+    );
     assert_eq!(page(&out, "assets/style.css"), "body{color:red}");
 }
 
@@ -233,8 +350,17 @@ fn site_static_files_are_copied_as_they_are() {
     copy_dir(&fixture("minimal"), &root);
     std::fs::create_dir_all(root.join("static/img")).unwrap();
     std::fs::write(root.join("static/img/a.png"), b"\x89PNG").unwrap();
-    assert!(bin().args(["build", "--today", TODAY, "--root"]).arg(&root).output().unwrap().status.success());
-    assert_eq!(std::fs::read(root.join("output/img/a.png")).unwrap(), b"\x89PNG");
+    assert!(bin()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read(root.join("output/img/a.png")).unwrap(),
+        b"\x89PNG"
+    );
 }
 
 #[test]
@@ -243,12 +369,32 @@ fn warnings_fail_check_only_with_deny_warnings() {
     let root = tmp.path().join("site");
     copy_dir(&fixture("minimal"), &root);
     let deadlines = std::fs::read_to_string(root.join("content/deadlines.yaml")).unwrap();
-    std::fs::write(root.join("content/deadlines.yaml"), deadlines.replacen("    source: notice\n", "", 1)).unwrap();
-    let lenient = bin().args(["check", "--today", TODAY, "--root"]).arg(&root).output().unwrap();
+    std::fs::write(
+        root.join("content/deadlines.yaml"),
+        deadlines.replacen("    source: notice\n", "", 1),
+    )
+    .unwrap();
+    let lenient = bin()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     assert!(lenient.status.success());
-    assert!(text(&lenient.stderr).contains("warning: deadline `start` cites no source"), "{}", text(&lenient.stderr));
-    assert!(text(&lenient.stderr).contains("--> content/deadlines.yaml:2:9"), "{}", text(&lenient.stderr));
-    let strict = bin().args(["check", "--deny-warnings", "--today", TODAY, "--root"]).arg(&root).output().unwrap();
+    assert!(
+        text(&lenient.stderr).contains("warning: deadline `start` cites no source"),
+        "{}",
+        text(&lenient.stderr)
+    );
+    assert!(
+        text(&lenient.stderr).contains("--> content/deadlines.yaml:2:9"),
+        "{}",
+        text(&lenient.stderr)
+    );
+    let strict = bin()
+        .args(["check", "--deny-warnings", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     assert_eq!(strict.status.code(), Some(1));
 }
 
@@ -257,17 +403,35 @@ fn every_verb_has_help() {
     for verb in ["build", "check", "schema"] {
         let output = run(&[verb, "--help"]);
         assert!(output.status.success(), "{verb}");
-        assert!(text(&output.stdout).contains("--root") || verb == "schema", "{verb}: {}", text(&output.stdout));
+        assert!(
+            text(&output.stdout).contains("--root") || verb == "schema",
+            "{verb}: {}",
+            text(&output.stdout)
+        );
     }
-    assert_eq!(run(&["frobnicate"]).status.code(), Some(2), "bad usage exits 2");
+    assert_eq!(
+        run(&["frobnicate"]).status.code(),
+        Some(2),
+        "bad usage exits 2"
+    );
 }
 
 #[test]
 fn committed_json_schemas_match_the_model() {
     let tmp = TempDir::new("schema");
-    assert!(bin().args(["schema", "--out"]).arg(tmp.path()).output().unwrap().status.success());
+    assert!(bin()
+        .args(["schema", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap()
+        .status
+        .success());
     for (file, bytes) in read_tree(tmp.path()) {
-        let committed = std::fs::read(repo_root().join("docs/schema").join(&file)).unwrap_or_default();
-        assert!(committed == bytes, "docs/schema/{file} is stale: run `cargo run -- schema`");
+        let committed =
+            std::fs::read(repo_root().join("docs/schema").join(&file)).unwrap_or_default();
+        assert!(
+            committed == bytes,
+            "docs/schema/{file} is stale: run `cargo run -- schema`"
+        );
     }
 }

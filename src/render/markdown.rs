@@ -1,6 +1,9 @@
 //! Markdown to HTML with heading anchors that keep Chinese and `.md` links rewritten to `.html`.
 //! It reports the links it rewrote (with byte offsets) so the caller can check they resolve.
 
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// How links in one piece of Markdown are resolved.
@@ -14,7 +17,7 @@ pub struct LinkBase<'a> {
 }
 
 /// The HTML and what the checker needs to know about it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub headings: Vec<Heading>,
@@ -37,6 +40,38 @@ pub struct GuideLink {
     /// Byte offset of the link in the Markdown text.
     pub offset: usize,
     pub written: String,
+}
+
+/// Remembers rendered Markdown between builds (`serve`), so an unchanged guide is not parsed again.
+#[derive(Default)]
+pub struct Cache {
+    entries: HashMap<u64, Rendered>,
+    used: HashSet<u64>,
+    /// How many texts were rendered (not taken from the cache) since the last `forget_unused`.
+    pub misses: usize,
+}
+
+impl Cache {
+    /// Renders `text`, or returns the result of rendering the same text with the same base before.
+    pub fn render(&mut self, text: &str, base: &LinkBase) -> Rendered {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        (text, base.folder, base.guides_prefix, base.allow_html).hash(&mut hasher);
+        let key = hasher.finish();
+        self.used.insert(key);
+        if let Some(hit) = self.entries.get(&key) {
+            return hit.clone();
+        }
+        self.misses += 1;
+        let rendered = render(text, base);
+        self.entries.insert(key, rendered.clone());
+        rendered
+    }
+
+    /// Drops entries not used since the last call, so the cache never outgrows the site.
+    pub fn forget_unused(&mut self) {
+        let used = std::mem::take(&mut self.used);
+        self.entries.retain(|key, _| used.contains(key));
+    }
 }
 
 pub fn options() -> Options {
@@ -282,6 +317,22 @@ mod tests {
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains(r#"type="checkbox""#));
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn the_cache_renders_each_text_once_and_forgets_unused_ones() {
+        let mut cache = Cache::default();
+        let base = guide_base();
+        let first = cache.render("# a", &base);
+        let again = cache.render("# a", &base);
+        assert_eq!((first.html, cache.misses), (again.html, 1));
+        cache.forget_unused();
+        cache.forget_unused();
+        cache.render("# a", &base);
+        assert_eq!(
+            cache.misses, 2,
+            "an entry unused for a whole build is dropped"
+        );
     }
 
     #[test]

@@ -101,6 +101,8 @@ pub struct Theme {
     pub template_paths: Vec<(String, PathBuf)>,
     /// Interface words, from `labels.yaml` (the site theme's keys override the default's).
     pub labels: std::collections::BTreeMap<String, String>,
+    /// Every template's name and text, so a change to any of them can be noticed.
+    pub template_texts: Vec<(String, String)>,
 }
 
 /// One template's text and the path it is reported under.
@@ -140,11 +142,13 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     if let Err(error) = tera.add_raw_templates(raw) {
         return Err(vec![template_diagnostic(&error, &template_paths)]);
     }
+    let template_texts = templates.into_iter().map(|t| (t.name, t.text)).collect();
     Ok(Theme {
         tera,
         static_files,
         template_paths,
         labels,
+        template_texts,
     })
 }
 
@@ -302,6 +306,14 @@ pub fn files_under(
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
+        if let Some(target) = link_target_outside(root, entry.path()) {
+            diagnostics.push(
+                Diagnostic::error(format!("this file links to `{}`, outside the site folder", target.display()))
+                    .with_span(Span::file_only(Path::new(&relative)))
+                    .with_hint("only files inside the site are published; copy the file in instead of linking to it"),
+            );
+            continue;
+        }
         match std::fs::read(entry.path()) {
             Ok(bytes) => files.push((relative, bytes)),
             Err(error) => diagnostics.push(
@@ -311,6 +323,13 @@ pub fn files_under(
         }
     }
     files
+}
+
+/// Where `path` really is, when a symbolic link takes it outside `root`.
+fn link_target_outside(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real_root = std::fs::canonicalize(root).ok()?;
+    let real = std::fs::canonicalize(path).ok()?;
+    (!real.starts_with(&real_root)).then_some(real)
 }
 
 /// Turns a tera error into a diagnostic at the template's file, line and column.

@@ -1,0 +1,253 @@
+//! The HTTP side of `serve`: files from memory with their content types, the site's 404 page,
+//! and an event stream that tells open pages to reload or to show the build's errors.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tokio::sync::broadcast;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::{Stream, StreamExt};
+
+use super::{LiveEvent, SharedSite};
+
+/// Where served pages listen for rebuilds. Not a path any site file can have.
+pub const EVENTS_PATH: &str = "/__guidegen/events";
+
+/// Injected into served HTML only (never into `build` output).
+const LIVE_SCRIPT: &str = include_str!("live.js");
+
+#[derive(Clone)]
+struct AppState {
+    site: SharedSite,
+    events: broadcast::Sender<LiveEvent>,
+}
+
+pub fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router {
+    Router::new()
+        .route(EVENTS_PATH, get(event_stream))
+        .fallback(serve_file)
+        .with_state(AppState { site, events })
+}
+
+async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
+    let served = state
+        .site
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let error = served.error.clone();
+    let found = resolve_request_path(uri.path()).and_then(|path| {
+        let hit = served
+            .files
+            .get(&path)
+            .map(|bytes| (path.clone(), bytes.clone()));
+        hit.or_else(|| {
+            let index = if path.is_empty() {
+                "index.html".to_string()
+            } else {
+                format!("{path}/index.html")
+            };
+            served.files.get(&index).map(|bytes| (index, bytes.clone()))
+        })
+    });
+    let (status, path, bytes) = match found {
+        Some((path, bytes)) => (StatusCode::OK, path, bytes),
+        None => {
+            let page = served.files.get("404.html").cloned().unwrap_or_else(|| {
+                Arc::new(b"<!DOCTYPE html><title>404</title><h1>404</h1><body></body>".to_vec())
+            });
+            (StatusCode::NOT_FOUND, "404.html".to_string(), page)
+        }
+    };
+    drop(served);
+    let content_type = content_type(&path);
+    let body = if content_type.starts_with("text/html") {
+        inject_live_reload(&bytes, error.as_deref())
+    } else {
+        bytes.as_ref().clone()
+    };
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // A rebuild must show at once: never let the browser keep an old copy.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// The site path a request path names, or `None` for anything that could leave the site:
+/// `..` (also percent-encoded), encoded slashes or backslashes, NUL, backslashes.
+pub fn resolve_request_path(raw: &str) -> Option<String> {
+    let lowered = raw.to_ascii_lowercase();
+    if !raw.starts_with('/')
+        || raw.contains('\\')
+        || lowered.contains("%2f")
+        || lowered.contains("%5c")
+        || lowered.contains("%00")
+    {
+        return None;
+    }
+    let decoded = percent_decode(raw)?;
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" => {}
+            "." | ".." => return None,
+            p if p.contains('\0') || p.contains('\\') || p.contains(':') => return None,
+            p => parts.push(p),
+        }
+    }
+    let mut path = parts.join("/");
+    if decoded.ends_with('/') && !path.is_empty() {
+        path.push_str("/index.html");
+    } else if path.is_empty() {
+        path = "index.html".into();
+    }
+    Some(path)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    match path
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("html") | Some("htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg") | Some("jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("ico") => "image/x-icon",
+        Some("ics") => "text/calendar; charset=utf-8",
+        Some("txt") | Some("md") => "text/plain; charset=utf-8",
+        Some("pdf") => "application/pdf",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Adds the live-reload script, and the error overlay when the last build failed, before `</body>`.
+pub fn inject_live_reload(html: &[u8], error: Option<&str>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let overlay = error.map(overlay_markup).unwrap_or_default();
+    let addition = format!("{overlay}<script>{LIVE_SCRIPT}</script>");
+    let injected = match text.rfind("</body>") {
+        Some(at) => format!("{}{addition}{}", &text[..at], &text[at..]),
+        None => format!("{text}{addition}"),
+    };
+    injected.into_bytes()
+}
+
+/// The overlay shown over every page while the last build is failing.
+pub fn overlay_markup(diagnostics: &str) -> String {
+    format!(
+        "<div id=\"guidegen-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(11,12,12,.92);color:#fff;padding:24px;font:15px/1.5 monospace\"><p style=\"font:700 18px sans-serif;margin:0 0 12px\">The last rebuild failed; showing the last good site.</p><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
+        escape_html(diagnostics)
+    )
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = Vec::with_capacity(text.len());
+    let _ = tera::escape_html(text, &mut escaped);
+    String::from_utf8_lossy(&escaped).into_owned()
+}
+
+async fn event_stream(
+    State(state): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let current = state
+        .site
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .error
+        .clone();
+    // A page that connects while the build is broken learns it at once.
+    let first = tokio_stream::iter(current.map(|text| Ok(to_event(&LiveEvent::Failed(text)))));
+    let updates = BroadcastStream::new(state.events.subscribe())
+        .filter_map(|received| received.ok())
+        .take_while(|event| !matches!(event, LiveEvent::Shutdown))
+        .map(|event| Ok(to_event(&event)));
+    Sse::new(first.chain(updates)).keep_alive(KeepAlive::default())
+}
+
+fn to_event(event: &LiveEvent) -> Event {
+    match event {
+        LiveEvent::Reload(build) => Event::default().event("reload").data(build.to_string()),
+        LiveEvent::Failed(text) => Event::default()
+            .event("failed")
+            .data(serde_json::to_string(text).unwrap_or_default()),
+        LiveEvent::Shutdown => Event::default().event("shutdown").data("bye"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_paths_never_leave_the_site() {
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/stages/../../x",
+            "/..%2fx",
+            "/%2E%2E%5Cx",
+            "/..\\x",
+            "/x%00.html",
+            "/C:/x",
+            "relative",
+        ] {
+            assert_eq!(resolve_request_path(bad), None, "{bad}");
+        }
+        assert_eq!(resolve_request_path("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            resolve_request_path("/stages/").as_deref(),
+            Some("stages/index.html")
+        );
+        assert_eq!(
+            resolve_request_path("//etc/passwd").as_deref(),
+            Some("etc/passwd")
+        );
+        assert_eq!(
+            resolve_request_path("/guides/%E4%B8%AD.html").as_deref(),
+            Some("guides/中.html")
+        );
+    }
+
+    #[test]
+    fn live_reload_goes_before_the_end_of_body_with_the_overlay_escaped() {
+        let html = inject_live_reload(b"<html><body><p>x</p></body></html>", Some("error: <bad>"));
+        let html = String::from_utf8(html).unwrap();
+        assert!(html.contains("guidegen-overlay"));
+        assert!(html.contains("error: &lt;bad&gt;"));
+        assert!(html.ends_with("</script></body></html>"), "{html}");
+    }
+}

@@ -1,0 +1,95 @@
+//! Rebuilding in `serve`: the same pipeline as `build`, kept warm between saves so that only
+//! changed guides are parsed again and only pages whose data changed go through a template.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use tokio::sync::broadcast;
+
+use super::{LiveEvent, SharedSite};
+use crate::diagnostics;
+use crate::site::{self, Caches};
+
+pub struct Rebuilder {
+    root: PathBuf,
+    today: NaiveDate,
+    color: bool,
+    caches: Caches,
+}
+
+impl Rebuilder {
+    pub fn new(root: PathBuf, today: NaiveDate, color: bool) -> Self {
+        Rebuilder {
+            root,
+            today,
+            color,
+            caches: Caches::default(),
+        }
+    }
+
+    /// Rebuilds; on success swaps the new files in and announces a reload, on failure keeps the
+    /// last good files and announces the diagnostics. Prints one line (or the errors) either way.
+    pub fn rebuild_into(
+        &mut self,
+        site: &SharedSite,
+        events: &broadcast::Sender<LiveEvent>,
+        reason: &str,
+    ) {
+        let started = Instant::now();
+        match site::render_site_with(&self.root, self.today, &mut self.caches) {
+            Ok(rendered) => {
+                if !rendered.warnings.is_empty() {
+                    eprint!(
+                        "{}",
+                        diagnostics::render(&rendered.warnings, &rendered.sources, self.color)
+                    );
+                }
+                let mut served = site
+                    .write()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let changed = rendered
+                    .files
+                    .iter()
+                    .filter(|f| {
+                        served
+                            .files
+                            .get(&f.path)
+                            .map(|old| old.as_slice() != f.bytes.as_slice())
+                            .unwrap_or(true)
+                    })
+                    .count();
+                served.files = rendered
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path, Arc::new(f.bytes)))
+                    .collect();
+                served.error = None;
+                served.build += 1;
+                let build = served.build;
+                drop(served);
+                println!(
+                    "[{reason}] built {} pages ({} re-rendered, {changed} files changed) in {} ms",
+                    rendered.pages,
+                    rendered.rendered_pages,
+                    started.elapsed().as_millis()
+                );
+                let _ = events.send(LiveEvent::Reload(build));
+            }
+            Err(failed) => {
+                let plain = diagnostics::render(&failed.diagnostics, &failed.sources, false);
+                eprint!(
+                    "{}",
+                    diagnostics::render(&failed.diagnostics, &failed.sources, self.color)
+                );
+                let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
+                eprintln!("[{reason}] build failed with {errors} error(s); still serving the last good site");
+                site.write()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .error = Some(plain.clone());
+                let _ = events.send(LiveEvent::Failed(plain));
+            }
+        }
+    }
+}
