@@ -233,7 +233,8 @@ pub fn unknown_id_hint<'a>(
     match closest(wanted, known.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => {
-            let list: Vec<&str> = known.into_iter().collect();
+            let mut list: Vec<&str> = known.into_iter().collect();
+            list.sort_unstable();
             format!("known ids: {}", list.join(", "))
         }
     }

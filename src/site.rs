@@ -14,7 +14,7 @@ pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub pages: usize,
     /// Pages that went through a template (the rest were unchanged since the last build).
-    pub rendered_pages: usize,
+    pub rendered: Vec<String>,
     pub warnings: Vec<Diagnostic>,
     pub sources: SourceMap,
 }
@@ -91,7 +91,7 @@ pub fn render_site_with(
             );
             Ok(Rendered {
                 pages: plan.pages.len(),
-                rendered_pages: result.rendered_pages,
+                rendered: result.rendered,
                 files,
                 warnings: sorted(diagnostics),
                 sources,

@@ -326,8 +326,9 @@ fn mapping_start(text: &str, line: u32, column: u32) -> (u32, u32) {
             _ => {}
         }
     }
-    if key_column(current) != key {
-        return (line, column);
+    let indent = current.len() - current.trim_start_matches(' ').len();
+    if key_column(current) != key || indent < key {
+        return (line, column); // not a block key, or the first key of a `- ` entry already
     }
     // A block mapping: walk up over its keys (all in this column) to the first one.
     let mut start = line;
@@ -416,16 +417,16 @@ impl Opener {
     fn diagnostic(&self, file: &Path) -> Diagnostic {
         let (message, hint) = match self.ch {
             '[' => (
-                "this `[` is never closed",
-                "add the closing `]`; a list written with `[` ends with `]`, normally on the same line",
+                "this `[` is never closed".to_string(),
+                "add the closing `]`; a list written with `[` ends with `]`, normally on the same line".to_string(),
             ),
             '{' => (
-                "this `{` is never closed",
-                "add the closing `}`; a mapping written with `{` ends with `}`, normally on the same line",
+                "this `{` is never closed".to_string(),
+                "add the closing `}`; a mapping written with `{` ends with `}`, normally on the same line".to_string(),
             ),
-            _ => (
-                "this quoted value is never closed",
-                "add the closing quote at the end of the value",
+            quote => (
+                "this quoted value is never closed".to_string(),
+                format!("add the closing {quote} at the end of the value"),
             ),
         };
         Diagnostic::error(message)
@@ -558,6 +559,73 @@ mod tests {
         );
         let span = err.span.unwrap();
         assert_eq!((span.line, span.column), (2, 1));
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct List {
+        items: Vec<Doc>,
+    }
+
+    fn position(d: &Diagnostic) -> (u32, u32) {
+        let span = d.span.as_ref().unwrap();
+        (span.line, span.column)
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_blamed_not_the_line_after_it() {
+        let err = parse::<List>(
+            Path::new("x.yaml"),
+            "items:\n  - id: a\n    n: [1\n  - id: b\n",
+        )
+        .unwrap_err();
+        assert_eq!(err.message, "this `[` is never closed");
+        assert_eq!(position(&err), (3, 8));
+    }
+
+    #[test]
+    fn valid_yaml_has_no_unclosed_opener() {
+        let text = "a: |\n  [not yaml\n  \"nor this\nb: The filer's [own](x.md) ID\nc: [x,\n    y]\nd: {e: 'it''s'}  # [comment\n";
+        assert_eq!(unclosed_opener(text), None);
+    }
+
+    #[test]
+    fn a_missing_key_points_at_the_start_of_its_entry() {
+        for (text, at) in [
+            ("items:\n  - id: a\n  - n: 1\n", (3, 5)),
+            (
+                "items:\n  - id: a\n  - n: 1\n    # note\n\n    m: 2\n",
+                (3, 5),
+            ),
+            ("items:\n  - id: a\n  - {n: 1, m: 2}\n", (3, 5)),
+        ] {
+            #[derive(Debug, Deserialize)]
+            #[allow(dead_code)]
+            struct Three {
+                id: String,
+                n: Option<u32>,
+                m: Option<u32>,
+            }
+            #[derive(Debug, Deserialize)]
+            #[allow(dead_code)]
+            struct Items {
+                items: Vec<Three>,
+            }
+            let err = parse::<Items>(Path::new("x.yaml"), text).unwrap_err();
+            assert_eq!(err.message, "missing required key `id`", "{text}");
+            assert_eq!(position(&err), at, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_scalar_names_what_was_found() {
+        let err = parse::<Doc>(Path::new("x.yaml"), "id: a\nn: two\n").unwrap_err();
+        assert_eq!(
+            err.message,
+            "expected a whole number (0 or more), found `two`"
+        );
+        assert_eq!(err.span.unwrap().len, 3);
     }
 
     #[test]

@@ -459,3 +459,27 @@ fn an_open_page_in_chromium_reloads_itself_after_an_edit() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+#[test]
+fn ctrl_c_stops_the_server_cleanly() {
+    let mut server = Server::start("minimal");
+    let _open_stream = subscribe(server.port);
+    std::thread::sleep(Duration::from_millis(200));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not stop after Ctrl-C with a page still listening"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+}

@@ -30,7 +30,8 @@ pub struct PageCache {
 /// Files of the site, and how many pages went through a template this time.
 pub struct RenderResult {
     pub files: Vec<OutputFile>,
-    pub rendered_pages: usize,
+    /// Paths of the pages that went through a template (the others were reused unchanged).
+    pub rendered: Vec<String>,
 }
 
 /// Renders every page of `plan` with `theme`. Reports every template that failed, not just the first.
@@ -52,7 +53,7 @@ pub fn render(
     let mut files =
         Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut rendered_pages = 0;
+    let mut rendered = Vec::new();
     for page in &plan.pages {
         let key = fingerprint(&(page.template, page, &page.data));
         if let Some((cached_key, bytes)) = cache.pages.get(&page.path) {
@@ -64,7 +65,7 @@ pub fn render(
                 continue;
             }
         }
-        rendered_pages += 1;
+        rendered.push(page.path.clone());
         match render_page(page, theme) {
             Ok(bytes) => {
                 cache.pages.insert(page.path.clone(), (key, bytes.clone()));
@@ -104,10 +105,7 @@ pub fn render(
         path: format!("assets/{name}"),
         bytes: bytes.clone(),
     }));
-    Ok(RenderResult {
-        files,
-        rendered_pages,
-    })
+    Ok(RenderResult { files, rendered })
 }
 
 fn render_page(page: &Page, theme: &Theme) -> Result<Vec<u8>, tera::Error> {

@@ -117,9 +117,10 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     let site_theme = root.join("themes").join(name);
     if name != "default" && !site_theme.is_dir() {
         return Err(vec![Diagnostic::error(format!("theme `{name}` not found"))
-            .with_span(Span::file_only(Path::new("content/site.yaml")))
+            .with_span(theme_key_span(sources))
             .with_hint(format!(
-                "create the folder themes/{name}/ or remove `theme:` to use the default theme"
+                "create the folder themes/{name}/ or remove `theme:` to use the default theme{}",
+                existing_themes(root)
             ))]);
     }
     let mut diagnostics = Vec::new();
@@ -140,7 +141,7 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
         .collect();
     let template_paths = templates_paths(&templates);
     if let Err(error) = tera.add_raw_templates(raw) {
-        return Err(vec![template_diagnostic(&error, &template_paths)]);
+        return Err(template_diagnostics(&error, &template_paths));
     }
     let template_texts = templates.into_iter().map(|t| (t.name, t.text)).collect();
     Ok(Theme {
@@ -332,6 +333,119 @@ fn link_target_outside(root: &Path, path: &Path) -> Option<PathBuf> {
     (!real.starts_with(&real_root)).then_some(real)
 }
 
+/// Where `theme:` is set in content/site.yaml (the model keeps no position for it).
+fn theme_key_span(sources: &SourceMap) -> Span {
+    let file = Path::new("content/site.yaml");
+    let found = sources.get(file).and_then(|text| {
+        text.lines()
+            .position(|line| line.starts_with("theme:"))
+            .map(|index| {
+                let line = text.lines().nth(index).unwrap_or_default();
+                let value = line["theme:".len()..].trim_start();
+                let column = line.chars().count() - value.chars().count() + 1;
+                Span::new(
+                    file,
+                    index as u32 + 1,
+                    column as u32,
+                    value.chars().count().max(1),
+                )
+            })
+    });
+    found.unwrap_or_else(|| Span::file_only(file))
+}
+
+/// "; the themes here are: a, b" listing the folders under `root/themes/`, or nothing.
+fn existing_themes(root: &Path) -> String {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; the themes here are: {}", names.join(", "))
+    }
+}
+
+/// Like `template_diagnostic`, but splits tera's check of all templates (unknown filters,
+/// includes, blocks), which arrives as one pre-formatted text, into one diagnostic per problem.
+pub fn template_diagnostics(error: &tera::Error, paths: &[(String, PathBuf)]) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(text) = error.kind() {
+        let found: Vec<Diagnostic> = text
+            .trim_start_matches("error: ")
+            .split("\n\nerror: ")
+            .filter_map(|report| report_diagnostic(report, paths))
+            .collect();
+        if !found.is_empty() {
+            return found;
+        }
+    }
+    vec![template_diagnostic(error, paths)]
+}
+
+/// Reads one of tera's reports: "message\n --> name:line:col\n  |\n3 | text\n  |   ^^^".
+fn report_diagnostic(report: &str, paths: &[(String, PathBuf)]) -> Option<Diagnostic> {
+    let message = report.lines().next()?;
+    let location = report
+        .lines()
+        .find_map(|line| line.trim_start().strip_prefix("--> "))?;
+    let mut parts = location.rsplitn(3, ':');
+    let column: u32 = parts.next()?.parse().ok()?;
+    let line: u32 = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let width = report
+        .lines()
+        .rev()
+        .find(|l| l.contains('^'))
+        .map_or(1, |l| l.matches('^').count());
+    let path = template_path(name, paths);
+    let hint = if let Some(missing) = backticked(message, "Unknown template ") {
+        format!(
+            "add {}, or include a template that exists",
+            sibling(&path, missing)
+        )
+    } else if message.starts_with("Block ") {
+        "a template can only fill blocks its parent defines (the default base.html defines `content`); rename the block".to_string()
+    } else if message.starts_with("Unknown ") {
+        "check the spelling; the built-in filters, tests and functions are listed at https://keats.github.io/tera/".to_string()
+    } else {
+        "fix the template; see https://keats.github.io/tera/ for the syntax".to_string()
+    };
+    Some(
+        Diagnostic::error(format!("template error: {message}"))
+            .with_span(Span::new(&path, line, column, width))
+            .with_hint(hint),
+    )
+}
+
+/// The name in backticks after `prefix` in `message`: "Unknown template `a.html`" -> "a.html".
+fn backticked<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    message.strip_prefix(prefix)?.trim_matches('`').into()
+}
+
+/// The path of template `name` in the same folder as the template at `path`, with `/`.
+fn sibling(path: &Path, name: &str) -> String {
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => {
+            format!("{}/{name}", folder.to_string_lossy().replace('\\', "/"))
+        }
+        _ => format!("themes/<theme>/templates/{name}"),
+    }
+}
+
+/// The path a template is reported under (its file in the site theme or the default theme).
+fn template_path(name: &str, paths: &[(String, PathBuf)]) -> PathBuf {
+    paths
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
 /// Turns a tera error into a diagnostic at the template's file, line and column.
 pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> Diagnostic {
     let path_of = |name: &str| {
@@ -352,7 +466,10 @@ pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> 
         }
         tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
             .with_span(Span::file_only(&path_of(current)))
-            .with_hint(format!("add themes/<theme>/templates/{parent} or extend an existing template such as `base.html`")),
+            .with_hint(format!(
+                "add {}, or extend an existing template such as `base.html`",
+                sibling(&path_of(current), parent)
+            )),
         tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found"))
             .with_hint(format!("add themes/<theme>/templates/{name}; the default theme's templates are listed in docs/themes.md")),
         other => Diagnostic::error(format!("template error: {other}")),

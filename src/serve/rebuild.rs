@@ -70,10 +70,10 @@ impl Rebuilder {
                 let build = served.build;
                 drop(served);
                 println!(
-                    "[{reason}] built {} pages ({} re-rendered, {changed} files changed) in {} ms",
+                    "[{reason}] built {} pages in {} ms; re-rendered {}; {changed} files changed",
                     rendered.pages,
-                    rendered.rendered_pages,
-                    started.elapsed().as_millis()
+                    started.elapsed().as_millis(),
+                    summarize(&rendered.rendered, rendered.pages)
                 );
                 let _ = events.send(LiveEvent::Reload(build));
             }
@@ -91,5 +91,15 @@ impl Rebuilder {
                 let _ = events.send(LiveEvent::Failed(plain));
             }
         }
+    }
+}
+
+/// "all", "none", or the first few paths re-rendered.
+fn summarize(paths: &[String], total: usize) -> String {
+    match paths.len() {
+        0 => "none".into(),
+        n if n == total => format!("all {n}"),
+        n if n <= 3 => paths.join(", "),
+        n => format!("{} and {} more", paths[..3].join(", "), n - 3),
     }
 }
