@@ -213,12 +213,26 @@ fn a_delete_then_create_save_and_new_and_deleted_guides_are_picked_up() {
     server.wait_for("/guides/new/deeper/third.html", "the new guide", |body| {
         body.contains("Brand new.")
     });
-    assert!(server.get("/guides/index.html").body.contains("Third"));
+    assert!(
+        server
+            .get("/guides/new/deeper/index.html")
+            .body
+            .contains("Third"),
+        "its section lists it"
+    );
+    assert!(
+        server
+            .get("/guides/index.html")
+            .body
+            .contains("guides/new/deeper/index.html"),
+        "the index links the section"
+    );
     std::fs::remove_dir_all(server.root().join("content/guides/new")).unwrap();
-    let gone = server.wait_for("/guides/index.html", "the guide to disappear", |body| {
-        !body.contains("Third")
+    let gone = server.wait_for("/guides/index.html", "the section to disappear", |body| {
+        !body.contains("deeper")
     });
     assert_eq!(gone.status, 200);
+    assert_eq!(server.get("/guides/new/deeper/index.html").status, 404);
     assert_eq!(server.get("/guides/new/deeper/third.html").status, 404);
 }
 

@@ -171,6 +171,12 @@ fn rewrite_link(
         None => (dest, None),
     };
     let stem = path.strip_suffix(".md")?;
+    // A folder's `_index.md` is published as that folder's `index.html`.
+    let stem = match stem.strip_suffix("_index") {
+        Some(folder) if folder.is_empty() || folder.ends_with('/') => format!("{folder}index"),
+        _ => stem.to_string(),
+    };
+    let stem = stem.as_str();
     let slug = resolve(base.folder, stem);
     links.push(GuideLink {
         slug: slug.clone(),

@@ -45,6 +45,9 @@ pub fn render(
     context.insert("site", &plan.site);
     context.insert("nav", &plan.nav);
     context.insert("labels", &labels);
+    // Section navigation is shared by every guide page of a section; each such page carries a
+    // stamp of its section's navigation, so it is not part of the fingerprint of all pages.
+    context.insert("sections", &plan.sections);
     let shared = fingerprint(&(&plan.site, &plan.nav, &labels, &theme.template_texts));
     if shared != cache.shared {
         cache.pages.clear();

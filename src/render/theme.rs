@@ -46,6 +46,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/guide.html"),
     ),
     (
+        "section.html",
+        include_str!("../../themes/default/templates/section.html"),
+    ),
+    (
+        "guide_list.html",
+        include_str!("../../themes/default/templates/guide_list.html"),
+    ),
+    (
         "deadlines.html",
         include_str!("../../themes/default/templates/deadlines.html"),
     ),

@@ -1,14 +1,18 @@
 //! Stage 3: decide every page of the site: its path, its template and the ready-made data it shows.
 //! Everything a template would otherwise compute (links, groups, counts, dates) is computed here once.
 
+mod guides;
+
+pub use guides::{GuideData, GuideIndexData, GuideList, GuideSummary, SectionData, SectionNav};
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
+use crate::diagnostics::Diagnostic;
 use crate::model::*;
-use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
+use crate::render::markdown::{self, LinkBase};
 use crate::validate::Model;
 
 /// Every page and file the site consists of.
@@ -16,6 +20,8 @@ pub struct Plan {
     pub site: SiteView,
     pub nav: Vec<NavItem>,
     pub pages: Vec<Page>,
+    /// Each guide folder's pages, for the navigation on guide pages (hrefs from the site root).
+    pub sections: BTreeMap<String, SectionNav>,
     /// Files written as they are (e.g. `rules.json`).
     pub raw_files: Vec<(String, Vec<u8>)>,
 }
@@ -80,6 +86,7 @@ pub enum PageData {
     FormIndex(FormIndexData),
     Form(Box<FormView>),
     GuideIndex(GuideIndexData),
+    Section(SectionData),
     Guide(GuideData),
     Deadlines(DeadlinesData),
     Sources(SourcesData),
@@ -95,7 +102,7 @@ pub struct IndexData {
     pub stages: Vec<StageSummary>,
     pub deadlines: Vec<DeadlineView>,
     pub subjects: SubjectGroups,
-    pub guides: Vec<GuideSummary>,
+    pub guides: GuideList,
     pub forms: Vec<FormSummary>,
 }
 
@@ -254,26 +261,6 @@ pub struct FieldView {
 }
 
 #[derive(Debug, Serialize)]
-pub struct GuideIndexData {
-    pub guides: Vec<GuideSummary>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct GuideSummary {
-    pub title: String,
-    pub summary: Option<String>,
-    pub href: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GuideData {
-    pub content_html: String,
-    pub summary: Option<String>,
-    /// Second- and third-level headings, for an "on this page" list.
-    pub toc: Vec<Heading>,
-}
-
-#[derive(Debug, Serialize)]
 pub struct DeadlinesData {
     pub today: String,
     pub deadlines: Vec<DeadlineView>,
@@ -335,20 +322,12 @@ struct Planner<'a> {
     conditions: HashMap<&'a str, &'a Condition>,
     materials: HashMap<&'a str, &'a Material>,
     stages: HashMap<&'a str, &'a Stage>,
-    guides: Vec<&'a Guide>,
+    guides: guides::Layout<'a>,
 }
 
 impl<'a> Planner<'a> {
     fn new(model: &'a Model, today: NaiveDate) -> Self {
         let content = &model.content;
-        let mut guides: Vec<&Guide> = content.guides.iter().collect();
-        guides.sort_by(|a, b| {
-            (a.front.order.unwrap_or(i64::MAX), &a.front.title, &a.slug).cmp(&(
-                b.front.order.unwrap_or(i64::MAX),
-                &b.front.title,
-                &b.slug,
-            ))
-        });
         Planner {
             model,
             content,
@@ -370,7 +349,7 @@ impl<'a> Planner<'a> {
                 .map(|m| (m.id.as_str(), m))
                 .collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
-            guides,
+            guides: guides::Layout::new(&content.guides),
         }
     }
 
@@ -385,7 +364,6 @@ impl<'a> Planner<'a> {
         pages.extend(self.checklist_pages());
         pages.push(self.form_index_page());
         pages.extend(self.form_pages());
-        pages.push(self.guide_index_page());
         pages.extend(guide_pages);
         pages.push(self.deadlines_page());
         pages.push(self.sources_page());
@@ -397,6 +375,7 @@ impl<'a> Planner<'a> {
         Ok(Plan {
             site: self.site_view(),
             nav: self.nav(),
+            sections: self.section_navs(),
             pages,
             raw_files: vec![("rules.json".into(), rules)],
         })
@@ -436,7 +415,7 @@ impl<'a> Planner<'a> {
                 href: "forms/index.html".into(),
             });
         }
-        if !self.guides.is_empty() {
+        if !self.content.guides.is_empty() {
             nav.push(NavItem {
                 key: "guides",
                 href: "guides/index.html".into(),
@@ -535,7 +514,7 @@ impl<'a> Planner<'a> {
                 .collect(),
             deadlines: self.deadline_views(""),
             subjects: self.subject_groups(""),
-            guides: self.guide_summaries(""),
+            guides: self.guide_list(""),
             forms: self.form_summaries(""),
         };
         let mut page = self.page(
@@ -892,102 +871,6 @@ impl<'a> Planner<'a> {
             .collect()
     }
 
-    fn guide_summaries(&self, root: &str) -> Vec<GuideSummary> {
-        self.guides
-            .iter()
-            .map(|g| GuideSummary {
-                title: g.front.title.clone(),
-                summary: g.front.summary.clone(),
-                href: format!("{root}guides/{}.html", g.slug),
-            })
-            .collect()
-    }
-
-    fn guide_index_page(&self) -> Page {
-        let data = GuideIndexData {
-            guides: self.guide_summaries("../"),
-        };
-        self.page(
-            "guides/index.html".into(),
-            "guides.html",
-            "guides",
-            "guides",
-            None,
-            PageData::GuideIndex(data),
-        )
-    }
-
-    /// Renders every guide and checks the links between them (file, line and column of each bad one).
-    fn guide_pages(&self, cache: &mut markdown::Cache) -> (Vec<Page>, Vec<Diagnostic>) {
-        let allow_html = self.content.site.allow_html;
-        let rendered: Vec<markdown::Rendered> = self
-            .guides
-            .iter()
-            .map(|guide| {
-                let folder = guide.slug.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
-                cache.render(
-                    &guide.body,
-                    &LinkBase {
-                        folder,
-                        guides_prefix: None,
-                        allow_html,
-                    },
-                )
-            })
-            .collect();
-        cache.forget_unused();
-        let headings: HashMap<&str, &[Heading]> = self
-            .guides
-            .iter()
-            .zip(&rendered)
-            .map(|(g, r)| (g.slug.as_str(), r.headings.as_slice()))
-            .collect();
-        let mut diagnostics = Vec::new();
-        for (guide, result) in self.guides.iter().zip(&rendered) {
-            for link in &result.links {
-                if let Some(d) = check_guide_link(guide, link, &headings) {
-                    diagnostics.push(d);
-                }
-            }
-        }
-        let count = self.guides.len();
-        let pages = self
-            .guides
-            .iter()
-            .zip(rendered)
-            .enumerate()
-            .map(|(i, (guide, result))| {
-                let path = format!("guides/{}.html", guide.slug);
-                let root = "../".repeat(path.matches('/').count());
-                let data = GuideData {
-                    content_html: result.html,
-                    summary: guide.front.summary.clone(),
-                    toc: result
-                        .headings
-                        .into_iter()
-                        .filter(|h| h.level == 2 || h.level == 3)
-                        .collect(),
-                };
-                let mut page = self.page(
-                    path,
-                    "guide.html",
-                    "guide",
-                    "guides",
-                    Some(guide.front.title.clone()),
-                    PageData::Guide(data),
-                );
-                let link = |g: &Guide| LinkView {
-                    title: g.front.title.clone(),
-                    href: format!("{root}guides/{}.html", g.slug),
-                };
-                page.prev = i.checked_sub(1).map(|p| link(self.guides[p]));
-                page.next = (i + 1 < count).then(|| link(self.guides[i + 1]));
-                page
-            })
-            .collect();
-        (pages, diagnostics)
-    }
-
     fn deadline_views(&self, root: &str) -> Vec<DeadlineView> {
         let mut views: Vec<DeadlineView> = self
             .content
@@ -1096,49 +979,4 @@ impl<'a> Planner<'a> {
 
 fn stage_href(stage: &Stage) -> String {
     format!("stages/{}.html", stage.id.as_str())
-}
-
-fn check_guide_link(
-    guide: &Guide,
-    link: &GuideLink,
-    headings: &HashMap<&str, &[Heading]>,
-) -> Option<Diagnostic> {
-    let (line, column) = line_column(&guide.body, link.offset);
-    let span = Span::new(
-        &guide.file,
-        line + guide.body_line - 1,
-        column,
-        link.written.chars().count() + 2,
-    );
-    let span_for = |d: Diagnostic| d.with_span(span.clone());
-    let Some(slug) = &link.slug else {
-        return Some(
-            span_for(Diagnostic::error(format!(
-                "link `{}` leaves the guides folder",
-                link.written
-            )))
-            .with_hint("link to guides with paths inside content/guides/"),
-        );
-    };
-    let Some(target) = headings.get(slug.as_str()) else {
-        let hint = unknown_id_hint(slug, headings.keys().copied());
-        return Some(
-            span_for(Diagnostic::error(format!(
-                "link to a missing guide `{}`",
-                link.written
-            )))
-            .with_hint(format!("no file content/guides/{slug}.md; {hint}")),
-        );
-    };
-    let anchor = link.anchor.as_deref()?;
-    if anchor.is_empty() || target.iter().any(|h| h.id == anchor) {
-        return None;
-    }
-    let hint = unknown_id_hint(anchor, target.iter().map(|h| h.id.as_str()));
-    Some(
-        span_for(Diagnostic::error(format!(
-            "link to a missing heading `#{anchor}` in `{slug}.md`"
-        )))
-        .with_hint(hint),
-    )
 }

@@ -1,0 +1,423 @@
+//! Planning the guide pages: folders become sections (with an optional `_index.md` intro), each
+//! guide page lists the pages of its section, and links between guides are checked here.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use super::{Crumb, LinkView, Page, PageData, Planner};
+use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
+use crate::model::Guide;
+use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideSummary {
+    pub title: String,
+    pub summary: Option<String>,
+    pub href: String,
+}
+
+/// Guides at the top of `guides/` and the folders (sections) below it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideList {
+    pub guides: Vec<GuideSummary>,
+    pub sections: Vec<SectionSummary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionSummary {
+    pub title: String,
+    pub summary: Option<String>,
+    pub href: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GuideIndexData {
+    pub intro_html: Option<String>,
+    pub list: GuideList,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionData {
+    pub intro_html: Option<String>,
+    pub guides: Vec<GuideSummary>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GuideData {
+    pub content_html: String,
+    pub summary: Option<String>,
+    /// Second- and third-level headings, for an "on this page" list.
+    pub toc: Vec<Heading>,
+    /// Key of this guide's section in the global `sections` map.
+    pub section: String,
+    /// Changes whenever the section's navigation does, so a page is re-rendered exactly then.
+    pub section_stamp: u64,
+}
+
+/// One section's pages for navigation; hrefs are from the site root (templates prefix `page.root`).
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct SectionNav {
+    pub title: Option<String>,
+    pub href: String,
+    pub pages: Vec<NavLink>,
+}
+
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct NavLink {
+    pub title: String,
+    pub href: String,
+}
+
+/// The guides sorted into sections, in reading order.
+pub struct Layout<'a> {
+    /// Folder (`""` at the top) -> its guides, by `order`, then title, then path.
+    sections: BTreeMap<String, Vec<&'a Guide>>,
+    /// Folder -> its `_index.md`.
+    intros: HashMap<String, &'a Guide>,
+}
+
+/// `a/b/x` -> `a/b`; `x` -> `""`.
+fn folder_of(slug: &str) -> &str {
+    slug.rsplit_once('/')
+        .map(|(folder, _)| folder)
+        .unwrap_or("")
+}
+
+fn is_intro(guide: &Guide) -> bool {
+    guide.slug == "_index" || guide.slug.ends_with("/_index")
+}
+
+/// The page a guide becomes: `_index.md` is its folder's `index.html`.
+fn guide_path(guide: &Guide) -> String {
+    if is_intro(guide) {
+        match folder_of(&guide.slug) {
+            "" => "guides/index.html".into(),
+            folder => format!("guides/{folder}/index.html"),
+        }
+    } else {
+        format!("guides/{}.html", guide.slug)
+    }
+}
+
+fn section_path(folder: &str) -> String {
+    if folder.is_empty() {
+        "guides/index.html".into()
+    } else {
+        format!("guides/{folder}/index.html")
+    }
+}
+
+impl<'a> Layout<'a> {
+    pub fn new(guides: &'a [Guide]) -> Self {
+        let mut sections: BTreeMap<String, Vec<&Guide>> = BTreeMap::new();
+        let mut intros = HashMap::new();
+        for guide in guides {
+            let folder = folder_of(&guide.slug).to_string();
+            if is_intro(guide) {
+                intros.insert(folder, guide);
+            } else {
+                sections.entry(folder).or_default().push(guide);
+            }
+        }
+        for list in sections.values_mut() {
+            list.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
+        }
+        Layout { sections, intros }
+    }
+
+    /// Sub-folders in reading order: by their intro's `order`, then title, then name.
+    fn sub_sections(&self) -> Vec<&str> {
+        let mut folders: Vec<&str> = self
+            .sections
+            .keys()
+            .map(String::as_str)
+            .filter(|f| !f.is_empty())
+            .collect();
+        folders.sort_by_key(|folder| {
+            let intro = self.intros.get(*folder);
+            (
+                intro.and_then(|g| g.front.order).unwrap_or(i64::MAX),
+                intro.map(|g| g.front.title.clone()),
+                folder.to_string(),
+            )
+        });
+        folders
+    }
+
+    fn title(&self, folder: &str) -> String {
+        self.intros
+            .get(folder)
+            .map(|g| g.front.title.clone())
+            .unwrap_or_else(|| folder.rsplit('/').next().unwrap_or(folder).to_string())
+    }
+}
+
+fn order_key<'g>(guide: &'g Guide) -> (i64, &'g str, &'g str) {
+    (
+        guide.front.order.unwrap_or(i64::MAX),
+        &guide.front.title,
+        &guide.slug,
+    )
+}
+
+impl Planner<'_> {
+    pub(super) fn guide_summary(guide: &Guide, root: &str) -> GuideSummary {
+        GuideSummary {
+            title: guide.front.title.clone(),
+            summary: guide.front.summary.clone(),
+            href: format!("{root}{}", guide_path(guide)),
+        }
+    }
+
+    /// Top-level guides and the sections, for the home page and the guides index.
+    pub(super) fn guide_list(&self, root: &str) -> GuideList {
+        let layout = &self.guides;
+        let guides = layout
+            .sections
+            .get("")
+            .map(|list| list.iter().map(|g| Self::guide_summary(g, root)).collect())
+            .unwrap_or_default();
+        let sections = layout
+            .sub_sections()
+            .into_iter()
+            .map(|folder| SectionSummary {
+                title: layout.title(folder),
+                summary: layout
+                    .intros
+                    .get(folder)
+                    .and_then(|g| g.front.summary.clone()),
+                href: format!("{root}{}", section_path(folder)),
+                count: layout.sections.get(folder).map(Vec::len).unwrap_or(0),
+            })
+            .collect();
+        GuideList { guides, sections }
+    }
+
+    pub(super) fn section_navs(&self) -> BTreeMap<String, SectionNav> {
+        self.guides
+            .sections
+            .iter()
+            .map(|(folder, list)| {
+                let nav = SectionNav {
+                    title: (!folder.is_empty()).then(|| self.guides.title(folder)),
+                    href: section_path(folder),
+                    pages: list
+                        .iter()
+                        .map(|g| NavLink {
+                            title: g.front.title.clone(),
+                            href: guide_path(g),
+                        })
+                        .collect(),
+                };
+                (folder.clone(), nav)
+            })
+            .collect()
+    }
+
+    /// The guides index, one page per section and one per guide; errors are broken guide links.
+    pub(super) fn guide_pages(&self, cache: &mut markdown::Cache) -> (Vec<Page>, Vec<Diagnostic>) {
+        if self.content.guides.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let allow_html = self.content.site.allow_html;
+        let rendered: HashMap<&str, markdown::Rendered> = self
+            .content
+            .guides
+            .iter()
+            .map(|guide| {
+                let base = LinkBase {
+                    folder: folder_of(&guide.slug),
+                    guides_prefix: None,
+                    allow_html,
+                };
+                (guide.slug.as_str(), cache.render(&guide.body, &base))
+            })
+            .collect();
+        cache.forget_unused();
+        let diagnostics = self.check_guide_links(&rendered);
+        let navs = self.section_navs();
+        let mut pages = vec![self.guide_index_page(&rendered)];
+        for folder in self.guides.sub_sections() {
+            pages.push(self.section_page(folder, &rendered));
+        }
+        for (folder, list) in &self.guides.sections {
+            let stamp = stamp(&navs[folder]);
+            for (i, guide) in list.iter().enumerate() {
+                let mut page =
+                    self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp);
+                let root = page.root.clone();
+                let link = |g: &Guide| LinkView {
+                    title: g.front.title.clone(),
+                    href: format!("{root}{}", guide_path(g)),
+                };
+                page.prev = i.checked_sub(1).map(|p| link(list[p]));
+                page.next = list.get(i + 1).map(|g| link(g));
+                pages.push(page);
+            }
+        }
+        (pages, diagnostics)
+    }
+
+    fn guide_index_page(&self, rendered: &HashMap<&str, markdown::Rendered>) -> Page {
+        let intro_html = self
+            .guides
+            .intros
+            .get("")
+            .map(|g| rendered[g.slug.as_str()].html.clone());
+        let data = GuideIndexData {
+            intro_html,
+            list: self.guide_list("../"),
+        };
+        self.page(
+            "guides/index.html".into(),
+            "guides.html",
+            "guides",
+            "guides",
+            None,
+            PageData::GuideIndex(data),
+        )
+    }
+
+    fn section_page(&self, folder: &str, rendered: &HashMap<&str, markdown::Rendered>) -> Page {
+        let path = section_path(folder);
+        let root = "../".repeat(path.matches('/').count());
+        let intro_html = self
+            .guides
+            .intros
+            .get(folder)
+            .map(|g| rendered[g.slug.as_str()].html.clone());
+        let guides = self
+            .guides
+            .sections
+            .get(folder)
+            .map(|list| list.iter().map(|g| Self::guide_summary(g, &root)).collect())
+            .unwrap_or_default();
+        self.page(
+            path,
+            "section.html",
+            "section",
+            "guides",
+            Some(self.guides.title(folder)),
+            PageData::Section(SectionData { intro_html, guides }),
+        )
+    }
+
+    fn guide_page(
+        &self,
+        guide: &Guide,
+        rendered: &markdown::Rendered,
+        folder: &str,
+        section_stamp: u64,
+    ) -> Page {
+        let data = GuideData {
+            content_html: rendered.html.clone(),
+            summary: guide.front.summary.clone(),
+            toc: rendered
+                .headings
+                .iter()
+                .filter(|h| h.level == 2 || h.level == 3)
+                .cloned()
+                .collect(),
+            section: folder.to_string(),
+            section_stamp,
+        };
+        let mut page = self.page(
+            guide_path(guide),
+            "guide.html",
+            "guide",
+            "guides",
+            Some(guide.front.title.clone()),
+            PageData::Guide(data),
+        );
+        if !folder.is_empty() {
+            let href = format!("{}{}", page.root, section_path(folder));
+            page.crumbs.push(Crumb {
+                key: None,
+                title: Some(self.guides.title(folder)),
+                href,
+            });
+        }
+        page
+    }
+
+    /// Every `.md` link between guides must name an existing guide and, if given, one of its headings.
+    fn check_guide_links(&self, rendered: &HashMap<&str, markdown::Rendered>) -> Vec<Diagnostic> {
+        // Links name a guide by its output path without `.html` (`_index.md` is `index`).
+        let headings: HashMap<String, &[Heading]> = self
+            .content
+            .guides
+            .iter()
+            .map(|g| (link_name(g), rendered[g.slug.as_str()].headings.as_slice()))
+            .collect();
+        let mut diagnostics = Vec::new();
+        for guide in &self.content.guides {
+            for link in &rendered[guide.slug.as_str()].links {
+                if let Some(d) = check_guide_link(guide, link, &headings) {
+                    diagnostics.push(d);
+                }
+            }
+        }
+        diagnostics
+    }
+}
+
+fn link_name(guide: &Guide) -> String {
+    guide_path(guide)
+        .trim_start_matches("guides/")
+        .trim_end_matches(".html")
+        .to_string()
+}
+
+fn stamp(nav: &SectionNav) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    nav.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn check_guide_link(
+    guide: &Guide,
+    link: &GuideLink,
+    headings: &HashMap<String, &[Heading]>,
+) -> Option<Diagnostic> {
+    let (line, column) = line_column(&guide.body, link.offset);
+    let span = Span::new(
+        &guide.file,
+        line + guide.body_line - 1,
+        column,
+        link.written.chars().count() + 2,
+    );
+    let at = |d: Diagnostic| d.with_span(span.clone());
+    let Some(slug) = &link.slug else {
+        return Some(
+            at(Diagnostic::error(format!(
+                "link `{}` leaves the guides folder",
+                link.written
+            )))
+            .with_hint("link to guides with paths inside content/guides/"),
+        );
+    };
+    let Some(target) = headings.get(slug.as_str()) else {
+        let hint = unknown_id_hint(slug, headings.keys().map(String::as_str));
+        return Some(
+            at(Diagnostic::error(format!(
+                "link to a missing guide `{}`",
+                link.written
+            )))
+            .with_hint(format!("no file content/guides/{slug}.md; {hint}")),
+        );
+    };
+    let anchor = link.anchor.as_deref()?;
+    if anchor.is_empty() || target.iter().any(|h| h.id == anchor) {
+        return None;
+    }
+    let hint = unknown_id_hint(anchor, target.iter().map(|h| h.id.as_str()));
+    Some(
+        at(Diagnostic::error(format!(
+            "link to a missing heading `#{anchor}` in `{slug}.md`"
+        )))
+        .with_hint(hint),
+    )
+}
