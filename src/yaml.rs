@@ -455,7 +455,9 @@ fn unclosed_opener(text: &str) -> Option<Opener> {
             block_scalar = None;
         }
         let content = key_column(line);
-        if !open.is_empty() && content <= owner {
+        // A line that starts by closing (`]` on its own, as some write long lists) is no sign.
+        let closes = line.trim_start().starts_with([']', '}']);
+        if !open.is_empty() && content <= owner && !closes {
             break;
         }
         let chars: Vec<char> = line.chars().collect();
@@ -586,7 +588,7 @@ mod tests {
 
     #[test]
     fn valid_yaml_has_no_unclosed_opener() {
-        let text = "a: |\n  [not yaml\n  \"nor this\nb: The filer's [own](x.md) ID\nc: [x,\n    y]\nd: {e: 'it''s'}  # [comment\n";
+        let text = "a: |\n  [not yaml\n  \"nor this\nb: The filer's [own](x.md) ID\nc: [x,\n    y]\nd: {e: 'it''s'}  # [comment\nf: [\n  g,\n]\n";
         assert_eq!(unclosed_opener(text), None);
     }
 
