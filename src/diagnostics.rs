@@ -103,6 +103,11 @@ impl SourceMap {
         self.texts.insert(file.to_path_buf(), text.to_string());
     }
 
+    /// Adds every file of `other`.
+    pub fn extend(&mut self, other: SourceMap) {
+        self.texts.extend(other.texts);
+    }
+
     pub fn get(&self, file: &Path) -> Option<&str> {
         self.texts.get(file).map(String::as_str)
     }
@@ -110,17 +115,12 @@ impl SourceMap {
 
 /// Orders diagnostics by file and position so output is stable whatever order stages ran in.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics
-        .sort_by(|a, b| (&a.span, a.severity, &a.message).cmp(&(&b.span, b.severity, &b.message)));
+    diagnostics.sort_by(|a, b| (&a.span, a.severity, &a.message).cmp(&(&b.span, b.severity, &b.message)));
 }
 
 /// Formats diagnostics rustc-style: headline, `--> file:line:col`, the source line, a caret, the hint.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     for diagnostic in diagnostics {
         out.push_str(&render_one(diagnostic, sources, &renderer));
@@ -136,10 +136,7 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, renderer: &Renderer)
     };
     let title = level.primary_title(diagnostic.message.as_str());
     let hint = diagnostic.hint.as_deref().map(|h| Level::HELP.message(h));
-    let quoted = diagnostic
-        .span
-        .as_ref()
-        .and_then(|span| quote(span, sources));
+    let quoted = diagnostic.span.as_ref().and_then(|span| quote(span, sources));
     let group = match (&diagnostic.span, quoted) {
         (Some(span), Some((line_text, range))) => {
             let snippet = Snippet::source(line_text)
@@ -183,19 +180,13 @@ fn quote<'a>(span: &Span, sources: &'a SourceMap) -> Option<(&'a str, std::ops::
     let text = sources.get(&span.file)?;
     let line_text = text.lines().nth(span.line as usize - 1)?;
     let start = char_to_byte(line_text, span.column.saturating_sub(1) as usize);
-    let end = char_to_byte(
-        line_text,
-        span.column.saturating_sub(1) as usize + span.len.max(1),
-    );
+    let end = char_to_byte(line_text, span.column.saturating_sub(1) as usize + span.len.max(1));
     let end = end.max(start);
     Some((line_text, start..end))
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map(|(i, _)| i)
-        .unwrap_or(text.len())
+    text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len())
 }
 
 /// Line and column (1-based, in characters) of a byte offset in `text`.
@@ -226,10 +217,7 @@ pub fn closest<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str>) -> Op
 }
 
 /// A hint that suggests the closest known id, or lists the known ones.
-pub fn unknown_id_hint<'a>(
-    wanted: &str,
-    known: impl IntoIterator<Item = &'a str> + Clone,
-) -> String {
+pub fn unknown_id_hint<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str> + Clone) -> String {
     match closest(wanted, known.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
         None => {
@@ -247,11 +235,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
+            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
         }
         previous = current;
     }

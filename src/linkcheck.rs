@@ -12,11 +12,7 @@ pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
     let html: Vec<(&str, &str)> = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| {
-            std::str::from_utf8(&f.bytes)
-                .ok()
-                .map(|text| (f.path.as_str(), text))
-        })
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
         .collect();
     let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let anchors: HashMap<&str, HashSet<String>> = html
@@ -35,8 +31,7 @@ pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
         {
             if let Some(problem) = problem_with(&href, page, folder, &paths, &anchors) {
                 diagnostics.push(
-                    Diagnostic::error(format!("broken link `{href}` in output page `{page}`"))
-                        .with_hint(problem),
+                    Diagnostic::error(format!("broken link `{href}` in output page `{page}`")).with_hint(problem),
                 );
             }
         }
@@ -53,17 +48,11 @@ fn problem_with(
     paths: &HashSet<&str>,
     anchors: &HashMap<&str, HashSet<String>>,
 ) -> Option<String> {
-    if href.contains("://")
-        || href.starts_with("mailto:")
-        || href.starts_with("tel:")
-        || href.starts_with("data:")
-    {
+    if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") || href.starts_with("data:") {
         return None;
     }
     if href.starts_with('/') {
-        return Some(
-            "links must be relative so the site works from disk and under any sub-path".into(),
-        );
+        return Some("links must be relative so the site works from disk and under any sub-path".into());
     }
     let (path, fragment) = match href.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
@@ -87,9 +76,7 @@ fn problem_with(
     }
     match anchors.get(target.as_str()) {
         Some(ids) if ids.contains(&fragment) => None,
-        Some(_) => Some(format!(
-            "page `{target}` has no element with id `{fragment}`"
-        )),
+        Some(_) => Some(format!("page `{target}` has no element with id `{fragment}`")),
         None => None,
     }
 }
@@ -111,10 +98,7 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Some(Ok(byte)) = text
-                .get(i + 1..i + 3)
-                .map(|hex| u8::from_str_radix(hex, 16))
-            {
+            if let Some(Ok(byte)) = text.get(i + 1..i + 3).map(|hex| u8::from_str_radix(hex, 16)) {
                 out.push(byte);
                 i += 3;
                 continue;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
@@ -28,9 +29,7 @@ pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         let d = Diagnostic::error(format!("no content folder at `{}`", content_dir.display()))
-            .with_hint(
-                "run guidegen in a site folder (one with a `content/` folder) or pass `--root DIR`",
-            );
+            .with_hint("run guidegen in a site folder (one with a `content/` folder) or pass `--root DIR`");
         return Err((vec![d], reader.sources));
     }
     let site: Option<Site> = reader.required_yaml("content/site.yaml");
@@ -144,14 +143,11 @@ impl Reader {
                 let prefix = String::from_utf8_lossy(&bytes[..valid]);
                 let (line, column) = line_column(&prefix, prefix.len());
                 // Keep a lossy copy so the diagnostic can quote the offending line.
-                self.sources
-                    .insert(relative, &String::from_utf8_lossy(bytes));
+                self.sources.insert(relative, &String::from_utf8_lossy(bytes));
                 self.diagnostics.push(
                     Diagnostic::error("this file is not valid UTF-8")
                         .with_span(Span::new(relative, line, column, 1))
-                        .with_hint(
-                            "save the file as UTF-8 (without a legacy encoding such as GBK)",
-                        ),
+                        .with_hint("save the file as UTF-8 (without a legacy encoding such as GBK)"),
                 );
                 None
             }
@@ -193,18 +189,32 @@ impl Reader {
                 self.diagnostics.push(
                     Diagnostic::error("only Markdown guides (`.md`) belong in `content/guides/`")
                         .with_span(Span::file_only(&relative))
-                        .with_hint(
-                            "rename it to `.md`, or put images and other files in `static/`",
-                        ),
+                        .with_hint("rename it to `.md`, or put images and other files in `static/`"),
                 );
                 continue;
             }
             files.push(relative);
         }
-        files
-            .into_iter()
-            .filter_map(|file| self.guide(file))
-            .collect()
+        // Reading and parsing thousands of guides is worth both cores; each gets its own reader.
+        let root = self.root.clone();
+        let results: Vec<(Option<Guide>, Reader)> = files
+            .into_par_iter()
+            .map(|file| {
+                let mut reader = Reader {
+                    root: root.clone(),
+                    sources: SourceMap::default(),
+                    diagnostics: Vec::new(),
+                };
+                (reader.guide(file), reader)
+            })
+            .collect();
+        let mut guides = Vec::with_capacity(results.len());
+        for (guide, reader) in results {
+            self.sources.extend(reader.sources);
+            self.diagnostics.extend(reader.diagnostics);
+            guides.extend(guide);
+        }
+        guides
     }
 
     fn guide(&mut self, file: PathBuf) -> Option<Guide> {
@@ -276,10 +286,7 @@ pub fn is_editor_leftover(name: &str) -> bool {
 
 /// `content/guides/a/b.md` -> `a/b`.
 fn guide_slug(file: &Path) -> String {
-    let inner = file
-        .strip_prefix("content/guides")
-        .unwrap_or(file)
-        .with_extension("");
+    let inner = file.strip_prefix("content/guides").unwrap_or(file).with_extension("");
     inner
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -307,9 +314,7 @@ impl FrontMatterProblem {
         match self {
             FrontMatterProblem::Missing => Diagnostic::error("this guide has no front matter")
                 .with_span(Span::new(file, 1, 1, 1))
-                .with_hint(
-                    "start the file with a `---` line, then `title: ...`, then another `---` line",
-                ),
+                .with_hint("start the file with a `---` line, then `title: ...`, then another `---` line"),
             FrontMatterProblem::NotClosed => Diagnostic::error("the front matter is never closed")
                 .with_span(Span::new(file, 1, 1, 3))
                 .with_hint("add a line with only `---` after the front matter"),
@@ -326,10 +331,7 @@ pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit<'_>, FrontMatte
     let mut offset = first_line_end;
     let mut line = 2u32;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map(|i| offset + i + 1)
-            .unwrap_or(text.len());
+        let end = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
         if text[offset..end].trim_end() == "---" {
             return Ok(FrontMatterSplit {
                 yaml: &text[first_line_end..offset],
@@ -372,10 +374,7 @@ mod tests {
             split_front_matter("---\ntitle: A\n# x\n"),
             Err(FrontMatterProblem::NotClosed)
         );
-        assert_eq!(
-            split_front_matter("# x\n"),
-            Err(FrontMatterProblem::Missing)
-        );
+        assert_eq!(split_front_matter("# x\n"), Err(FrontMatterProblem::Missing));
         assert_eq!(split_front_matter(""), Err(FrontMatterProblem::Missing));
     }
 

@@ -74,6 +74,9 @@ struct BuildArgs {
     /// Where to write the site (default: DIR/output).
     #[arg(long, value_name = "DIR")]
     output: Option<PathBuf>,
+    /// Print how long each stage took.
+    #[arg(long)]
+    timings: bool,
 }
 
 #[derive(Args)]
@@ -86,8 +89,7 @@ struct CheckArgs {
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("`{text}` is not a date; write YYYY-MM-DD"))
 }
 
 fn main() -> ExitCode {
@@ -135,18 +137,14 @@ fn schema(args: SchemaArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            eprintln!(
-                "error: cannot write schemas into `{}`: {error}",
-                display(&args.out)
-            );
+            eprintln!("error: cannot write schemas into `{}`: {error}", display(&args.out));
             ExitCode::from(1)
         }
     }
 }
 
 fn today(args: &SiteArgs) -> NaiveDate {
-    args.today
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+    args.today.unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 fn build(args: BuildArgs) -> ExitCode {
@@ -159,22 +157,27 @@ fn build(args: BuildArgs) -> ExitCode {
     }
     let rendered = match site::render_site(root, today(&args.site)) {
         Ok(rendered) => rendered,
-        Err(failed) => {
-            return fail(
-                &failed,
-                "build failed; the previous output was left as it was",
-            )
-        }
+        Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
     };
     report(&rendered.warnings, &rendered.sources);
+    let writing = Instant::now();
     if let Err(error) = write::write_site(&output, &rendered.files) {
-        let d = Diagnostic::error(format!(
-            "cannot write the site to `{}`: {error}",
-            output.display()
-        ))
-        .with_hint("check that the folder is writable; the previous output was left as it was");
+        let d = Diagnostic::error(format!("cannot write the site to `{}`: {error}", output.display()))
+            .with_hint("check that the folder is writable; the previous output was left as it was");
         report(&[d], &SourceMap::default());
         return ExitCode::from(1);
+    }
+    if args.timings {
+        let t = &rendered.timings;
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "timings: load {:.1} ms, validate {:.1} ms, plan {:.1} ms, render {:.1} ms, write {:.1} ms",
+            ms(t.load),
+            ms(t.validate),
+            ms(t.plan),
+            ms(t.render),
+            ms(writing.elapsed())
+        );
     }
     println!(
         "built {} pages ({} files) into {} in {} ms{}",
@@ -211,10 +214,7 @@ fn check(args: CheckArgs) -> ExitCode {
 fn fail(failed: &site::Failed, what: &str) -> ExitCode {
     report(&failed.diagnostics, &failed.sources);
     let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
-    eprintln!(
-        "{what}: {errors} error{}",
-        if errors == 1 { "" } else { "s" }
-    );
+    eprintln!("{what}: {errors} error{}", if errors == 1 { "" } else { "s" });
     ExitCode::from(1)
 }
 

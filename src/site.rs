@@ -2,6 +2,7 @@
 //! `build`, `check` and `serve` call this; it never writes to disk.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -17,6 +18,16 @@ pub struct Rendered {
     pub rendered: Vec<String>,
     pub warnings: Vec<Diagnostic>,
     pub sources: SourceMap,
+    pub timings: Timings,
+}
+
+/// How long each stage took (for `--timings` and the benchmarks).
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub load: Duration,
+    pub validate: Duration,
+    pub plan: Duration,
+    pub render: Duration,
 }
 
 /// Why a build stopped: every diagnostic (errors and warnings) and the text they point into.
@@ -26,10 +37,20 @@ pub struct Failed {
 }
 
 /// What one build leaves for the next, so that `serve` redoes only what changed.
+/// The default keeps nothing (a one-off build); `Caches::warm()` keeps everything.
 #[derive(Default)]
 pub struct Caches {
     pub markdown: markdown::Cache,
     pub pages: PageCache,
+}
+
+impl Caches {
+    pub fn warm() -> Self {
+        Caches {
+            markdown: markdown::Cache::enabled(),
+            pages: PageCache::enabled(),
+        }
+    }
 }
 
 /// Runs the whole pipeline for the site at `root` as of `today`.
@@ -38,20 +59,15 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
 }
 
 /// `render_site`, reusing what `caches` remember from earlier builds.
-pub fn render_site_with(
-    root: &Path,
-    today: NaiveDate,
-    caches: &mut Caches,
-) -> Result<Rendered, Failed> {
+pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> Result<Rendered, Failed> {
+    let mut timings = Timings::default();
+    let started = Instant::now();
     let (loaded, static_files, mut diagnostics, mut sources) = match load::load(root) {
-        Ok(loaded) => (
-            Some(loaded.content),
-            loaded.static_files,
-            Vec::new(),
-            loaded.sources,
-        ),
+        Ok(loaded) => (Some(loaded.content), loaded.static_files, Vec::new(), loaded.sources),
         Err((diagnostics, sources)) => (None, Vec::new(), diagnostics, sources),
     };
+    timings.load = started.elapsed();
+    let started = Instant::now();
     let theme_name = loaded
         .as_ref()
         .map(|c| c.site.theme.clone())
@@ -74,6 +90,8 @@ pub fn render_site_with(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(failed(diagnostics, sources));
     }
+    timings.validate = started.elapsed();
+    let started = Instant::now();
     let plan = match plan::plan(&model, today, &mut caches.markdown) {
         Ok(plan) => plan,
         Err(errors) => {
@@ -81,20 +99,20 @@ pub fn render_site_with(
             return Err(failed(diagnostics, sources));
         }
     };
+    timings.plan = started.elapsed();
+    let started = Instant::now();
     match render::render(&plan, &mut theme, &mut caches.pages) {
         Ok(result) => {
+            timings.render = started.elapsed();
             let mut files = result.files;
-            files.extend(
-                static_files
-                    .into_iter()
-                    .map(|(path, bytes)| OutputFile { path, bytes }),
-            );
+            files.extend(static_files.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
             Ok(Rendered {
                 pages: plan.pages.len(),
                 rendered: result.rendered,
                 files,
                 warnings: sorted(diagnostics),
                 sources,
+                timings,
             })
         }
         Err(errors) => {

@@ -52,10 +52,7 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     let model = Model {
         content,
         reviewed: reviewed.unwrap_or_default(),
-        deadline_dates: deadline_dates
-            .into_iter()
-            .map(Option::unwrap_or_default)
-            .collect(),
+        deadline_dates: deadline_dates.into_iter().map(Option::unwrap_or_default).collect(),
     };
     (Some(model), diagnostics)
 }
@@ -67,13 +64,7 @@ struct Checker {
 }
 
 impl Checker {
-    fn error(
-        &mut self,
-        file: &str,
-        at: &Spanned<String>,
-        message: String,
-        hint: impl Into<String>,
-    ) {
+    fn error(&mut self, file: &str, at: &Spanned<String>, message: String, hint: impl Into<String>) {
         self.diagnostics.push(
             Diagnostic::error(message)
                 .with_span(at.span(Path::new(file)))
@@ -84,32 +75,15 @@ impl Checker {
     fn check_ids(&mut self, content: &Content) {
         self.collect_ids("source", SITE, content.site.sources.iter().map(|s| &s.id));
         self.collect_ids("subject", SUBJECTS, content.subjects.iter().map(|s| &s.id));
-        self.collect_ids(
-            "condition",
-            CONDITIONS,
-            content.conditions.iter().map(|c| &c.id),
-        );
-        self.collect_ids(
-            "material",
-            MATERIALS,
-            content.materials.iter().map(|m| &m.id),
-        );
+        self.collect_ids("condition", CONDITIONS, content.conditions.iter().map(|c| &c.id));
+        self.collect_ids("material", MATERIALS, content.materials.iter().map(|m| &m.id));
         self.collect_ids("stage", STAGES, content.stages.iter().map(|s| &s.id));
-        self.collect_ids(
-            "deadline",
-            DEADLINES,
-            content.deadlines.iter().map(|d| &d.id),
-        );
+        self.collect_ids("deadline", DEADLINES, content.deadlines.iter().map(|d| &d.id));
         self.collect_ids("form", FORMS, content.forms.iter().map(|f| &f.id));
     }
 
     /// Records the ids of one kind, reporting malformed, reserved and duplicate ones.
-    fn collect_ids<'a>(
-        &mut self,
-        kind: &'static str,
-        file: &str,
-        ids: impl Iterator<Item = &'a Id>,
-    ) {
+    fn collect_ids<'a>(&mut self, kind: &'static str, file: &str, ids: impl Iterator<Item = &'a Id>) {
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         for id in ids {
             if !is_valid_id(id) {
@@ -120,11 +94,7 @@ impl Checker {
                 self.error(
                     file,
                     id,
-                    format!(
-                        "`{}` is not a valid {kind} id: {}",
-                        id.as_str(),
-                        id_problem(id)
-                    ),
+                    format!("`{}` is not a valid {kind} id: {}", id.as_str(), id_problem(id)),
                     hint,
                 );
             } else if id.as_str() == "index" {
@@ -191,14 +161,9 @@ impl Checker {
             self.optional_source(MATERIALS, &material.source);
             if material.source.is_none() {
                 self.diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "material `{}` cites no source",
-                        material.id.as_str()
-                    ))
-                    .with_span(material.id.span(Path::new(MATERIALS)))
-                    .with_hint(
-                        "add `source: <id>` naming an entry of `sources` in content/site.yaml",
-                    ),
+                    Diagnostic::warning(format!("material `{}` cites no source", material.id.as_str()))
+                        .with_span(material.id.span(Path::new(MATERIALS)))
+                        .with_hint("add `source: <id>` naming an entry of `sources` in content/site.yaml"),
                 );
             }
         }
@@ -217,14 +182,9 @@ impl Checker {
             self.optional_source(DEADLINES, &deadline.source);
             if deadline.source.is_none() {
                 self.diagnostics.push(
-                    Diagnostic::warning(format!(
-                        "deadline `{}` cites no source",
-                        deadline.id.as_str()
-                    ))
-                    .with_span(deadline.id.span(Path::new(DEADLINES)))
-                    .with_hint(
-                        "add `source: <id>`; a deadline readers cannot check is hard to trust",
-                    ),
+                    Diagnostic::warning(format!("deadline `{}` cites no source", deadline.id.as_str()))
+                        .with_span(deadline.id.span(Path::new(DEADLINES)))
+                        .with_hint("add `source: <id>`; a deadline readers cannot check is hard to trust"),
                 );
             }
         }
@@ -294,7 +254,9 @@ impl Checker {
                         self.diagnostics.push(
                             Diagnostic::error(format!(
                                 "field `{}` (section `{}` of form `{}`) is a choice with no options",
-                                field.label, section.title, form.id.as_str()
+                                field.label,
+                                section.title,
+                                form.id.as_str()
                             ))
                             .with_span(form.id.span(Path::new(FORMS)))
                             .with_hint(format!(
@@ -438,10 +400,7 @@ mod tests {
 
     #[test]
     fn bad_ids_get_a_reason_and_a_suggestion() {
-        assert_eq!(
-            id_problem("Company"),
-            "it contains the upper-case letter `C`"
-        );
+        assert_eq!(id_problem("Company"), "it contains the upper-case letter `C`");
         assert_eq!(id_problem("../x"), "it starts with `.`");
         assert_eq!(id_problem("a/b"), "it contains `/`");
         assert_eq!(suggested_id("../Future").as_deref(), Some("future"));
@@ -454,10 +413,7 @@ mod tests {
 
     #[test]
     fn impossible_dates_say_why() {
-        assert_eq!(
-            no_such_day("2026-13-40").as_deref(),
-            Some("there is no month 13")
-        );
+        assert_eq!(no_such_day("2026-13-40").as_deref(), Some("there is no month 13"));
         assert_eq!(
             no_such_day("2030-02-30").as_deref(),
             Some("2030-02 has 28 days, not 30")

@@ -5,6 +5,8 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
 use crate::render::OutputFile;
 
@@ -15,26 +17,26 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
     let protected = [root.clone(), root.join("content"), root.join("themes")];
     for dir in &protected {
         if dir.starts_with(&output) {
-            return Err(Diagnostic::error(format!(
-                "refusing to write the site into `{}`",
-                output.display()
-            ))
-            .with_hint(format!(
-                "it is or contains `{}`, which a build would delete; choose another --output",
-                dir.display()
-            )));
+            return Err(
+                Diagnostic::error(format!("refusing to write the site into `{}`", output.display())).with_hint(
+                    format!(
+                        "it is or contains `{}`, which a build would delete; choose another --output",
+                        dir.display()
+                    ),
+                ),
+            );
         }
     }
     for dir in &protected[1..] {
         if output.starts_with(dir) {
-            return Err(Diagnostic::error(format!(
-                "refusing to write the site into `{}`",
-                output.display()
-            ))
-            .with_hint(format!(
-                "it lies inside `{}`, which holds the site's input; choose another --output",
-                dir.display()
-            )));
+            return Err(
+                Diagnostic::error(format!("refusing to write the site into `{}`", output.display())).with_hint(
+                    format!(
+                        "it lies inside `{}`, which holds the site's input; choose another --output",
+                        dir.display()
+                    ),
+                ),
+            );
         }
     }
     Ok(())
@@ -83,24 +85,26 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
 
 fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    for file in files {
-        let target = dir.join(safe_relative(&file.path)?);
-        if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder)?;
-        }
-        fs::write(&target, &file.bytes)?;
+    let targets = files
+        .iter()
+        .map(|file| Ok(dir.join(safe_relative(&file.path)?)))
+        .collect::<io::Result<Vec<PathBuf>>>()?;
+    let folders: std::collections::BTreeSet<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(folder)?;
     }
-    Ok(())
+    // Writing is most of a large build's time; both cores share it.
+    files
+        .par_iter()
+        .zip(&targets)
+        .try_for_each(|(file, target)| fs::write(target, &file.bytes))
 }
 
 /// Only plain relative paths may be written: never `..`, a root, a drive or a NUL.
 pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
     let candidate = Path::new(path);
-    let plain = !path.is_empty()
-        && !path.contains('\0')
-        && candidate
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
+    let plain =
+        !path.is_empty() && !path.contains('\0') && candidate.components().all(|c| matches!(c, Component::Normal(_)));
     if plain {
         Ok(candidate.to_path_buf())
     } else {

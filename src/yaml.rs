@@ -95,10 +95,7 @@ fn to_diagnostic(file: &Path, text: &str, error: &serde_saphyr::Error) -> Diagno
     let message = strip_position_suffix(&plain);
     let Some(location) = error.location().filter(|loc| loc.line() > 0) else {
         let (message, hint) = explain(message, None);
-        return with_hint(
-            Diagnostic::error(message).with_span(end_of_file_span(file, text)),
-            hint,
-        );
+        return with_hint(Diagnostic::error(message).with_span(end_of_file_span(file, text)), hint);
     };
     let (line, column) = (location.line() as u32, location.column().max(1) as u32);
     // An unclosed `[`, `{` or quote makes the parser fail later, somewhere unrelated: blame it.
@@ -121,10 +118,7 @@ fn to_diagnostic(file: &Path, text: &str, error: &serde_saphyr::Error) -> Diagno
             Some(h.replace("to this entry", "to this file"))
         }
         Some(h) if explained.starts_with("duplicate key") => {
-            match found
-                .as_deref()
-                .and_then(|key| earlier_key(text, line, column, key))
-            {
+            match found.as_deref().and_then(|key| earlier_key(text, line, column, key)) {
                 Some(first) => Some(format!(
                     "`{}` is already set on line {first}; {h}",
                     found.unwrap_or_default()
@@ -188,20 +182,14 @@ fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
         };
         let hint = expected.map(|list| {
             let list = list.trim_start_matches("one of ");
-            format!(
-                "{}the keys allowed here are: {list}",
-                did_you_mean(field, list)
-            )
+            format!("{}the keys allowed here are: {list}", did_you_mean(field, list))
         });
         return (format!("unknown key {field}"), hint);
     }
     if let Some(rest) = message.strip_prefix("missing field ") {
         return (
             format!("missing required key {rest}"),
-            Some(format!(
-                "add {}: ...` to this entry",
-                rest.trim_end_matches('`')
-            )),
+            Some(format!("add {}: ...` to this entry", rest.trim_end_matches('`'))),
         );
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
@@ -228,10 +216,7 @@ fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
     }
     if let Some(ty) = message.strip_prefix("invalid ") {
         if let Some((what, hint)) = scalar_type(ty) {
-            return (
-                format!("expected {what}, found {}", describe(found)),
-                Some(hint.into()),
-            );
+            return (format!("expected {what}, found {}", describe(found)), Some(hint.into()));
         }
     }
     if message == "expected sequence start" {
@@ -258,9 +243,7 @@ fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
             Some("write a value after the `:`, or remove the key if it is optional".into()),
         );
     }
-    if message.starts_with("mapping values are not allowed")
-        || message.starts_with("illegal placement of ':'")
-    {
+    if message.starts_with("mapping values are not allowed") || message.starts_with("illegal placement of ':'") {
         return (
             "unexpected `:` in a value".into(),
             Some("put a value that contains `: ` in quotes, e.g. `summary: \"Note: read first\"`; or check the indentation of this line".into()),
@@ -272,10 +255,7 @@ fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
             Some("put the whole value in quotes, or remove what follows the closing quote".into()),
         );
     }
-    if message.starts_with("invalid type")
-        || message.starts_with("invalid ")
-        || message.starts_with("expected ")
-    {
+    if message.starts_with("invalid type") || message.starts_with("invalid ") || message.starts_with("expected ") {
         return (format!("wrong type: {message}"), None);
     }
     if message.contains("alias") || message.contains("budget") {
@@ -298,9 +278,7 @@ fn did_you_mean(wanted: &str, list: &str) -> String {
 /// What a scalar of the library's type name `ty` looks like to an author, and how to write one.
 fn scalar_type(ty: &str) -> Option<(&'static str, &'static str)> {
     match ty {
-        "u8" | "u16" | "u32" | "u64" => {
-            Some(("a whole number (0 or more)", "write digits only, e.g. `3`"))
-        }
+        "u8" | "u16" | "u32" | "u64" => Some(("a whole number (0 or more)", "write digits only, e.g. `3`")),
         "i8" | "i16" | "i32" | "i64" => Some(("a whole number", "write digits only, e.g. `3`")),
         "f32" | "f64" => Some(("a number", "write a number, e.g. `1.5`")),
         "boolean" | "bool" => Some(("`true` or `false`", "write `true` or `false`")),
@@ -386,10 +364,7 @@ fn earlier_key(text: &str, line: u32, column: u32, key: &str) -> Option<u32> {
             return None;
         }
         let content: String = above.chars().skip(key_at).collect();
-        if content
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.starts_with(':'))
-        {
+        if content.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')) {
             return Some(number);
         }
         if indent < key_at {
@@ -545,20 +520,14 @@ mod tests {
     #[test]
     fn spanned_values_know_their_line_and_column() {
         let doc: Doc = parse(Path::new("x.yaml"), "n: 1\nid: hello\n").unwrap();
-        assert_eq!(
-            (doc.id.value.as_str(), doc.id.line, doc.id.column),
-            ("hello", 2, 5)
-        );
+        assert_eq!((doc.id.value.as_str(), doc.id.line, doc.id.column), ("hello", 2, 5));
     }
 
     #[test]
     fn unknown_key_names_the_allowed_keys() {
         let err = parse::<Doc>(Path::new("x.yaml"), "id: a\nbogus: 1\n").unwrap_err();
         assert_eq!(err.message, "unknown key `bogus`");
-        assert_eq!(
-            err.hint.as_deref(),
-            Some("the keys allowed here are: id, n")
-        );
+        assert_eq!(err.hint.as_deref(), Some("the keys allowed here are: id, n"));
         let span = err.span.unwrap();
         assert_eq!((span.line, span.column), (2, 1));
     }
@@ -577,11 +546,7 @@ mod tests {
 
     #[test]
     fn an_unclosed_bracket_is_blamed_not_the_line_after_it() {
-        let err = parse::<List>(
-            Path::new("x.yaml"),
-            "items:\n  - id: a\n    n: [1\n  - id: b\n",
-        )
-        .unwrap_err();
+        let err = parse::<List>(Path::new("x.yaml"), "items:\n  - id: a\n    n: [1\n  - id: b\n").unwrap_err();
         assert_eq!(err.message, "this `[` is never closed");
         assert_eq!(position(&err), (3, 8));
     }
@@ -596,10 +561,7 @@ mod tests {
     fn a_missing_key_points_at_the_start_of_its_entry() {
         for (text, at) in [
             ("items:\n  - id: a\n  - n: 1\n", (3, 5)),
-            (
-                "items:\n  - id: a\n  - n: 1\n    # note\n\n    m: 2\n",
-                (3, 5),
-            ),
+            ("items:\n  - id: a\n  - n: 1\n    # note\n\n    m: 2\n", (3, 5)),
             ("items:\n  - id: a\n  - {n: 1, m: 2}\n", (3, 5)),
         ] {
             #[derive(Debug, Deserialize)]
@@ -623,10 +585,7 @@ mod tests {
     #[test]
     fn a_wrong_scalar_names_what_was_found() {
         let err = parse::<Doc>(Path::new("x.yaml"), "id: a\nn: two\n").unwrap_err();
-        assert_eq!(
-            err.message,
-            "expected a whole number (0 or more), found `two`"
-        );
+        assert_eq!(err.message, "expected a whole number (0 or more), found `two`");
         assert_eq!(err.span.unwrap().len, 3);
     }
 

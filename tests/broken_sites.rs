@@ -44,9 +44,7 @@ fn each_broken_site_reports_its_exact_diagnostics() {
         }
         let expected = std::fs::read_to_string(&expected_file).unwrap_or_default();
         if actual != expected {
-            failures.push(format!(
-                "=== {name}\n--- expected\n{expected}\n--- actual\n{actual}"
-            ));
+            failures.push(format!("=== {name}\n--- expected\n{expected}\n--- actual\n{actual}"));
         }
     }
     assert!(
@@ -69,12 +67,7 @@ fn each_broken_site_names_a_file_line_and_column_and_exits_1() {
             .output()
             .unwrap();
         let stderr = text(&output.stderr);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "{}: {stderr}",
-            site.display()
-        );
+        assert_eq!(output.status.code(), Some(1), "{}: {stderr}", site.display());
         let positioned = stderr.lines().any(|line| {
             let Some(rest) = line.trim_start().strip_prefix("--> ") else {
                 return false;
@@ -82,11 +75,7 @@ fn each_broken_site_names_a_file_line_and_column_and_exits_1() {
             let parts: Vec<&str> = rest.rsplitn(3, ':').collect();
             parts.len() == 3 && parts[0].parse::<u32>().is_ok() && parts[1].parse::<u32>().is_ok()
         });
-        assert!(
-            positioned,
-            "{}: no `--> file:line:col` in\n{stderr}",
-            site.display()
-        );
+        assert!(positioned, "{}: no `--> file:line:col` in\n{stderr}", site.display());
         assert!(!stderr.contains("panicked"), "{}: {stderr}", site.display());
     }
 }

@@ -49,11 +49,7 @@ fn print_to_pdf(page: &Path, pdf: &Path) {
         .arg(file_url(page))
         .output()
         .expect("chromium is installed (scripts/test.sh installs it)");
-    assert!(
-        pdf.is_file(),
-        "chromium printed nothing: {}",
-        text(&status.stderr)
-    );
+    assert!(pdf.is_file(), "chromium printed nothing: {}", text(&status.stderr));
 }
 
 fn pdf_info(pdf: &Path) -> String {
@@ -149,21 +145,12 @@ fn an_individual_and_a_company_checklist_print_different_materials() {
     let site = built_default_site();
     let individual = site.path().join("individual.pdf");
     let enterprise = site.path().join("enterprise.pdf");
-    print_to_pdf(
-        &site.path().join("site/checklists/individual.html"),
-        &individual,
-    );
-    print_to_pdf(
-        &site.path().join("site/checklists/enterprise.html"),
-        &enterprise,
-    );
+    print_to_pdf(&site.path().join("site/checklists/individual.html"), &individual);
+    print_to_pdf(&site.path().join("site/checklists/enterprise.html"), &enterprise);
     let (individual, enterprise) = (pdf_text(&individual), pdf_text(&enterprise));
     let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     assert!(squeeze(&individual).contains("居住证明"), "{individual}");
     assert!(!squeeze(&enterprise).contains("居住证明"));
-    assert!(
-        squeeze(&enterprise).contains("主办单位证件"),
-        "{enterprise}"
-    );
+    assert!(squeeze(&enterprise).contains("主办单位证件"), "{enterprise}");
     assert!(!squeeze(&individual).contains("主办单位证件"));
 }

@@ -30,11 +30,7 @@ fn default_site_builds_without_warnings_and_every_link_resolves() {
         "",
         "the default content must build without warnings"
     );
-    assert!(
-        text(&output.stdout).starts_with("built "),
-        "{}",
-        text(&output.stdout)
-    );
+    assert!(text(&output.stdout).starts_with("built "), "{}", text(&output.stdout));
     let check = bin()
         .args(["check", "--deny-warnings", "--today", TODAY, "--root"])
         .arg(repo_root())
@@ -50,10 +46,7 @@ fn two_builds_of_the_default_site_are_byte_identical() {
     let b = TempDir::new("identical-b");
     assert!(build(&repo_root(), &a.path().join("site")).status.success());
     assert!(build(&repo_root(), &b.path().join("site")).status.success());
-    let (tree_a, tree_b) = (
-        read_tree(&a.path().join("site")),
-        read_tree(&b.path().join("site")),
-    );
+    let (tree_a, tree_b) = (read_tree(&a.path().join("site")), read_tree(&b.path().join("site")));
     assert_eq!(tree_a.len(), tree_b.len());
     for ((path_a, bytes_a), (path_b, bytes_b)) in tree_a.iter().zip(&tree_b) {
         assert_eq!(path_a, path_b);
@@ -88,15 +81,9 @@ fn default_site_has_every_page_kind() {
     ] {
         assert!(site.join(path).is_file(), "missing {path}");
     }
-    assert!(
-        !site.join("sitemap.xml").exists(),
-        "no sitemap without a base URL"
-    );
+    assert!(!site.join("sitemap.xml").exists(), "no sitemap without a base URL");
     let guides = std::fs::read_dir(site.join("guides")).unwrap().count();
-    assert!(
-        guides >= 4,
-        "at least three guides plus the index, found {guides}"
-    );
+    assert!(guides >= 4, "at least three guides plus the index, found {guides}");
 }
 
 #[test]
@@ -115,10 +102,7 @@ fn checklists_for_a_company_and_an_individual_list_different_materials() {
         "{company}"
     );
     // A conditional material is listed with its condition written out.
-    assert!(
-        person.contains("Residence permit")
-            && person.contains("If you file outside the province of your ID")
-    );
+    assert!(person.contains("Residence permit") && person.contains("If you file outside the province of your ID"));
     // Grouped under the stage that uses each material, with boxes to tick.
     assert!(
         person.contains(r#"href="../stages/fill-in.html">Fill in</a>"#),
@@ -139,10 +123,7 @@ fn stage_pages_link_in_order_and_show_failure_paths() {
     );
     assert!(fill_in.contains(r#"rel="next" href="../stages/review.html""#));
     let review = page(&site, "stages/review.html");
-    assert!(
-        review.contains("Fix and resubmit.")
-            && review.contains(r#"href="../stages/fill-in.html">Fill in</a>"#)
-    );
+    assert!(review.contains("Fix and resubmit.") && review.contains(r#"href="../stages/fill-in.html">Fill in</a>"#));
     assert!(review.contains("1–2"), "duration range shown: {review}");
 }
 
@@ -153,10 +134,7 @@ fn guides_render_with_chinese_anchors_and_rewritten_links() {
     assert!(build(&fixture("minimal"), &site).status.success());
     let first = page(&site, "guides/first.html");
     assert!(first.contains(r#"<h2 id="开始-here">"#), "{first}");
-    assert!(
-        first.contains(r#"href="sub/second.html#details""#),
-        "{first}"
-    );
+    assert!(first.contains(r#"href="sub/second.html#details""#), "{first}");
     assert!(first.contains("<table>"));
     let second = page(&site, "guides/sub/second.html");
     assert!(
@@ -199,8 +177,7 @@ fn every_link_in_the_output_is_relative_and_ends_in_html() {
         let html = String::from_utf8(bytes).unwrap();
         for (i, _) in html.match_indices(" href=\"") {
             let href = &html[i + 7..i + 7 + html[i + 7..].find('"').unwrap()];
-            if href.starts_with("https://") || href.starts_with("http://") || href.starts_with('#')
-            {
+            if href.starts_with("https://") || href.starts_with("http://") || href.starts_with('#') {
                 continue;
             }
             assert!(!href.starts_with('/'), "{path}: absolute link {href}");
@@ -210,10 +187,7 @@ fn every_link_in_the_output_is_relative_and_ends_in_html() {
                 "{path}: link {href} does not end in .html"
             );
         }
-        assert!(
-            !html.contains("src=\"http"),
-            "{path} loads something from the network"
-        );
+        assert!(!html.contains("src=\"http"), "{path} loads something from the network");
         assert!(
             !html.contains("<link rel=\"stylesheet\" href=\"http"),
             "{path} loads a remote stylesheet"
@@ -270,20 +244,13 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let failed = build(&root, &output_dir);
     assert_eq!(failed.status.code(), Some(1));
     assert!(text(&failed.stderr).contains("the previous output was left as it was"));
-    assert_eq!(
-        read_tree(&output_dir),
-        before,
-        "output changed after a failed build"
-    );
+    assert_eq!(read_tree(&output_dir), before, "output changed after a failed build");
     let leftovers: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().starts_with('.'))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary folders left behind: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
 }
 
 #[test]
@@ -316,13 +283,13 @@ fn a_site_theme_overrides_single_templates_and_static_files() {
     copy_dir(&fixture("minimal"), &root);
     let templates = root.join("themes/default/templates");
     std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("guide.html"), "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ page.title }}</p>{% endblock content %}").unwrap();
-    std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
     std::fs::write(
-        root.join("themes/default/static/style.css"),
-        "body{color:red}",
+        templates.join("guide.html"),
+        "{% extends \"base.html\" %}{% block content %}<p class=\"mine\">{{ page.title }}</p>{% endblock content %}",
     )
     .unwrap();
+    std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
+    std::fs::write(root.join("themes/default/static/style.css"), "body{color:red}").unwrap();
     std::fs::write(root.join("themes/default/labels.yaml"), "stages: Steps\n").unwrap();
     let output = bin()
         .args(["build", "--today", TODAY, "--root"])
@@ -336,10 +303,7 @@ fn a_site_theme_overrides_single_templates_and_static_files() {
         page(&out, "stages/fill-in.html").contains("<h1>Fill in</h1>"),
         "other templates stay the default's"
     );
-    assert!(
-        page(&out, "index.html").contains(">Steps</a>"),
-        "labels overridden"
-    );
+    assert!(page(&out, "index.html").contains(">Steps</a>"), "labels overridden");
     assert_eq!(page(&out, "assets/style.css"), "body{color:red}");
 }
 
@@ -357,10 +321,7 @@ fn site_static_files_are_copied_as_they_are() {
         .unwrap()
         .status
         .success());
-    assert_eq!(
-        std::fs::read(root.join("output/img/a.png")).unwrap(),
-        b"\x89PNG"
-    );
+    assert_eq!(std::fs::read(root.join("output/img/a.png")).unwrap(), b"\x89PNG");
 }
 
 #[test]
@@ -409,11 +370,7 @@ fn every_verb_has_help() {
             text(&output.stdout)
         );
     }
-    assert_eq!(
-        run(&["frobnicate"]).status.code(),
-        Some(2),
-        "bad usage exits 2"
-    );
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2), "bad usage exits 2");
 }
 
 #[test]
@@ -427,8 +384,7 @@ fn committed_json_schemas_match_the_model() {
         .status
         .success());
     for (file, bytes) in read_tree(tmp.path()) {
-        let committed =
-            std::fs::read(repo_root().join("docs/schema").join(&file)).unwrap_or_default();
+        let committed = std::fs::read(repo_root().join("docs/schema").join(&file)).unwrap_or_default();
         assert!(
             committed == bytes,
             "docs/schema/{file} is stale: run `cargo run -- schema`"

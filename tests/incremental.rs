@@ -16,13 +16,8 @@ fn files(root: &Path, caches: Option<&mut Caches>) -> (Vec<(String, Vec<u8>)>, V
         Some(caches) => render_site_with(root, today(), caches),
         None => render_site(root, today()),
     };
-    let rendered =
-        rendered.unwrap_or_else(|failed| panic!("build failed: {:?}", failed.diagnostics));
-    let mut files: Vec<(String, Vec<u8>)> = rendered
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
+    let rendered = rendered.unwrap_or_else(|failed| panic!("build failed: {:?}", failed.diagnostics));
+    let mut files: Vec<(String, Vec<u8>)> = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
     files.sort();
     (files, rendered.rendered)
 }
@@ -38,7 +33,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
     let tmp = TempDir::new("incremental");
     let root = tmp.path().join("site");
     copy_dir(&repo_root().join("content"), &root.join("content"));
-    let mut caches = Caches::default();
+    let mut caches = Caches::warm();
     let (first, rendered) = files(&root, Some(&mut caches));
     assert_eq!(
         rendered.len(),
@@ -56,10 +51,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
                 std::fs::write(&guide, format!("{text}\n\n## 新加的一节\n\n正文改了。\n")).unwrap();
             }),
         ),
-        (
-            "a guide title",
-            Box::new(|| replace(&guide, "title: ", "title: 改 ")),
-        ),
+        ("a guide title", Box::new(|| replace(&guide, "title: ", "title: 改 "))),
         (
             "a stage in YAML",
             Box::new(|| {
@@ -75,16 +67,10 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             Box::new(|| {
                 let dir = root.join("themes/default/templates");
                 std::fs::create_dir_all(&dir).unwrap();
-                let base = std::fs::read_to_string(
-                    repo_root().join("themes/default/templates/guide.html"),
-                )
-                .unwrap();
+                let base = std::fs::read_to_string(repo_root().join("themes/default/templates/guide.html")).unwrap();
                 std::fs::write(
                     dir.join("guide.html"),
-                    base.replace(
-                        "<article class=\"guide\">",
-                        "<article class=\"guide changed\">",
-                    ),
+                    base.replace("<article class=\"guide\">", "<article class=\"guide changed\">"),
                 )
                 .unwrap();
             }),
@@ -118,10 +104,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             );
         }
         if what == "nothing" {
-            assert!(
-                rendered.is_empty(),
-                "nothing changed, yet re-rendered {rendered:?}"
-            );
+            assert!(rendered.is_empty(), "nothing changed, yet re-rendered {rendered:?}");
         }
         if what == "a guide body" {
             assert_eq!(

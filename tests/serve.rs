@@ -96,9 +96,7 @@ struct Response {
 /// A raw HTTP/1.1 GET, so the path goes out exactly as written (no client normalises `..`).
 fn http_get(port: u16, path: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     write!(
         stream,
         "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -108,11 +106,7 @@ fn http_get(port: u16, path: &str) -> Response {
     stream.read_to_end(&mut raw).unwrap();
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     Response {
         status,
         headers: head.to_ascii_lowercase(),
@@ -123,11 +117,7 @@ fn http_get(port: u16, path: &str) -> Response {
 /// Reads the event stream on a thread; each `event:` name arrives on the channel.
 fn subscribe(port: u16) -> mpsc::Receiver<(String, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET /__guidegen/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
-    )
-    .unwrap();
+    write!(stream, "GET /__guidegen/events HTTP/1.1\r\nHost: localhost\r\n\r\n").unwrap();
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
         let mut name = String::new();
@@ -160,14 +150,8 @@ fn edit(path: &Path, from: &str, to: &str) {
 fn an_edited_guide_is_served_after_a_plain_save() {
     let server = Server::start("minimal");
     assert!(server.get("/guides/first.html").body.contains("Read"));
-    edit(
-        &server.root().join("content/guides/first.md"),
-        "Read",
-        "Please read",
-    );
-    server.wait_for("/guides/first.html", "the edit", |body| {
-        body.contains("Please read")
-    });
+    edit(&server.root().join("content/guides/first.md"), "Read", "Please read");
+    server.wait_for("/guides/first.html", "the edit", |body| body.contains("Please read"));
 }
 
 #[test]
@@ -214,10 +198,7 @@ fn a_delete_then_create_save_and_new_and_deleted_guides_are_picked_up() {
         body.contains("Brand new.")
     });
     assert!(
-        server
-            .get("/guides/new/deeper/index.html")
-            .body
-            .contains("Third"),
+        server.get("/guides/new/deeper/index.html").body.contains("Third"),
         "its section lists it"
     );
     assert!(
@@ -250,15 +231,9 @@ fn a_burst_of_twenty_saves_ends_in_the_final_state_with_few_rebuilds() {
         body.contains("Burst 20 read")
     });
     std::thread::sleep(Duration::from_millis(800));
-    let reloads = events
-        .try_iter()
-        .filter(|(name, _)| name == "reload")
-        .count();
+    let reloads = events.try_iter().filter(|(name, _)| name == "reload").count();
     // The debouncer joins the burst; allow one straggler batch on a loaded machine, never twenty.
-    assert!(
-        (1..=2).contains(&reloads),
-        "{reloads} rebuilds for one burst"
-    );
+    assert!((1..=2).contains(&reloads), "{reloads} rebuilds for one burst");
 }
 
 #[test]
@@ -281,11 +256,7 @@ fn a_broken_yaml_edit_keeps_the_last_good_site_and_shows_the_error_until_fixed()
         "overlay markup on every page"
     );
     assert!(page.body.contains("content/stages.yaml:"), "{}", page.body);
-    std::fs::write(
-        &stages,
-        good.replace("name: Fill in", "name: Fill in again"),
-    )
-    .unwrap();
+    std::fs::write(&stages, good.replace("name: Fill in", "name: Fill in again")).unwrap();
     let (name, _) = next_event(&events);
     assert_eq!(name, "reload");
     let fixed = server.get("/stages/fill-in.html");
@@ -309,10 +280,7 @@ fn the_event_stream_announces_each_rebuild() {
         let (name, _) = next_event(&events);
         assert_eq!(name, "reload");
     }
-    assert!(
-        builds.windows(2).all(|w| w[0] < w[1]),
-        "build numbers rise: {builds:?}"
-    );
+    assert!(builds.windows(2).all(|w| w[0] < w[1]), "build numbers rise: {builds:?}");
 }
 
 #[test]
@@ -365,16 +333,11 @@ fn files_are_served_with_their_content_types_and_no_caching() {
         let response = server.get(path);
         assert_eq!(response.status, 200, "{path}");
         assert!(
-            response
-                .headers
-                .contains(&format!("content-type: {expected}")),
+            response.headers.contains(&format!("content-type: {expected}")),
             "{path}: {}",
             response.headers
         );
-        assert!(
-            response.headers.contains("cache-control: no-store"),
-            "{path}"
-        );
+        assert!(response.headers.contains("cache-control: no-store"), "{path}");
     }
     assert!(
         server.get("/").body.contains("/__guidegen/events"),
@@ -397,8 +360,7 @@ fn a_port_in_use_is_reported_with_a_way_out() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = text(&output.stderr);
     assert!(
-        stderr.contains(&format!("port {} is already in use", server.port))
-            && stderr.contains("--port"),
+        stderr.contains(&format!("port {} is already in use", server.port)) && stderr.contains("--port"),
         "{stderr}"
     );
 }
@@ -415,10 +377,7 @@ fn build_output_never_contains_the_live_reload_script() {
         .unwrap();
     assert!(output.status.success());
     for (path, bytes) in read_tree(&out.path().join("site")) {
-        assert!(
-            !String::from_utf8_lossy(&bytes).contains("__guidegen"),
-            "{path}"
-        );
+        assert!(!String::from_utf8_lossy(&bytes).contains("__guidegen"), "{path}");
     }
 }
 
@@ -441,13 +400,10 @@ fn an_open_page_in_chromium_reloads_itself_after_an_edit() {
         .unwrap();
     let browser = Browser::new(options).expect("chromium starts (scripts/test.sh installs it)");
     let tab = browser.new_tab().unwrap();
-    tab.navigate_to(&format!(
-        "http://127.0.0.1:{}/guides/first.html",
-        server.port
-    ))
-    .unwrap()
-    .wait_until_navigated()
-    .unwrap();
+    tab.navigate_to(&format!("http://127.0.0.1:{}/guides/first.html", server.port))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
     tab.evaluate("window.__before_edit = 1", false).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     edit(
@@ -466,10 +422,7 @@ fn an_open_page_in_chromium_reloads_itself_after_an_edit() {
         if state.contains("\"undefined\",\"complete\"") && state.contains("Live-reloaded read") {
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the page did not reload itself: {state}"
-        );
+        assert!(Instant::now() < deadline, "the page did not reload itself: {state}");
         std::thread::sleep(Duration::from_millis(100));
     }
 }

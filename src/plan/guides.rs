@@ -57,7 +57,8 @@ pub struct GuideData {
     pub section_stamp: u64,
 }
 
-/// One section's pages for navigation; hrefs are from the site root (templates prefix `page.root`).
+/// One section's pages for navigation. The section page's `href` is from the site root; the
+/// pages' `href`s are file names, since every page of a section lives in the same folder.
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct SectionNav {
     pub title: Option<String>,
@@ -68,7 +69,11 @@ pub struct SectionNav {
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct NavLink {
     pub title: String,
+    /// The file name (`x.html`): a link from any page of the same section.
     pub href: String,
+    /// The page's path in the site, to find the current page.
+    #[serde(skip)]
+    pub path: String,
 }
 
 /// The guides sorted into sections, in reading order.
@@ -81,9 +86,7 @@ pub struct Layout<'a> {
 
 /// `a/b/x` -> `a/b`; `x` -> `""`.
 fn folder_of(slug: &str) -> &str {
-    slug.rsplit_once('/')
-        .map(|(folder, _)| folder)
-        .unwrap_or("")
+    slug.rsplit_once('/').map(|(folder, _)| folder).unwrap_or("")
 }
 
 fn is_intro(guide: &Guide) -> bool {
@@ -156,11 +159,7 @@ impl<'a> Layout<'a> {
 }
 
 fn order_key<'g>(guide: &'g Guide) -> (i64, &'g str, &'g str) {
-    (
-        guide.front.order.unwrap_or(i64::MAX),
-        &guide.front.title,
-        &guide.slug,
-    )
+    (guide.front.order.unwrap_or(i64::MAX), &guide.front.title, &guide.slug)
 }
 
 impl Planner<'_> {
@@ -185,10 +184,7 @@ impl Planner<'_> {
             .into_iter()
             .map(|folder| SectionSummary {
                 title: layout.title(folder),
-                summary: layout
-                    .intros
-                    .get(folder)
-                    .and_then(|g| g.front.summary.clone()),
+                summary: layout.intros.get(folder).and_then(|g| g.front.summary.clone()),
                 href: format!("{root}{}", section_path(folder)),
                 count: layout.sections.get(folder).map(Vec::len).unwrap_or(0),
             })
@@ -206,9 +202,14 @@ impl Planner<'_> {
                     href: section_path(folder),
                     pages: list
                         .iter()
-                        .map(|g| NavLink {
-                            title: g.front.title.clone(),
-                            href: guide_path(g),
+                        .map(|g| {
+                            let path = guide_path(g);
+                            let href = path.rsplit('/').next().unwrap_or(&path).to_string();
+                            NavLink {
+                                title: g.front.title.clone(),
+                                href,
+                                path,
+                            }
                         })
                         .collect(),
                 };
@@ -223,7 +224,7 @@ impl Planner<'_> {
             return (Vec::new(), Vec::new());
         }
         let allow_html = self.content.site.allow_html;
-        let rendered: HashMap<&str, markdown::Rendered> = self
+        let jobs: Vec<(&str, LinkBase)> = self
             .content
             .guides
             .iter()
@@ -233,8 +234,15 @@ impl Planner<'_> {
                     guides_prefix: None,
                     allow_html,
                 };
-                (guide.slug.as_str(), cache.render(&guide.body, &base))
+                (guide.body.as_str(), base)
             })
+            .collect();
+        let rendered: HashMap<&str, markdown::Rendered> = self
+            .content
+            .guides
+            .iter()
+            .map(|g| g.slug.as_str())
+            .zip(cache.render_all(&jobs))
             .collect();
         cache.forget_unused();
         let diagnostics = self.check_guide_links(&rendered);
@@ -246,8 +254,7 @@ impl Planner<'_> {
         for (folder, list) in &self.guides.sections {
             let stamp = stamp(&navs[folder]);
             for (i, guide) in list.iter().enumerate() {
-                let mut page =
-                    self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp);
+                let mut page = self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp);
                 let root = page.root.clone();
                 let link = |g: &Guide| LinkView {
                     title: g.front.title.clone(),
@@ -305,13 +312,7 @@ impl Planner<'_> {
         )
     }
 
-    fn guide_page(
-        &self,
-        guide: &Guide,
-        rendered: &markdown::Rendered,
-        folder: &str,
-        section_stamp: u64,
-    ) -> Page {
+    fn guide_page(&self, guide: &Guide, rendered: &markdown::Rendered, folder: &str, section_stamp: u64) -> Page {
         let data = GuideData {
             content_html: rendered.html.clone(),
             summary: guide.front.summary.clone(),
@@ -377,11 +378,7 @@ fn stamp(nav: &SectionNav) -> u64 {
     hasher.finish()
 }
 
-fn check_guide_link(
-    guide: &Guide,
-    link: &GuideLink,
-    headings: &HashMap<String, &[Heading]>,
-) -> Option<Diagnostic> {
+fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<String, &[Heading]>) -> Option<Diagnostic> {
     let (line, column) = line_column(&guide.body, link.offset);
     let span = Span::new(
         &guide.file,
@@ -402,11 +399,8 @@ fn check_guide_link(
     let Some(target) = headings.get(slug.as_str()) else {
         let hint = unknown_id_hint(slug, headings.keys().map(String::as_str));
         return Some(
-            at(Diagnostic::error(format!(
-                "link to a missing guide `{}`",
-                link.written
-            )))
-            .with_hint(format!("no file content/guides/{slug}.md; {hint}")),
+            at(Diagnostic::error(format!("link to a missing guide `{}`", link.written)))
+                .with_hint(format!("no file content/guides/{slug}.md; {hint}")),
         );
     };
     let anchor = link.anchor.as_deref()?;

@@ -305,11 +305,7 @@ pub struct SitemapData {
 
 /// Lays out the whole site for `model` as of `today`. Errors are broken links between guides.
 /// Guide bodies already turned into HTML are taken from `cache`.
-pub fn plan(
-    model: &Model,
-    today: NaiveDate,
-    cache: &mut markdown::Cache,
-) -> Result<Plan, Vec<Diagnostic>> {
+pub fn plan(model: &Model, today: NaiveDate, cache: &mut markdown::Cache) -> Result<Plan, Vec<Diagnostic>> {
     let planner = Planner::new(model, today);
     planner.plan(cache)
 }
@@ -332,22 +328,9 @@ impl<'a> Planner<'a> {
             model,
             content,
             today,
-            sources: content
-                .site
-                .sources
-                .iter()
-                .map(|s| (s.id.as_str(), s))
-                .collect(),
-            conditions: content
-                .conditions
-                .iter()
-                .map(|c| (c.id.as_str(), c))
-                .collect(),
-            materials: content
-                .materials
-                .iter()
-                .map(|m| (m.id.as_str(), m))
-                .collect(),
+            sources: content.site.sources.iter().map(|s| (s.id.as_str(), s)).collect(),
+            conditions: content.conditions.iter().map(|c| (c.id.as_str(), c)).collect(),
+            materials: content.materials.iter().map(|m| (m.id.as_str(), m)).collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
             guides: guides::Layout::new(&content.guides),
         }
@@ -506,12 +489,7 @@ impl<'a> Planner<'a> {
             intro_html: self.markdown(&site.intro, ""),
             who_must_html: self.markdown_all(&site.who_must, ""),
             who_need_not_html: self.markdown_all(&site.who_need_not, ""),
-            stages: self
-                .content
-                .stages
-                .iter()
-                .map(|s| self.stage_summary(s, ""))
-                .collect(),
+            stages: self.content.stages.iter().map(|s| self.stage_summary(s, "")).collect(),
             deadlines: self.deadline_views(""),
             subjects: self.subject_groups(""),
             guides: self.guide_list(""),
@@ -567,51 +545,50 @@ impl<'a> Planner<'a> {
             .enumerate()
             .map(|(i, stage)| {
                 let root = "../";
-                let view = StageView {
-                    id: stage.id.value.clone(),
-                    number: stage.number.value,
-                    name: stage.name.clone(),
-                    summary_html: self.markdown(&stage.summary, root),
-                    actor: stage.actor.clone(),
-                    duration: Self::duration(stage),
-                    steps: stage
-                        .steps
-                        .iter()
-                        .enumerate()
-                        .map(|(n, step)| StepView {
-                            number: n + 1,
-                            title: step.title.clone(),
-                            text_html: step.text.as_ref().map(|t| self.markdown(t, root)),
-                            actor: step.actor.clone(),
-                        })
-                        .collect(),
-                    on_failure: stage
-                        .on_failure
-                        .iter()
-                        .map(|f| FailureView {
-                            when: f.when.clone(),
-                            then_html: self.markdown(&f.then, root),
-                            back_to: f
-                                .back_to
-                                .as_ref()
-                                .and_then(|id| self.stages.get(id.as_str()))
-                                .map(|s| LinkView {
-                                    title: s.name.clone(),
-                                    href: format!("{root}{}", stage_href(s)),
+                let view =
+                    StageView {
+                        id: stage.id.value.clone(),
+                        number: stage.number.value,
+                        name: stage.name.clone(),
+                        summary_html: self.markdown(&stage.summary, root),
+                        actor: stage.actor.clone(),
+                        duration: Self::duration(stage),
+                        steps: stage
+                            .steps
+                            .iter()
+                            .enumerate()
+                            .map(|(n, step)| StepView {
+                                number: n + 1,
+                                title: step.title.clone(),
+                                text_html: step.text.as_ref().map(|t| self.markdown(t, root)),
+                                actor: step.actor.clone(),
+                            })
+                            .collect(),
+                        on_failure: stage
+                            .on_failure
+                            .iter()
+                            .map(|f| FailureView {
+                                when: f.when.clone(),
+                                then_html: self.markdown(&f.then, root),
+                                back_to: f.back_to.as_ref().and_then(|id| self.stages.get(id.as_str())).map(|s| {
+                                    LinkView {
+                                        title: s.name.clone(),
+                                        href: format!("{root}{}", stage_href(s)),
+                                    }
                                 }),
-                        })
-                        .collect(),
-                    materials: stage
-                        .materials
-                        .iter()
-                        .filter_map(|id| self.materials.get(id.as_str()))
-                        .map(|m| self.material_view(m, root))
-                        .collect(),
-                    notification: stage.notification.clone(),
-                    tips_html: self.markdown_all(&stage.tips, root),
-                    confidence: stage.confidence,
-                    source: self.source_link(&stage.source, root),
-                };
+                            })
+                            .collect(),
+                        materials: stage
+                            .materials
+                            .iter()
+                            .filter_map(|id| self.materials.get(id.as_str()))
+                            .map(|m| self.material_view(m, root))
+                            .collect(),
+                        notification: stage.notification.clone(),
+                        tips_html: self.markdown_all(&stage.tips, root),
+                        confidence: stage.confidence,
+                        source: self.source_link(&stage.source, root),
+                    };
                 let mut page = self.page(
                     stage_href(stage),
                     "stage.html",
@@ -694,11 +671,7 @@ impl<'a> Planner<'a> {
     /// Does `subject` ever need `material` (whatever the conditions)?
     fn needs(subject: &Subject, material: &Material) -> bool {
         (material.kinds.is_empty() || material.kinds.contains(&subject.kind))
-            && (material.subjects.is_empty()
-                || material
-                    .subjects
-                    .iter()
-                    .any(|s| s.as_str() == subject.id.as_str()))
+            && (material.subjects.is_empty() || material.subjects.iter().any(|s| s.as_str() == subject.id.as_str()))
     }
 
     fn checklist_pages(&self) -> Vec<Page> {
@@ -731,11 +704,7 @@ impl<'a> Planner<'a> {
                     count,
                     always_count,
                     form,
-                    storage_key: format!(
-                        "guidegen:{}:checklist:{}",
-                        self.content.site.title,
-                        subject.id.as_str()
-                    ),
+                    storage_key: format!("guidegen:{}:checklist:{}", self.content.site.title, subject.id.as_str()),
                 };
                 let path = format!("checklists/{}.html", subject.id.as_str());
                 self.page(
@@ -841,11 +810,7 @@ impl<'a> Planner<'a> {
                                 .map(|field| FieldView {
                                     label: field.label.clone(),
                                     kind: field.kind,
-                                    lines: (1..=field
-                                        .lines
-                                        .as_ref()
-                                        .map(|l| l.value.clamp(1, 20))
-                                        .unwrap_or(1))
+                                    lines: (1..=field.lines.as_ref().map(|l| l.value.clamp(1, 20)).unwrap_or(1))
                                         .collect(),
                                     options: field.options.clone(),
                                     hint: field.hint.clone(),

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
 
 /// How links in one piece of Markdown are resolved.
 pub struct LinkBase<'a> {
@@ -45,6 +46,8 @@ pub struct GuideLink {
 /// Remembers rendered Markdown between builds (`serve`), so an unchanged guide is not parsed again.
 #[derive(Default)]
 pub struct Cache {
+    /// Off for one-off builds: rendering each text once needs no memory of it.
+    enabled: bool,
     entries: HashMap<u64, Rendered>,
     used: HashSet<u64>,
     /// How many texts were rendered (not taken from the cache) since the last `forget_unused`.
@@ -52,19 +55,35 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// Renders `text`, or returns the result of rendering the same text with the same base before.
-    pub fn render(&mut self, text: &str, base: &LinkBase) -> Rendered {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (text, base.folder, base.guides_prefix, base.allow_html).hash(&mut hasher);
-        let key = hasher.finish();
-        self.used.insert(key);
-        if let Some(hit) = self.entries.get(&key) {
-            return hit.clone();
+    pub fn enabled() -> Self {
+        Cache {
+            enabled: true,
+            ..Cache::default()
         }
-        self.misses += 1;
-        let rendered = render(text, base);
-        self.entries.insert(key, rendered.clone());
-        rendered
+    }
+
+    /// Renders each text, in parallel, except those rendered with the same base before.
+    pub fn render_all(&mut self, jobs: &[(&str, LinkBase)]) -> Vec<Rendered> {
+        let keys: Vec<u64> = jobs.iter().map(|(text, base)| cache_key(text, base)).collect();
+        self.used.extend(keys.iter().copied());
+        let fresh: Vec<Option<Rendered>> = jobs
+            .par_iter()
+            .zip(&keys)
+            .map(|((text, base), key)| (!self.entries.contains_key(key)).then(|| render(text, base)))
+            .collect();
+        self.misses += fresh.iter().filter(|r| r.is_some()).count();
+        keys.iter()
+            .zip(fresh)
+            .map(|(key, fresh)| match fresh {
+                Some(rendered) => {
+                    if self.enabled {
+                        self.entries.insert(*key, rendered.clone());
+                    }
+                    rendered
+                }
+                None => self.entries.get(key).cloned().unwrap_or_default(),
+            })
+            .collect()
     }
 
     /// Drops entries not used since the last call, so the cache never outgrows the site.
@@ -72,6 +91,12 @@ impl Cache {
         let used = std::mem::take(&mut self.used);
         self.entries.retain(|key, _| used.contains(key));
     }
+}
+
+fn cache_key(text: &str, base: &LinkBase) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (text, base.folder, base.guides_prefix, base.allow_html).hash(&mut hasher);
+    hasher.finish()
 }
 
 pub fn options() -> Options {
@@ -110,20 +135,11 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
             other => other,
         };
         match (&mut heading, event) {
-            (None, Event::Start(Tag::Heading { level, id, .. })) => {
-                heading = Some((level, id, Vec::new()))
-            }
+            (None, Event::Start(Tag::Heading { level, id, .. })) => heading = Some((level, id, Vec::new())),
             (Some(_), Event::End(TagEnd::Heading(_))) => {
-                let (level, explicit_id, inner) =
-                    heading
-                        .take()
-                        .unwrap_or((HeadingLevel::H2, None, Vec::new()));
+                let (level, explicit_id, inner) = heading.take().unwrap_or((HeadingLevel::H2, None, Vec::new()));
                 let text = plain_text(&inner);
-                let id = slugs.unique(
-                    explicit_id
-                        .map(|i| i.to_string())
-                        .unwrap_or_else(|| slugify(&text)),
-                );
+                let id = slugs.unique(explicit_id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
                 rendered.headings.push(Heading {
                     level: level as u8,
                     text,
@@ -157,12 +173,7 @@ fn plain_text(events: &[Event]) -> String {
 }
 
 /// Rewrites a relative `x.md#frag` link; returns the new destination, or `None` to keep it.
-fn rewrite_link(
-    dest: &str,
-    base: &LinkBase,
-    offset: usize,
-    links: &mut Vec<GuideLink>,
-) -> Option<String> {
+fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<GuideLink>) -> Option<String> {
     if is_external(dest) || dest.starts_with('#') || dest.starts_with('/') {
         return None;
     }
@@ -270,14 +281,10 @@ mod tests {
 
     #[test]
     fn md_links_become_html_and_are_reported() {
-        let r = render(
-            "see [x](../sms.md#第一步) and [y](https://a.b/c.md)",
-            &guide_base(),
-        );
+        let r = render("see [x](../sms.md#第一步) and [y](https://a.b/c.md)", &guide_base());
         // pulldown-cmark percent-encodes non-ASCII in URLs; browsers and the link checker decode it.
         assert!(
-            r.html
-                .contains(r#"href="../sms.html#%E7%AC%AC%E4%B8%80%E6%AD%A5""#),
+            r.html.contains(r#"href="../sms.html#%E7%AC%AC%E4%B8%80%E6%AD%A5""#),
             "{}",
             r.html
         );
@@ -296,11 +303,7 @@ mod tests {
             allow_html: true,
         };
         let r = render("[x](a/b.md)", &base);
-        assert!(
-            r.html.contains(r#"href="../guides/a/b.html""#),
-            "{}",
-            r.html
-        );
+        assert!(r.html.contains(r#"href="../guides/a/b.html""#), "{}", r.html);
     }
 
     #[test]
@@ -327,18 +330,15 @@ mod tests {
 
     #[test]
     fn the_cache_renders_each_text_once_and_forgets_unused_ones() {
-        let mut cache = Cache::default();
-        let base = guide_base();
-        let first = cache.render("# a", &base);
-        let again = cache.render("# a", &base);
-        assert_eq!((first.html, cache.misses), (again.html, 1));
+        let mut cache = Cache::enabled();
+        let jobs = [("# a", guide_base()), ("# a", guide_base())];
+        let first = cache.render_all(&jobs[..1]);
+        let again = cache.render_all(&jobs);
+        assert_eq!((&first[0].html, cache.misses), (&again[1].html, 1));
         cache.forget_unused();
         cache.forget_unused();
-        cache.render("# a", &base);
-        assert_eq!(
-            cache.misses, 2,
-            "an entry unused for a whole build is dropped"
-        );
+        cache.render_all(&jobs[..1]);
+        assert_eq!(cache.misses, 2, "an entry unused for a whole build is dropped");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Stage 4: turn the plan into bytes: each page through its template, plus raw and static files.
-//! It never touches the disk; `write` does.
+//! It never touches the disk; `write` does. Pages render in parallel; the result keeps plan order.
 
 pub mod markdown;
 pub mod theme;
@@ -7,8 +7,11 @@ pub mod theme;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
+use serde::Serialize;
+
 use crate::diagnostics::Diagnostic;
-use crate::plan::{Page, Plan};
+use crate::plan::{Page, PageData, Plan};
 use theme::Theme;
 
 /// A file of the finished site: its path inside the output folder and its bytes.
@@ -22,12 +25,24 @@ pub struct OutputFile {
 /// not rendered again. Rendering is deterministic, so reuse gives exactly the same bytes.
 #[derive(Default)]
 pub struct PageCache {
+    /// Off for one-off builds, where keeping a copy of every page would only cost memory.
+    enabled: bool,
     /// Fingerprint of everything all pages share (templates, labels, site, navigation).
     shared: u64,
     pages: HashMap<String, (u64, Vec<u8>)>,
 }
 
-/// Files of the site, and how many pages went through a template this time.
+impl PageCache {
+    /// A cache that remembers pages between builds.
+    pub fn enabled() -> Self {
+        PageCache {
+            enabled: true,
+            ..PageCache::default()
+        }
+    }
+}
+
+/// Files of the site, and which pages went through a template this time.
 pub struct RenderResult {
     pub files: Vec<OutputFile>,
     /// Paths of the pages that went through a template (the others were reused unchanged).
@@ -35,43 +50,49 @@ pub struct RenderResult {
 }
 
 /// Renders every page of `plan` with `theme`. Reports every template that failed, not just the first.
-pub fn render(
-    plan: &Plan,
-    theme: &mut Theme,
-    cache: &mut PageCache,
-) -> Result<RenderResult, Vec<Diagnostic>> {
+pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<RenderResult, Vec<Diagnostic>> {
     let labels = theme.labels.clone();
     let context = theme.tera.global_context();
     context.insert("site", &plan.site);
     context.insert("nav", &plan.nav);
     context.insert("labels", &labels);
-    // Section navigation is shared by every guide page of a section; each such page carries a
-    // stamp of its section's navigation, so it is not part of the fingerprint of all pages.
-    context.insert("sections", &plan.sections);
     let shared = fingerprint(&(&plan.site, &plan.nav, &labels, &theme.template_texts));
     if shared != cache.shared {
         cache.pages.clear();
         cache.shared = shared;
     }
-    let mut files =
-        Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
+    let theme: &Theme = theme;
+    let navs = SectionNavHtml::render(plan, theme)
+        .map_err(|error| vec![theme::template_diagnostic(&error, &theme.template_paths)])?;
+    let keys: Vec<u64> = if cache.enabled {
+        plan.pages
+            .par_iter()
+            .map(|page| fingerprint(&(page.template, page, &page.data)))
+            .collect()
+    } else {
+        vec![0; plan.pages.len()]
+    };
+    let results: Vec<Result<(Vec<u8>, bool), tera::Error>> = plan
+        .pages
+        .par_iter()
+        .zip(&keys)
+        .map(|(page, key)| match cache.pages.get(&page.path) {
+            Some((cached, bytes)) if cache.enabled && cached == key => Ok((bytes.clone(), false)),
+            _ => render_page(page, theme, &navs).map(|bytes| (bytes, true)),
+        })
+        .collect();
+    let mut files = Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut rendered = Vec::new();
-    for page in &plan.pages {
-        let key = fingerprint(&(page.template, page, &page.data));
-        if let Some((cached_key, bytes)) = cache.pages.get(&page.path) {
-            if *cached_key == key {
-                files.push(OutputFile {
-                    path: page.path.clone(),
-                    bytes: bytes.clone(),
-                });
-                continue;
-            }
-        }
-        rendered.push(page.path.clone());
-        match render_page(page, theme) {
-            Ok(bytes) => {
-                cache.pages.insert(page.path.clone(), (key, bytes.clone()));
+    for ((page, key), result) in plan.pages.iter().zip(keys).zip(results) {
+        match result {
+            Ok((bytes, fresh)) => {
+                if fresh {
+                    rendered.push(page.path.clone());
+                    if cache.enabled {
+                        cache.pages.insert(page.path.clone(), (key, bytes.clone()));
+                    }
+                }
                 files.push(OutputFile {
                     path: page.path.clone(),
                     bytes,
@@ -84,10 +105,7 @@ pub fn render(
                     .iter()
                     .any(|d| d.message == diagnostic.message && d.span == diagnostic.span)
                 {
-                    let hint = format!(
-                        "fix the template (first failed while rendering {})",
-                        page.path
-                    );
+                    let hint = format!("fix the template (first failed while rendering {})", page.path);
                     diagnostics.push(diagnostic.with_hint(hint));
                 }
             }
@@ -97,8 +115,7 @@ pub fn render(
         cache.pages.clear();
         return Err(diagnostics);
     }
-    let live: std::collections::HashSet<&str> =
-        plan.pages.iter().map(|p| p.path.as_str()).collect();
+    let live: std::collections::HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
     cache.pages.retain(|path, _| live.contains(path.as_str()));
     files.extend(plan.raw_files.iter().map(|(path, bytes)| OutputFile {
         path: path.clone(),
@@ -111,14 +128,99 @@ pub fn render(
     Ok(RenderResult { files, rendered })
 }
 
-fn render_page(page: &Page, theme: &Theme) -> Result<Vec<u8>, tera::Error> {
+fn render_page(page: &Page, theme: &Theme, navs: &SectionNavHtml) -> Result<Vec<u8>, tera::Error> {
     let mut context = tera::Context::new();
     context.insert("page", page);
     context.insert("data", &page.data);
-    theme
-        .tera
-        .render(page.template, &context)
-        .map(String::into_bytes)
+    if let PageData::Guide(guide) = &page.data {
+        context.insert("section", &navs.for_page(&guide.section, &page.path));
+    }
+    theme.tera.render(page.template, &context).map(String::into_bytes)
+}
+
+/// Each guide section's navigation, rendered once: every entry through `section_nav_item.html`
+/// as a plain and as a current entry, so a page's list is only stitched together, not rendered.
+/// With hundreds of guides in a section this is most of the cost of a build.
+struct SectionNavHtml {
+    sections: HashMap<String, SectionPieces>,
+}
+
+struct SectionPieces {
+    title: Option<String>,
+    href: String,
+    plain: Vec<String>,
+    current: Vec<String>,
+    position: HashMap<String, usize>,
+}
+
+/// What a guide template gets as `section`.
+#[derive(Serialize)]
+struct SectionForPage {
+    title: Option<String>,
+    href: String,
+    /// The `<li>` entries, the current page marked; empty when the section has one page.
+    items_html: String,
+}
+
+impl SectionNavHtml {
+    fn render(plan: &Plan, theme: &Theme) -> Result<Self, tera::Error> {
+        let sections = plan
+            .sections
+            .par_iter()
+            .map(|(folder, nav)| {
+                let entry = |item, current: bool| -> Result<String, tera::Error> {
+                    let mut context = tera::Context::new();
+                    context.insert("item", item);
+                    context.insert("current", &current);
+                    theme.tera.render("section_nav_item.html", &context)
+                };
+                let plain = nav
+                    .pages
+                    .iter()
+                    .map(|item| entry(item, false))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let current = nav
+                    .pages
+                    .iter()
+                    .map(|item| entry(item, true))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let position = nav
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| (item.path.clone(), i))
+                    .collect();
+                let pieces = SectionPieces {
+                    title: nav.title.clone(),
+                    href: nav.href.clone(),
+                    plain,
+                    current,
+                    position,
+                };
+                Ok((folder.clone(), pieces))
+            })
+            .collect::<Result<HashMap<_, _>, tera::Error>>()?;
+        Ok(SectionNavHtml { sections })
+    }
+
+    fn for_page(&self, folder: &str, path: &str) -> Option<SectionForPage> {
+        let pieces = self.sections.get(folder)?;
+        let items_html = match pieces.position.get(path) {
+            Some(&at) if pieces.plain.len() > 1 => {
+                let mut html = String::with_capacity(pieces.plain.iter().map(String::len).sum::<usize>() + 32);
+                pieces.plain[..at].iter().for_each(|item| html.push_str(item));
+                html.push_str(&pieces.current[at]);
+                pieces.plain[at + 1..].iter().for_each(|item| html.push_str(item));
+                html
+            }
+            _ => String::new(),
+        };
+        Some(SectionForPage {
+            title: pieces.title.clone(),
+            href: pieces.href.clone(),
+            items_html,
+        })
+    }
 }
 
 /// A hash of a value's JSON form: equal data gives an equal fingerprint.

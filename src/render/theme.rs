@@ -9,18 +9,9 @@ use crate::diagnostics::{Diagnostic, SourceMap, Span};
 
 /// The built-in default theme, compiled into the binary so any site folder can use it.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "index.html",
-        include_str!("../../themes/default/templates/index.html"),
-    ),
-    (
-        "stage.html",
-        include_str!("../../themes/default/templates/stage.html"),
-    ),
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("index.html", include_str!("../../themes/default/templates/index.html")),
+    ("stage.html", include_str!("../../themes/default/templates/stage.html")),
     (
         "checklists.html",
         include_str!("../../themes/default/templates/checklists.html"),
@@ -29,21 +20,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "checklist.html",
         include_str!("../../themes/default/templates/checklist.html"),
     ),
-    (
-        "forms.html",
-        include_str!("../../themes/default/templates/forms.html"),
-    ),
-    (
-        "form.html",
-        include_str!("../../themes/default/templates/form.html"),
-    ),
+    ("forms.html", include_str!("../../themes/default/templates/forms.html")),
+    ("form.html", include_str!("../../themes/default/templates/form.html")),
     (
         "guides.html",
         include_str!("../../themes/default/templates/guides.html"),
     ),
+    ("guide.html", include_str!("../../themes/default/templates/guide.html")),
     (
-        "guide.html",
-        include_str!("../../themes/default/templates/guide.html"),
+        "section_nav_item.html",
+        include_str!("../../themes/default/templates/section_nav_item.html"),
     ),
     (
         "section.html",
@@ -61,10 +47,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "sources.html",
         include_str!("../../themes/default/templates/sources.html"),
     ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
     (
         "sitemap.xml",
         include_str!("../../themes/default/templates/sitemap.xml"),
@@ -91,14 +74,8 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_LABELS: &str = include_str!("../../themes/default/labels.yaml");
 
 const DEFAULT_STATIC: &[(&str, &str)] = &[
-    (
-        "style.css",
-        include_str!("../../themes/default/static/style.css"),
-    ),
-    (
-        "site.js",
-        include_str!("../../themes/default/static/site.js"),
-    ),
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("site.js", include_str!("../../themes/default/static/site.js")),
 ];
 
 /// Parsed templates and the static files to copy to `assets/`.
@@ -143,10 +120,7 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
-    let raw: Vec<(&str, &str)> = templates
-        .iter()
-        .map(|t| (t.name.as_str(), t.text.as_str()))
-        .collect();
+    let raw: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
     let template_paths = templates_paths(&templates);
     if let Err(error) = tera.add_raw_templates(raw) {
         return Err(template_diagnostics(&error, &template_paths));
@@ -162,10 +136,7 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
 }
 
 fn templates_paths(templates: &[TemplateSource]) -> Vec<(String, PathBuf)> {
-    templates
-        .iter()
-        .map(|t| (t.name.clone(), t.path.clone()))
-        .collect()
+    templates.iter().map(|t| (t.name.clone(), t.path.clone())).collect()
 }
 
 fn template_sources(
@@ -218,41 +189,34 @@ fn labels(
 ) -> std::collections::BTreeMap<String, String> {
     let default_path = Path::new("themes/default/labels.yaml");
     sources.insert(default_path, DEFAULT_LABELS);
-    let mut labels: std::collections::BTreeMap<String, String> =
-        match crate::yaml::parse(default_path, DEFAULT_LABELS) {
-            Ok(labels) => labels,
-            Err(d) => {
-                diagnostics.push(d);
-                return Default::default();
-            }
-        };
+    let mut labels: std::collections::BTreeMap<String, String> = match crate::yaml::parse(default_path, DEFAULT_LABELS)
+    {
+        Ok(labels) => labels,
+        Err(d) => {
+            diagnostics.push(d);
+            return Default::default();
+        }
+    };
     let own = site_theme.join("labels.yaml");
     if own.is_file() {
         let relative = own.strip_prefix(root).unwrap_or(&own).to_path_buf();
         match std::fs::read_to_string(&own) {
             Ok(text) => {
                 sources.insert(&relative, &text);
-                match crate::yaml::parse::<std::collections::BTreeMap<String, String>>(
-                    &relative, &text,
-                ) {
+                match crate::yaml::parse::<std::collections::BTreeMap<String, String>>(&relative, &text) {
                     Ok(own_labels) => labels.extend(own_labels),
                     Err(d) => diagnostics.push(d),
                 }
             }
             Err(error) => diagnostics.push(
-                Diagnostic::error(format!("cannot read this file: {error}"))
-                    .with_span(Span::file_only(&relative)),
+                Diagnostic::error(format!("cannot read this file: {error}")).with_span(Span::file_only(&relative)),
             ),
         }
     }
     labels
 }
 
-fn static_files(
-    root: &Path,
-    site_theme: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(String, Vec<u8>)> {
+fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
         .iter()
         .map(|(f, t)| (f.to_string(), t.as_bytes().to_vec()))
@@ -265,10 +229,7 @@ fn static_files(
         .replace('\\', "/")
         + "/";
     for (relative, bytes) in files_under(root, &site_theme.join("static"), diagnostics) {
-        let name = relative
-            .strip_prefix(&prefix)
-            .unwrap_or(&relative)
-            .to_string();
+        let name = relative.strip_prefix(&prefix).unwrap_or(&relative).to_string();
         match files.iter_mut().find(|(n, _)| *n == name) {
             Some(existing) => existing.1 = bytes,
             None => files.push((name, bytes)),
@@ -279,11 +240,7 @@ fn static_files(
 }
 
 /// Every regular file below `dir`, as (path relative to `root` with `/`, bytes), sorted.
-pub fn files_under(
-    root: &Path,
-    dir: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<(String, Vec<u8>)> {
+pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
     if !dir.is_dir() {
         return Vec::new();
     }
@@ -299,8 +256,7 @@ pub fn files_under(
                     .unwrap_or(dir)
                     .to_path_buf();
                 diagnostics.push(
-                    Diagnostic::error(format!("cannot walk this folder: {error}"))
-                        .with_span(Span::file_only(&path)),
+                    Diagnostic::error(format!("cannot walk this folder: {error}")).with_span(Span::file_only(&path)),
                 );
                 continue;
             }
@@ -317,9 +273,12 @@ pub fn files_under(
             .replace('\\', "/");
         if let Some(target) = link_target_outside(root, entry.path()) {
             diagnostics.push(
-                Diagnostic::error(format!("this file links to `{}`, outside the site folder", target.display()))
-                    .with_span(Span::file_only(Path::new(&relative)))
-                    .with_hint("only files inside the site are published; copy the file in instead of linking to it"),
+                Diagnostic::error(format!(
+                    "this file links to `{}`, outside the site folder",
+                    target.display()
+                ))
+                .with_span(Span::file_only(Path::new(&relative)))
+                .with_hint("only files inside the site are published; copy the file in instead of linking to it"),
             );
             continue;
         }
@@ -345,19 +304,12 @@ fn link_target_outside(root: &Path, path: &Path) -> Option<PathBuf> {
 fn theme_key_span(sources: &SourceMap) -> Span {
     let file = Path::new("content/site.yaml");
     let found = sources.get(file).and_then(|text| {
-        text.lines()
-            .position(|line| line.starts_with("theme:"))
-            .map(|index| {
-                let line = text.lines().nth(index).unwrap_or_default();
-                let value = line["theme:".len()..].trim_start();
-                let column = line.chars().count() - value.chars().count() + 1;
-                Span::new(
-                    file,
-                    index as u32 + 1,
-                    column as u32,
-                    value.chars().count().max(1),
-                )
-            })
+        text.lines().position(|line| line.starts_with("theme:")).map(|index| {
+            let line = text.lines().nth(index).unwrap_or_default();
+            let value = line["theme:".len()..].trim_start();
+            let column = line.chars().count() - value.chars().count() + 1;
+            Span::new(file, index as u32 + 1, column as u32, value.chars().count().max(1))
+        })
     });
     found.unwrap_or_else(|| Span::file_only(file))
 }
@@ -398,9 +350,7 @@ pub fn template_diagnostics(error: &tera::Error, paths: &[(String, PathBuf)]) ->
 /// Reads one of tera's reports: "message\n --> name:line:col\n  |\n3 | text\n  |   ^^^".
 fn report_diagnostic(report: &str, paths: &[(String, PathBuf)]) -> Option<Diagnostic> {
     let message = report.lines().next()?;
-    let location = report
-        .lines()
-        .find_map(|line| line.trim_start().strip_prefix("--> "))?;
+    let location = report.lines().find_map(|line| line.trim_start().strip_prefix("--> "))?;
     let mut parts = location.rsplitn(3, ':');
     let column: u32 = parts.next()?.parse().ok()?;
     let line: u32 = parts.next()?.parse().ok()?;
@@ -412,14 +362,13 @@ fn report_diagnostic(report: &str, paths: &[(String, PathBuf)]) -> Option<Diagno
         .map_or(1, |l| l.matches('^').count());
     let path = template_path(name, paths);
     let hint = if let Some(missing) = backticked(message, "Unknown template ") {
-        format!(
-            "add {}, or include a template that exists",
-            sibling(&path, missing)
-        )
+        format!("add {}, or include a template that exists", sibling(&path, missing))
     } else if message.starts_with("Block ") {
-        "a template can only fill blocks its parent defines (the default base.html defines `content`); rename the block".to_string()
+        "a template can only fill blocks its parent defines (the default base.html defines `content`); rename the block"
+            .to_string()
     } else if message.starts_with("Unknown ") {
-        "check the spelling; the built-in filters, tests and functions are listed at https://keats.github.io/tera/".to_string()
+        "check the spelling; the built-in filters, tests and functions are listed at https://keats.github.io/tera/"
+            .to_string()
     } else {
         "fix the template; see https://keats.github.io/tera/ for the syntax".to_string()
     };
@@ -466,20 +415,36 @@ pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> 
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
             let span = report.span();
-            let width = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col).max(1) } else { 1 };
-            let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) { "template syntax error" } else { "template error" };
+            let width = if span.start_line == span.end_line {
+                span.end_col.saturating_sub(span.start_col).max(1)
+            } else {
+                1
+            };
+            let kind = if matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
             Diagnostic::error(format!("{kind}: {}", report.message()))
-                .with_span(Span::new(&path_of(report.filename()), span.start_line as u32, span.start_col as u32 + 1, width))
+                .with_span(Span::new(
+                    &path_of(report.filename()),
+                    span.start_line as u32,
+                    span.start_col as u32 + 1,
+                    width,
+                ))
                 .with_hint("fix the template; see https://keats.github.io/tera/ for the syntax")
         }
-        tera::ErrorKind::MissingParent { current, parent } => Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
-            .with_span(Span::file_only(&path_of(current)))
-            .with_hint(format!(
-                "add {}, or extend an existing template such as `base.html`",
-                sibling(&path_of(current), parent)
-            )),
-        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found"))
-            .with_hint(format!("add themes/<theme>/templates/{name}; the default theme's templates are listed in docs/themes.md")),
+        tera::ErrorKind::MissingParent { current, parent } => {
+            Diagnostic::error(format!("template `{current}` extends `{parent}`, which does not exist"))
+                .with_span(Span::file_only(&path_of(current)))
+                .with_hint(format!(
+                    "add {}, or extend an existing template such as `base.html`",
+                    sibling(&path_of(current), parent)
+                ))
+        }
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found")).with_hint(
+            format!("add themes/<theme>/templates/{name}; the default theme's templates are listed in docs/themes.md"),
+        ),
         other => Diagnostic::error(format!("template error: {other}")),
     }
 }

@@ -37,16 +37,10 @@ pub fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router 
 }
 
 async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
-    let served = state
-        .site
-        .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let served = state.site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
     let error = served.error.clone();
     let found = resolve_request_path(uri.path()).and_then(|path| {
-        let hit = served
-            .files
-            .get(&path)
-            .map(|bytes| (path.clone(), bytes.clone()));
+        let hit = served.files.get(&path).map(|bytes| (path.clone(), bytes.clone()));
         hit.or_else(|| {
             let index = if path.is_empty() {
                 "index.html".to_string()
@@ -59,9 +53,10 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
     let (status, path, bytes) = match found {
         Some((path, bytes)) => (StatusCode::OK, path, bytes),
         None => {
-            let page = served.files.get("404.html").cloned().unwrap_or_else(|| {
-                Arc::new(b"<!DOCTYPE html><title>404</title><h1>404</h1><body></body>".to_vec())
-            });
+            let page =
+                served.files.get("404.html").cloned().unwrap_or_else(|| {
+                    Arc::new(b"<!DOCTYPE html><title>404</title><h1>404</h1><body></body>".to_vec())
+                });
             (StatusCode::NOT_FOUND, "404.html".to_string(), page)
         }
     };
@@ -180,9 +175,7 @@ fn escape_html(text: &str) -> String {
     String::from_utf8_lossy(&escaped).into_owned()
 }
 
-async fn event_stream(
-    State(state): State<AppState>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+async fn event_stream(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let current = state
         .site
         .read()
@@ -228,14 +221,8 @@ mod tests {
             assert_eq!(resolve_request_path(bad), None, "{bad}");
         }
         assert_eq!(resolve_request_path("/").as_deref(), Some("index.html"));
-        assert_eq!(
-            resolve_request_path("/stages/").as_deref(),
-            Some("stages/index.html")
-        );
-        assert_eq!(
-            resolve_request_path("//etc/passwd").as_deref(),
-            Some("etc/passwd")
-        );
+        assert_eq!(resolve_request_path("/stages/").as_deref(), Some("stages/index.html"));
+        assert_eq!(resolve_request_path("//etc/passwd").as_deref(), Some("etc/passwd"));
         assert_eq!(
             resolve_request_path("/guides/%E4%B8%AD.html").as_deref(),
             Some("guides/中.html")

@@ -80,8 +80,8 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         })?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;
 
-    let changes = watch::start(&options.root, options.poll)
-        .map_err(|e| format!("cannot watch the site's folders: {e}"))?;
+    let changes =
+        watch::start(&options.root, options.poll).map_err(|e| format!("cannot watch the site's folders: {e}"))?;
     {
         let site = site.clone();
         let events = events.clone();
@@ -108,9 +108,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
                 let _ = tokio::signal::ctrl_c().await;
                 let _ = shutdown_events.send(LiveEvent::Shutdown);
             };
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
+            axum::serve(listener, app).with_graceful_shutdown(shutdown).await
         })
         .map_err(|e| format!("the server stopped: {e}"))?;
     println!("stopped");

@@ -25,18 +25,13 @@ impl Rebuilder {
             root,
             today,
             color,
-            caches: Caches::default(),
+            caches: Caches::warm(),
         }
     }
 
     /// Rebuilds; on success swaps the new files in and announces a reload, on failure keeps the
     /// last good files and announces the diagnostics. Prints one line (or the errors) either way.
-    pub fn rebuild_into(
-        &mut self,
-        site: &SharedSite,
-        events: &broadcast::Sender<LiveEvent>,
-        reason: &str,
-    ) {
+    pub fn rebuild_into(&mut self, site: &SharedSite, events: &broadcast::Sender<LiveEvent>, reason: &str) {
         let started = Instant::now();
         match site::render_site_with(&self.root, self.today, &mut self.caches) {
             Ok(rendered) => {
@@ -46,9 +41,7 @@ impl Rebuilder {
                         diagnostics::render(&rendered.warnings, &rendered.sources, self.color)
                     );
                 }
-                let mut served = site
-                    .write()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let changed = rendered
                     .files
                     .iter()
@@ -85,9 +78,7 @@ impl Rebuilder {
                 );
                 let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
                 eprintln!("[{reason}] build failed with {errors} error(s); still serving the last good site");
-                site.write()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .error = Some(plain.clone());
+                site.write().unwrap_or_else(|poisoned| poisoned.into_inner()).error = Some(plain.clone());
                 let _ = events.send(LiveEvent::Failed(plain));
             }
         }

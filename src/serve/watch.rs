@@ -38,16 +38,11 @@ pub fn start(root: &Path, poll: bool) -> Result<Changes, notify::Error> {
         }
     };
     let window = Duration::from_millis(100);
-    let folders: Vec<PathBuf> = WATCHED
-        .iter()
-        .map(|f| base.join(f))
-        .filter(|p| p.is_dir())
-        .collect();
+    let folders: Vec<PathBuf> = WATCHED.iter().map(|f| base.join(f)).filter(|p| p.is_dir()).collect();
     let watcher: Box<dyn std::any::Any + Send> = if poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
-        let mut debouncer = new_debouncer_opt::<_, notify::PollWatcher, NoCache>(
-            window, None, handler, NoCache, config,
-        )?;
+        let mut debouncer =
+            new_debouncer_opt::<_, notify::PollWatcher, NoCache>(window, None, handler, NoCache, config)?;
         for folder in &folders {
             debouncer.watch(folder, RecursiveMode::Recursive)?;
         }
