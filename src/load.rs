@@ -1,7 +1,9 @@
 //! Stage 1: read the site folder into a typed `Content` and keep every file's text.
 //! It checks only what a single file can tell (syntax, types, keys); cross-references are `validate`'s.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
@@ -19,8 +21,41 @@ pub struct Loaded {
     pub static_files: Vec<(String, Vec<u8>)>,
 }
 
+/// Guides parsed by earlier builds (`serve`), with the size and time of the file they came from.
+#[derive(Default)]
+pub struct LoadCache {
+    enabled: bool,
+    guides: HashMap<PathBuf, CachedGuide>,
+}
+
+impl LoadCache {
+    pub fn enabled() -> Self {
+        LoadCache {
+            enabled: true,
+            guides: HashMap::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct CachedGuide {
+    stamp: (SystemTime, u64),
+    guide: Guide,
+    text: String,
+}
+
+fn file_stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.modified().ok()?, metadata.len()))
+}
+
 /// Reads `root/content`. Returns every problem found, not just the first.
 pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
+    load_with(root, &mut LoadCache::default())
+}
+
+/// `load`, taking unchanged guides from `cache`.
+pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
     let mut reader = Reader {
         root: root.to_path_buf(),
         sources: SourceMap::default(),
@@ -39,7 +74,7 @@ pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
     let stages: Option<StagesFile> = reader.optional_yaml("content/stages.yaml");
     let deadlines: Option<DeadlinesFile> = reader.optional_yaml("content/deadlines.yaml");
     let forms: Option<FormsFile> = reader.optional_yaml("content/forms.yaml");
-    let guides = reader.guides();
+    let guides = reader.guides(cache);
     let static_files: Vec<(String, Vec<u8>)> =
         crate::render::theme::files_under(root, &root.join("static"), &mut reader.diagnostics)
             .into_iter()
@@ -155,7 +190,7 @@ impl Reader {
     }
 
     /// Every `content/guides/**/*.md`, sorted by path so the result never depends on the disk.
-    fn guides(&mut self) -> Vec<Guide> {
+    fn guides(&mut self, cache: &mut LoadCache) -> Vec<Guide> {
         let dir = self.root.join("content/guides");
         if !dir.is_dir() {
             return Vec::new();
@@ -196,8 +231,11 @@ impl Reader {
             files.push(relative);
         }
         // Reading and parsing thousands of guides is worth both cores; each gets its own reader.
+        // A guide whose size and modification time are unchanged since the last build (`serve`)
+        // is taken from the cache instead of being read and parsed again.
         let root = self.root.clone();
-        let results: Vec<(Option<Guide>, Reader)> = files
+        let previous = std::mem::take(&mut cache.guides);
+        let results: Vec<(Option<Guide>, Reader, Option<(PathBuf, CachedGuide)>)> = files
             .into_par_iter()
             .map(|file| {
                 let mut reader = Reader {
@@ -205,14 +243,36 @@ impl Reader {
                     sources: SourceMap::default(),
                     diagnostics: Vec::new(),
                 };
-                (reader.guide(file), reader)
+                let stamp = cache.enabled.then(|| file_stamp(&root.join(&file))).flatten();
+                if let (Some(stamp), Some(hit)) = (stamp, previous.get(&file)) {
+                    if hit.stamp == stamp {
+                        reader.sources.insert(&file, &hit.text);
+                        return (Some(hit.guide.clone()), reader, Some((file, hit.clone())));
+                    }
+                }
+                let guide = reader.guide(file.clone());
+                let keep = match (stamp, &guide, reader.sources.get(&file)) {
+                    (Some(stamp), Some(guide), Some(text)) => Some((
+                        file,
+                        CachedGuide {
+                            stamp,
+                            guide: guide.clone(),
+                            text: text.to_string(),
+                        },
+                    )),
+                    _ => None,
+                };
+                (guide, reader, keep)
             })
             .collect();
         let mut guides = Vec::with_capacity(results.len());
-        for (guide, reader) in results {
+        for (guide, reader, keep) in results {
             self.sources.extend(reader.sources);
             self.diagnostics.extend(reader.diagnostics);
             guides.extend(guide);
+            if let Some((file, cached)) = keep {
+                cache.guides.insert(file, cached);
+            }
         }
         guides
     }

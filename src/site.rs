@@ -40,6 +40,7 @@ pub struct Failed {
 /// The default keeps nothing (a one-off build); `Caches::warm()` keeps everything.
 #[derive(Default)]
 pub struct Caches {
+    pub load: load::LoadCache,
     pub markdown: markdown::Cache,
     pub pages: PageCache,
 }
@@ -47,6 +48,7 @@ pub struct Caches {
 impl Caches {
     pub fn warm() -> Self {
         Caches {
+            load: load::LoadCache::enabled(),
             markdown: markdown::Cache::enabled(),
             pages: PageCache::enabled(),
         }
@@ -62,7 +64,7 @@ pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
 pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> Result<Rendered, Failed> {
     let mut timings = Timings::default();
     let started = Instant::now();
-    let (loaded, static_files, mut diagnostics, mut sources) = match load::load(root) {
+    let (loaded, static_files, mut diagnostics, mut sources) = match load::load_with(root, &mut caches.load) {
         Ok(loaded) => (Some(loaded.content), loaded.static_files, Vec::new(), loaded.sources),
         Err((diagnostics, sources)) => (None, Vec::new(), diagnostics, sources),
     };

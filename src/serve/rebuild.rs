@@ -62,10 +62,15 @@ impl Rebuilder {
                 served.build += 1;
                 let build = served.build;
                 drop(served);
+                let t = &rendered.timings;
                 println!(
-                    "[{reason}] built {} pages in {} ms; re-rendered {}; {changed} files changed",
+                    "[{reason}] built {} pages in {} ms (load {}, validate {}, plan {}, render {}); re-rendered {}; {changed} files changed",
                     rendered.pages,
                     started.elapsed().as_millis(),
+                    t.load.as_millis(),
+                    t.validate.as_millis(),
+                    t.plan.as_millis(),
+                    t.render.as_millis(),
                     summarize(&rendered.rendered, rendered.pages)
                 );
                 let _ = events.send(LiveEvent::Reload(build));
