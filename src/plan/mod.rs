@@ -174,8 +174,22 @@ pub struct MaterialView {
     pub provider: Provider,
     /// Each condition written out; empty when always needed.
     pub conditions: Vec<String>,
+    /// The same conditions' ids, space-separated, for the questionnaire script.
+    pub condition_ids: String,
     pub confidence: Confidence,
     pub source: Option<LinkView>,
+}
+
+/// A question of the "what do I need?" questionnaire, asking whether a condition holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView {
+    /// The condition id; also the URL parameter that carries the answer.
+    pub id: String,
+    pub question: String,
+    /// Choices that make the condition true; empty for a yes/no question.
+    pub options: Vec<String>,
+    /// Subject kinds it is asked for, space-separated (empty: all).
+    pub kinds: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -196,6 +210,7 @@ pub struct SubjectSummary {
 #[derive(Debug, Serialize)]
 pub struct ChecklistIndexData {
     pub subjects: SubjectGroups,
+    pub questions: Vec<QuestionView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -209,6 +224,8 @@ pub struct ChecklistData {
     pub form: Option<LinkView>,
     /// Key for saving ticks in the browser.
     pub storage_key: String,
+    /// The questions that can narrow this checklist (those about conditions its materials have).
+    pub questions: Vec<QuestionView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -624,6 +641,7 @@ impl<'a> Planner<'a> {
                 .filter_map(|id| self.conditions.get(id.as_str()))
                 .map(|c| c.label.clone())
                 .collect(),
+            condition_ids: material.when.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(" "),
             confidence: material.confidence,
             source: self.source_link(&material.source, root),
         }
@@ -654,9 +672,33 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The questions about conditions that pass `relevant`, in the order of conditions.yaml.
+    fn questions(&self, relevant: impl Fn(&Condition) -> bool) -> Vec<QuestionView> {
+        self.content
+            .conditions
+            .iter()
+            .filter(|c| c.question.is_some() && relevant(c))
+            .map(|c| QuestionView {
+                id: c.id.value.clone(),
+                question: c.question.clone().unwrap_or_default(),
+                options: c.options.clone(),
+                kinds: c
+                    .kinds
+                    .iter()
+                    .map(|k| match k {
+                        SubjectKind::Individual => "individual",
+                        SubjectKind::Organisation => "organisation",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect()
+    }
+
     fn checklist_index_page(&self) -> Page {
         let data = ChecklistIndexData {
             subjects: self.subject_groups("../"),
+            questions: self.questions(|_| true),
         };
         self.page(
             "checklists/index.html".into(),
@@ -705,6 +747,13 @@ impl<'a> Planner<'a> {
                     always_count,
                     form,
                     storage_key: format!("guidegen:{}:checklist:{}", self.content.site.title, subject.id.as_str()),
+                    questions: self.questions(|condition| {
+                        let used = self.content.materials.iter().filter(|m| Self::needs(subject, m));
+                        let asked = used
+                            .flat_map(|m| &m.when)
+                            .any(|id| id.as_str() == condition.id.as_str());
+                        asked && (condition.kinds.is_empty() || condition.kinds.contains(&subject.kind))
+                    }),
                 };
                 let path = format!("checklists/{}.html", subject.id.as_str());
                 self.page(

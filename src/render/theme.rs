@@ -32,6 +32,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/section_nav_item.html"),
     ),
     (
+        "questions.html",
+        include_str!("../../themes/default/templates/questions.html"),
+    ),
+    (
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
     ),

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary, copy fixture sites.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,29 +1,164 @@
-// guidegen default theme: small enhancements only. Every page is complete without this file.
+// guidegen default theme: small enhancements only. Every page is complete without this file:
+// it remembers checklist ticks, shows progress, and narrows a checklist to the reader's answers.
 (function () {
   "use strict";
 
-  // Checklists remember their ticks in this browser, per site and checklist.
-  function restoreChecklist(form) {
-    var key = form.getAttribute("data-storage-key");
-    if (!key) return;
-    var saved = {};
-    try { saved = JSON.parse(window.localStorage.getItem(key) || "{}") || {}; } catch (e) { saved = {}; }
-    var boxes = form.querySelectorAll('input[type="checkbox"]');
-    Array.prototype.forEach.call(boxes, function (box) {
-      box.checked = saved[box.name] === true;
-      mark(box);
-      box.addEventListener("change", function () {
-        saved[box.name] = box.checked;
-        mark(box);
-        try { window.localStorage.setItem(key, JSON.stringify(saved)); } catch (e) { /* storage off: ticks last for this visit */ }
-      });
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+
+  function params() {
+    var out = {};
+    location.search.replace(/^\?/, "").split("&").forEach(function (pair) {
+      if (!pair) return;
+      var parts = pair.split("=");
+      out[decodeURIComponent(parts[0])] = decodeURIComponent((parts[1] || "").replace(/\+/g, " "));
     });
+    return out;
+  }
+
+  function query(answers) {
+    var keys = Object.keys(answers).filter(function (k) { return answers[k] !== undefined; });
+    return keys.length ? "?" + keys.map(function (k) {
+      return encodeURIComponent(k) + "=" + encodeURIComponent(answers[k]);
+    }).join("&") : "";
+  }
+
+  // ---- Questionnaire: answers live in the URL (?non_local=1&pre_approval=新闻) ----
+
+  function readAnswers(form) {
+    var answers = {};
+    each(form.querySelectorAll("fieldset.question"), function (set) {
+      if (set.hidden) return;
+      var picked = set.querySelector("input:checked");
+      if (picked) answers[set.getAttribute("data-condition")] = picked.value;
+    });
+    return answers;
+  }
+
+  function applyAnswers(form, answers) {
+    each(form.querySelectorAll("fieldset.question"), function (set) {
+      var value = answers[set.getAttribute("data-condition")];
+      each(set.querySelectorAll("input"), function (input) { input.checked = input.value === value; });
+    });
+  }
+
+  // An item stays unless one of its conditions was answered "no" (unanswered ones stay, written out).
+  function filterChecklist(answers) {
+    var hidden = 0;
+    each(document.querySelectorAll(".checklist-item"), function (item) {
+      var when = (item.getAttribute("data-when") || "").split(" ").filter(Boolean);
+      var excluded = when.some(function (id) { return answers[id] === "0"; });
+      item.hidden = excluded;
+      if (excluded) hidden += 1;
+    });
+    each(document.querySelectorAll(".checklist-group"), function (group) {
+      group.hidden = !group.querySelector(".checklist-item:not([hidden])");
+    });
+    var note = document.querySelector(".checklist-hidden-note");
+    if (note) {
+      note.hidden = hidden === 0;
+      note.textContent = note.getAttribute("data-template").replace("{n}", hidden);
+    }
+  }
+
+  function setUpQuestionnaire(form) {
+    form.hidden = false;
+    var answers = params();
+    applyAnswers(form, answers);
+    filterChecklist(readAnswers(form));
+    form.addEventListener("change", function () {
+      var current = readAnswers(form);
+      filterChecklist(current);
+      history.replaceState(null, "", location.pathname + query(current) + location.hash);
+      updateProgress();
+    });
+    var clear = form.querySelector(".questionnaire-clear");
+    if (clear) clear.addEventListener("click", function () {
+      applyAnswers(form, {});
+      filterChecklist({});
+      history.replaceState(null, "", location.pathname + location.hash);
+      updateProgress();
+    });
+  }
+
+  // The start page: pick a subject, answer, go to that subject's checklist with the answers.
+  function setUpStart(form) {
+    var here = params();
+    if (here.subject) {
+      var rest = {};
+      Object.keys(here).forEach(function (k) { if (k !== "subject") rest[k] = here[k]; });
+      location.replace(here.subject + ".html" + query(rest));
+      return;
+    }
+    form.hidden = false;
+    var select = form.querySelector("select[name=subject]");
+    function showRelevant() {
+      var kind = select.options[select.selectedIndex].getAttribute("data-kind");
+      each(form.querySelectorAll("fieldset.question"), function (set) {
+        var kinds = (set.getAttribute("data-kinds") || "").split(" ").filter(Boolean);
+        set.hidden = kinds.length > 0 && kinds.indexOf(kind) < 0;
+      });
+    }
+    select.addEventListener("change", showRelevant);
+    showRelevant();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      location.href = select.value + ".html" + query(readAnswers(form));
+    });
+  }
+
+  // ---- Checklist ticks, kept in this browser per site and checklist ----
+
+  var storageKey = null;
+  var saved = {};
+
+  function updateProgress() {
+    var line = document.querySelector(".checklist-progress");
+    if (!line) return;
+    var boxes = document.querySelectorAll(".checklist-item:not([hidden]) input[type=checkbox]");
+    var done = 0;
+    each(boxes, function (box) { if (box.checked) done += 1; });
+    line.hidden = false;
+    line.textContent = line.getAttribute("data-template").replace("{done}", done).replace("{total}", boxes.length);
   }
 
   function mark(box) {
     var item = box.closest(".checklist-item");
     if (item) item.classList.toggle("is-done", box.checked);
+    // Printing shows the attribute state, so keep it in step with the tick.
+    if (box.checked) box.setAttribute("checked", ""); else box.removeAttribute("checked");
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("form.checklist"), restoreChecklist);
+  function store() {
+    try { window.localStorage.setItem(storageKey, JSON.stringify(saved)); } catch (e) { /* storage off: ticks last for this visit */ }
+  }
+
+  function setUpChecklist(form) {
+    storageKey = form.getAttribute("data-storage-key");
+    try { saved = JSON.parse(window.localStorage.getItem(storageKey) || "{}") || {}; } catch (e) { saved = {}; }
+    each(form.querySelectorAll("input[type=checkbox]"), function (box) {
+      box.checked = saved[box.name] === true;
+      mark(box);
+      box.addEventListener("change", function () {
+        saved[box.name] = box.checked;
+        mark(box);
+        store();
+        updateProgress();
+      });
+    });
+    var reset = form.querySelector(".checklist-reset");
+    if (reset) {
+      reset.hidden = false;
+      reset.addEventListener("click", function () {
+        saved = {};
+        store();
+        each(form.querySelectorAll("input[type=checkbox]"), function (box) { box.checked = false; mark(box); });
+        updateProgress();
+      });
+    }
+    updateProgress();
+  }
+
+  each(document.querySelectorAll("form.checklist"), setUpChecklist);
+  each(document.querySelectorAll("form.questionnaire"), setUpQuestionnaire);
+  each(document.querySelectorAll("form.questionnaire-start"), setUpStart);
 })();

@@ -1,0 +1,154 @@
+//! Driving Debian's Chromium (headless) from tests: launch, a tiny static server for http://
+//! tests (localStorage is unreliable on file://), and helpers that wait instead of sleeping.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+pub fn browser() -> Browser {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let options = LaunchOptions::default_builder()
+        .path(Some(PathBuf::from(chromium)))
+        .sandbox(false)
+        .window_size(Some((1200, 900)))
+        .idle_browser_timeout(Duration::from_secs(180))
+        .args(vec![
+            std::ffi::OsStr::new("--disable-gpu"),
+            std::ffi::OsStr::new("--disable-background-networking"),
+            std::ffi::OsStr::new("--disable-component-update"),
+            std::ffi::OsStr::new("--no-first-run"),
+        ])
+        .build()
+        .unwrap();
+    Browser::new(options).expect("chromium starts (scripts/test.sh installs Debian's chromium)")
+}
+
+/// Serves `dir` over HTTP on 127.0.0.1 (a free port) from a background thread; returns the port.
+pub fn static_server(dir: PathBuf) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let dir = Arc::new(dir);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || answer(stream, &dir));
+        }
+    });
+    port
+}
+
+fn answer(mut stream: std::net::TcpStream, dir: &Path) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request = String::new();
+    if reader.read_line(&mut request).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).map(|n| n == 0).unwrap_or(true) || header == "\r\n" {
+            break;
+        }
+    }
+    let raw = request.split_whitespace().nth(1).unwrap_or("/");
+    let path = raw.split(['?', '#']).next().unwrap_or("/");
+    let decoded = percent_decode(path.trim_start_matches('/'));
+    let mut file = dir.join(if decoded.is_empty() || decoded.contains("..") {
+        "index.html".into()
+    } else {
+        decoded
+    });
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, body) = match std::fs::read(&file) {
+        Ok(body) => ("200 OK", body),
+        Err(_) => ("404 Not Found", b"not found".to_vec()),
+    };
+    let kind = match file.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("ics") => "text/calendar",
+        _ => "application/octet-stream",
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(&body);
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Evaluates `expression` in the page and returns its JSON value (objects come back whole).
+pub fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
+    let wrapped = format!("JSON.stringify((function(){{ return ({expression}); }})())");
+    let result = tab
+        .evaluate(&wrapped, false)
+        .unwrap_or_else(|e| panic!("evaluating {expression}: {e}"));
+    let text = result
+        .value
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_else(|| "null".into());
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
+
+/// Polls `expression` until it is true; panics with `what` after 20 s.
+pub fn wait_until(tab: &Tab, expression: &str, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while eval(tab, expression) != serde_json::Value::Bool(true) {
+        assert!(Instant::now() < deadline, "gave up waiting for {what} ({expression})");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Opens `url` and waits until the document (and its scripts) have loaded.
+pub fn open(tab: &Tab, url: &str) {
+    tab.navigate_to(url).unwrap();
+    tab.wait_until_navigated().unwrap();
+    wait_until(tab, "document.readyState === 'complete'", &format!("{url} to load"));
+}
+
+/// Reloads and waits for the new document (the old one is marked so it cannot be mistaken for it).
+pub fn reload(tab: &Tab) {
+    eval(tab, "window.__old_document = 1");
+    tab.reload(false, None).unwrap();
+    wait_until(
+        tab,
+        "window.__old_document === undefined && document.readyState === 'complete'",
+        "the reload",
+    );
+}
+
+/// Saves a screenshot for people to look at, in tests/screenshots/ (git-ignored).
+pub fn screenshot(tab: &Tab, name: &str) {
+    use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}

@@ -1,0 +1,270 @@
+//! The reader's side in real Chromium: checklists that remember, the "what do I need?"
+//! questionnaire, and pages that stay complete without JavaScript.
+
+mod common;
+
+use common::browser::*;
+use common::*;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// The default site, built once for this test binary, and served over http.
+fn site() -> &'static (PathBuf, u16) {
+    static SITE: OnceLock<(PathBuf, u16)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reader-site-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let output = bin()
+            .args(["build", "--today", TODAY, "--root"])
+            .arg(repo_root())
+            .arg("--output")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        let port = static_server(dir.clone());
+        (dir, port)
+    })
+}
+
+fn url(path: &str) -> String {
+    format!("http://127.0.0.1:{}/{path}", site().1)
+}
+
+fn file_url(path: &str) -> String {
+    format!("file://{}/{path}", site().0.display())
+}
+
+#[test]
+fn ticking_a_material_survives_a_reload_and_shows_progress() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &url("checklists/enterprise.html"));
+    eval(&tab, "localStorage.clear()");
+    reload(&tab);
+    let total = eval(
+        &tab,
+        "document.querySelectorAll('.checklist-item:not([hidden]) input[type=checkbox]').length",
+    )
+    .as_u64()
+    .unwrap();
+    assert!(total > 5, "{total} materials");
+    assert_eq!(
+        eval(&tab, "document.querySelector('.checklist-progress').textContent"),
+        format!("0 / {total} 准备好")
+    );
+    tab.wait_for_element("input[name=org-certificate]")
+        .unwrap()
+        .click()
+        .unwrap();
+    assert_eq!(
+        eval(&tab, "document.querySelector('.checklist-progress').textContent"),
+        format!("1 / {total} 准备好")
+    );
+    reload(&tab);
+    assert_eq!(
+        eval(&tab, "document.querySelector('input[name=org-certificate]').checked"),
+        true
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('.checklist-progress').textContent"),
+        format!("1 / {total} 准备好")
+    );
+    screenshot(&tab, "checklist-enterprise");
+}
+
+#[test]
+fn ticks_are_kept_per_checklist_and_reset_clears_them() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &url("checklists/individual.html"));
+    eval(&tab, "localStorage.clear()");
+    reload(&tab);
+    tab.wait_for_element("input[name=individual-id]")
+        .unwrap()
+        .click()
+        .unwrap();
+    open(&tab, &url("checklists/sole-proprietor.html"));
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('input[type=checkbox]:checked').length"),
+        0,
+        "another checklist starts empty"
+    );
+    open(&tab, &url("checklists/individual.html"));
+    assert_eq!(
+        eval(&tab, "document.querySelector('input[name=individual-id]').checked"),
+        true
+    );
+    tab.wait_for_element(".checklist-reset").unwrap().click().unwrap();
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('input[type=checkbox]:checked').length"),
+        0
+    );
+    reload(&tab);
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('input[type=checkbox]:checked').length"),
+        0,
+        "reset is saved"
+    );
+}
+
+#[test]
+fn a_printed_checklist_shows_the_ticks() {
+    use headless_chrome::protocol::cdp::Emulation::SetEmulatedMedia;
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &url("checklists/enterprise.html"));
+    eval(&tab, "localStorage.clear()");
+    reload(&tab);
+    tab.wait_for_element("input[name=org-certificate]")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.call_method(SetEmulatedMedia {
+        media: Some("print".into()),
+        features: None,
+    })
+    .unwrap();
+    let state = eval(&tab, "(function(){ var b = document.querySelector('input[name=org-certificate]'); var s = getComputedStyle(b); return [b.checked, s.display !== 'none' && s.visibility !== 'hidden', getComputedStyle(document.querySelector('.site-header')).display]; })()");
+    assert_eq!(
+        state,
+        serde_json::json!([true, true, "none"]),
+        "printed: tick visible and checked, navigation hidden"
+    );
+    let pdf = tab.print_to_pdf(None).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+#[test]
+fn the_questionnaire_narrows_the_checklist_and_the_answers_live_in_the_url() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &url("checklists/index.html?subject=individual&non_local=0"));
+    wait_until(
+        &tab,
+        "location.pathname.endsWith('/checklists/individual.html')",
+        "the redirect to the subject's checklist",
+    );
+    wait_until(&tab, "document.readyState === 'complete'", "the checklist");
+    let residence_hidden = "document.getElementById('material-residence-proof').hidden";
+    assert_eq!(
+        eval(&tab, residence_hidden),
+        true,
+        "not filing away from home: no residence proof"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('fieldset[data-condition=non_local] input[value=\"0\"]').checked"
+        ),
+        true
+    );
+    assert_eq!(
+        eval(&tab, "document.getElementById('material-individual-id').hidden"),
+        false
+    );
+    assert!(
+        eval(&tab, "document.querySelector('.checklist-hidden-note').textContent")
+            .as_str()
+            .unwrap()
+            .contains("不适用")
+    );
+    tab.wait_for_element("fieldset[data-condition=non_local] input[value=\"1\"]")
+        .unwrap()
+        .click()
+        .unwrap();
+    assert_eq!(
+        eval(&tab, residence_hidden),
+        false,
+        "filing away from home: residence proof appears"
+    );
+    assert_eq!(
+        eval(&tab, "location.search"),
+        "?non_local=1",
+        "answers are reflected in the URL"
+    );
+    let why = eval(
+        &tab,
+        "document.getElementById('material-residence-proof').querySelector('.condition').textContent",
+    );
+    assert!(
+        why.as_str().unwrap().contains("身份证"),
+        "the item says why it is there: {why}"
+    );
+    // The URL can be shared: opening it gives the same list.
+    open(&tab, &url("checklists/individual.html?non_local=1&province_requests=0"));
+    assert_eq!(eval(&tab, residence_hidden), false);
+    assert_eq!(
+        eval(&tab, "document.getElementById('material-commitment-video').hidden"),
+        true
+    );
+    screenshot(&tab, "questionnaire-individual");
+}
+
+#[test]
+fn the_start_form_sends_the_reader_to_their_checklist() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &url("checklists/index.html"));
+    assert_eq!(
+        eval(&tab, "document.querySelector('form.questionnaire-start').hidden"),
+        false
+    );
+    eval(&tab, "(function(){ var s = document.getElementById('subject-select'); s.value = 'enterprise'; s.dispatchEvent(new Event('change')); })()");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('form.questionnaire-start fieldset[data-condition=non_local]').hidden"
+        ),
+        true,
+        "individual-only question hidden for a company"
+    );
+    eval(&tab, "document.querySelector('form.questionnaire-start fieldset[data-condition=not_legal_rep] input[value=\"1\"]').click()");
+    eval(
+        &tab,
+        "document.querySelector('form.questionnaire-start button[type=submit]').click()",
+    );
+    wait_until(
+        &tab,
+        "location.pathname.endsWith('/checklists/enterprise.html') && location.search === '?not_legal_rep=1'",
+        "the enterprise checklist",
+    );
+    wait_until(
+        &tab,
+        "document.readyState === 'complete' && !!document.getElementById('material-authorisation-letter')",
+        "the page",
+    );
+    assert_eq!(
+        eval(&tab, "document.getElementById('material-authorisation-letter').hidden"),
+        false
+    );
+}
+
+#[test]
+fn without_javascript_the_checklist_is_complete_with_every_condition_written_out() {
+    use headless_chrome::protocol::cdp::Emulation::SetScriptExecutionDisabled;
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    tab.call_method(SetScriptExecutionDisabled { value: true }).unwrap();
+    tab.navigate_to(&file_url("checklists/individual.html")).unwrap();
+    tab.wait_until_navigated().unwrap();
+    let html = tab.get_content().unwrap();
+    let all: usize = html.matches("class=\"material checklist-item\"").count();
+    assert!(all >= 8, "{all}");
+    assert!(
+        !html.contains("checklist-item\" hidden"),
+        "nothing hidden without JavaScript"
+    );
+    assert!(
+        html.contains("仅在以下情况需要") && html.contains("身份证签发地"),
+        "conditions written out"
+    );
+    let questionnaire_visible = tab
+        .find_element("form.questionnaire")
+        .map(|e| e.get_attribute_value("hidden").unwrap().is_none())
+        .unwrap_or(false);
+    assert!(
+        !questionnaire_visible,
+        "the questionnaire needs JavaScript, so it stays hidden"
+    );
+}
