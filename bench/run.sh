@@ -283,7 +283,7 @@ bench_serve() {
     if [[ -n "$largest" ]]; then
         n=$largest
         make_corpus "$n"
-        [[ -d "$BENCH_WORK/site-$n" ]] || make_site "$n"
+        make_site "$n" # cheap, and never stale (SITE_SRC may have changed since `builds`)
         log "serve latency: N=$n site"
         out_cmd python3 "$HERE/serve_latency.py" --bin "$BIN" --site "$BENCH_WORK/site-$n" --label "$n-guide site" \
             --guide content/guides/bench/sec-01/page-00001.md --edits "$SERVE_EDITS" --today "$TODAY" \
@@ -299,7 +299,8 @@ bench_profile() {
         log "perf is not usable here; skipping the profile"
         return
     fi
-    [[ -d "$BENCH_WORK/site-$n" ]] || { make_corpus "$n"; make_site "$n"; }
+    make_corpus "$n"
+    make_site "$n"
     rm -rf "$BENCH_WORK/out-guidegen-$n"
     log "perf stat: guidegen at N=$n"
     set_cmds "$n"
@@ -350,6 +351,8 @@ main() {
             *) die "unknown part \`$w\` (all, builds, default, serve, profile)" ;;
         esac
     done
+    out ""
+    out "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on this 2-core VM shows up here)."
     log "report: $REPORT"
 }
 

@@ -18,6 +18,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# axe-core (accessibility rules injected into pages by tests/accessibility.rs), pinned in package-lock.json.
+if [ ! -f node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null 2>&1 || { echo "npm is needed for axe-core; install Node.js" >&2; exit 1; }
+  npm ci --no-audit --no-fund
+fi
+
 # Chromium leaves small profile folders behind; keep them inside target/.
 mkdir -p target/tmp
 export TMPDIR="$PWD/target/tmp"

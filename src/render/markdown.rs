@@ -99,6 +99,9 @@ fn cache_key(text: &str, base: &LinkBase) -> u64 {
     hasher.finish()
 }
 
+const TASK_OPEN: &str = r#"<span class="task-box" aria-hidden="true">☐</span>"#;
+const TASK_DONE: &str = r#"<span class="task-box" aria-hidden="true">☑</span>"#;
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_TASKLISTS
@@ -132,6 +135,10 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
                 })
             }
             Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
+            // A read-only box instead of a disabled, unlabelled form control (which fails axe).
+            Event::TaskListMarker(done) => {
+                Event::InlineHtml(if done { TASK_DONE } else { TASK_OPEN }.into())
+            }
             other => other,
         };
         match (&mut heading, event) {
@@ -324,7 +331,7 @@ mod tests {
             &guide_base(),
         );
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains(r#"type="checkbox""#));
+        assert!(r.html.contains(r#"<span class="task-box" aria-hidden="true">☐</span>"#), "{}", r.html);
         assert!(r.html.contains("footnote"));
     }
 
