@@ -161,6 +161,7 @@ timed() {
     local logbase=$RESULTS/logs/$tool-$n-$run tf t0 t1 e m u s
     rm -rf "$outdir"
     sync_fs
+    wait_quiet
     tf=$(mktemp)
     t0=$EPOCHREALTIME
     if ! /usr/bin/time -f '%e %M %U %S' -o "$tf" timeout "$BUILD_TIMEOUT" "$@" >"$logbase.out" 2>"$logbase.err"; then
@@ -170,9 +171,35 @@ timed() {
     t1=$EPOCHREALTIME
     read -r e m u s <"$tf"
     rm -f "$tf"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$run" \
-        "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')" "$e" "$m" "$u" "$s" >>"$RESULTS/runs.tsv"
-    log "  N=$n $tool run $run: ${e}s, $((m / 1024)) MiB"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$run" \
+        "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) * 1000 }')" "$e" "$m" "$u" "$s" "$BUSY" >>"$RESULTS/runs.tsv"
+    log "  N=$n $tool run $run: ${e}s, $((m / 1024)) MiB (machine ${BUSY}% busy before)"
+}
+
+# The share (%) of both cores busy over the last second, from /proc/stat. Nothing of ours runs
+# between timed runs, so this is other people's work on the machine.
+busy_pct() {
+    local a b
+    a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.0f", 100 * (y[1] - x[1]) / (y[2] - x[2] + 0.001) }'
+}
+
+# The VM is shared (other builds and browser tests run on it): before each timed run, wait until
+# the machine is quiet (< QUIET_BUSY % busy over one second), but never more than QUIET_WAIT s.
+# The busy share seen just before the run goes into runs.tsv so that disturbed runs can be spotted.
+QUIET_BUSY=${QUIET_BUSY:-20}
+QUIET_WAIT=${QUIET_WAIT:-60}
+wait_quiet() {
+    local waited=0
+    BUSY=$(busy_pct)
+    while ((BUSY >= QUIET_BUSY && waited < QUIET_WAIT)); do
+        sleep 2
+        waited=$((waited + 3))
+        BUSY=$(busy_pct)
+    done
+    ((waited == 0)) || log "  waited ${waited}s for a quiet machine (now ${BUSY}% busy)"
 }
 
 # Let earlier deletions settle so the next run does not pay for them (cheap on tmpfs).
@@ -194,7 +221,7 @@ record_output() {
 }
 
 bench_builds() {
-    printf 'n\ttool\trun\twall_ms\telapsed_s\tmaxrss_kib\tuser_s\tsys_s\n' >"$RESULTS/runs.tsv"
+    printf 'n\ttool\trun\twall_ms\telapsed_s\tmaxrss_kib\tuser_s\tsys_s\tbusy_before_pct\n' >"$RESULTS/runs.tsv"
     printf 'n\ttool\tfiles\thtml_files\tbytes\n' >"$RESULTS/outputs.tsv"
     local n runs i
     for n in $SIZES; do

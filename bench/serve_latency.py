@@ -117,6 +117,19 @@ class Server:
             % (self.proc.poll(), "\n".join(l for _, l in self.stdout_since(0)), "\n".join(self.errors))
         )
 
+    def memory_mib(self):
+        """Peak and current resident memory of the server (Linux /proc), in MiB."""
+        found = {}
+        try:
+            with open("/proc/%d/status" % self.proc.pid) as f:
+                for line in f:
+                    key, _, value = line.partition(":")
+                    if key in ("VmHWM", "VmRSS"):
+                        found[key] = round(int(value.split()[0]) / 1024.0, 1)
+        except OSError:
+            pass
+        return found
+
     def stop(self):
         """Ctrl-C, as a person would; kill only if it does not stop within 10 s."""
         if self.proc.poll() is None:
@@ -265,6 +278,7 @@ def main():
                     "lines": [m.group(0) for _, m in built],
                 }
             )
+        memory = server.memory_mib()
         exit_code = server.stop()
     finally:
         if server is not None:
@@ -308,6 +322,7 @@ def main():
             "median": round(statistics.median(full), 1) if full else None,
             "min": round(min(full), 1) if full else None,
         },
+        "serve_memory_mib": {"peak": memory.get("VmHWM"), "current": memory.get("VmRSS")},
         "example_rebuild_line": example,
         "serve_exit_code": exit_code,
         "samples": samples,
@@ -318,10 +333,10 @@ def main():
 
     lat, reb, fb = result["latency_ms"], result["rebuild_ms"], result["full_build_ms"]
     print("#### serve: `%s`, editing `%s`\n" % (label, args.guide))
-    print("| edits | failed | latency p50 (ms) | p95 | max | server rebuild median (ms) | rebuild p95 | rebuilds per edit | full build median (ms) | serve start build (ms) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|")
+    print("| edits | failed | latency p50 (ms) | p95 | max | server rebuild median (ms) | rebuild p95 | rebuilds per edit | full build median (ms) | serve start build (ms) | serve peak RSS (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|")
     print(
-        "| %d | %d | %.1f | %.1f | %.1f | %s | %s | %s | %s | %s |"
+        "| %d | %d | %.1f | %.1f | %.1f | %s | %s | %s | %s | %s | %s |"
         % (
             args.edits,
             failures,
@@ -333,6 +348,7 @@ def main():
             ", ".join("%s: %d" % kv for kv in result["rebuilds_per_edit"].items()),
             fb["median"],
             startup_ms,
+            result["serve_memory_mib"]["peak"],
         )
     )
     stages = result["rebuild_stage_median_ms"]

@@ -6,7 +6,8 @@
   summarize.py default RESULTS_DIR   the default site's cold builds, from default.json (hyperfine)
 
 runs.tsv columns: n, tool, run, wall_ms (bash EPOCHREALTIME around GNU time, 1 µs resolution),
-elapsed_s (GNU time %e, 10 ms resolution), maxrss_kib (%M), user_s (%U), sys_s (%S).
+elapsed_s (GNU time %e, 10 ms resolution), maxrss_kib (%M), user_s (%U), sys_s (%S),
+busy_before_pct (how busy the machine was in the second before the run: other people's work).
 outputs.tsv columns: n, tool, files, html_files, bytes.
 """
 
@@ -36,16 +37,18 @@ def read_tsv(path):
 
 def builds(results):
     runs = defaultdict(list)
-    for n, tool, run, wall_ms, elapsed_s, rss_kib, user_s, sys_s in read_tsv(os.path.join(results, "runs.tsv")):
+    for row in read_tsv(os.path.join(results, "runs.tsv")):
+        n, tool, run, wall_ms, elapsed_s, rss_kib, user_s, sys_s = row[:8]
+        busy = float(row[8]) if len(row) > 8 else 0.0
         runs[(int(n), tool)].append(
-            {"wall": float(wall_ms) / 1000.0, "rss": int(rss_kib) / 1024.0, "cpu": float(user_s) + float(sys_s)}
+            {"wall": float(wall_ms) / 1000.0, "rss": int(rss_kib) / 1024.0, "cpu": float(user_s) + float(sys_s), "busy": busy}
         )
     outputs = {}
     for n, tool, files, html, size in read_tsv(os.path.join(results, "outputs.tsv")):
         outputs[(int(n), tool)] = (int(files), int(html), int(size))
 
-    print("| N guides | tool | runs | wall mean ± σ (s) | min / max (s) | CPU user+sys (s) | peak RSS median (max) MiB | output files (html) | output MB | guidegen / Hugo: time | guidegen / Hugo: RSS |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| N guides | tool | runs | wall mean ± σ (s) | min / max (s) | CPU user+sys (s) | peak RSS median (max) MiB | output files (html) | output MB | guidegen / Hugo: time | guidegen / Hugo: RSS | others' CPU before run, max % |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sorted({n for n, _ in runs}):
         row = {}
         for tool in ("hugo", "guidegen"):
@@ -62,10 +65,10 @@ def builds(results):
                 ratio_t = "%.3f (1/%.0f)" % (row["guidegen"][0] / row["hugo"][0], row["hugo"][0] / row["guidegen"][0])
                 ratio_m = "%.3f (1/%.1f)" % (row["guidegen"][1] / row["hugo"][1], row["hugo"][1] / row["guidegen"][1])
             print(
-                "| %d | %s | %d | %.3f ± %.3f | %.3f / %.3f | %.2f | %.0f (%.0f) | %d (%d) | %.1f | %s | %s |"
+                "| %d | %s | %d | %.3f ± %.3f | %.3f / %.3f | %.2f | %.0f (%.0f) | %d (%d) | %.1f | %s | %s | %.0f |"
                 % (n, tool, len(r), statistics.mean(walls), sd, min(walls), max(walls),
                    statistics.mean(x["cpu"] for x in r), statistics.median(rss), max(rss),
-                   files, html, size / 1e6, ratio_t, ratio_m)
+                   files, html, size / 1e6, ratio_t, ratio_m, max(x["busy"] for x in r))
             )
 
     # Stage split: every timed guidegen run passes --timings; report the per-stage median.

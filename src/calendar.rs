@@ -646,6 +646,21 @@ mod tests {
     }
 
     #[test]
+    fn completion_dates_across_each_year_s_breaks() {
+        let cal = real();
+        for (submitted, earliest, latest) in [
+            ("2024-02-08", "2024-02-18", "2024-03-18"),
+            ("2025-01-24", "2025-01-27", "2025-03-03"),
+            ("2026-02-12", "2026-02-14", "2026-03-20"),
+            ("2026-09-18", "2026-09-21", "2026-10-27"),
+        ] {
+            let rows = timeline(&cal, d(submitted), &filing_stages()).unwrap();
+            let last = rows.last().unwrap();
+            assert_eq!((last.earliest, last.latest), (d(earliest), d(latest)), "{submitted}");
+        }
+    }
+
+    #[test]
     fn the_2023_national_day_break_and_its_working_weekend() {
         let cal = real();
         for day in 29..=30 {

@@ -8,8 +8,10 @@
 //! its `<title>` (without the ` · <site title>` suffix) and the visible text of its `<main>`
 //! element (of `<body>` when it has no `<main>`; a file with neither is skipped). Tags are
 //! removed (block tags become a space, inline tags like `<strong>` nothing, so 请<strong>务必</strong>
-//! stays one run of text), `<script>`, `<style>`, `<noscript>`, `<template>` and comments are
-//! dropped, entities are decoded and whitespace is collapsed.
+//! stays one run of text), `<script>`, `<style>`, `<noscript>`, `<template>`, `<nav>` (the
+//! table of contents, the section's page list and the pager repeat other pages' titles),
+//! elements with a `hidden` attribute and comments are dropped, entities are decoded and
+//! whitespace is collapsed.
 //!
 //! # Grams
 //!
@@ -83,14 +85,16 @@ pub fn build_index(files: &[OutputFile]) -> OutputFile {
 
 /// [`build_index`] with the text budget given (for tests and measurements).
 pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: usize) -> OutputFile {
+    let t0 = std::time::Instant::now();
     let pages: Vec<PageText> = files
         .par_iter()
         .filter(|file| is_searched(&file.path))
-        .filter_map(|file| PageText::extract(&file.path, &String::from_utf8_lossy(&file.bytes)))
+        .filter_map(|file| PageText::extract(&file.path, &file.bytes))
         .collect();
 
     // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
     // is filled in that order, so it is sorted without sorting.
+    eprintln!("extract {:?}", t0.elapsed());
     let mut han: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut words: HashMap<&str, Vec<u32>> = HashMap::new();
     for (number, page) in pages.iter().enumerate() {
@@ -102,6 +106,7 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
             words.entry(word.as_str()).or_default().push(number);
         }
     }
+    eprintln!("merge {:?}", t0.elapsed());
     let mut grams: BTreeMap<Cow<str>, String> = BTreeMap::new();
     for (pair, numbers) in &han {
         let mut key = String::with_capacity(8);
@@ -113,6 +118,7 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
         grams.insert(Cow::Borrowed(word), encode_numbers(numbers));
     }
 
+    eprintln!("encode {:?}", t0.elapsed());
     let lengths: Vec<usize> = pages.iter().map(|page| page.chars).collect();
     let cap = text_cap(&lengths, budget, min_chars);
     let entries: Vec<PageEntry> = pages
@@ -129,6 +135,7 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
         .collect();
 
     let json = serde_json::to_string(&Index { pages: entries, grams }).expect("the index serializes");
+    eprintln!("json {:?}", t0.elapsed());
     let mut out = String::with_capacity(json.len() + 64);
     out.push_str("window.GUIDEGEN_SEARCH = ");
     for c in json.chars() {
@@ -236,12 +243,12 @@ struct PageText {
 
 impl PageText {
     /// `None` for a file without `<main>` or `<body>` (not a page of the site).
-    fn extract(url: &str, html: &str) -> Option<PageText> {
+    fn extract(url: &str, html: &[u8]) -> Option<PageText> {
         let mut grams = Grams::default();
-        let title = match element_content(html, "title", 0) {
-            Some((start, end)) => {
+        let title = match content_start(html, "title") {
+            Some(start) => {
                 let mut sink = TextSink::new(&mut grams);
-                visible_text(&html[start..end], &mut sink);
+                visible_text(html, start, "title", &mut sink);
                 let full = sink.finish();
                 let title = match full.rfind(" · ") {
                     Some(at) => full[..at].trim_end().to_string(),
@@ -256,9 +263,12 @@ impl PageText {
             }
             None => String::new(),
         };
-        let (start, end) = element_content(html, "main", 0).or_else(|| element_content(html, "body", 0))?;
+        let (start, stop) = match content_start(html, "main") {
+            Some(start) => (start, "main"),
+            None => (content_start(html, "body")?, "body"),
+        };
         let mut sink = TextSink::new(&mut grams);
-        visible_text(&html[start..end], &mut sink);
+        visible_text(html, start, stop, &mut sink);
         let text = sink.finish();
         let (han, words) = grams.into_sorted();
         Some(PageText {
@@ -370,29 +380,29 @@ impl<'g> TextSink<'g> {
     }
 }
 
-/// The byte range of the content of the first `<name …>…</name>` at or after `from`.
-fn element_content(html: &str, name: &str, from: usize) -> Option<(usize, usize)> {
-    let open = find_tag(html, name, from, false)?;
-    let start = tag_end(html.as_bytes(), open);
-    let end = find_tag(html, name, start, true).unwrap_or(html.len());
-    Some((start, end))
+/// The offset just past the start tag of the first element `name`, if there is one.
+fn content_start(html: &[u8], name: &str) -> Option<usize> {
+    let open = find_tag(html, name, 0, false)?;
+    Some(tag_end(html, open))
 }
 
-/// The offset of the next `<name` (or `</name` when `closing`) followed by `>`, `/` or
-/// whitespace, at or after `from`; tag names match in any case.
-fn find_tag(html: &str, name: &str, from: usize, closing: bool) -> Option<usize> {
-    let bytes = html.as_bytes();
-    let prefix = if closing { 2 } else { 1 };
+/// Whether the `<` at `open` starts a tag `<name` or `</name` (any case): `Some(closing)`.
+fn tag_named(html: &[u8], open: usize, name: &str) -> Option<bool> {
+    let closing = html.get(open + 1) == Some(&b'/');
+    let name_start = open + 1 + usize::from(closing);
+    let name_end = name_start + name.len();
+    let matched = html.len() > name_end
+        && html[name_start..name_end].eq_ignore_ascii_case(name.as_bytes())
+        && matches!(html[name_end], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    matched.then_some(closing)
+}
+
+/// The offset of the next `<name` (or `</name` when `closing`) at or after `from`.
+fn find_tag(html: &[u8], name: &str, from: usize, closing: bool) -> Option<usize> {
     let mut at = from;
-    while let Some(found) = html.get(at..)?.find('<') {
+    while let Some(found) = find_either(html.get(at..)?, b'<', b'<') {
         let open = at + found;
-        let name_start = open + prefix;
-        let name_end = name_start + name.len();
-        if (!closing || bytes.get(open + 1) == Some(&b'/'))
-            && bytes.len() > name_end
-            && bytes[name_start..name_end].eq_ignore_ascii_case(name.as_bytes())
-            && matches!(bytes[name_end], b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-        {
+        if tag_named(html, open, name) == Some(closing) {
             return Some(open);
         }
         at = open + 1;
@@ -401,9 +411,9 @@ fn find_tag(html: &str, name: &str, from: usize, closing: bool) -> Option<usize>
 }
 
 /// The offset just past the `>` ending the tag that starts at `open` (quotes respected).
-fn tag_end(bytes: &[u8], open: usize) -> usize {
+fn tag_end(html: &[u8], open: usize) -> usize {
     let mut quote = None;
-    for (i, &b) in bytes.iter().enumerate().skip(open + 1) {
+    for (i, &b) in html.iter().enumerate().skip(open + 1) {
         match (quote, b) {
             (None, b'"' | b'\'') => quote = Some(b),
             (Some(q), _) if q == b => quote = None,
@@ -411,83 +421,183 @@ fn tag_end(bytes: &[u8], open: usize) -> usize {
             _ => {}
         }
     }
-    bytes.len()
+    html.len()
 }
 
-/// Elements whose content is not shown (or not to readers of a search result).
-const HIDDEN: &[&str] = &["script", "style", "noscript", "template"];
+/// How a tag bears on the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TagKind {
+    /// Inside a run of text (`<strong>`, `<a>`): no word break.
+    Inline,
+    /// Breaks words (`<p>`, `<li>`, `<br>`, and anything unknown).
+    Block,
+    /// No content and no closing tag (`<br>`, `<img>`).
+    Void,
+    /// Content left out: not shown, or not the page's own text. Navigation (the section's
+    /// page list, the pager, a table of contents) repeats other pages' titles on every page.
+    Skipped,
+    /// Left out, and raw text: ended only by its closing tag.
+    SkippedRaw,
+}
 
-/// Elements inside a run of text: no word break at their tags.
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd", "mark",
-    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
-];
+fn tag_kind(name: &[u8]) -> TagKind {
+    let mut lower = [0u8; 12];
+    if name.len() > lower.len() {
+        return TagKind::Block;
+    }
+    for (to, from) in lower.iter_mut().zip(name) {
+        *to = from.to_ascii_lowercase();
+    }
+    match &lower[..name.len()] {
+        b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn" | b"em" | b"font"
+        | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span" | b"strong" | b"sub"
+        | b"sup" | b"time" | b"tt" | b"u" | b"var" => TagKind::Inline,
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"source"
+        | b"track" | b"wbr" => TagKind::Void,
+        b"noscript" | b"template" | b"nav" => TagKind::Skipped,
+        b"script" | b"style" => TagKind::SkippedRaw,
+        _ => TagKind::Block,
+    }
+}
 
-/// Feeds the visible text of an HTML fragment into `sink`: tags removed, entities decoded.
-fn visible_text(html: &str, sink: &mut TextSink) {
-    let bytes = html.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
+/// Feeds the visible text of `html` from `from` up to the closing tag `</stop>` (or the end)
+/// into `sink`: tags removed, entities decoded, skipped elements and elements with a `hidden`
+/// attribute left out.
+fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut TextSink) {
+    let mut at = from;
+    while at < html.len() {
         // The run of plain text up to the next markup.
-        let next = bytes[at..]
-            .iter()
-            .position(|&b| b == b'<' || b == b'&')
-            .map_or(bytes.len(), |p| at + p);
-        html[at..next].chars().for_each(|c| sink.push(c));
+        let next = find_either(&html[at..], b'<', b'&').map_or(html.len(), |p| at + p);
+        if next > at {
+            match std::str::from_utf8(&html[at..next]) {
+                Ok(text) => text.chars().for_each(|c| sink.push(c)),
+                Err(_) => String::from_utf8_lossy(&html[at..next]).chars().for_each(|c| sink.push(c)),
+            }
+        }
         at = next;
-        if at >= bytes.len() {
+        if at >= html.len() {
             break;
         }
-        if bytes[at] == b'&' {
+        if html[at] == b'&' {
             let (decoded, len) = decode_entity(&html[at..]);
-            match decoded {
-                Some(c) => sink.push(c),
-                None => sink.push('&'),
-            }
+            sink.push(decoded.unwrap_or('&'));
             at += len;
             continue;
         }
         // A `<`: a comment, a tag, or (in broken HTML) a literal character.
-        if html[at..].starts_with("<!--") {
-            at = html[at + 4..].find("-->").map_or(bytes.len(), |p| at + 4 + p + 3);
+        if html[at..].starts_with(b"<!--") {
+            at = find_bytes(html, b"-->", at + 4).map_or(html.len(), |p| p + 3);
             continue;
         }
-        let closing = bytes.get(at + 1) == Some(&b'/');
+        let closing = html.get(at + 1) == Some(&b'/');
         let name_start = at + 1 + usize::from(closing);
-        let name_len = bytes[name_start..]
+        let name_len = html[name_start..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric() || **b == b'-')
             .count();
-        if name_len == 0 && !html[at + 1..].starts_with('!') && !html[at + 1..].starts_with('?') {
+        if name_len == 0 && !matches!(html.get(at + 1), Some(b'!' | b'?' | b'/')) {
             sink.push('<');
             at += 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        let end = tag_end(bytes, at);
-        if !closing && HIDDEN.contains(&name.as_str()) {
-            // Skip to the end of the element.
-            at = match find_tag(html, &name, end, true) {
-                Some(close) => tag_end(bytes, close),
-                None => bytes.len(),
-            };
+        let name = &html[name_start..name_start + name_len];
+        if closing && name.eq_ignore_ascii_case(stop.as_bytes()) {
+            return;
+        }
+        let end = tag_end(html, at);
+        let kind = tag_kind(name);
+        let has_content = !closing && kind != TagKind::Void && html[end - 1] == b'>' && html[end - 2] != b'/';
+        if has_content && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || has_attribute(&html[at..end], b"hidden")) {
+            at = skip_element(html, name, end, kind == TagKind::SkippedRaw);
             sink.boundary();
             continue;
         }
-        if !INLINE.contains(&name.as_str()) {
+        if kind != TagKind::Inline {
             sink.boundary();
         }
         at = end;
     }
 }
 
+/// The position of the first `a` or `b` in `hay`, eight bytes at a time (most of a page is
+/// markup to skip, so this is the hot loop of the index).
+fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (fill_a, fill_b) = (LOW * u64::from(a), LOW * u64::from(b));
+    let has_zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
+    let mut chunks = hay.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if has_zero(word ^ fill_a) | has_zero(word ^ fill_b) != 0 {
+            return chunk.iter().position(|&c| c == a || c == b).map(|p| offset + p);
+        }
+        offset += 8;
+    }
+    chunks.remainder().iter().position(|&c| c == a || c == b).map(|p| offset + p)
+}
+
+/// The offset of the first `needle` in `html` at or after `from`.
+fn find_bytes(html: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    html.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+}
+
+/// The offset just past the closing tag of the element `name` whose start tag ends at `from`
+/// (nested elements of the same name counted, except in raw text like a script).
+fn skip_element(html: &[u8], name: &[u8], from: usize, raw: bool) -> usize {
+    let name = std::str::from_utf8(name).unwrap_or_default();
+    let mut depth = 1;
+    let mut at = from;
+    while let Some(found) = find_either(&html[at..], b'<', b'<') {
+        let open = at + found;
+        at = open + 1;
+        match tag_named(html, open, name) {
+            Some(true) => {
+                depth -= 1;
+                if depth == 0 || raw {
+                    return tag_end(html, open);
+                }
+            }
+            Some(false) if !raw => depth += 1,
+            _ => {}
+        }
+    }
+    html.len()
+}
+
+/// Whether the start tag `tag` (`<name …>`) has the attribute `attribute`.
+fn has_attribute(tag: &[u8], attribute: &[u8]) -> bool {
+    let mut quote = None;
+    for at in 1..tag.len() {
+        let b = tag[at];
+        match quote {
+            Some(q) if q == b => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b.is_ascii_whitespace() => {
+                let start = at + 1;
+                let end = start + attribute.len();
+                if end < tag.len()
+                    && tag[start..end].eq_ignore_ascii_case(attribute)
+                    && matches!(tag[end], b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+                {
+                    return true;
+                }
+            }
+            None => {}
+        }
+    }
+    false
+}
+
 /// Decodes the entity at the start of `s` (which starts with `&`): the character, if it is
 /// one, and the bytes consumed (1 for a lone `&`).
-fn decode_entity(s: &str) -> (Option<char>, usize) {
-    let Some(semi) = s.as_bytes().iter().take(12).position(|&b| b == b';') else {
+fn decode_entity(s: &[u8]) -> (Option<char>, usize) {
+    let Some(semi) = s.iter().take(12).position(|&b| b == b';') else {
         return (None, 1);
     };
-    let body = &s[1..semi];
+    let body = std::str::from_utf8(&s[1..semi]).unwrap_or_default();
     let c = if let Some(number) = body.strip_prefix('#') {
         let value = match number.strip_prefix(['x', 'X']) {
             Some(hex) => u32::from_str_radix(hex, 16).ok(),

@@ -107,7 +107,11 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
         Ok(result) => {
             timings.render = started.elapsed();
             let mut files = result.files;
-            files.extend(static_files.into_iter().map(|(path, bytes)| OutputFile { path, bytes }));
+            files.extend(
+                static_files
+                    .into_iter()
+                    .map(|(path, bytes)| OutputFile::new(path, bytes)),
+            );
             Ok(Rendered {
                 pages: plan.pages.len(),
                 rendered: result.rendered,

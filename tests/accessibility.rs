@@ -34,8 +34,13 @@ fn site() -> &'static (PathBuf, u16) {
     SITE.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("a11y-site-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let output =
-            bin().args(["build", "--today", TODAY, "--root"]).arg(repo_root()).arg("--output").arg(&dir).output().unwrap();
+        let output = bin()
+            .args(["build", "--today", TODAY, "--root"])
+            .arg(repo_root())
+            .arg("--output")
+            .arg(&dir)
+            .output()
+            .unwrap();
         assert!(output.status.success(), "{}", text(&output.stderr));
         let port = static_server(dir.clone());
         (dir, port)
@@ -50,7 +55,8 @@ fn axe_source() -> &'static str {
     static AXE: OnceLock<String> = OnceLock::new();
     AXE.get_or_init(|| {
         let path = repo_root().join("node_modules/axe-core/axe.min.js");
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (scripts/test.sh runs `npm ci`)", path.display()))
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (scripts/test.sh runs `npm ci`)", path.display()))
     })
 }
 
@@ -62,7 +68,10 @@ fn serious_violations(tab: &Tab) -> Vec<String> {
             true,
         )
         .unwrap();
-    let text = result.value.and_then(|v| v.as_str().map(String::from)).unwrap_or_else(|| "[\"axe did not run\"]".into());
+    let text = result
+        .value
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_else(|| "[\"axe did not run\"]".into());
     serde_json::from_str(&text).unwrap()
 }
 
@@ -106,10 +115,22 @@ fn the_keyboard_alone_reaches_the_controls_with_a_visible_focus() {
         assert_eq!(focus[1], true, "{name} has no visible focus");
         reached.push(name);
     }
-    assert!(reached[0].contains("skip-link"), "the first Tab reaches the skip link: {reached:?}");
-    assert!(reached.iter().any(|r| r.starts_with("A") && r.contains("current")), "the navigation is reachable: {reached:?}");
-    assert!(reached.iter().any(|r| r.starts_with("INPUT:non_local")), "the questionnaire is reachable: {reached:?}");
-    assert!(reached.iter().any(|r| r.starts_with("INPUT:individual-id")), "the checklist boxes are reachable: {reached:?}");
+    assert!(
+        reached[0].contains("skip-link"),
+        "the first Tab reaches the skip link: {reached:?}"
+    );
+    assert!(
+        reached.iter().any(|r| r.starts_with("A") && r.contains("current")),
+        "the navigation is reachable: {reached:?}"
+    );
+    assert!(
+        reached.iter().any(|r| r.starts_with("INPUT:non_local")),
+        "the questionnaire is reachable: {reached:?}"
+    );
+    assert!(
+        reached.iter().any(|r| r.starts_with("INPUT:individual-id")),
+        "the checklist boxes are reachable: {reached:?}"
+    );
     tab.press_key("Enter").ok();
 }
 

@@ -17,7 +17,7 @@ fn files(root: &Path, caches: Option<&mut Caches>) -> (Vec<(String, Vec<u8>)>, V
         None => render_site(root, today()),
     };
     let rendered = rendered.unwrap_or_else(|failed| panic!("build failed: {:?}", failed.diagnostics));
-    let mut files: Vec<(String, Vec<u8>)> = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+    let mut files: Vec<(String, Vec<u8>)> = rendered.files.into_iter().map(|f| (f.path, f.bytes.to_vec())).collect();
     files.sort();
     (files, rendered.rendered)
 }

@@ -53,8 +53,6 @@ pub struct GuideData {
     pub toc: Vec<Heading>,
     /// Key of this guide's section in the global `sections` map.
     pub section: String,
-    /// Changes whenever the section's navigation does, so a page is re-rendered exactly then.
-    pub section_stamp: u64,
 }
 
 /// One section's pages for navigation. The section page's `href` is from the site root; the
@@ -252,7 +250,7 @@ impl Planner<'_> {
             pages.push(self.section_page(folder, &rendered));
         }
         for (folder, list) in &self.guides.sections {
-            let stamp = stamp(&navs[folder]);
+            let stamp = navs[folder].stamp();
             for (i, guide) in list.iter().enumerate() {
                 let mut page = self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp);
                 let root = page.root.clone();
@@ -323,7 +321,20 @@ impl Planner<'_> {
                 .cloned()
                 .collect(),
             section: folder.to_string(),
-            section_stamp,
+        };
+        // Everything the data above is made from; hashing it is far cheaper than hashing the HTML.
+        let stamp = {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            (
+                &guide.body,
+                &guide.front.title,
+                &guide.front.summary,
+                folder,
+                section_stamp,
+            )
+                .hash(&mut hasher);
+            self.content.site.allow_html.hash(&mut hasher);
+            hasher.finish()
         };
         let mut page = self.page(
             guide_path(guide),
@@ -333,6 +344,7 @@ impl Planner<'_> {
             Some(guide.front.title.clone()),
             PageData::Guide(data),
         );
+        page.stamp = Some(stamp);
         if !folder.is_empty() {
             let href = format!("{}{}", page.root, section_path(folder));
             page.crumbs.push(Crumb {
@@ -372,10 +384,13 @@ fn link_name(guide: &Guide) -> String {
         .to_string()
 }
 
-fn stamp(nav: &SectionNav) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    nav.hash(&mut hasher);
-    hasher.finish()
+impl SectionNav {
+    /// A hash of the whole navigation: equal navigation, equal stamp.
+    pub fn stamp(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<String, &[Heading]>) -> Option<Diagnostic> {

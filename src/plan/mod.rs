@@ -44,6 +44,10 @@ pub struct Page {
     pub next: Option<LinkView>,
     #[serde(skip)]
     pub data: PageData,
+    /// A hash of everything `data` is made from, set where that is cheaper to hash than the data
+    /// itself (guides); `serve` re-renders a page only when this (or the data) changes.
+    #[serde(skip)]
+    pub stamp: Option<u64>,
 }
 
 /// A breadcrumb: a known section (`key`) or a page with its own `title`.
@@ -497,6 +501,7 @@ impl<'a> Planner<'a> {
             prev: None,
             next: None,
             data,
+            stamp: None,
         }
     }
 

@@ -136,9 +136,7 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
             }
             Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
             // A read-only box instead of a disabled, unlabelled form control (which fails axe).
-            Event::TaskListMarker(done) => {
-                Event::InlineHtml(if done { TASK_DONE } else { TASK_OPEN }.into())
-            }
+            Event::TaskListMarker(done) => Event::InlineHtml(if done { TASK_DONE } else { TASK_OPEN }.into()),
             other => other,
         };
         match (&mut heading, event) {
@@ -331,7 +329,11 @@ mod tests {
             &guide_base(),
         );
         assert!(r.html.contains("<table>"));
-        assert!(r.html.contains(r#"<span class="task-box" aria-hidden="true">☐</span>"#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<span class="task-box" aria-hidden="true">☐</span>"#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("footnote"));
     }
 

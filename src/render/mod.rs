@@ -6,6 +6,7 @@ pub mod theme;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,11 +15,21 @@ use crate::diagnostics::Diagnostic;
 use crate::plan::{Page, PageData, Plan};
 use theme::Theme;
 
-/// A file of the finished site: its path inside the output folder and its bytes.
+/// A file of the finished site: its path inside the output folder and its bytes, shared (a page
+/// reused from the cache in `serve` is the same allocation, never a copy).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Arc<[u8]>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
 }
 
 /// Pages rendered before (in `serve`): a page whose template, theme and data are unchanged is
@@ -29,7 +40,9 @@ pub struct PageCache {
     enabled: bool,
     /// Fingerprint of everything all pages share (templates, labels, site, navigation).
     shared: u64,
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// Each section's navigation entries, with the stamp of the navigation they were made from.
+    navs: HashMap<String, (u64, Arc<SectionPieces>)>,
 }
 
 impl PageCache {
@@ -62,23 +75,20 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
         cache.shared = shared;
     }
     let theme: &Theme = theme;
-    let navs = SectionNavHtml::render(plan, theme)
+    let navs = SectionNavHtml::render(plan, theme, cache)
         .map_err(|error| vec![theme::template_diagnostic(&error, &theme.template_paths)])?;
     let keys: Vec<u64> = if cache.enabled {
-        plan.pages
-            .par_iter()
-            .map(|page| fingerprint(&(page.template, page, &page.data)))
-            .collect()
+        plan.pages.par_iter().map(page_key).collect()
     } else {
         vec![0; plan.pages.len()]
     };
-    let results: Vec<Result<(Vec<u8>, bool), tera::Error>> = plan
+    let results: Vec<Result<(Arc<[u8]>, bool), tera::Error>> = plan
         .pages
         .par_iter()
         .zip(&keys)
         .map(|(page, key)| match cache.pages.get(&page.path) {
             Some((cached, bytes)) if cache.enabled && cached == key => Ok((bytes.clone(), false)),
-            _ => render_page(page, theme, &navs).map(|bytes| (bytes, true)),
+            _ => render_page(page, theme, &navs).map(|bytes| (Arc::from(bytes), true)),
         })
         .collect();
     let mut files = Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
@@ -117,14 +127,17 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     }
     let live: std::collections::HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
     cache.pages.retain(|path, _| live.contains(path.as_str()));
-    files.extend(plan.raw_files.iter().map(|(path, bytes)| OutputFile {
-        path: path.clone(),
-        bytes: bytes.clone(),
-    }));
-    files.extend(theme.static_files.iter().map(|(name, bytes)| OutputFile {
-        path: format!("assets/{name}"),
-        bytes: bytes.clone(),
-    }));
+    files.extend(
+        plan.raw_files
+            .iter()
+            .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.as_slice())),
+    );
+    files.extend(
+        theme
+            .static_files
+            .iter()
+            .map(|(name, bytes)| OutputFile::new(format!("assets/{name}"), bytes.as_slice())),
+    );
     Ok(RenderResult { files, rendered })
 }
 
@@ -142,7 +155,7 @@ fn render_page(page: &Page, theme: &Theme, navs: &SectionNavHtml) -> Result<Vec<
 /// as a plain and as a current entry, so a page's list is only stitched together, not rendered.
 /// With hundreds of guides in a section this is most of the cost of a build.
 struct SectionNavHtml {
-    sections: HashMap<String, SectionPieces>,
+    sections: HashMap<String, Arc<SectionPieces>>,
 }
 
 struct SectionPieces {
@@ -163,11 +176,19 @@ struct SectionForPage {
 }
 
 impl SectionNavHtml {
-    fn render(plan: &Plan, theme: &Theme) -> Result<Self, tera::Error> {
+    /// Renders the entries of each section whose navigation changed; the others come from `cache`.
+    fn render(plan: &Plan, theme: &Theme, cache: &mut PageCache) -> Result<Self, tera::Error> {
+        let previous = std::mem::take(&mut cache.navs);
         let sections = plan
             .sections
             .par_iter()
             .map(|(folder, nav)| {
+                let stamp = nav.stamp();
+                if let Some((cached, pieces)) = previous.get(folder) {
+                    if *cached == stamp {
+                        return Ok((folder.clone(), (stamp, pieces.clone())));
+                    }
+                }
                 let entry = |item, current: bool| -> Result<String, tera::Error> {
                     let mut context = tera::Context::new();
                     context.insert("item", item);
@@ -197,10 +218,18 @@ impl SectionNavHtml {
                     current,
                     position,
                 };
-                Ok((folder.clone(), pieces))
+                Ok((folder.clone(), (stamp, Arc::new(pieces))))
             })
             .collect::<Result<HashMap<_, _>, tera::Error>>()?;
-        Ok(SectionNavHtml { sections })
+        if cache.enabled {
+            cache.navs = sections.clone();
+        }
+        Ok(SectionNavHtml {
+            sections: sections
+                .into_iter()
+                .map(|(folder, (_, pieces))| (folder, pieces))
+                .collect(),
+        })
     }
 
     fn for_page(&self, folder: &str, path: &str) -> Option<SectionForPage> {
@@ -220,6 +249,15 @@ impl SectionNavHtml {
             href: pieces.href.clone(),
             items_html,
         })
+    }
+}
+
+/// What a page's bytes depend on: its template, its place in the site, and its data — hashed
+/// from the data itself, or, where the plan stamped the page with its inputs, from that stamp.
+fn page_key(page: &Page) -> u64 {
+    match page.stamp {
+        Some(stamp) => fingerprint(&(page.template, page, stamp)),
+        None => fingerprint(&(page.template, page, &page.data)),
     }
 }
 

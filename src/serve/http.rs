@@ -53,10 +53,11 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
     let (status, path, bytes) = match found {
         Some((path, bytes)) => (StatusCode::OK, path, bytes),
         None => {
-            let page =
-                served.files.get("404.html").cloned().unwrap_or_else(|| {
-                    Arc::new(b"<!DOCTYPE html><title>404</title><h1>404</h1><body></body>".to_vec())
-                });
+            let page = served
+                .files
+                .get("404.html")
+                .cloned()
+                .unwrap_or_else(|| Arc::from(&b"<!DOCTYPE html><title>404</title><h1>404</h1><body></body>"[..]));
             (StatusCode::NOT_FOUND, "404.html".to_string(), page)
         }
     };
@@ -65,7 +66,7 @@ async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
     let body = if content_type.starts_with("text/html") {
         inject_live_reload(&bytes, error.as_deref())
     } else {
-        bytes.as_ref().clone()
+        bytes.to_vec()
     };
     let mut response = Response::new(Body::from(body));
     *response.status_mut() = status;

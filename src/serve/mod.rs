@@ -40,7 +40,7 @@ pub enum LiveEvent {
 /// The site as served now: the last good files, and the errors of the last build if it failed.
 #[derive(Default)]
 pub struct Served {
-    pub files: std::collections::HashMap<String, Arc<Vec<u8>>>,
+    pub files: std::collections::HashMap<String, Arc<[u8]>>,
     pub error: Option<String>,
     pub build: u64,
 }

@@ -49,15 +49,11 @@ impl Rebuilder {
                         served
                             .files
                             .get(&f.path)
-                            .map(|old| old.as_slice() != f.bytes.as_slice())
+                            .map(|old| !Arc::ptr_eq(old, &f.bytes) && old[..] != f.bytes[..])
                             .unwrap_or(true)
                     })
                     .count();
-                served.files = rendered
-                    .files
-                    .into_iter()
-                    .map(|f| (f.path, Arc::new(f.bytes)))
-                    .collect();
+                served.files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
                 served.error = None;
                 served.build += 1;
                 let build = served.build;

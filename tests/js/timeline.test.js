@@ -1,0 +1,190 @@
+// Tests of themes/default/static/timeline.js outside a browser: `node --test tests/js/`.
+// The script runs with a fake `window` and no `document`; the expectations are the same as those
+// of the unit tests in src/calendar.rs, from the State Council notices for 2023-2026.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const SCRIPT = fs.readFileSync(path.join(__dirname, "../../themes/default/static/timeline.js"), "utf8");
+
+function range(from, to) {
+  const out = [];
+  for (let t = Date.parse(from + "T00:00:00Z"); t <= Date.parse(to + "T00:00:00Z"); t += 86400000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+// The calendar as src/calendar.rs to_json writes it for content/holidays.yaml.
+const CALENDAR = {
+  years: [2023, 2024, 2025, 2026],
+  off: [
+    ["2023-01-01", "2023-01-02"], ["2023-01-21", "2023-01-27"], ["2023-04-05", "2023-04-05"],
+    ["2023-04-29", "2023-05-03"], ["2023-06-22", "2023-06-24"], ["2023-09-29", "2023-10-06"],
+    ["2024-01-01", "2024-01-01"], ["2024-02-10", "2024-02-17"], ["2024-04-04", "2024-04-06"],
+    ["2024-05-01", "2024-05-05"], ["2024-06-10", "2024-06-10"], ["2024-09-15", "2024-09-17"],
+    ["2024-10-01", "2024-10-07"],
+    ["2025-01-01", "2025-01-01"], ["2025-01-28", "2025-02-04"], ["2025-04-04", "2025-04-06"],
+    ["2025-05-01", "2025-05-05"], ["2025-05-31", "2025-06-02"], ["2025-10-01", "2025-10-08"],
+    ["2026-01-01", "2026-01-03"], ["2026-02-15", "2026-02-23"], ["2026-04-04", "2026-04-06"],
+    ["2026-05-01", "2026-05-05"], ["2026-06-19", "2026-06-21"], ["2026-09-25", "2026-09-27"],
+    ["2026-10-01", "2026-10-07"],
+  ].flatMap(([from, to]) => range(from, to)),
+  work: [
+    "2023-01-28", "2023-01-29", "2023-04-23", "2023-05-06", "2023-06-25", "2023-10-07", "2023-10-08",
+    "2024-02-04", "2024-02-18", "2024-04-07", "2024-04-28", "2024-05-11", "2024-09-14", "2024-09-29",
+    "2024-10-12", "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11", "2026-01-04",
+    "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
+  ],
+};
+
+const FILING = [
+  { id: "before-you-start", name: "准备", min: null, max: null, unit: null },
+  { id: "fill-in", name: "填写", min: null, max: null, unit: null },
+  { id: "platform-review", name: "平台初审", min: 1, max: 2, unit: "working_days" },
+  { id: "sms-verification", name: "短信核验", min: 0, max: 24, unit: "hours" },
+  { id: "administration-review", name: "通管局审核", min: 1, max: 20, unit: "working_days" },
+  { id: "filed", name: "备案成功", min: null, max: null, unit: null },
+];
+
+function load(data) {
+  const window = { GUIDEGEN_TIMELINE: data };
+  vm.runInNewContext(SCRIPT, { window });
+  return window.guidegenTimeline;
+}
+
+const timeline = load({ calendar: CALENDAR, stages: FILING, today: "2026-11-27" });
+
+function completion(submitted) {
+  const result = timeline.compute(submitted);
+  assert.equal(result.missingYear, null, submitted);
+  const last = result.stages[result.stages.length - 1];
+  return [last.earliest, last.latest];
+}
+
+// The n-th working day after `start`, through a one-stage timeline (one loaded script per n).
+const oneStage = new Map();
+function addWorkingDays(start, n) {
+  if (!oneStage.has(n)) {
+    oneStage.set(n, load({ calendar: CALENDAR, stages: [{ id: "x", name: "x", min: n, max: n, unit: "working_days" }] }));
+  }
+  const result = oneStage.get(n).compute(start);
+  return result.missingYear !== null ? { missingYear: result.missingYear } : result.stages[0].earliest;
+}
+
+test("the domain example crosses the 2023 National Day break", () => {
+  const result = timeline.compute("2023-09-25");
+  assert.deepEqual(JSON.parse(JSON.stringify(result)), {
+    stages: [
+      { id: "before-you-start", earliest: "2023-09-25", latest: "2023-09-25" },
+      { id: "fill-in", earliest: "2023-09-25", latest: "2023-09-25" },
+      { id: "platform-review", earliest: "2023-09-26", latest: "2023-09-27" },
+      { id: "sms-verification", earliest: "2023-09-26", latest: "2023-09-28" },
+      { id: "administration-review", earliest: "2023-09-27", latest: "2023-11-01" },
+      { id: "filed", earliest: "2023-09-27", latest: "2023-11-01" },
+    ],
+    missingYear: null,
+  });
+});
+
+test("adjusted weekends count and holidays never do", () => {
+  assert.equal(addWorkingDays("2023-09-28", 1), "2023-10-07"); // Saturday worked
+  assert.equal(addWorkingDays("2023-09-28", 3), "2023-10-09");
+  assert.equal(addWorkingDays("2024-02-09", 1), "2024-02-18"); // Sunday after the 2024 Spring Festival
+  assert.equal(addWorkingDays("2024-04-30", 1), "2024-05-06");
+  assert.equal(addWorkingDays("2025-01-27", 1), "2025-02-05");
+  assert.equal(addWorkingDays("2025-02-07", 1), "2025-02-08");
+  assert.equal(addWorkingDays("2026-02-13", 1), "2026-02-14");
+  assert.equal(addWorkingDays("2026-02-14", 1), "2026-02-24");
+  assert.equal(addWorkingDays("2026-02-27", 1), "2026-02-28");
+  assert.equal(addWorkingDays("2027-03-01", 0), "2027-03-01"); // n = 0 reads no data
+});
+
+test("completion dates across each year's breaks", () => {
+  assert.deepEqual(completion("2024-02-08"), ["2024-02-18", "2024-03-18"]);
+  assert.deepEqual(completion("2025-01-24"), ["2025-01-27", "2025-03-03"]);
+  assert.deepEqual(completion("2026-02-12"), ["2026-02-14", "2026-03-20"]);
+  assert.deepEqual(completion("2026-09-18"), ["2026-09-21", "2026-10-27"]);
+});
+
+test("a year without data is reported, never guessed", () => {
+  assert.deepEqual(JSON.parse(JSON.stringify(timeline.compute("2026-12-01"))), { stages: [], missingYear: 2027 });
+  assert.deepEqual(addWorkingDays("2026-12-30", 1), "2026-12-31");
+  assert.deepEqual(addWorkingDays("2026-12-30", 2), { missingYear: 2027 });
+  assert.deepEqual(addWorkingDays("2022-12-30", 1), { missingYear: 2022 });
+});
+
+test("hours round up to whole days and days are calendar days", () => {
+  const units = load({
+    calendar: CALENDAR,
+    stages: [
+      { id: "a", name: "a", min: 1, max: 25, unit: "hours" },
+      { id: "b", name: "b", min: 2, max: 3, unit: "days" },
+      { id: "c", name: "c", min: null, max: null, unit: null },
+    ],
+  });
+  assert.deepEqual(JSON.parse(JSON.stringify(units.compute("2024-09-30").stages)), [
+    { id: "a", earliest: "2024-10-01", latest: "2024-10-02" },
+    { id: "b", earliest: "2024-10-03", latest: "2024-10-05" },
+    { id: "c", earliest: "2024-10-03", latest: "2024-10-05" },
+  ]);
+});
+
+test("a malformed or unreal date gives no stages", () => {
+  for (const bad of ["", "2023-9-25", "2023-02-29", "2023-13-01", "25/09/2023", null, undefined]) {
+    const result = timeline.compute(bad);
+    assert.equal(result.error, "invalid-date", String(bad));
+    assert.equal(result.stages.length, 0);
+  }
+  assert.equal(load(undefined).compute("2023-09-25").error, "no-data");
+});
+
+test("the n-th working day after every day of 2023-2026 has n working days before it", () => {
+  const off = new Set(CALENDAR.off);
+  const work = new Set(CALENDAR.work);
+  const working = (iso) => {
+    const weekday = new Date(iso + "T00:00:00Z").getUTCDay();
+    return weekday === 0 || weekday === 6 ? work.has(iso) : !off.has(iso);
+  };
+  const days = range("2023-01-01", "2026-12-31");
+  // Index of each day; prefix[i] = working days among days[0..=i].
+  const prefix = [];
+  days.forEach((iso, i) => prefix.push((i ? prefix[i - 1] : 0) + (working(iso) ? 1 : 0)));
+  const index = new Map(days.map((iso, i) => [iso, i]));
+  for (let i = 0; i < days.length; i += 1) {
+    for (const n of [0, 1, 2, 5, 20]) {
+      const got = addWorkingDays(days[i], n);
+      const left = prefix[days.length - 1] - prefix[i];
+      if (n > left) {
+        assert.deepEqual(got, { missingYear: 2027 }, `${days[i]} + ${n}`);
+        continue;
+      }
+      const j = index.get(got);
+      assert.equal(prefix[j] - prefix[i], n, `${days[i]} + ${n} = ${got}`);
+      if (n > 0) assert.ok(working(got), `${days[i]} + ${n} = ${got} is not a working day`);
+    }
+  }
+});
+
+test("the time zone of the machine does not shift a date", () => {
+  // Every computation is in UTC; run the example under far-apart offsets.
+  for (const tz of ["Asia/Shanghai", "America/Los_Angeles", "Pacific/Kiritimati", "UTC"]) {
+    const out = require("node:child_process").execFileSync(
+      process.execPath,
+      ["-e", `
+        const vm = require("node:vm");
+        const window = { GUIDEGEN_TIMELINE: ${JSON.stringify({ calendar: CALENDAR, stages: FILING })} };
+        vm.runInNewContext(${JSON.stringify(SCRIPT)}, { window });
+        process.stdout.write(JSON.stringify(window.guidegenTimeline.compute("2023-09-25").stages.at(-1)));
+      `],
+      { env: { ...process.env, TZ: tz } },
+    );
+    assert.deepEqual(JSON.parse(out.toString()), {
+      id: "filed", earliest: "2023-09-27", latest: "2023-11-01",
+    }, tz);
+  }
+});

@@ -1,0 +1,231 @@
+// guidegen default theme: the filing timeline, recounted in the browser for the reader's own date.
+// It does exactly what src/calendar.rs does (timeline, add_working_days); without it the page
+// shows the dates computed at build time. Data: window.GUIDEGEN_TIMELINE = {calendar, stages, today}.
+(function () {
+  "use strict";
+
+  var DAY_MS = 86400000;
+
+  // ---- Dates: a day is a whole number of days since 1970-01-01, all arithmetic in UTC ----
+
+  // The day a strict YYYY-MM-DD names, or null when the text names no real day.
+  function parseDay(text) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(typeof text === "string" ? text : "");
+    if (!m) return null;
+    var year = Number(m[1]), month = Number(m[2]), date = Number(m[3]);
+    var t = new Date(Date.UTC(2000, month - 1, date));
+    t.setUTCFullYear(year, month - 1, date); // Date.UTC maps years 0-99 to 1900-1999
+    if (t.getUTCFullYear() !== year || t.getUTCMonth() !== month - 1 || t.getUTCDate() !== date) return null;
+    return Math.round(t.getTime() / DAY_MS);
+  }
+
+  function pad(n, width) {
+    var s = String(n);
+    while (s.length < width) s = "0" + s;
+    return s;
+  }
+
+  function toDate(day) { return new Date(day * DAY_MS); }
+
+  function isoDay(day) {
+    var t = toDate(day);
+    return pad(t.getUTCFullYear(), 4) + "-" + pad(t.getUTCMonth() + 1, 2) + "-" + pad(t.getUTCDate(), 2);
+  }
+
+  function yearOf(day) { return toDate(day).getUTCFullYear(); }
+
+  function isWeekend(day) {
+    var weekday = toDate(day).getUTCDay();
+    return weekday === 0 || weekday === 6;
+  }
+
+  // ---- The calendar: years with data, days off, worked weekends (src/calendar.rs to_json) ----
+
+  function MissingYear(year) { this.year = year; }
+
+  function makeCalendar(json) {
+    var cal = { years: {}, off: {}, work: {} };
+    (json && json.years || []).forEach(function (y) { cal.years[y] = true; });
+    (json && json.off || []).forEach(function (d) { cal.off[d] = true; });
+    (json && json.work || []).forEach(function (d) { cal.work[d] = true; });
+    return cal;
+  }
+
+  // A weekday that is not a day off, or a weekend day listed as worked; a year without data throws.
+  function isWorkingDay(cal, day) {
+    var year = yearOf(day);
+    if (cal.years[year] !== true) throw new MissingYear(year);
+    var iso = isoDay(day);
+    return isWeekend(day) ? cal.work[iso] === true : cal.off[iso] !== true;
+  }
+
+  // The n-th working day strictly after start; start itself when n is 0.
+  function addWorkingDays(cal, start, n) {
+    var day = start;
+    while (n > 0) {
+      day += 1;
+      if (isWorkingDay(cal, day)) n -= 1;
+    }
+    return day;
+  }
+
+  function advance(cal, day, amount, unit) {
+    if (unit === "working_days") return addWorkingDays(cal, day, amount);
+    if (unit === "hours") return day + Math.ceil(amount / 24);
+    if (unit === "days") return day + amount;
+    throw new Error("unknown unit " + unit);
+  }
+
+  function isCount(n) { return typeof n === "number" && n >= 0 && Math.floor(n) === n; }
+
+  // The end dates of each stage from `submittedISO`: earliest adds every min, latest every max.
+  // -> {stages: [{id, earliest, latest}], missingYear: null or the year without data}
+  //    (plus `error` when the date or the data is unusable; stages is then empty).
+  function computeWith(data, submittedISO) {
+    var start = parseDay(submittedISO);
+    if (!data || !data.stages) return { stages: [], missingYear: null, error: "no-data" };
+    if (start === null) return { stages: [], missingYear: null, error: "invalid-date" };
+    var cal = cachedCalendar(data.calendar);
+    var earliest = start, latest = start, out = [];
+    try {
+      data.stages.forEach(function (stage) {
+        if (stage.unit !== null && stage.unit !== undefined) {
+          if (!isCount(stage.min) || !isCount(stage.max)) throw new Error("bad duration for " + stage.id);
+          earliest = advance(cal, earliest, stage.min, stage.unit);
+          latest = advance(cal, latest, stage.max, stage.unit);
+        }
+        out.push({ id: stage.id, earliest: isoDay(earliest), latest: isoDay(latest) });
+      });
+    } catch (e) {
+      if (e instanceof MissingYear) return { stages: [], missingYear: e.year };
+      return { stages: [], missingYear: null, error: "bad-data" };
+    }
+    return { stages: out, missingYear: null };
+  }
+
+  var cache = { json: null, cal: null };
+  function cachedCalendar(json) {
+    if (cache.json !== json) cache = { json: json, cal: makeCalendar(json) };
+    return cache.cal;
+  }
+
+  function compute(submittedISO) {
+    return computeWith(window.GUIDEGEN_TIMELINE, submittedISO);
+  }
+
+  window.guidegenTimeline = { compute: compute, computeWith: computeWith };
+
+  // ---- The page: a form with the submission date, a table of stages, a warning ----
+
+  if (typeof document === "undefined") return;
+
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+
+  function safeDecode(text) {
+    try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return null; }
+  }
+
+  function queryPairs() {
+    return location.search.replace(/^\?/, "").split("&").filter(function (pair) { return pair !== ""; });
+  }
+
+  function param(name) {
+    var found = null;
+    queryPairs().forEach(function (pair) {
+      var cut = pair.indexOf("=");
+      if (cut > 0 && safeDecode(pair.slice(0, cut)) === name) found = safeDecode(pair.slice(cut + 1));
+    });
+    return found;
+  }
+
+  function replaceParam(name, value) {
+    var pairs = queryPairs().filter(function (pair) {
+      var cut = pair.indexOf("=");
+      return safeDecode(cut < 0 ? pair : pair.slice(0, cut)) !== name;
+    });
+    if (value) pairs.push(encodeURIComponent(name) + "=" + encodeURIComponent(value));
+    var url = location.pathname + (pairs.length ? "?" + pairs.join("&") : "") + location.hash;
+    try { history.replaceState(history.state, "", url); } catch (e) { /* some file:// pages refuse */ }
+  }
+
+  // A date as the page writes it: data.dateFormat with {y} {m} {d} {mm} {dd}, or YYYY-MM-DD.
+  function display(iso) {
+    var data = window.GUIDEGEN_TIMELINE;
+    var format = data && typeof data.dateFormat === "string" ? data.dateFormat : null;
+    if (!format) return iso;
+    var parts = iso.split("-");
+    return format
+      .replace(/\{y\}/g, String(Number(parts[0])))
+      .replace(/\{mm\}/g, parts[1])
+      .replace(/\{dd\}/g, parts[2])
+      .replace(/\{m\}/g, String(Number(parts[1])))
+      .replace(/\{d\}/g, String(Number(parts[2])));
+  }
+
+  function setCell(cell, iso) {
+    if (!cell) return;
+    var time = cell.querySelector("time");
+    var text = iso ? display(iso) : (cell.getAttribute("data-unknown") || "—");
+    if (time) {
+      if (iso) time.setAttribute("datetime", iso); else time.removeAttribute("datetime");
+      time.textContent = text;
+    } else {
+      cell.textContent = text;
+    }
+  }
+
+  function show(result) {
+    var byId = {};
+    result.stages.forEach(function (stage) { byId[stage.id] = stage; });
+    each(document.querySelectorAll("[data-stage]"), function (row) {
+      var earliest = row.querySelector(".earliest"), latest = row.querySelector(".latest");
+      if (!earliest && !latest) return;
+      var stage = byId[row.getAttribute("data-stage")];
+      setCell(earliest, stage ? stage.earliest : null);
+      setCell(latest, stage ? stage.latest : null);
+    });
+    each(document.querySelectorAll(".timeline-warning"), function (warning) {
+      var template = warning.getAttribute("data-template");
+      if (result.missingYear !== null && result.missingYear !== undefined) {
+        if (template) warning.textContent = template.replace(/\{year\}/g, String(result.missingYear));
+        warning.hidden = false;
+      } else {
+        warning.hidden = true;
+      }
+    });
+  }
+
+  function enhance() {
+    var form = document.querySelector("form.timeline-form");
+    if (!form) return;
+    var input = form.querySelector('input[type="date"][name="submitted"]');
+    if (!input) return;
+    var wanted = param("submitted");
+    if (wanted !== null && parseDay(wanted) !== null) input.value = wanted;
+
+    function update(writeUrl) {
+      var value = input.value;
+      if (!value && !writeUrl) {
+        var data = window.GUIDEGEN_TIMELINE;
+        value = data && data.today ? data.today : "";
+        if (value) input.value = value;
+      }
+      show(compute(value));
+      if (writeUrl) replaceParam("submitted", parseDay(value) !== null ? value : null);
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      update(true);
+    });
+    input.addEventListener("change", function () { update(true); });
+    input.addEventListener("input", function () { update(true); });
+    update(false);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", enhance);
+  } else {
+    enhance();
+  }
+})();
