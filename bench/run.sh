@@ -333,11 +333,23 @@ bench_profile() {
     set_cmds "$n"
     perf stat -e task-clock,context-switches,cpu-migrations,page-faults,cycles,instructions \
         -o "$RESULTS/perf-stat-$n.txt" "${GG[@]}" >/dev/null 2>"$RESULTS/perf-timings-$n.err"
+    # A flat profile (self time per symbol; cpu-clock, as VMs often lack hardware counters).
+    rm -rf "$BENCH_WORK/out-guidegen-$n"
+    perf record -q -e cpu-clock -F 999 -o "$BENCH_WORK/perf.data" "${GG[@]}" >/dev/null 2>&1
+    perf report -i "$BENCH_WORK/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
+        grep -E '^ +[0-9.]+%' | head -20 | sed 's/ *$//' >"$RESULTS/perf-top-$n.txt" || true
+    out ""
     out "### perf stat, guidegen build at N=$n"
     out ""
     out '```'
     grep -v '^#' "$RESULTS/perf-stat-$n.txt" | sed '/^$/d' | tee -a "$REPORT"
     grep timings "$RESULTS/perf-timings-$n.err" | tee -a "$REPORT"
+    out '```'
+    out ""
+    out "Top 20 symbols by self time (perf record -e cpu-clock):"
+    out ""
+    out '```'
+    tee -a "$REPORT" <"$RESULTS/perf-top-$n.txt"
     out '```'
 }
 

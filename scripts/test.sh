@@ -30,3 +30,6 @@ export TMPDIR="$PWD/target/tmp"
 
 cargo build --release --locked
 cargo test --locked --all-targets
+
+# The browser scripts' pure logic, under Node (the same expectations as the Rust tests).
+node --test tests/js/

@@ -74,6 +74,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
     let stages: Option<StagesFile> = reader.optional_yaml("content/stages.yaml");
     let deadlines: Option<DeadlinesFile> = reader.optional_yaml("content/deadlines.yaml");
     let forms: Option<FormsFile> = reader.optional_yaml("content/forms.yaml");
+    let calendar = reader.calendar();
     let guides = reader.guides(cache);
     let static_files: Vec<(String, Vec<u8>)> =
         crate::render::theme::files_under(root, &root.join("static"), &mut reader.diagnostics)
@@ -91,6 +92,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
                 deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
                 forms: forms.map(|f| f.forms).unwrap_or_default(),
                 guides,
+                calendar,
             },
             sources: reader.sources,
             static_files,
@@ -190,6 +192,22 @@ impl Reader {
     }
 
     /// Every `content/guides/**/*.md`, sorted by path so the result never depends on the disk.
+    /// `content/holidays.yaml`, if the site has one (only the timeline needs it).
+    fn calendar(&mut self) -> Option<crate::calendar::Calendar> {
+        let relative = Path::new("content/holidays.yaml");
+        if !self.root.join(relative).exists() {
+            return None;
+        }
+        let text = self.read_text(relative)?;
+        match crate::calendar::parse(relative, &text) {
+            Ok(calendar) => Some(calendar),
+            Err(diagnostics) => {
+                self.diagnostics.extend(diagnostics);
+                None
+            }
+        }
+    }
+
     fn guides(&mut self, cache: &mut LoadCache) -> Vec<Guide> {
         let dir = self.root.join("content/guides");
         if !dir.is_dir() {

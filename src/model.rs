@@ -429,6 +429,9 @@ pub struct Content {
     pub deadlines: Vec<Deadline>,
     pub forms: Vec<Form>,
     pub guides: Vec<Guide>,
+    /// Public holidays and adjusted working days (`content/holidays.yaml`), for the timeline.
+    #[serde(skip)]
+    pub calendar: Option<crate::calendar::Calendar>,
 }
 
 fn default_language() -> String {

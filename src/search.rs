@@ -28,17 +28,22 @@
 //!
 //! ```text
 //! window.GUIDEGEN_SEARCH = {"pages":[{"url":"stages/sms-verification.html","title":"…","text":"…"},…],
-//!   "grams":{"12381":"1H13","核验":"12",…}};
+//!   "grams":{"12381":"1G13","核验":"12","办理":"~__7",…}};
 //! ```
 //!
 //! `pages[i].url` is the page's path inside the site (relative to the site root), `title` its
 //! title, `text` the start of its text (see below) and `more: true` when `text` was cut short.
-//! `grams` maps each gram, keys sorted, to the page numbers holding it, as a string of gap
-//! codes: the numbers ascending, each written as its distance from the previous one (the first
-//! from -1, so every gap is ≥ 1) in base 32, least significant digit first; the last digit of
-//! a gap is one of `0-9a-v` (0–31), the others one of `w-zA-Z-_` (0–31), so `"1H13"` is the
-//! pages 0, 42 and 45 (gaps 1, 43 = 11 + 1·32, 3). Common grams are in most pages, their gaps are 1 and cost one character each;
-//! a JSON array of numbers would cost 4–6 characters per page on a large site.
+//! `grams` maps each gram, keys sorted, to the numbers of the pages holding it (ascending),
+//! written in whichever of two codes is shorter:
+//!
+//! - gap codes: each number as its distance from the previous one (the first from -1, so every
+//!   gap is ≥ 1) in base 32, least significant digit first; the last digit of a gap is one of
+//!   `0-9a-v` (0–31), the others one of `w-zA-Z-_` (0–31). `"1G13"` is the pages 0, 42 and 45
+//!   (gaps 1, 42 = 10 + 1·32, 3). A page costs one character while the gaps stay under 32.
+//! - a bitmap, for grams in most pages: `~` then one character of `0-9a-zA-Z-_` (0–63) per six
+//!   pages, bit `j` of character `i` standing for page `6i + j`. `"~1w"` is the pages 0 and 11.
+//!
+//! A JSON array of numbers would cost 4–6 characters per page on a large site.
 //!
 //! The JSON is written by `serde_json`, keys in sorted order, so the same pages give the same
 //! bytes. Every `<` is written as `\u003c` (and U+2028, U+2029 escaped), so no text can end the
@@ -70,7 +75,7 @@ use crate::render::OutputFile;
 pub const INDEX_PATH: &str = "assets/search-index.js";
 
 /// Characters of page text the index keeps, for all pages together (about 2–6 MB of index).
-pub const TEXT_BUDGET_CHARS: usize = 1_500_000;
+pub const TEXT_BUDGET_CHARS: usize = 2_000_000;
 
 /// Characters of text every page keeps however large the site (so a snippet has some context).
 pub const MIN_TEXT_CHARS: usize = 200;
@@ -85,7 +90,6 @@ pub fn build_index(files: &[OutputFile]) -> OutputFile {
 
 /// [`build_index`] with the text budget given (for tests and measurements).
 pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: usize) -> OutputFile {
-    let t0 = std::time::Instant::now();
     let pages: Vec<PageText> = files
         .par_iter()
         .filter(|file| is_searched(&file.path))
@@ -93,32 +97,31 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
         .collect();
 
     // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
-    // is filled in that order, so it is sorted without sorting.
-    eprintln!("extract {:?}", t0.elapsed());
-    let mut han: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut words: HashMap<&str, Vec<u32>> = HashMap::new();
+    // is filled in that order, so it comes out sorted.
+    let mut han: HashMap<u64, Vec<u32>, FastHash> = HashMap::default();
+    let mut words: HashMap<&str, Vec<u32>, FastHash> = HashMap::default();
     for (number, page) in pages.iter().enumerate() {
         let number = number as u32;
-        for &pair in &page.han {
+        for &pair in &page.grams.han {
             han.entry(pair).or_default().push(number);
         }
-        for word in &page.words {
-            words.entry(word.as_str()).or_default().push(number);
+        for word in page.grams.words() {
+            words.entry(word).or_default().push(number);
         }
     }
-    eprintln!("merge {:?}", t0.elapsed());
+    let count = pages.len();
     let mut grams: BTreeMap<Cow<str>, String> = BTreeMap::new();
     for (pair, numbers) in &han {
-        let mut key = String::with_capacity(8);
-        key.push(char::from_u32((pair >> 32) as u32).unwrap_or('\u{fffd}'));
-        key.push(char::from_u32(*pair as u32).unwrap_or('\u{fffd}'));
-        grams.insert(Cow::Owned(key), encode_numbers(numbers));
+        let key: String = [(pair >> 32) as u32, *pair as u32]
+            .into_iter()
+            .map(|c| char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        grams.insert(Cow::Owned(key), encode_numbers(numbers, count));
     }
     for (word, numbers) in &words {
-        grams.insert(Cow::Borrowed(word), encode_numbers(numbers));
+        grams.insert(Cow::Borrowed(*word), encode_numbers(numbers, count));
     }
 
-    eprintln!("encode {:?}", t0.elapsed());
     let lengths: Vec<usize> = pages.iter().map(|page| page.chars).collect();
     let cap = text_cap(&lengths, budget, min_chars);
     let entries: Vec<PageEntry> = pages
@@ -135,17 +138,21 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
         .collect();
 
     let json = serde_json::to_string(&Index { pages: entries, grams }).expect("the index serializes");
-    eprintln!("json {:?}", t0.elapsed());
-    let mut out = String::with_capacity(json.len() + 64);
+    let mut out = String::with_capacity(json.len() + json.len() / 64 + 32);
     out.push_str("window.GUIDEGEN_SEARCH = ");
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let mut rest = json.as_str();
+    // Only inside strings can these occur; each becomes its JSON escape.
+    while let Some(at) = rest.find(['<', '\u{2028}', '\u{2029}']) {
+        out.push_str(&rest[..at]);
+        let c = rest[at..].chars().next().expect("a character");
+        out.push_str(match c {
+            '<' => "\\u003c",
+            '\u{2028}' => "\\u2028",
+            _ => "\\u2029",
+        });
+        rest = &rest[at + c.len_utf8()..];
     }
+    out.push_str(rest);
     out.push_str(";\n");
     OutputFile {
         path: INDEX_PATH.to_string(),
@@ -173,26 +180,23 @@ fn is_searched(path: &str) -> bool {
 }
 
 /// The largest cap such that the pages' texts, each cut to the cap, fit in `budget`
-/// characters; at least `min_chars`; `usize::MAX` when everything fits.
+/// characters, but at least `min_chars`; `usize::MAX` when everything fits.
 fn text_cap(lengths: &[usize], budget: usize, min_chars: usize) -> usize {
-    let total: usize = lengths.iter().sum();
-    if total <= budget {
+    if lengths.iter().sum::<usize>() <= budget {
         return usize::MAX;
     }
     let mut sorted = lengths.to_vec();
     sorted.sort_unstable();
     // Pages shorter than the cap keep their text; the others share what is left equally.
     let mut left = budget;
-    let mut cap = 0;
     for (i, &len) in sorted.iter().enumerate() {
         let share = left / (sorted.len() - i);
         if len > share {
-            cap = share;
-            break;
+            return share.max(min_chars);
         }
         left -= len;
     }
-    cap.max(min_chars)
+    usize::MAX
 }
 
 /// The first `cap` characters of `text` (which has `chars` characters), and whether it was cut.
@@ -204,12 +208,14 @@ fn cut(text: &str, chars: usize, cap: usize) -> (&str, bool) {
     (text[..end].trim_end(), true)
 }
 
-/// Digits of the gap codes: the first 32 end a number, the last 32 are followed by more digits.
+/// Digits of the codes: in gap codes the first 32 end a number and the last 32 are followed
+/// by more digits; in bitmaps each stands for six bits.
 const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
-/// Ascending page numbers as gap codes (see the module documentation).
-fn encode_numbers(numbers: &[u32]) -> String {
-    let mut out = String::with_capacity(numbers.len());
+/// Ascending page numbers (of `count` pages) as gap codes or as a bitmap, whichever is
+/// shorter (see the module documentation).
+fn encode_numbers(numbers: &[u32], count: usize) -> String {
+    let mut out = String::with_capacity(numbers.len() + 1);
     let mut previous: i64 = -1;
     for &number in numbers {
         let mut gap = (i64::from(number) - previous) as u64;
@@ -224,7 +230,45 @@ fn encode_numbers(numbers: &[u32]) -> String {
             out.push(DIGITS[32 + digit] as char);
         }
     }
-    out
+    let last = numbers.last().map_or(0, |&n| n as usize);
+    if out.len() <= last / 6 + 2 || count == 0 {
+        return out;
+    }
+    let mut bits = vec![0u8; last / 6 + 1];
+    for &number in numbers {
+        bits[number as usize / 6] |= 1 << (number % 6);
+    }
+    let mut map = String::with_capacity(bits.len() + 1);
+    map.push('~');
+    map.extend(bits.iter().map(|&b| DIGITS[usize::from(b)] as char));
+    map
+}
+
+/// A small fast hash (FxHash's) for the gram maps: their keys are short and not chosen by an
+/// attacker, and SipHash is most of the cost of merging millions of entries.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.write_u64(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// What the index needs of one page, read in one pass over its HTML.
@@ -235,10 +279,8 @@ struct PageText {
     text: String,
     /// `text` in characters.
     chars: usize,
-    /// Han bigrams of the title and text, each as `first << 32 | second`, sorted, unique.
-    han: Vec<u64>,
-    /// Latin words of the title and text, lower case, sorted, unique.
-    words: Vec<String>,
+    /// The grams of the title and the text, each once.
+    grams: Grams,
 }
 
 impl PageText {
@@ -247,15 +289,15 @@ impl PageText {
         let mut grams = Grams::default();
         let title = match content_start(html, "title") {
             Some(start) => {
-                let mut sink = TextSink::new(&mut grams);
+                let mut throwaway = Grams::default();
+                let mut sink = TextSink::new(&mut throwaway);
                 visible_text(html, start, "title", &mut sink);
                 let full = sink.finish();
                 let title = match full.rfind(" · ") {
                     Some(at) => full[..at].trim_end().to_string(),
                     None => full,
                 };
-                // Index only the page's own title, not the site title it ends with.
-                grams.clear();
+                // Index the page's own title, not the site title it ends with.
                 let mut sink = TextSink::new(&mut grams);
                 title.chars().for_each(|c| sink.push(c));
                 sink.finish();
@@ -270,36 +312,55 @@ impl PageText {
         let mut sink = TextSink::new(&mut grams);
         visible_text(html, start, stop, &mut sink);
         let text = sink.finish();
-        let (han, words) = grams.into_sorted();
+        grams.sort_unique();
         Some(PageText {
             url: url.to_string(),
             title,
             chars: text.chars().count(),
             text,
-            han,
-            words,
+            grams,
         })
     }
 }
 
+/// The grams of a page.
 #[derive(Default)]
 struct Grams {
+    /// Han bigrams, each as `first << 32 | second`.
     han: Vec<u64>,
-    words: Vec<String>,
+    /// The Latin words, lower case, one after the other (`word_ends` tells where each ends).
+    word_text: String,
+    word_ends: Vec<u32>,
 }
 
 impl Grams {
-    fn clear(&mut self) {
-        self.han.clear();
-        self.words.clear();
+    fn push_word(&mut self, word: &str) {
+        self.word_text.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        self.word_ends.push(self.word_text.len() as u32);
     }
 
-    fn into_sorted(mut self) -> (Vec<u64>, Vec<String>) {
+    fn words(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.word_ends.iter().copied());
+        starts
+            .zip(self.word_ends.iter().copied())
+            .map(|(start, end)| &self.word_text[start as usize..end as usize])
+    }
+
+    /// Sorts the grams and drops repeats.
+    fn sort_unique(&mut self) {
         self.han.sort_unstable();
         self.han.dedup();
-        self.words.sort_unstable();
-        self.words.dedup();
-        (self.han, self.words)
+        let mut words: Vec<&str> = self.words().collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut text = String::with_capacity(words.iter().map(|w| w.len()).sum());
+        let mut ends = Vec::with_capacity(words.len());
+        for word in words {
+            text.push_str(word);
+            ends.push(text.len() as u32);
+        }
+        self.word_text = text;
+        self.word_ends = ends;
     }
 }
 
@@ -339,7 +400,9 @@ impl<'g> TextSink<'g> {
         }
         if is_han(c) {
             if let Some(previous) = self.previous_han {
-                self.grams.han.push(u64::from(previous as u32) << 32 | u64::from(c as u32));
+                self.grams
+                    .han
+                    .push(u64::from(previous as u32) << 32 | u64::from(c as u32));
             }
             self.previous_han = Some(c);
         } else {
@@ -369,7 +432,7 @@ impl<'g> TextSink<'g> {
         if let Some(start) = self.word_start.take() {
             let word = &self.text[start..];
             if word.len() >= 2 {
-                self.grams.words.push(word.to_ascii_lowercase());
+                self.grams.push_word(word);
             }
         }
     }
@@ -471,7 +534,9 @@ fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut TextSink) {
         if next > at {
             match std::str::from_utf8(&html[at..next]) {
                 Ok(text) => text.chars().for_each(|c| sink.push(c)),
-                Err(_) => String::from_utf8_lossy(&html[at..next]).chars().for_each(|c| sink.push(c)),
+                Err(_) => String::from_utf8_lossy(&html[at..next])
+                    .chars()
+                    .for_each(|c| sink.push(c)),
             }
         }
         at = next;
@@ -507,7 +572,9 @@ fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut TextSink) {
         let end = tag_end(html, at);
         let kind = tag_kind(name);
         let has_content = !closing && kind != TagKind::Void && html[end - 1] == b'>' && html[end - 2] != b'/';
-        if has_content && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || has_attribute(&html[at..end], b"hidden")) {
+        if has_content
+            && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || has_attribute(&html[at..end], b"hidden"))
+        {
             at = skip_element(html, name, end, kind == TagKind::SkippedRaw);
             sink.boundary();
             continue;
@@ -535,12 +602,19 @@ fn find_either(hay: &[u8], a: u8, b: u8) -> Option<usize> {
         }
         offset += 8;
     }
-    chunks.remainder().iter().position(|&c| c == a || c == b).map(|p| offset + p)
+    chunks
+        .remainder()
+        .iter()
+        .position(|&c| c == a || c == b)
+        .map(|p| offset + p)
 }
 
 /// The offset of the first `needle` in `html` at or after `from`.
 fn find_bytes(html: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    html.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    html.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
 }
 
 /// The offset just past the closing tag of the element `name` whose start tag ends at `from`
@@ -631,5 +705,382 @@ fn decode_entity(s: &[u8]) -> (Option<char>, usize) {
     match c {
         Some(c) => (Some(c), semi + 1),
         None => (None, 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// A page shaped like the default theme's: header navigation, breadcrumbs, `<main>`, footer.
+    fn page(path: &str, title: &str, main: &str) -> OutputFile {
+        let html = format!(
+            "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <title>{title} · 微信小程序备案指南</title>\n<link rel=\"stylesheet\" href=\"../assets/style.css\">\n\
+             </head>\n<body class=\"page-stage\">\n<a class=\"skip-link\" href=\"#main\">跳到正文</a>\n\
+             <header class=\"site-header\"><a class=\"site-title\" href=\"../index.html\">微信小程序备案指南</a>\n\
+             <nav class=\"site-nav\" aria-label=\"主导航\"><ul><li><a href=\"../forms/index.html\">核验单</a></li></ul></nav>\n\
+             </header>\n<main id=\"main\" class=\"wrap\" tabindex=\"-1\">\n{main}\n</main>\n\
+             <footer class=\"site-footer\"><p>规则最后核对日期</p></footer>\n\
+             <script src=\"../assets/site.js\" defer></script>\n</body>\n</html>\n"
+        );
+        OutputFile {
+            path: path.to_string(),
+            bytes: html.into_bytes(),
+        }
+    }
+
+    fn parse(index: &OutputFile) -> Value {
+        let js = std::str::from_utf8(&index.bytes).unwrap();
+        let json = js
+            .strip_prefix("window.GUIDEGEN_SEARCH = ")
+            .and_then(|rest| rest.strip_suffix(";\n"))
+            .expect("the index is one assignment");
+        serde_json::from_str(json).expect("the index is JSON")
+    }
+
+    /// The inverse of `encode_numbers`, as `search.js` does it.
+    fn decode(code: &str) -> Vec<u32> {
+        let value = |c: char| DIGITS.iter().position(|&d| d as char == c).unwrap() as u32;
+        let mut out = Vec::new();
+        if let Some(bits) = code.strip_prefix('~') {
+            for (i, c) in bits.chars().enumerate() {
+                let v = value(c);
+                out.extend((0..6).filter(|j| v & (1 << j) != 0).map(|j| i as u32 * 6 + j));
+            }
+            return out;
+        }
+        let (mut page, mut gap, mut scale) = (-1i64, 0i64, 1i64);
+        for c in code.chars() {
+            let v = i64::from(value(c));
+            if v >= 32 {
+                gap += (v - 32) * scale;
+                scale *= 32;
+            } else {
+                page += gap + v * scale;
+                out.push(page as u32);
+                gap = 0;
+                scale = 1;
+            }
+        }
+        out
+    }
+
+    /// The pages holding a gram.
+    fn pages_of(index: &Value, gram: &str) -> Vec<u32> {
+        index["grams"][gram].as_str().map(decode).unwrap_or_default()
+    }
+
+    /// The search as `search.js` runs it: every gram of the query, then every Chinese run
+    /// checked in the title or text. Returns the matching pages' urls.
+    fn find(index: &Value, query: &str) -> Vec<String> {
+        let mut grams = Grams::default();
+        let mut sink = TextSink::new(&mut grams);
+        query.chars().for_each(|c| sink.push(c));
+        sink.finish();
+        grams.sort_unique();
+        let keys: Vec<String> = grams
+            .han
+            .iter()
+            .map(|pair| {
+                [(pair >> 32) as u32, *pair as u32]
+                    .iter()
+                    .map(|&c| char::from_u32(c).unwrap())
+                    .collect()
+            })
+            .chain(grams.words().map(str::to_string))
+            .collect();
+        assert!(!keys.is_empty(), "query {query:?} has no gram");
+        let runs: Vec<String> = query
+            .split(|c: char| !is_han(c))
+            .filter(|run| run.chars().count() >= 2)
+            .map(str::to_string)
+            .collect();
+        let pages = index["pages"].as_array().unwrap();
+        let mut hits: Vec<u32> = pages_of(index, &keys[0]);
+        for key in &keys[1..] {
+            let other = pages_of(index, key);
+            hits.retain(|n| other.contains(n));
+        }
+        hits.into_iter()
+            .map(|n| &pages[n as usize])
+            .filter(|p| {
+                let (title, text) = (p["title"].as_str().unwrap(), p["text"].as_str().unwrap());
+                runs.iter()
+                    .all(|run| title.contains(run.as_str()) || text.contains(run.as_str()))
+            })
+            .map(|p| p["url"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    fn extract(main: &str) -> PageText {
+        let file = page("p.html", "标题", main);
+        PageText::extract(&file.path, &file.bytes).unwrap()
+    }
+
+    fn han_grams(page: &PageText) -> Vec<String> {
+        page.grams
+            .han
+            .iter()
+            .map(|pair| {
+                [(pair >> 32) as u32, *pair as u32]
+                    .iter()
+                    .map(|&c| char::from_u32(c).unwrap())
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn mixed_text_gives_han_bigrams_and_lower_case_words() {
+        let p = extract("<p>完成ICP备案后，WeChat 会在 12381 短信里 A 提醒 x.y</p>");
+        let mut expected: Vec<String> = ["完成", "备案", "案后", "会在", "短信", "信里", "提醒", "标题"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        expected.sort();
+        assert_eq!(han_grams(&p), expected);
+        assert_eq!(p.grams.words().collect::<Vec<_>>(), ["12381", "icp", "wechat"]);
+        assert_eq!(p.text, "完成ICP备案后，WeChat 会在 12381 短信里 A 提醒 x.y");
+    }
+
+    #[test]
+    fn han_covers_the_extensions_and_not_punctuation() {
+        assert!(is_han('核') && is_han('㐀') && is_han('𠀀') && is_han('郎'));
+        assert!(!is_han('，') && !is_han('。') && !is_han('a') && !is_han('ー') && !is_han('가'));
+        let p = extract("<p>𠀀𠀁，核</p>");
+        assert_eq!(han_grams(&p), ["标题", "𠀀𠀁"]);
+    }
+
+    #[test]
+    fn entities_are_decoded() {
+        let p = extract(
+            "<p>A &amp; B &lt;tag&gt; &quot;q&quot; &#39;s&#39; &#x27;h&#x27; &#26680;&#x9A8C; &nbsp;x &bogus; & y</p>",
+        );
+        assert_eq!(p.text, "A & B <tag> \"q\" 's' 'h' 核验 x &bogus; & y");
+        assert!(p
+            .grams
+            .han
+            .contains(&(u64::from('核' as u32) << 32 | u64::from('验' as u32))));
+        assert!(p.grams.words().any(|w| w == "tag"));
+    }
+
+    #[test]
+    fn scripts_styles_navigation_hidden_parts_and_comments_are_not_text() {
+        let p = extract(
+            "<h1>正文</h1><script>var 脚本 = \"</div>\";</script><style>p::before { content: '样式' }</style>\
+             <!-- 注释 <p>x</p> --><nav class=\"toc\"><h2>目录</h2><nav><a>嵌套</a></nav><a>导航</a></nav>\
+             <noscript>无脚本</noscript><template><p>模板</p></template>\
+             <form hidden><div><p>隐藏</p></div><div>也隐藏</div></form><input hidden value=\"x\"><p>结尾</p>",
+        );
+        assert_eq!(p.text, "正文 结尾");
+    }
+
+    #[test]
+    fn inline_tags_keep_a_run_block_tags_break_it() {
+        let p = extract("<p>请<strong>务必</strong>核验</p><p>居</p><p>住</p><li>A<br>B</li><p>co<em>de</em></p>");
+        assert_eq!(p.text, "请务必核验 居 住 A B code");
+        let grams = han_grams(&p);
+        assert!(grams.contains(&"必核".to_string()));
+        assert!(!grams.contains(&"居住".to_string()));
+        assert!(p.grams.words().any(|w| w == "code"));
+    }
+
+    #[test]
+    fn title_loses_the_site_title_only() {
+        let files = [
+            page("a.html", "A · B", "<p>x</p>"),
+            OutputFile {
+                path: "index.html".into(),
+                bytes: "<title>微信小程序备案指南</title><main><p>首页</p></main>".into(),
+            },
+        ];
+        let index = parse(&build_index(&files));
+        assert_eq!(index["pages"][0]["title"], "A · B");
+        assert_eq!(index["pages"][1]["title"], "微信小程序备案指南");
+        // The site title is in every page's <title>, but only the home page is found by it.
+        assert_eq!(find(&index, "小程序"), ["index.html"]);
+    }
+
+    #[test]
+    fn only_searchable_pages_are_indexed() {
+        let files = [
+            page("404.html", "页面不存在", "<p>页面</p>"),
+            page("search.html", "搜索", "<p>页面</p>"),
+            page("assets/demo.html", "演示", "<p>页面</p>"),
+            page("guides/404.html", "指南", "<p>页面</p>"),
+            OutputFile {
+                path: "rules.json".into(),
+                bytes: b"{\"a\": \"\xe9\xa1\xb5\xe9\x9d\xa2\"}".to_vec(),
+            },
+            OutputFile {
+                path: "google123.html".into(),
+                bytes: b"google-site-verification: google123.html".to_vec(),
+            },
+            OutputFile {
+                path: "bare.html".into(),
+                bytes: "<title>T</title><body><p>页面 bare</p></body>".into(),
+            },
+        ];
+        let index = parse(&build_index(&files));
+        let urls: Vec<&str> = index["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["url"].as_str().unwrap())
+            .collect();
+        assert_eq!(urls, ["guides/404.html", "bare.html"]);
+        assert_eq!(index["pages"][1]["text"], "页面 bare");
+        assert_eq!(find(&index, "页面"), ["guides/404.html", "bare.html"]);
+    }
+
+    #[test]
+    fn chinese_queries_find_pages_that_contain_them() {
+        let files = [
+            page(
+                "stages/sms-verification.html",
+                "工信部短信核验",
+                "<h1>工信部短信核验</h1><p>收到短信后 24 小时内完成<strong>核验</strong>。</p>",
+            ),
+            page(
+                "forms/verification-individual.html",
+                "个人核验单",
+                "<h1>个人核验单</h1><p>非本地户籍须提供居住证。</p>",
+            ),
+            // 核 and 验 apart, and 居住 and 住证 apart: holds the grams of neither query.
+            page(
+                "guides/apart.html",
+                "分开",
+                "<p>核对信息，验证身份。居住地址；保住证件。</p>",
+            ),
+            // Holds every gram of 居住证 (居住, 住证) but not the word.
+            page("guides/grams-only.html", "只有字", "<p>居住地址。保住证件。</p>"),
+        ];
+        let index = parse(&build_index(&files));
+        assert_eq!(
+            find(&index, "核验"),
+            ["stages/sms-verification.html", "forms/verification-individual.html"]
+        );
+        assert_eq!(find(&index, "居住证"), ["forms/verification-individual.html"]);
+        assert_eq!(pages_of(&index, "居住"), [1, 2, 3]);
+        assert_eq!(pages_of(&index, "住证"), [1, 2, 3]);
+        assert_eq!(find(&index, "短信核验"), ["stages/sms-verification.html"]);
+        assert!(find(&index, "核验证").is_empty());
+    }
+
+    #[test]
+    fn english_words_match_in_any_case() {
+        let files = [
+            page(
+                "a.html",
+                "WeChat Mini Program",
+                "<p>Filing a Mini Program takes ICP verification.</p>",
+            ),
+            page("b.html", "Other", "<p>wechat pay</p>"),
+            page("c.html", "Programs", "<p>programs, miniature</p>"),
+        ];
+        let index = parse(&build_index(&files));
+        assert_eq!(find(&index, "WECHAT"), ["a.html", "b.html"]);
+        assert_eq!(find(&index, "mini program"), ["a.html"]);
+        assert_eq!(find(&index, "Icp 核验"), Vec::<String>::new());
+        assert_eq!(find(&index, "programs"), ["c.html"]);
+    }
+
+    #[test]
+    fn the_same_pages_give_the_same_bytes() {
+        let files: Vec<OutputFile> = (0..300)
+            .map(|i| {
+                page(
+                    &format!("guides/p{i}.html"),
+                    &format!("第{i}篇 Guide {i}"),
+                    &format!(
+                        "<p>核验 word{} 备案{} 材料 {}</p>",
+                        i % 7,
+                        ["一", "二", "三"][i % 3],
+                        i * 31
+                    ),
+                )
+            })
+            .collect();
+        let first = build_index(&files);
+        let second = build_index(&files);
+        assert_eq!(first, second);
+        assert_eq!(first.path, "assets/search-index.js");
+        let index = parse(&first);
+        let keys: Vec<&String> = index["grams"].as_object().unwrap().keys().collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(pages_of(&index, "核验"), (0..300).collect::<Vec<u32>>());
+        assert_eq!(
+            pages_of(&index, "word3"),
+            (0..300).filter(|i| i % 7 == 3).collect::<Vec<u32>>()
+        );
+    }
+
+    #[test]
+    fn text_cannot_end_the_script() {
+        let files = [page(
+            "a.html",
+            "&lt;/script&gt;",
+            "<p>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- x \u{2028} y \u{2029}</p>",
+        )];
+        let index = build_index(&files);
+        let js = std::str::from_utf8(&index.bytes).unwrap();
+        assert!(!js.contains('<'), "{js}");
+        assert!(!js.contains('\u{2028}') && !js.contains('\u{2029}'));
+        assert!(js.contains("\\u003c/script>"));
+        let index = parse(&index);
+        assert_eq!(index["pages"][0]["title"], "</script>");
+        assert_eq!(index["pages"][0]["text"], "</script><script>alert(1)</script> <!-- x y");
+    }
+
+    #[test]
+    fn page_numbers_round_trip_in_both_codes() {
+        assert_eq!(encode_numbers(&[0, 42, 45], 100), "1G13");
+        assert_eq!(decode("1G13"), [0, 42, 45]);
+        assert_eq!(encode_numbers(&(0..15).collect::<Vec<_>>(), 15), "~__7");
+        assert_eq!(decode("~1w"), [0, 11]);
+        let sets: Vec<Vec<u32>> = vec![
+            vec![0],
+            vec![5],
+            vec![31, 32, 33, 1_000_000],
+            (0..10_000).collect(),
+            (0..10_000).filter(|i| i % 3 != 0).collect(),
+            (0..10_000).filter(|i| i % 97 == 5).collect(),
+            vec![1023, 1024, 32_767, 32_768, 32_800],
+        ];
+        for set in sets {
+            let code = encode_numbers(&set, 10_000);
+            assert_eq!(decode(&code), set, "{code}");
+            assert!(code.chars().all(|c| c == '~' || DIGITS.contains(&(c as u8))));
+        }
+        assert!(encode_numbers(&(0..10_000).collect::<Vec<_>>(), 10_000).len() < 1700);
+    }
+
+    #[test]
+    fn long_texts_share_the_budget() {
+        assert_eq!(text_cap(&[10, 20, 30], 60, 5), usize::MAX);
+        // 10 and 20 fit; 30 and 40 share the 40 left.
+        assert_eq!(text_cap(&[40, 10, 30, 20], 70, 5), 20);
+        assert_eq!(text_cap(&[40, 10, 30, 20], 60, 5), 16);
+        assert_eq!(text_cap(&[40, 10, 30, 20], 60, 18), 18);
+        assert_eq!(cut("核验 abc", 6, 3), ("核验", true));
+        assert_eq!(cut("核验 abc", 6, 6), ("核验 abc", false));
+
+        let long = "核验单".repeat(100);
+        let files = [
+            page("short.html", "短", "<p>短文</p>"),
+            page("long.html", "长", &format!("<p>{long}</p><p>末尾 tail</p>")),
+        ];
+        let index = parse(&build_index_with(&files, 40, 10));
+        assert_eq!(index["pages"][0]["text"], "短文");
+        assert!(index["pages"][0].get("more").is_none());
+        assert_eq!(index["pages"][1]["text"].as_str().unwrap().chars().count(), 38);
+        assert_eq!(index["pages"][1]["more"], true);
+        // Grams come from the whole text: a word past the cut is still found.
+        assert_eq!(pages_of(&index, "tail"), [1]);
+        assert_eq!(pages_of(&index, "末尾"), [1]);
     }
 }

@@ -95,7 +95,10 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
     timings.validate = started.elapsed();
     let started = Instant::now();
     let plan = match plan::plan(&model, today, &mut caches.markdown) {
-        Ok(plan) => plan,
+        Ok(mut plan) => {
+            diagnostics.append(&mut plan.warnings);
+            plan
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             return Err(failed(diagnostics, sources));

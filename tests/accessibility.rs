@@ -25,6 +25,7 @@ const PAGES: &[&str] = &[
     "guides/prepare-materials.html",
     "guides/after/show-number.html",
     "deadlines.html",
+    "timeline.html",
     "sources.html",
     "404.html",
 ];

@@ -182,8 +182,9 @@ fn every_link_in_the_output_is_relative_and_ends_in_html() {
             }
             assert!(!href.starts_with('/'), "{path}: absolute link {href}");
             let target = href.split('#').next().unwrap();
+            // Pages link to pages (.html); the stylesheet and the calendar download are files.
             assert!(
-                target.ends_with(".html") || target.ends_with(".css"),
+                target.ends_with(".html") || target.ends_with(".css") || target == "deadlines.ics",
                 "{path}: link {href} does not end in .html"
             );
         }
@@ -390,4 +391,131 @@ fn committed_json_schemas_match_the_model() {
             "docs/schema/{file} is stale: run `cargo run -- schema`"
         );
     }
+}
+
+#[test]
+fn the_timeline_counts_working_days_with_the_holiday_calendar() {
+    let out = TempDir::new("timeline");
+    let site = out.path().join("site");
+    // Submitted Monday 2023-09-25: the National Day break and the worked weekend of 2023-10-07/08.
+    let output = bin()
+        .args(["build", "--today", "2023-09-25", "--root"])
+        .arg(repo_root())
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let timeline = page(&site, "timeline.html");
+    let filed = &timeline[timeline.find(r#"data-stage="filed""#).unwrap()..];
+    let filed = &filed[..filed.find("</tr>").unwrap()];
+    assert!(
+        filed.contains(r#"class="earliest" data-unknown="未知"><time datetime="2023-09-27">"#),
+        "{filed}"
+    );
+    assert!(
+        filed.contains(r#"class="latest" data-unknown="未知"><time datetime="2023-11-01">"#),
+        "{filed}"
+    );
+    assert!(
+        timeline.contains("重新算起"),
+        "says that a rejection or a missed SMS restarts the clock"
+    );
+}
+
+#[test]
+fn a_date_in_a_year_without_holiday_data_is_a_warning_not_a_guess() {
+    let out = TempDir::new("timeline-unknown");
+    let site = out.path().join("site");
+    let output = bin()
+        .args(["build", "--today", "2031-05-06", "--root"])
+        .arg(repo_root())
+        .arg("--output")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "a warning does not fail the build: {}",
+        text(&output.stderr)
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("warning: the timeline for 2031-05-06 needs holiday data for 2031"),
+        "{stderr}"
+    );
+    let timeline = page(&site, "timeline.html");
+    assert!(timeline.contains("还没有 2031 年的节假日安排"), "the page says so");
+    assert!(!timeline.contains("<time datetime=\"2031"), "and shows no guessed date");
+}
+
+#[test]
+fn deadlines_ics_is_a_valid_calendar_of_all_day_events() {
+    let out = TempDir::new("ics");
+    let site = out.path().join("site");
+    assert!(build(&repo_root(), &site).status.success());
+    let raw = std::fs::read(site.join("deadlines.ics")).unwrap();
+    let raw = String::from_utf8(raw).expect("UTF-8");
+    assert!(
+        raw.ends_with("\r\n") && !raw.replace("\r\n", "").contains('\n'),
+        "CRLF line endings only"
+    );
+    for line in raw.split("\r\n") {
+        assert!(line.len() <= 75, "a line longer than 75 octets: {line}");
+    }
+    // Unfold (RFC 5545 3.1), then read the events.
+    let unfolded = raw.replace("\r\n ", "");
+    let lines: Vec<&str> = unfolded.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.first(), Some(&"BEGIN:VCALENDAR"));
+    assert_eq!(lines.last(), Some(&"END:VCALENDAR"));
+    assert!(lines.contains(&"VERSION:2.0") && lines.iter().any(|l| l.starts_with("PRODID:")));
+    let mut events = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in &lines {
+        match *line {
+            "BEGIN:VEVENT" => current = Some(Vec::new()),
+            "END:VEVENT" => events.push(current.take().expect("END without BEGIN")),
+            other => {
+                if let Some(event) = current.as_mut() {
+                    event.push(other);
+                }
+            }
+        }
+    }
+    assert_eq!(events.len(), 3, "one event per deadline");
+    let value = |event: &Vec<&str>, name: &str| {
+        event
+            .iter()
+            .find(|l| l.split([':', ';']).next() == Some(name))
+            .map(|l| l.split_once(':').unwrap().1.to_string())
+    };
+    let mut starts = Vec::new();
+    for event in &events {
+        let start = value(event, "DTSTART").unwrap();
+        let end = value(event, "DTEND").unwrap();
+        assert!(
+            event.iter().any(|l| l.starts_with("DTSTART;VALUE=DATE:")),
+            "all-day: {event:?}"
+        );
+        let start_date = chrono::NaiveDate::parse_from_str(&start, "%Y%m%d").unwrap();
+        let end_date = chrono::NaiveDate::parse_from_str(&end, "%Y%m%d").unwrap();
+        assert_eq!(
+            end_date,
+            start_date.succ_opt().unwrap(),
+            "DTEND is the exclusive next day"
+        );
+        assert_eq!(
+            value(event, "DTSTAMP").unwrap(),
+            "20261127T000000Z",
+            "stamped with the build date"
+        );
+        assert!(value(event, "UID").unwrap().ends_with("@guidegen"));
+        assert!(!value(event, "SUMMARY").unwrap().is_empty());
+        starts.push(start);
+    }
+    assert_eq!(starts, ["20230901", "20240331", "20240401"]);
+    assert!(
+        page(&site, "deadlines.html").contains(r#"href="deadlines.ics""#),
+        "linked from the deadlines page"
+    );
 }

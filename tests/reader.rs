@@ -268,3 +268,74 @@ fn without_javascript_the_checklist_is_complete_with_every_condition_written_out
         "the questionnaire needs JavaScript, so it stays hidden"
     );
 }
+
+fn timeline_cells(tab: &headless_chrome::Tab) -> serde_json::Value {
+    eval(tab, "Array.from(document.querySelectorAll('tr[data-stage]')).map(r => [r.getAttribute('data-stage'), r.querySelector('.earliest').textContent.trim(), r.querySelector('.latest').textContent.trim()])")
+}
+
+#[test]
+fn the_timeline_in_the_browser_gives_the_same_dates_as_the_build() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    // The build computed the table for its --today; the script recomputes it on load.
+    let page = std::fs::read_to_string(site().0.join("timeline.html")).unwrap();
+    let built = &page[page.find("<tbody>").unwrap()..page.find("</tbody>").unwrap()];
+    let built_dates: Vec<&str> = built
+        .match_indices("<time datetime=\"")
+        .map(|(i, m)| &built[i + m.len()..i + m.len() + 10])
+        .collect();
+    open(&tab, &file_url("timeline.html"));
+    wait_until(&tab, "typeof window.guidegenTimeline === 'object'", "timeline.js");
+    let computed: Vec<String> = timeline_cells(&tab)
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|row| {
+            [
+                row[1].as_str().unwrap().to_string(),
+                row[2].as_str().unwrap().to_string(),
+            ]
+        })
+        .filter(|d| d.starts_with("20"))
+        .collect();
+    assert_eq!(computed, built_dates, "browser and build disagree");
+    // The domain example: Monday 2023-09-25 across the National Day break.
+    open(&tab, &file_url("timeline.html?submitted=2023-09-25"));
+    wait_until(
+        &tab,
+        "document.querySelector('tr[data-stage=filed] .latest').textContent.trim() === '2023-11-01'",
+        "the 2023-09-25 timeline",
+    );
+    let filed = eval(
+        &tab,
+        "document.querySelector('tr[data-stage=filed] .earliest').textContent.trim()",
+    );
+    assert_eq!(filed, "2023-09-27");
+    assert_eq!(eval(&tab, "document.getElementById('submitted').value"), "2023-09-25");
+    screenshot(&tab, "timeline-2023-09-25");
+}
+
+#[test]
+fn the_timeline_warns_instead_of_guessing_for_a_year_without_holiday_data() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &file_url("timeline.html?submitted=2029-03-01"));
+    wait_until(
+        &tab,
+        "!document.querySelector('.timeline-warning').hidden",
+        "the warning",
+    );
+    assert!(eval(&tab, "document.querySelector('.timeline-warning').textContent")
+        .as_str()
+        .unwrap()
+        .contains("2029"));
+    let cells = timeline_cells(&tab);
+    assert!(
+        cells
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|row| !row[1].as_str().unwrap().starts_with("20")),
+        "no guessed dates: {cells}"
+    );
+}

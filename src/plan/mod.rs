@@ -2,8 +2,10 @@
 //! Everything a template would otherwise compute (links, groups, counts, dates) is computed here once.
 
 mod guides;
+mod timeline;
 
 pub use guides::{GuideData, GuideIndexData, GuideList, GuideSummary, SectionData, SectionNav};
+pub use timeline::{NoticeView, TimelineData, TimelineRow};
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -22,6 +24,8 @@ pub struct Plan {
     pub pages: Vec<Page>,
     /// Each guide folder's pages, for the navigation on guide pages (hrefs from the site root).
     pub sections: BTreeMap<String, SectionNav>,
+    /// Warnings found while planning (e.g. a timeline that needs holiday data not yet given).
+    pub warnings: Vec<Diagnostic>,
     /// Files written as they are (e.g. `rules.json`).
     pub raw_files: Vec<(String, Vec<u8>)>,
 }
@@ -93,6 +97,7 @@ pub enum PageData {
     Section(SectionData),
     Guide(GuideData),
     Deadlines(DeadlinesData),
+    Timeline(TimelineData),
     Sources(SourcesData),
     Sitemap(SitemapData),
     Empty(BTreeMap<String, String>),
@@ -370,6 +375,11 @@ impl<'a> Planner<'a> {
         pages.extend(self.form_pages());
         pages.extend(guide_pages);
         pages.push(self.deadlines_page());
+        let mut warnings = Vec::new();
+        if let Some((page, found)) = self.timeline_page() {
+            pages.push(page);
+            warnings.extend(found);
+        }
         pages.push(self.sources_page());
         pages.push(self.not_found_page());
         if let Some(base_url) = &self.content.site.base_url {
@@ -381,7 +391,10 @@ impl<'a> Planner<'a> {
             nav: self.nav(),
             sections: self.section_navs(),
             pages,
-            raw_files: vec![("rules.json".into(), rules)],
+            raw_files: std::iter::once(("rules.json".into(), rules))
+                .chain(self.deadlines_calendar())
+                .collect(),
+            warnings,
         })
     }
 
@@ -423,6 +436,12 @@ impl<'a> Planner<'a> {
             nav.push(NavItem {
                 key: "guides",
                 href: "guides/index.html".into(),
+            });
+        }
+        if self.content.calendar.is_some() && !self.content.stages.is_empty() {
+            nav.push(NavItem {
+                key: "timeline",
+                href: "timeline.html".into(),
             });
         }
         if !self.content.deadlines.is_empty() {

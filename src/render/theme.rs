@@ -36,6 +36,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/questions.html"),
     ),
     (
+        "timeline.html",
+        include_str!("../../themes/default/templates/timeline.html"),
+    ),
+    (
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
     ),
@@ -80,6 +84,7 @@ const DEFAULT_LABELS: &str = include_str!("../../themes/default/labels.yaml");
 const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("site.js", include_str!("../../themes/default/static/site.js")),
+    ("timeline.js", include_str!("../../themes/default/static/timeline.js")),
 ];
 
 /// Parsed templates and the static files to copy to `assets/`.

@@ -1,0 +1,292 @@
+// Tests of themes/default/static/search.js outside a browser: `node --test tests/js/`.
+// The matching runs on a fake index built here the way src/search.rs builds it (same grams, same
+// codes); the page part runs on a minimal fake DOM.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const vm = require("node:vm");
+
+const SCRIPT = fs.readFileSync(path.join(__dirname, "../../themes/default/static/search.js"), "utf8");
+const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+
+function load(extra) {
+  const window = Object.assign({}, extra && extra.window);
+  vm.runInNewContext(SCRIPT, Object.assign({ window }, extra && extra.globals));
+  return window;
+}
+
+const api = load().guidegenSearch;
+
+// encode_numbers of src/search.rs: gap codes, or a bitmap when shorter.
+function encode(numbers) {
+  let out = "";
+  let previous = -1;
+  for (const n of numbers) {
+    let gap = n - previous;
+    previous = n;
+    for (;;) {
+      const digit = gap % 32;
+      gap = Math.floor(gap / 32);
+      if (gap === 0) { out += DIGITS[digit]; break; }
+      out += DIGITS[32 + digit];
+    }
+  }
+  const last = numbers.length ? numbers[numbers.length - 1] : 0;
+  if (out.length <= Math.floor(last / 6) + 2) return out;
+  const bits = new Array(Math.floor(last / 6) + 1).fill(0);
+  for (const n of numbers) bits[Math.floor(n / 6)] |= 1 << (n % 6);
+  return "~" + bits.map((b) => DIGITS[b]).join("");
+}
+
+// An index as src/search.rs writes it: the grams of each page's title and text.
+function makeIndex(pages) {
+  const lists = {};
+  pages.forEach((page, n) => {
+    const grams = new Set([...api.analyse(page.title).grams, ...api.analyse(page.text).grams]);
+    for (const gram of grams) (lists[gram] = lists[gram] || []).push(n);
+  });
+  const grams = {};
+  for (const gram of Object.keys(lists).sort()) grams[gram] = encode(lists[gram]);
+  return { pages, grams };
+}
+
+const SITE = makeIndex([
+  {
+    url: "stages/sms-verification.html",
+    title: "工信部短信核验",
+    text: "第 3 步 工信部短信核验 初审通过后会收到 12381 发来的核验短信，须在 24 小时内到工信部备案网站完成核验。",
+  },
+  {
+    url: "forms/verification-individual.html",
+    title: "个人核验单",
+    text: "个人核验单 非本地户籍须提供居住证或居住证明。用 A4 纸打印。",
+  },
+  // 核 and 验 apart; 居住 and 住证 apart (all grams of 居住证, never the word).
+  { url: "guides/apart.html", title: "分开的字", text: "核对信息，验证身份。居住地址；保住证件。" },
+  { url: "guides/english.html", title: "WeChat Mini Program filing", text: "Filing a WeChat mini program needs ICP filing. Programs differ." },
+]);
+
+function urls(result) {
+  return result.hits.map((hit) => hit.url);
+}
+
+function marked(parts) {
+  return parts.filter((p) => p.mark).map((p) => p.text);
+}
+
+function joined(parts) {
+  return parts.map((p) => p.text).join("");
+}
+
+test("a query splits into grams as the index does", () => {
+  const q = api.analyse("短信核验 ICP a 的 x2");
+  assert.deepEqual([...q.grams], ["短信", "信核", "核验", "icp", "x2"]);
+  assert.deepEqual([...q.runs], ["短信核验"]);
+  assert.deepEqual([...q.words], ["icp", "x2"]);
+  assert.deepEqual([...q.singles], ["的"]);
+  assert.deepEqual([...api.analyse("𠀀𠀁").grams], ["𠀀𠀁"]);
+});
+
+test("page numbers decode from gap codes and bitmaps", () => {
+  // The same examples as the Rust tests of encode_numbers.
+  assert.deepEqual([...api.decode("1G13")], [0, 42, 45]);
+  assert.deepEqual([...api.decode("~1w")], [0, 11]);
+  assert.deepEqual([...api.decode("~__7")], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+  const sets = [[0], [31, 32, 33, 1000000], Array.from({ length: 5000 }, (_, i) => i), [1023, 1024, 32767, 32768]];
+  for (const set of sets) assert.deepEqual([...api.decode(encode(set))], set);
+});
+
+test("核验 finds the SMS verification stage and the form, not the page with 核 and 验 apart", () => {
+  const result = api.search(SITE, "核验");
+  assert.deepEqual(urls(result), ["stages/sms-verification.html", "forms/verification-individual.html"]);
+  assert.equal(result.total, 2);
+});
+
+test("居住证 finds only the page that contains it", () => {
+  assert.deepEqual(urls(api.search(SITE, "居住证")), ["forms/verification-individual.html"]);
+  assert.deepEqual(urls(api.search(SITE, "核验证")), []);
+});
+
+test("English words match whole and in any case", () => {
+  assert.deepEqual(urls(api.search(SITE, "WECHAT")), ["guides/english.html"]);
+  assert.deepEqual(urls(api.search(SITE, "mini PROGRAM")), ["guides/english.html"]);
+  assert.deepEqual(urls(api.search(SITE, "icp")), ["guides/english.html"]);
+  assert.deepEqual(urls(api.search(SITE, "a4")), ["forms/verification-individual.html"]);
+  assert.deepEqual(urls(api.search(SITE, "prog")), []);
+  assert.deepEqual(urls(api.search(SITE, "")), []);
+  assert.deepEqual(urls(api.search(SITE, "a")), []);
+});
+
+test("mixed queries need every part", () => {
+  assert.deepEqual(urls(api.search(SITE, "12381 短信")), ["stages/sms-verification.html"]);
+  assert.deepEqual(urls(api.search(SITE, "12381 居住证")), []);
+});
+
+test("one Chinese character scans the texts", () => {
+  assert.deepEqual(urls(api.search(SITE, "证")), ["forms/verification-individual.html", "guides/apart.html"]);
+});
+
+test("the snippet shows the first match highlighted", () => {
+  const hit = api.search(SITE, "核验").hits[0];
+  assert.deepEqual(marked(hit.titleParts), ["核验"]);
+  assert.equal(joined(hit.titleParts), "工信部短信核验");
+  assert.deepEqual(marked(hit.snippet), ["核验", "核验", "核验"]);
+  assert.ok(joined(hit.snippet).startsWith("第 3 步 工信部短信核验"));
+
+  const long = "前文".repeat(60) + "居住证" + "后文".repeat(60);
+  const index = makeIndex([{ url: "a.html", title: "长页", text: long }]);
+  const parts = api.search(index, "居住证").hits[0].snippet;
+  assert.equal(parts[0].text, "…");
+  assert.equal(parts[parts.length - 1].text, "…");
+  assert.deepEqual(marked(parts), ["居住证"]);
+  const text = joined(parts);
+  assert.ok(text.length <= 112, text);
+  assert.ok(text.indexOf("居住证") >= 25 && text.indexOf("居住证") <= 35, text);
+});
+
+test("title hits come first, then more occurrences", () => {
+  const index = makeIndex([
+    { url: "once.html", title: "其他", text: "备案一次。" },
+    { url: "twice.html", title: "其他", text: "备案，又备案。" },
+    { url: "title.html", title: "备案指南", text: "没有别的。" },
+  ]);
+  assert.deepEqual(urls(api.search(index, "备案")), ["title.html", "twice.html", "once.html"]);
+});
+
+test("a cut page is kept when the match may be past its stored text", () => {
+  const index = makeIndex([{ url: "cut.html", title: "长", text: "开头的文字", more: true }]);
+  // The page's grams (from its whole text, here added by hand) hold 居住证.
+  index.grams["居住"] = encode([0]);
+  index.grams["住证"] = encode([0]);
+  const hit = api.search(index, "居住证").hits[0];
+  assert.equal(hit.url, "cut.html");
+  assert.deepEqual(marked(hit.snippet), []);
+  assert.equal(joined(hit.snippet), "开头的文字…");
+});
+
+test("at most 50 results, the total counts all", () => {
+  const pages = Array.from({ length: 60 }, (_, i) => ({ url: `p${i}.html`, title: `第${i}页`, text: "核验" }));
+  const result = api.search(makeIndex(pages), "核验");
+  assert.equal(result.total, 60);
+  assert.equal(result.hits.length, 50);
+});
+
+test("the query comes from ?q=", () => {
+  assert.equal(api.queryFrom("?q=%E6%A0%B8%E9%AA%8C+ICP&x=1"), "核验 ICP");
+  assert.equal(api.queryFrom("?x=1&q=a%2Bb"), "a+b");
+  assert.equal(api.queryFrom("?q=%E6"), "%E6");
+  assert.equal(api.queryFrom(""), "");
+});
+
+// ---- The page, on a minimal fake DOM ----
+
+class Node {
+  constructor(tag, text) {
+    this.tagName = tag;
+    this.children = [];
+    this.attributes = {};
+    this.text = text || "";
+    this.listeners = {};
+    this.className = "";
+  }
+  appendChild(child) { this.children.push(child); return child; }
+  removeChild(child) { this.children.splice(this.children.indexOf(child), 1); return child; }
+  get firstChild() { return this.children[0] || null; }
+  setAttribute(name, value) { this.attributes[name] = String(value); }
+  getAttribute(name) { return name in this.attributes ? this.attributes[name] : null; }
+  addEventListener(type, f) { this.listeners[type] = f; }
+  set textContent(value) { this.children = []; this.text = String(value); }
+  get textContent() { return this.text + this.children.map((c) => c.textContent).join(""); }
+  // The markup, escaped as a browser would serialize it.
+  get html() {
+    const esc = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    if (this.tagName === "#text") return esc(this.text);
+    const attrs = Object.entries(this.attributes).map(([k, v]) => ` ${k}="${v}"`).join("");
+    const cls = this.className ? ` class="${this.className}"` : "";
+    return `<${this.tagName}${cls}${attrs}>${esc(this.text)}${this.children.map((c) => c.html).join("")}</${this.tagName}>`;
+  }
+}
+
+function page(search, index) {
+  const body = new Node("body");
+  body.setAttribute("data-root", "../");
+  body.classList = { contains: (name) => name === "page-search" };
+  const input = new Node("input");
+  const form = new Node("form");
+  input.form = form;
+  const headerInput = new Node("input");
+  const list = new Node("ol");
+  const status = new Node("p");
+  status.setAttribute("data-results", "共 {n} 个结果");
+  status.setAttribute("data-more", "只列出前 {n} 个。");
+  status.setAttribute("data-none", "没有找到包含“{q}”的页面。");
+  status.setAttribute("data-unavailable", "搜索索引没有加载。");
+  const byId = { "search-page-q": input, "search-results": list, "site-search-q": headerInput };
+  const replaced = [];
+  const document = {
+    body,
+    getElementById: (id) => byId[id] || null,
+    querySelector: (selector) => (selector === ".search-status" ? status : null),
+    createElement: (tag) => new Node(tag),
+    createTextNode: (text) => new Node("#text", text),
+  };
+  const globals = {
+    document,
+    location: { search, pathname: "/site/search.html" },
+    history: { replaceState: (state, title, url) => replaced.push(url) },
+    setTimeout: (f) => { f(); return 1; },
+    clearTimeout: () => {},
+  };
+  load({ window: { GUIDEGEN_SEARCH: index }, globals });
+  return { input, headerInput, list, status, form, replaced };
+}
+
+test("the search page shows the results of ?q= as links and snippets", () => {
+  const p = page("?q=%E6%A0%B8%E9%AA%8C", SITE);
+  assert.equal(p.input.value, "核验");
+  assert.equal(p.headerInput.value, "核验");
+  assert.equal(p.status.textContent, "共 2 个结果");
+  assert.equal(p.list.children.length, 2);
+  const first = p.list.children[0].html;
+  assert.ok(first.startsWith('<li><a href="../stages/sms-verification.html">工信部短信<mark>核验</mark></a><p class="snippet">'), first);
+  assert.ok(first.includes("<mark>核验</mark>短信"), first);
+});
+
+test("typing searches again and updates the address", () => {
+  const p = page("", SITE);
+  assert.equal(p.status.textContent, "");
+  assert.equal(p.list.children.length, 0);
+  p.input.value = "居住证 A4";
+  p.input.listeners.input();
+  assert.equal(p.status.textContent, "共 1 个结果");
+  assert.deepEqual(p.replaced, ["?q=%E5%B1%85%E4%BD%8F%E8%AF%81+A4"]);
+  p.input.value = "不存在的词";
+  p.form.listeners.submit({ preventDefault() {} });
+  assert.equal(p.status.textContent, "没有找到包含“不存在的词”的页面。");
+  assert.equal(p.list.children.length, 0);
+  p.input.value = " ";
+  p.input.listeners.input();
+  assert.equal(p.replaced[p.replaced.length - 1], "/site/search.html");
+});
+
+test("text from the index is inserted as text, never as markup", () => {
+  const index = makeIndex([
+    { url: "x.html", title: "<img src=x onerror=alert(1)> 核验", text: "<script>alert(1)</script> 核验 &amp;" },
+  ]);
+  const p = page("?q=核验", index);
+  const html = p.list.children[0].html;
+  assert.ok(!html.includes("<img") && !html.includes("<script"), html);
+  assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt; <mark>核验</mark>"), html);
+  assert.ok(html.includes("&amp;amp;"), html);
+});
+
+test("more than 50 results say that only 50 are listed; no index says so", () => {
+  const pages = Array.from({ length: 60 }, (_, i) => ({ url: `p${i}.html`, title: `第${i}页`, text: "核验" }));
+  const p = page("?q=核验", makeIndex(pages));
+  assert.equal(p.status.textContent, "共 60 个结果 只列出前 50 个。");
+  assert.equal(p.list.children.length, 50);
+  assert.equal(page("?q=核验", undefined).status.textContent, "搜索索引没有加载。");
+});

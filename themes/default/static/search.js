@@ -1,0 +1,318 @@
+// guidegen default theme: site search, on the search page only. The header's search box is a plain
+// GET form to search.html?q=...; this script reads the query, searches the index that
+// assets/search-index.js (built by src/search.rs) puts in window.GUIDEGEN_SEARCH, and lists the
+// results. No fetch, no server: it works from file://. Without it the page says search needs
+// JavaScript. The matching itself is window.guidegenSearch.search(index, query), free of the DOM.
+(function () {
+  "use strict";
+
+  var MAX_RESULTS = 50;
+  var BEFORE = 30; // characters of context before the first match in a snippet
+  var LENGTH = 110; // characters in a snippet
+  var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
+  var DIGIT = {};
+  for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
+
+  // ---- Splitting text as src/search.rs does (is_han, TextSink) ----
+
+  // A CJK Unified Ideograph: the basic block, extensions A to I, the compatibility ideographs.
+  function isHan(cp) {
+    return (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
+      (cp >= 0x20000 && cp <= 0x2fa1f) || (cp >= 0x30000 && cp <= 0x323af);
+  }
+
+  function isAlnum(cp) {
+    return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122);
+  }
+
+  // ASCII letters only, so the result lines up character for character with the input.
+  function lower(text) {
+    return text.replace(/[A-Z]+/g, function (s) { return s.toLowerCase(); });
+  }
+
+  // The query's grams (Han bigrams, lower-case words of 2+ letters or digits), its Han runs of
+  // two or more characters (checked as written), and its lone Han characters.
+  function analyse(query) {
+    var grams = [], runs = [], words = [], singles = [], seen = {};
+    var han = [], word = "";
+    function add(list, item) {
+      if (!seen["\u0001" + item]) { seen["\u0001" + item] = true; list.push(item); }
+    }
+    function endHan() {
+      if (han.length === 1) add(singles, han[0]);
+      if (han.length >= 2) {
+        add(runs, han.join(""));
+        for (var i = 1; i < han.length; i++) add(grams, han[i - 1] + han[i]);
+      }
+      han = [];
+    }
+    function endWord() {
+      if (word.length >= 2) { var w = lower(word); add(words, w); add(grams, w); }
+      word = "";
+    }
+    for (var i = 0; i < query.length;) {
+      var cp = query.codePointAt(i);
+      var ch = String.fromCodePoint(cp);
+      i += ch.length;
+      if (isHan(cp)) han.push(ch); else endHan();
+      if (isAlnum(cp)) word += ch; else endWord();
+    }
+    endHan();
+    endWord();
+    return { grams: grams, runs: runs, words: words, singles: singles };
+  }
+
+  // ---- The index ----
+
+  // The page numbers a gram's code stands for (gap codes, or a bitmap after "~").
+  function decode(code) {
+    var out = [], i, v;
+    if (code.charAt(0) === "~") {
+      for (i = 1; i < code.length; i++) {
+        v = DIGIT[code.charAt(i)];
+        for (var j = 0; j < 6; j++) if (v & (1 << j)) out.push((i - 1) * 6 + j);
+      }
+      return out;
+    }
+    var page = -1, gap = 0, scale = 1;
+    for (i = 0; i < code.length; i++) {
+      v = DIGIT[code.charAt(i)];
+      if (v >= 32) { gap += (v - 32) * scale; scale *= 32; } else {
+        page += gap + v * scale;
+        out.push(page);
+        gap = 0;
+        scale = 1;
+      }
+    }
+    return out;
+  }
+
+  var decoded = { index: null, lists: {} };
+
+  function pagesWith(index, gram) {
+    if (decoded.index !== index) decoded = { index: index, lists: {} };
+    var lists = decoded.lists;
+    if (!Object.prototype.hasOwnProperty.call(lists, gram)) {
+      var code = Object.prototype.hasOwnProperty.call(index.grams, gram) ? index.grams[gram] : "";
+      lists[gram] = decode(code);
+    }
+    return lists[gram];
+  }
+
+  function intersect(a, b) {
+    var out = [], i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i] === b[j]) { out.push(a[i]); i++; j++; } else if (a[i] < b[j]) i++; else j++;
+    }
+    return out;
+  }
+
+  // ---- Finding terms in text ----
+
+  // Where each term occurs in `text` (already lower-cased): [{start, end}] sorted, not
+  // overlapping. Words count only as whole words.
+  function occurrences(text, terms) {
+    var found = [];
+    terms.forEach(function (term) {
+      var from = 0, at;
+      while ((at = text.indexOf(term.text, from)) !== -1) {
+        var end = at + term.text.length;
+        if (!term.word || (!isAlnum(text.charCodeAt(at - 1)) && !isAlnum(text.charCodeAt(end)))) {
+          found.push({ start: at, end: end });
+        }
+        from = at + 1;
+      }
+    });
+    found.sort(function (a, b) { return a.start - b.start || b.end - a.end; });
+    var out = [];
+    found.forEach(function (o) {
+      var last = out[out.length - 1];
+      if (last && o.start < last.end) { if (o.end > last.end) last.end = o.end; } else out.push(o);
+    });
+    return out;
+  }
+
+  // `text` cut into parts [{text, mark}] with the occurrences marked.
+  function parts(text, marks, offset) {
+    var out = [], at = 0;
+    marks.forEach(function (m) {
+      var start = m.start - offset, end = m.end - offset;
+      if (start > at) out.push({ text: text.slice(at, start), mark: false });
+      out.push({ text: text.slice(start, end), mark: true });
+      at = end;
+    });
+    if (at < text.length) out.push({ text: text.slice(at), mark: false });
+    return out;
+  }
+
+  // Moves `i` off the second half of a surrogate pair.
+  function boundary(text, i) {
+    var c = text.charCodeAt(i);
+    return c >= 0xdc00 && c <= 0xdfff ? i - 1 : i;
+  }
+
+  // A short piece of the page's text around the first occurrence, as parts.
+  function snippet(page, found) {
+    var text = page.text, start = 0;
+    if (found.length) start = boundary(text, Math.max(0, found[0].start - BEFORE));
+    var end = boundary(text, Math.min(text.length, start + LENGTH));
+    if (end - start < LENGTH && start > 0) start = boundary(text, Math.max(0, end - LENGTH));
+    var marks = found.filter(function (o) { return o.start >= start && o.end <= end; });
+    var out = parts(text.slice(start, end), marks, start);
+    if (start > 0) out.unshift({ text: "…", mark: false });
+    if (end < text.length || page.more) out.push({ text: "…", mark: false });
+    return out;
+  }
+
+  // ---- The search ----
+
+  // Searches `index` (window.GUIDEGEN_SEARCH) for `query`. Returns {total, hits}: at most
+  // `limit` (50) hits, best first, each {url, title, titleParts, snippet} with the matches
+  // marked in the parts.
+  function search(index, query, limit) {
+    limit = limit === undefined ? MAX_RESULTS : limit;
+    var q = analyse(String(query || ""));
+    if (!index || !index.pages || (!q.grams.length && !q.singles.length)) return { total: 0, hits: [] };
+    var candidates;
+    if (q.grams.length) {
+      // Rarest first (shortest code): the intersection shrinks fastest.
+      var grams = q.grams.slice().sort(function (a, b) {
+        return (index.grams[a] || "").length - (index.grams[b] || "").length;
+      });
+      candidates = pagesWith(index, grams[0]);
+      for (var g = 1; g < grams.length && candidates.length; g++) {
+        candidates = intersect(candidates, pagesWith(index, grams[g]));
+      }
+    } else {
+      candidates = index.pages.map(function (_, n) { return n; });
+    }
+    // What must be in the page as written: Han runs (the grams may be apart), and with no gram
+    // at all, the lone characters. Words are whole in the index already.
+    var required = q.grams.length ? q.runs : q.runs.concat(q.singles);
+    var terms = q.runs.concat(q.grams.length ? [] : q.singles).map(function (t) { return { text: t, word: false }; })
+      .concat(q.words.map(function (w) { return { text: w, word: true }; }));
+    var hits = [];
+    candidates.forEach(function (n) {
+      var page = index.pages[n];
+      var title = lower(page.title || ""), text = lower(page.text || "");
+      for (var r = 0; r < required.length; r++) {
+        var term = required[r];
+        // A cut page may hold the run past its stored text: it cannot be checked, so it stays.
+        if (title.indexOf(term) === -1 && text.indexOf(term) === -1 && !page.more) return;
+      }
+      var inTitle = occurrences(title, terms), inText = occurrences(text, terms);
+      hits.push({ n: n, page: page, inTitle: inTitle, inText: inText });
+    });
+    hits.sort(function (a, b) {
+      return (b.inTitle.length > 0) - (a.inTitle.length > 0) ||
+        (b.inTitle.length + b.inText.length) - (a.inTitle.length + a.inText.length) ||
+        a.n - b.n;
+    });
+    return {
+      total: hits.length,
+      hits: hits.slice(0, limit).map(function (h) {
+        return {
+          url: h.page.url,
+          title: h.page.title,
+          titleParts: parts(h.page.title || "", h.inTitle, 0),
+          snippet: snippet(h.page, h.inText),
+        };
+      }),
+    };
+  }
+
+  // The `q` parameter of a query string ("?q=a+b" gives "a b").
+  function queryFrom(search) {
+    var pairs = String(search || "").replace(/^\?/, "").split("&");
+    for (var i = 0; i < pairs.length; i++) {
+      var eq = pairs[i].indexOf("=");
+      var name = eq === -1 ? pairs[i] : pairs[i].slice(0, eq);
+      if (name !== "q") continue;
+      var value = eq === -1 ? "" : pairs[i].slice(eq + 1).replace(/\+/g, " ");
+      try { return decodeURIComponent(value); } catch (e) { return value; }
+    }
+    return "";
+  }
+
+  window.guidegenSearch = { search: search, analyse: analyse, decode: decode, queryFrom: queryFrom };
+
+  // ---- The page ----
+
+  if (typeof document === "undefined") return;
+  var body = document.body;
+  if (!body || !body.classList.contains("page-search")) return;
+  var input = document.getElementById("search-page-q");
+  var list = document.getElementById("search-results");
+  var status = document.querySelector(".search-status");
+  if (!input || !list || !status) return;
+  var root = body.getAttribute("data-root") || "";
+  var headerInput = document.getElementById("site-search-q");
+
+  function label(name, values) {
+    var text = status.getAttribute("data-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) { text = text.split("{" + key + "}").join(values[key]); });
+    return text;
+  }
+
+  function appendParts(element, items) {
+    items.forEach(function (part) {
+      var node = part.mark ? document.createElement("mark") : document.createTextNode(part.text);
+      if (part.mark) node.textContent = part.text;
+      element.appendChild(node);
+    });
+  }
+
+  function show(query) {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    if (!query.trim()) { status.textContent = ""; return; }
+    var index = window.GUIDEGEN_SEARCH;
+    if (!index) { status.textContent = label("unavailable"); return; }
+    var result = search(index, query);
+    if (!result.total) { status.textContent = label("none", { q: query.trim() }); return; }
+    var line = label("results", { n: String(result.total) });
+    if (result.total > result.hits.length) line += " " + label("more", { n: String(result.hits.length) });
+    status.textContent = line;
+    result.hits.forEach(function (hit) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.setAttribute("href", root + hit.url);
+      appendParts(link, hit.titleParts);
+      var text = document.createElement("p");
+      text.className = "snippet";
+      appendParts(text, hit.snippet);
+      item.appendChild(link);
+      item.appendChild(text);
+      list.appendChild(item);
+    });
+  }
+
+  function remember(query) {
+    var url = query.trim() ? "?q=" + encodeURIComponent(query).replace(/%20/g, "+") : location.pathname;
+    try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse: the URL stays */ }
+    if (headerInput) headerInput.value = query;
+  }
+
+  var timer = null;
+  function update() {
+    clearTimeout(timer);
+    timer = null;
+    show(input.value);
+    remember(input.value);
+  }
+
+  var initial = queryFrom(location.search);
+  input.value = initial;
+  if (headerInput) headerInput.value = initial;
+  show(initial);
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(update, 150);
+  });
+  if (input.form) {
+    input.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      update();
+    });
+  }
+})();
