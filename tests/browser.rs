@@ -70,6 +70,22 @@ fn pdf_text(pdf: &Path) -> String {
     text(&output.stdout)
 }
 
+/// Copies the printed PDF and its pages as PNG into tests/screenshots/ (git-ignored) for people.
+fn keep_for_review(pdf: &Path, name: &str) {
+    let dir = repo_root().join("tests/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(pdf, dir.join(format!("{name}-printed.pdf"))).unwrap();
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60"])
+        .arg(pdf)
+        .arg(dir.join(format!("{name}-printed")))
+        .status();
+    assert!(
+        status.map(|s| s.success()).unwrap_or(false),
+        "pdftoppm (poppler-utils) turns the PDF into PNG pages"
+    );
+}
+
 fn page_count(info: &str) -> usize {
     info.lines()
         .find_map(|l| l.strip_prefix("Pages:"))
@@ -93,6 +109,7 @@ fn the_verification_form_prints_on_a4_with_all_its_labels_and_no_navigation() {
             (1..=2).contains(&pages),
             "{form} should print on one or two A4 pages, printed {pages}"
         );
+        keep_for_review(&pdf, form);
         let printed = pdf_text(&pdf);
         let squeezed: String = printed.chars().filter(|c| !c.is_whitespace()).collect();
         for label in [

@@ -339,3 +339,24 @@ fn the_timeline_warns_instead_of_guessing_for_a_year_without_holiday_data() {
         "no guessed dates: {cells}"
     );
 }
+
+#[test]
+fn the_verification_form_on_screen_has_room_to_write_and_sign() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &file_url("forms/verification-organisation.html"));
+    let boxes = eval(&tab, "Array.from(document.querySelectorAll('.sign-box')).map(b => [b.querySelector('.sign-label').textContent, Math.round(b.getBoundingClientRect().height)])");
+    let boxes = boxes.as_array().unwrap();
+    assert_eq!(boxes.len(), 3, "signature, seal and date: {boxes:?}");
+    assert!(
+        boxes.iter().all(|b| b[1].as_i64().unwrap() >= 100),
+        "each box leaves room to sign or stamp: {boxes:?}"
+    );
+    let lines = eval(&tab, "document.querySelectorAll('.write-line').length")
+        .as_u64()
+        .unwrap();
+    assert!(lines >= 10, "ruled lines to write on: {lines}");
+    screenshot(&tab, "form-organisation-screen");
+    open(&tab, &file_url("index.html"));
+    screenshot(&tab, "index");
+}

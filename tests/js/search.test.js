@@ -70,11 +70,11 @@ const SITE = makeIndex([
 ]);
 
 function urls(result) {
-  return result.hits.map((hit) => hit.url);
+  return Array.from(result.hits, (hit) => hit.url);
 }
 
 function marked(parts) {
-  return parts.filter((p) => p.mark).map((p) => p.text);
+  return Array.from(parts).filter((p) => p.mark).map((p) => p.text);
 }
 
 function joined(parts) {

@@ -33,10 +33,10 @@
   // The query's grams (Han bigrams, lower-case words of 2+ letters or digits), its Han runs of
   // two or more characters (checked as written), and its lone Han characters.
   function analyse(query) {
-    var grams = [], runs = [], words = [], singles = [], seen = {};
+    var grams = [], runs = [], words = [], singles = [];
     var han = [], word = "";
     function add(list, item) {
-      if (!seen["\u0001" + item]) { seen["\u0001" + item] = true; list.push(item); }
+      if (list.indexOf(item) === -1) list.push(item);
     }
     function endHan() {
       if (han.length === 1) add(singles, han[0]);
