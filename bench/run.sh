@@ -337,7 +337,7 @@ bench_profile() {
     rm -rf "$BENCH_WORK/out-guidegen-$n"
     perf record -q -e cpu-clock -F 999 -o "$BENCH_WORK/perf.data" "${GG[@]}" >/dev/null 2>&1
     perf report -i "$BENCH_WORK/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null |
-        grep -E '^ +[0-9.]+%' | head -20 | sed 's/ *$//' >"$RESULTS/perf-top-$n.txt" || true
+        grep -E '^ +[0-9.]+%' | head -20 | sed -E 's/[ -]+$//' >"$RESULTS/perf-top-$n.txt" || true
     out ""
     out "### perf stat, guidegen build at N=$n"
     out ""

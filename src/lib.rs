@@ -10,6 +10,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod validate;

@@ -62,6 +62,19 @@
 //! a highlight, and for a Chinese query of three or more characters whose grams the page holds
 //! only apart, the page is shown anyway (it cannot be checked); ranking counts occurrences
 //! only in the kept part.
+//!
+//! Measured on the synthetic 10,000-page corpus of `bench/` (about 3.2 KB of mixed Chinese
+//! and English Markdown a page, 438 MB of HTML with the section navigation): 10,053 pages,
+//! 35,718 grams, a 6.5 MB index (2.5 MB gzipped; 4.1 MB of it the pages and their first 200
+//! characters, 2.5 MB the grams), built in about 0.8 s on one core. A browser reads it and
+//! answers the first query in about half a second; later queries take 20–100 ms. The default
+//! site (34 pages) keeps all its text: 0.24 MB.
+//!
+//! # Speed
+//!
+//! The index is built on every build, so each page is read once, in parallel: the scan jumps
+//! from markup to markup eight bytes at a time, skips skipped elements by looking for the
+//! last letter of their closing tag, and records the grams while it collects the text.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -74,7 +87,7 @@ use crate::render::OutputFile;
 /// Where the index goes in the output folder.
 pub const INDEX_PATH: &str = "assets/search-index.js";
 
-/// Characters of page text the index keeps, for all pages together (about 2–6 MB of index).
+/// Characters of page text the index keeps, for all pages together (2–6 MB of UTF-8).
 pub const TEXT_BUDGET_CHARS: usize = 2_000_000;
 
 /// Characters of text every page keeps however large the site (so a snippet has some context).
@@ -97,29 +110,33 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
         .collect();
 
     // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
-    // is filled in that order, so it comes out sorted.
+    // is filled in that order, so it comes out sorted, and a page's repeats are easy to drop.
+    fn add(list: &mut Vec<u32>, number: u32) {
+        if list.last() != Some(&number) {
+            list.push(number);
+        }
+    }
     let mut han: HashMap<u64, Vec<u32>, FastHash> = HashMap::default();
     let mut words: HashMap<&str, Vec<u32>, FastHash> = HashMap::default();
     for (number, page) in pages.iter().enumerate() {
         let number = number as u32;
         for &pair in &page.grams.han {
-            han.entry(pair).or_default().push(number);
+            add(han.entry(pair).or_default(), number);
         }
         for word in page.grams.words() {
-            words.entry(word).or_default().push(number);
+            add(words.entry(word).or_default(), number);
         }
     }
-    let count = pages.len();
     let mut grams: BTreeMap<Cow<str>, String> = BTreeMap::new();
     for (pair, numbers) in &han {
         let key: String = [(pair >> 32) as u32, *pair as u32]
             .into_iter()
             .map(|c| char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER))
             .collect();
-        grams.insert(Cow::Owned(key), encode_numbers(numbers, count));
+        grams.insert(Cow::Owned(key), encode_numbers(numbers));
     }
     for (word, numbers) in &words {
-        grams.insert(Cow::Borrowed(*word), encode_numbers(numbers, count));
+        grams.insert(Cow::Borrowed(*word), encode_numbers(numbers));
     }
 
     let lengths: Vec<usize> = pages.iter().map(|page| page.chars).collect();
@@ -156,7 +173,7 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
     out.push_str(";\n");
     OutputFile {
         path: INDEX_PATH.to_string(),
-        bytes: out.into_bytes(),
+        bytes: out.into_bytes().into(),
     }
 }
 
@@ -212,9 +229,9 @@ fn cut(text: &str, chars: usize, cap: usize) -> (&str, bool) {
 /// by more digits; in bitmaps each stands for six bits.
 const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
-/// Ascending page numbers (of `count` pages) as gap codes or as a bitmap, whichever is
-/// shorter (see the module documentation).
-fn encode_numbers(numbers: &[u32], count: usize) -> String {
+/// Ascending page numbers as gap codes or as a bitmap, whichever is shorter (see the module
+/// documentation).
+fn encode_numbers(numbers: &[u32]) -> String {
     let mut out = String::with_capacity(numbers.len() + 1);
     let mut previous: i64 = -1;
     for &number in numbers {
@@ -231,7 +248,8 @@ fn encode_numbers(numbers: &[u32], count: usize) -> String {
         }
     }
     let last = numbers.last().map_or(0, |&n| n as usize);
-    if out.len() <= last / 6 + 2 || count == 0 {
+    // The bitmap: `~` and one digit per six pages up to the last.
+    if out.len() <= last / 6 + 2 {
         return out;
     }
     let mut bits = vec![0u8; last / 6 + 1];
@@ -279,7 +297,7 @@ struct PageText {
     text: String,
     /// `text` in characters.
     chars: usize,
-    /// The grams of the title and the text, each once.
+    /// The grams of the title and the text, in order, repeats included.
     grams: Grams,
 }
 
@@ -312,7 +330,6 @@ impl PageText {
         let mut sink = TextSink::new(&mut grams);
         visible_text(html, start, stop, &mut sink);
         let text = sink.finish();
-        grams.sort_unique();
         Some(PageText {
             url: url.to_string(),
             title,
@@ -344,23 +361,6 @@ impl Grams {
         starts
             .zip(self.word_ends.iter().copied())
             .map(|(start, end)| &self.word_text[start as usize..end as usize])
-    }
-
-    /// Sorts the grams and drops repeats.
-    fn sort_unique(&mut self) {
-        self.han.sort_unstable();
-        self.han.dedup();
-        let mut words: Vec<&str> = self.words().collect();
-        words.sort_unstable();
-        words.dedup();
-        let mut text = String::with_capacity(words.iter().map(|w| w.len()).sum());
-        let mut ends = Vec::with_capacity(words.len());
-        for word in words {
-            text.push_str(word);
-            ends.push(text.len() as u32);
-        }
-        self.word_text = text;
-        self.word_ends = ends;
     }
 }
 
@@ -618,15 +618,27 @@ fn find_bytes(html: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 /// The offset just past the closing tag of the element `name` whose start tag ends at `from`
-/// (nested elements of the same name counted, except in raw text like a script).
+/// (nested elements of the same name counted, except in raw text like a script). It looks for
+/// the last letter of the name, not for every `<`: a navigation list is mostly short tags.
 fn skip_element(html: &[u8], name: &[u8], from: usize, raw: bool) -> usize {
-    let name = std::str::from_utf8(name).unwrap_or_default();
+    let (Some(&last), Ok(name_str)) = (name.last(), std::str::from_utf8(name)) else {
+        return from;
+    };
     let mut depth = 1;
     let mut at = from;
-    while let Some(found) = find_either(&html[at..], b'<', b'<') {
-        let open = at + found;
-        at = open + 1;
-        match tag_named(html, open, name) {
+    while let Some(found) = find_either(&html[at..], last.to_ascii_lowercase(), last.to_ascii_uppercase()) {
+        let hit = at + found;
+        at = hit + 1;
+        // `<name` or `</name` ending at `hit`.
+        let Some(before) = (hit + 1).checked_sub(name.len() + 1) else {
+            continue;
+        };
+        let open = match html[before] {
+            b'<' => before,
+            b'/' if before > 0 && html[before - 1] == b'<' => before - 1,
+            _ => continue,
+        };
+        match tag_named(html, open, name_str) {
             Some(true) => {
                 depth -= 1;
                 if depth == 0 || raw {
@@ -727,7 +739,7 @@ mod tests {
         );
         OutputFile {
             path: path.to_string(),
-            bytes: html.into_bytes(),
+            bytes: html.into_bytes().into(),
         }
     }
 
@@ -779,7 +791,6 @@ mod tests {
         let mut sink = TextSink::new(&mut grams);
         query.chars().for_each(|c| sink.push(c));
         sink.finish();
-        grams.sort_unique();
         let keys: Vec<String> = grams
             .han
             .iter()
@@ -819,8 +830,10 @@ mod tests {
         PageText::extract(&file.path, &file.bytes).unwrap()
     }
 
+    /// A page's Han bigrams, sorted, each once.
     fn han_grams(page: &PageText) -> Vec<String> {
-        page.grams
+        let mut grams: Vec<String> = page
+            .grams
             .han
             .iter()
             .map(|pair| {
@@ -829,7 +842,18 @@ mod tests {
                     .map(|&c| char::from_u32(c).unwrap())
                     .collect()
             })
-            .collect()
+            .collect();
+        grams.sort();
+        grams.dedup();
+        grams
+    }
+
+    /// A page's words, sorted, each once.
+    fn words(page: &PageText) -> Vec<&str> {
+        let mut words: Vec<&str> = page.grams.words().collect();
+        words.sort_unstable();
+        words.dedup();
+        words
     }
 
     #[test]
@@ -841,7 +865,7 @@ mod tests {
             .collect();
         expected.sort();
         assert_eq!(han_grams(&p), expected);
-        assert_eq!(p.grams.words().collect::<Vec<_>>(), ["12381", "icp", "wechat"]);
+        assert_eq!(words(&p), ["12381", "icp", "wechat"]);
         assert_eq!(p.text, "完成ICP备案后，WeChat 会在 12381 短信里 A 提醒 x.y");
     }
 
@@ -863,7 +887,7 @@ mod tests {
             .grams
             .han
             .contains(&(u64::from('核' as u32) << 32 | u64::from('验' as u32))));
-        assert!(p.grams.words().any(|w| w == "tag"));
+        assert!(words(&p).contains(&"tag"));
     }
 
     #[test]
@@ -884,7 +908,7 @@ mod tests {
         let grams = han_grams(&p);
         assert!(grams.contains(&"必核".to_string()));
         assert!(!grams.contains(&"居住".to_string()));
-        assert!(p.grams.words().any(|w| w == "code"));
+        assert!(words(&p).contains(&"code"));
     }
 
     #[test]
@@ -893,7 +917,9 @@ mod tests {
             page("a.html", "A · B", "<p>x</p>"),
             OutputFile {
                 path: "index.html".into(),
-                bytes: "<title>微信小程序备案指南</title><main><p>首页</p></main>".into(),
+                bytes: "<title>微信小程序备案指南</title><main><p>首页</p></main>"
+                    .as_bytes()
+                    .into(),
             },
         ];
         let index = parse(&build_index(&files));
@@ -912,15 +938,15 @@ mod tests {
             page("guides/404.html", "指南", "<p>页面</p>"),
             OutputFile {
                 path: "rules.json".into(),
-                bytes: b"{\"a\": \"\xe9\xa1\xb5\xe9\x9d\xa2\"}".to_vec(),
+                bytes: b"{\"a\": \"\xe9\xa1\xb5\xe9\x9d\xa2\"}".to_vec().into(),
             },
             OutputFile {
                 path: "google123.html".into(),
-                bytes: b"google-site-verification: google123.html".to_vec(),
+                bytes: b"google-site-verification: google123.html".to_vec().into(),
             },
             OutputFile {
                 path: "bare.html".into(),
-                bytes: "<title>T</title><body><p>页面 bare</p></body>".into(),
+                bytes: "<title>T</title><body><p>页面 bare</p></body>".as_bytes().into(),
             },
         ];
         let index = parse(&build_index(&files));
@@ -1038,9 +1064,9 @@ mod tests {
 
     #[test]
     fn page_numbers_round_trip_in_both_codes() {
-        assert_eq!(encode_numbers(&[0, 42, 45], 100), "1G13");
+        assert_eq!(encode_numbers(&[0, 42, 45]), "1G13");
         assert_eq!(decode("1G13"), [0, 42, 45]);
-        assert_eq!(encode_numbers(&(0..15).collect::<Vec<_>>(), 15), "~__7");
+        assert_eq!(encode_numbers(&(0..15).collect::<Vec<_>>()), "~__7");
         assert_eq!(decode("~1w"), [0, 11]);
         let sets: Vec<Vec<u32>> = vec![
             vec![0],
@@ -1052,11 +1078,11 @@ mod tests {
             vec![1023, 1024, 32_767, 32_768, 32_800],
         ];
         for set in sets {
-            let code = encode_numbers(&set, 10_000);
+            let code = encode_numbers(&set);
             assert_eq!(decode(&code), set, "{code}");
             assert!(code.chars().all(|c| c == '~' || DIGITS.contains(&(c as u8))));
         }
-        assert!(encode_numbers(&(0..10_000).collect::<Vec<_>>(), 10_000).len() < 1700);
+        assert!(encode_numbers(&(0..10_000).collect::<Vec<_>>()).len() < 1700);
     }
 
     #[test]

@@ -110,6 +110,10 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
         Ok(result) => {
             timings.render = started.elapsed();
             let mut files = result.files;
+            if plan.pages.iter().any(|p| p.key == "search") {
+                let index = crate::search::build_index(&files);
+                files.push(index);
+            }
             files.extend(
                 static_files
                     .into_iter()

@@ -26,6 +26,7 @@ const PAGES: &[&str] = &[
     "guides/after/show-number.html",
     "deadlines.html",
     "timeline.html",
+    "search.html",
     "sources.html",
     "404.html",
 ];

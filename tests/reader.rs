@@ -360,3 +360,97 @@ fn the_verification_form_on_screen_has_room_to_write_and_sign() {
     open(&tab, &file_url("index.html"));
     screenshot(&tab, "index");
 }
+
+fn search_results(tab: &headless_chrome::Tab) -> Vec<(String, String)> {
+    let hits = eval(tab, "Array.from(document.querySelectorAll('#search-results li')).map(li => [li.querySelector('a').getAttribute('href'), li.querySelector('a').textContent])");
+    hits.as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h[0].as_str().unwrap().to_string(), h[1].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn search_finds_chinese_words_from_file_urls_and_highlights_them() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &file_url("search.html?q=核验"));
+    wait_until(
+        &tab,
+        "document.querySelectorAll('#search-results li').length > 0",
+        "results for 核验",
+    );
+    let hits = search_results(&tab);
+    let urls: Vec<&str> = hits.iter().map(|(u, _)| u.as_str()).collect();
+    assert!(
+        urls.contains(&"stages/sms-verification.html"),
+        "核验 finds the SMS verification stage: {urls:?}"
+    );
+    assert!(
+        urls.iter().any(|u| u.starts_with("forms/verification-")),
+        "核验 finds the form: {urls:?}"
+    );
+    let mark = eval(
+        &tab,
+        "document.querySelector('#search-results li .snippet mark').textContent",
+    );
+    assert_eq!(mark, "核验", "the snippet highlights the match");
+    assert_eq!(eval(&tab, "document.getElementById('search-page-q').value"), "核验");
+    screenshot(&tab, "search-hey-yan");
+
+    open(&tab, &file_url("search.html?q=居住证"));
+    wait_until(
+        &tab,
+        "document.querySelectorAll('#search-results li').length > 0",
+        "results for 居住证",
+    );
+    let urls: Vec<String> = search_results(&tab).into_iter().map(|(u, _)| u).collect();
+    assert!(
+        urls.iter().any(|u| u == "checklists/individual.html"),
+        "居住证 finds the residence-proof material: {urls:?}"
+    );
+}
+
+#[test]
+fn search_matches_english_words_and_only_adjacent_chinese_characters() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &file_url("search.html?q=icp"));
+    wait_until(
+        &tab,
+        "document.querySelectorAll('#search-results li').length > 0",
+        "results for icp",
+    );
+    open(&tab, &file_url("search.html?q=验核"));
+    wait_until(
+        &tab,
+        "document.querySelector('.search-status').textContent.length > 0",
+        "the status line",
+    );
+    // The SMS page has 核 and 验 side by side only as 核验; its bigram index must not match 验核.
+    let page_text = std::fs::read_to_string(site().0.join("stages/sms-verification.html")).unwrap();
+    assert!(page_text.contains("核验") && !page_text.contains("验核"));
+    assert!(
+        search_results(&tab)
+            .iter()
+            .all(|(u, _)| u != "stages/sms-verification.html"),
+        "验核 is not 核验"
+    );
+}
+
+#[test]
+fn the_search_box_on_every_page_leads_to_the_results() {
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    open(&tab, &file_url("stages/fill-in.html"));
+    eval(
+        &tab,
+        "(function(){ var i = document.getElementById('site-search-q'); i.value = '短信'; i.form.submit(); })()",
+    );
+    wait_until(
+        &tab,
+        "location.pathname.endsWith('/search.html') && document.querySelectorAll('#search-results li').length > 0",
+        "the results page",
+    );
+    assert_eq!(eval(&tab, "document.getElementById('search-page-q').value"), "短信");
+}

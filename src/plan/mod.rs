@@ -381,6 +381,14 @@ impl<'a> Planner<'a> {
             warnings.extend(found);
         }
         pages.push(self.sources_page());
+        pages.push(self.page(
+            "search.html".into(),
+            "search.html",
+            "search",
+            "search",
+            None,
+            PageData::Empty(BTreeMap::new()),
+        ));
         pages.push(self.not_found_page());
         if let Some(base_url) = &self.content.site.base_url {
             pages.push(self.sitemap(base_url, &pages));

@@ -40,6 +40,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/timeline.html"),
     ),
     (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
+    (
         "section.html",
         include_str!("../../themes/default/templates/section.html"),
     ),
@@ -85,6 +89,7 @@ const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("site.js", include_str!("../../themes/default/static/site.js")),
     ("timeline.js", include_str!("../../themes/default/static/timeline.js")),
+    ("search.js", include_str!("../../themes/default/static/search.js")),
 ];
 
 /// Parsed templates and the static files to copy to `assets/`.

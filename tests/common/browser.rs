@@ -115,10 +115,22 @@ pub fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
 }
 
+/// `eval`, but a page that is navigating away answers `null` instead of failing.
+fn try_eval(tab: &Tab, expression: &str) -> serde_json::Value {
+    let wrapped = format!("JSON.stringify((function(){{ return ({expression}); }})())");
+    match tab.evaluate(&wrapped, false) {
+        Ok(result) => result
+            .value
+            .and_then(|v| v.as_str().and_then(|t| serde_json::from_str(t).ok()))
+            .unwrap_or(serde_json::Value::Null),
+        Err(_) => serde_json::Value::Null,
+    }
+}
+
 /// Polls `expression` until it is true; panics with `what` after 20 s.
 pub fn wait_until(tab: &Tab, expression: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
-    while eval(tab, expression) != serde_json::Value::Bool(true) {
+    while try_eval(tab, expression) != serde_json::Value::Bool(true) {
         assert!(Instant::now() < deadline, "gave up waiting for {what} ({expression})");
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -171,7 +171,7 @@
   // marked in the parts.
   function search(index, query, limit) {
     limit = limit === undefined ? MAX_RESULTS : limit;
-    var q = analyse(String(query || ""));
+    var q = analyse(String(query || "").slice(0, 200));
     if (!index || !index.pages || (!q.grams.length && !q.singles.length)) return { total: 0, hits: [] };
     var candidates;
     if (q.grams.length) {
