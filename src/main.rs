@@ -171,11 +171,12 @@ fn build(args: BuildArgs) -> ExitCode {
         let t = &rendered.timings;
         let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         eprintln!(
-            "timings: load {:.1} ms, validate {:.1} ms, plan {:.1} ms, render {:.1} ms, write {:.1} ms",
+            "timings: load {:.1} ms, validate {:.1} ms, plan {:.1} ms, render {:.1} ms, search index {:.1} ms, write {:.1} ms",
             ms(t.load),
             ms(t.validate),
             ms(t.plan),
             ms(t.render),
+            ms(t.search),
             ms(writing.elapsed())
         );
     }

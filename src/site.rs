@@ -28,6 +28,7 @@ pub struct Timings {
     pub validate: Duration,
     pub plan: Duration,
     pub render: Duration,
+    pub search: Duration,
 }
 
 /// Why a build stopped: every diagnostic (errors and warnings) and the text they point into.
@@ -111,8 +112,10 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
             timings.render = started.elapsed();
             let mut files = result.files;
             if plan.pages.iter().any(|p| p.key == "search") {
+                let started = Instant::now();
                 let index = crate::search::build_index(&files);
                 files.push(index);
+                timings.search = started.elapsed();
             }
             files.extend(
                 static_files
