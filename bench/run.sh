@@ -22,6 +22,10 @@
 #   TODAY SEED SECTIONS   --today for guidegen (2026-11-27), corpus seed (42) and sections (20)
 #   MAKE_CORPUS    path of make_corpus.py (default ../shared/bench/make_corpus.py beside the repo)
 #   INSTALL=0      never apt-get install missing tools
+#   QUIET_BUSY QUIET_WAIT  before each timed build, wait until other processes use < QUIET_BUSY %
+#                  of the CPUs (default 20), for at most QUIET_WAIT s (default 60)
+#   BUILD_TIMEOUT  seconds after which one build counts as failed (default 600)
+#   KEEP_OUTPUT=1  keep the built sites (deleted by default: ~450 MB each at N=10000)
 #
 # Quick run: SIZES=1000 RUNS_1K=2 RUNS_DEFAULT=20 SERVE_EDITS=10 bench/run.sh
 # Everything is written under BENCH_WORK; the results (Markdown) go to stdout and to
@@ -221,6 +225,10 @@ record_output() {
 }
 
 bench_builds() {
+    # Fresh raw results for this run (the summaries read every log they find).
+    rm -rf "$RESULTS/logs"
+    mkdir -p "$RESULTS/logs"
+    : >"$RESULTS/nav-check.txt"
     printf 'n\ttool\trun\twall_ms\telapsed_s\tmaxrss_kib\tuser_s\tsys_s\tbusy_before_pct\n' >"$RESULTS/runs.tsv"
     printf 'n\ttool\tfiles\thtml_files\tbytes\n' >"$RESULTS/outputs.tsv"
     local n runs i
@@ -248,6 +256,8 @@ bench_builds() {
         record_output "$n" guidegen "$BENCH_WORK/out-guidegen-$n"
         record_output "$n" hugo "$BENCH_WORK/out-hugo-$n"
         check_nav "$n"
+        # The outputs are ~450 MB each at N=10000, in RAM when BENCH_WORK is tmpfs.
+        [[ -n "${KEEP_OUTPUT:-}" ]] || rm -rf "$BENCH_WORK/out-guidegen-$n" "$BENCH_WORK/out-hugo-$n"
     done
     out ""
     out "### Build time and peak RSS: guidegen vs Hugo (output on $(fs_of "$BENCH_WORK"))"
@@ -296,10 +306,13 @@ bench_default() {
     out "One build: \`$(cat "$RESULTS/default-build.out")\`; \`$(grep timings "$RESULTS/default-build.err")\`"
 }
 
+# The largest of SIZES (serve and profile use that site).
+largest_size() { tr -s ' ' '\n' <<<"$SIZES" | sed '/^$/d' | sort -n | tail -1; }
+
 # --- serve -------------------------------------------------------------------------------------
 bench_serve() {
     local largest n
-    largest=$(printf '%s\n' $SIZES | sort -n | tail -1)
+    largest=$(largest_size)
     out ""
     out "### serve: edit-to-served latency"
     out ""
@@ -321,7 +334,7 @@ bench_serve() {
 # --- profile -----------------------------------------------------------------------------------
 bench_profile() {
     local n
-    n=$(printf '%s\n' $SIZES | sort -n | tail -1)
+    n=$(largest_size)
     if ! perf stat -e task-clock true >/dev/null 2>&1; then
         log "perf is not usable here; skipping the profile"
         return
@@ -345,6 +358,7 @@ bench_profile() {
     grep -v '^#' "$RESULTS/perf-stat-$n.txt" | sed '/^$/d' | tee -a "$REPORT"
     grep timings "$RESULTS/perf-timings-$n.err" | tee -a "$REPORT"
     out '```'
+    [[ -n "${KEEP_OUTPUT:-}" ]] || rm -rf "$BENCH_WORK/out-guidegen-$n" "$BENCH_WORK/perf.data"
     out ""
     out "Top 20 symbols by self time (perf record -e cpu-clock):"
     out ""

@@ -519,3 +519,29 @@ fn deadlines_ics_is_a_valid_calendar_of_all_day_events() {
         "linked from the deadlines page"
     );
 }
+
+#[test]
+fn output_is_byte_identical_whatever_the_number_of_threads() {
+    let one = TempDir::new("threads-1");
+    let many = TempDir::new("threads-many");
+    for (dir, threads) in [(&one, "1"), (&many, "4")] {
+        let output = bin()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["build", "--today", TODAY, "--root"])
+            .arg(repo_root())
+            .arg("--output")
+            .arg(dir.path().join("site"))
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let (a, b) = (
+        read_tree(&one.path().join("site")),
+        read_tree(&many.path().join("site")),
+    );
+    assert_eq!(a.len(), b.len());
+    for ((path_a, bytes_a), (path_b, bytes_b)) in a.iter().zip(&b) {
+        assert_eq!(path_a, path_b);
+        assert!(bytes_a == bytes_b, "{path_a} differs between 1 and 4 threads");
+    }
+}

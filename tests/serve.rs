@@ -21,11 +21,16 @@ struct Server {
 
 impl Server {
     fn start(fixture_name: &str) -> Server {
+        Server::start_with(fixture_name, &[])
+    }
+
+    fn start_with(fixture_name: &str, extra: &[&str]) -> Server {
         let site = TempDir::new("serve");
         copy_dir(&fixture(fixture_name), &site.path().join("site"));
         let mut child = bin()
             .args(["serve", "--port", "0", "--today", TODAY, "--root"])
             .arg(site.path().join("site"))
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -449,4 +454,26 @@ fn ctrl_c_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(exit.success(), "{exit:?}");
+}
+
+#[test]
+fn polling_picks_up_an_edit_where_no_file_events_arrive() {
+    let server = Server::start_with("minimal", &["--poll"]);
+    edit(&server.root().join("content/guides/first.md"), "Read", "Polled read");
+    server.wait_for("/guides/first.html", "the polled edit", |body| {
+        body.contains("Polled read")
+    });
+}
+
+#[test]
+fn a_renamed_guide_moves_to_its_new_address() {
+    let server = Server::start("minimal");
+    let guides = server.root().join("content/guides");
+    std::fs::rename(guides.join("sub/second.md"), guides.join("sub/renamed.md")).unwrap();
+    // The first guide links to sub/second.md, so the rename breaks that link: fix it too.
+    edit(&guides.join("first.md"), "sub/second.md", "sub/renamed.md");
+    server.wait_for("/guides/sub/renamed.html", "the renamed guide", |body| {
+        body.contains("Details")
+    });
+    assert_eq!(server.get("/guides/sub/second.html").status, 404);
 }

@@ -40,7 +40,12 @@ pub fn start(root: &Path, poll: bool) -> Result<Changes, notify::Error> {
     let window = Duration::from_millis(100);
     let folders: Vec<PathBuf> = WATCHED.iter().map(|f| base.join(f)).filter(|p| p.is_dir()).collect();
     let watcher: Box<dyn std::any::Any + Send> = if poll {
-        let config = notify::Config::default().with_poll_interval(Duration::from_millis(250));
+        // Modification times are compared to the second only, so a save within the same second
+        // as the last one would go unseen: compare contents too (slower, but polling is the
+        // fallback for places where events do not arrive at all).
+        let config = notify::Config::default()
+            .with_poll_interval(Duration::from_millis(300))
+            .with_compare_contents(true);
         let mut debouncer =
             new_debouncer_opt::<_, notify::PollWatcher, NoCache>(window, None, handler, NoCache, config)?;
         for folder in &folders {
