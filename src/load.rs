@@ -37,6 +37,9 @@ impl LoadCache {
     }
 }
 
+/// One guide file read: the guide (if it parsed), what reading it found, and what to cache.
+type ReadGuide = (Option<Guide>, Reader, Option<(PathBuf, CachedGuide)>);
+
 #[derive(Clone)]
 struct CachedGuide {
     stamp: (SystemTime, u64),
@@ -253,7 +256,7 @@ impl Reader {
         // is taken from the cache instead of being read and parsed again.
         let root = self.root.clone();
         let previous = std::mem::take(&mut cache.guides);
-        let results: Vec<(Option<Guide>, Reader, Option<(PathBuf, CachedGuide)>)> = files
+        let results: Vec<ReadGuide> = files
             .into_par_iter()
             .map(|file| {
                 let mut reader = Reader {

@@ -42,7 +42,8 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
     );
 
     let guide = root.join("content/guides/sms-verification.md");
-    let changes: Vec<(&str, Box<dyn Fn()>)> = vec![
+    type Change<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let changes: Vec<Change> = vec![
         ("nothing", Box::new(|| {})),
         (
             "a guide body",

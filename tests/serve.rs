@@ -387,49 +387,41 @@ fn build_output_never_contains_the_live_reload_script() {
 }
 
 #[test]
-fn an_open_page_in_chromium_reloads_itself_after_an_edit() {
-    use headless_chrome::{Browser, LaunchOptions};
+fn an_open_page_in_chromium_reloads_itself_after_an_edit_and_keeps_its_scroll_position() {
+    use common::browser::{browser, eval, wait_until};
     let server = Server::start("minimal");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let options = LaunchOptions::default_builder()
-        .path(Some(PathBuf::from(chromium)))
-        .sandbox(false)
-        .idle_browser_timeout(Duration::from_secs(120))
-        .args(vec![
-            std::ffi::OsStr::new("--disable-gpu"),
-            std::ffi::OsStr::new("--disable-background-networking"),
-            std::ffi::OsStr::new("--disable-component-update"),
-            std::ffi::OsStr::new("--no-first-run"),
-        ])
-        .build()
-        .unwrap();
-    let browser = Browser::new(options).expect("chromium starts (scripts/test.sh installs it)");
+    // A long page, so there is a scroll position to keep.
+    let file = server.root().join("content/guides/first.md");
+    let long: String = (1..=150)
+        .map(|n| format!("\nParagraph {n} of a long guide.\n"))
+        .collect();
+    std::fs::write(&file, std::fs::read_to_string(&file).unwrap() + &long).unwrap();
+    server.wait_for("/guides/first.html", "the long guide", |body| {
+        body.contains("Paragraph 150")
+    });
+    let browser = browser();
     let tab = browser.new_tab().unwrap();
     tab.navigate_to(&format!("http://127.0.0.1:{}/guides/first.html", server.port))
         .unwrap()
         .wait_until_navigated()
         .unwrap();
-    tab.evaluate("window.__before_edit = 1", false).unwrap();
+    wait_until(&tab, "document.readyState === 'complete'", "the page");
+    eval(&tab, "window.scrollTo(0, 1500)");
+    wait_until(&tab, "window.scrollY >= 1400", "the scroll");
+    let before = eval(&tab, "window.scrollY").as_f64().unwrap();
+    eval(&tab, "window.__before_edit = 1");
     std::thread::sleep(Duration::from_millis(300));
-    edit(
-        &server.root().join("content/guides/first.md"),
-        "Read",
-        "Live-reloaded read",
+    edit(&file, "Read", "Live-reloaded read");
+    wait_until(
+        &tab,
+        "window.__before_edit === undefined && document.readyState === 'complete' && document.body.innerText.includes('Live-reloaded read')",
+        "the page to reload itself",
     );
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let state = tab
-            .evaluate("JSON.stringify([typeof window.__before_edit, document.readyState, document.body ? document.body.innerText : ''])", false)
-            .ok()
-            .and_then(|r| r.value)
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        if state.contains("\"undefined\",\"complete\"") && state.contains("Live-reloaded read") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the page did not reload itself: {state}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    wait_until(
+        &tab,
+        &format!("Math.abs(window.scrollY - {before}) < 5"),
+        "the scroll position to be restored",
+    );
 }
 
 #[test]

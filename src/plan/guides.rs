@@ -156,7 +156,7 @@ impl<'a> Layout<'a> {
     }
 }
 
-fn order_key<'g>(guide: &'g Guide) -> (i64, &'g str, &'g str) {
+fn order_key(guide: &Guide) -> (i64, &str, &str) {
     (guide.front.order.unwrap_or(i64::MAX), &guide.front.title, &guide.slug)
 }
 

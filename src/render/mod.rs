@@ -82,7 +82,7 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     } else {
         vec![0; plan.pages.len()]
     };
-    let results: Vec<Result<(Arc<[u8]>, bool), tera::Error>> = plan
+    let results: Vec<PageResult> = plan
         .pages
         .par_iter()
         .zip(&keys)
@@ -140,6 +140,9 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     );
     Ok(RenderResult { files, rendered })
 }
+
+/// A page's bytes and whether they were rendered now (rather than reused), or the template error.
+type PageResult = Result<(Arc<[u8]>, bool), tera::Error>;
 
 fn render_page(page: &Page, theme: &Theme, navs: &SectionNavHtml) -> Result<Vec<u8>, tera::Error> {
     let mut context = tera::Context::new();
