@@ -7,7 +7,8 @@
 #   builds   corpora of SIZES guides, guidegen and Hugo built alternately, wall time + peak RSS
 #   default  the default site (the repo's content/), cold process, RUNS_DEFAULT runs (hyperfine)
 #   serve    bench/serve_latency.py on the default site and on the largest corpus site
-#   profile  `perf stat` of one guidegen build of the largest corpus site (skipped if perf is unusable)
+#   profile  `perf stat` and a flat `perf record` profile of one guidegen build of the largest
+#            corpus site (skipped if perf is unusable)
 #
 # Environment (all optional):
 #   BENCH_WORK     work folder, outside the repo (default /dev/shm/guidegen-bench, i.e. tmpfs, as the
@@ -22,8 +23,9 @@
 #   TODAY SEED SECTIONS   --today for guidegen (2026-11-27), corpus seed (42) and sections (20)
 #   MAKE_CORPUS    path of make_corpus.py (default ../shared/bench/make_corpus.py beside the repo)
 #   INSTALL=0      never apt-get install missing tools
-#   QUIET_BUSY QUIET_WAIT  before each timed build, wait until other processes use < QUIET_BUSY %
-#                  of the CPUs (default 20), for at most QUIET_WAIT s (default 60)
+#   QUIET_BUSY QUIET_WAIT QUIET_BUDGET  before each timed build, wait until other processes use
+#                  < QUIET_BUSY % of the CPUs (default 20), for at most QUIET_WAIT s (default 60)
+#                  per build and QUIET_BUDGET s (default 300) in all
 #   BUILD_TIMEOUT  seconds after which one build counts as failed (default 600)
 #   KEEP_OUTPUT=1  keep the built sites (deleted by default: ~450 MB each at N=10000)
 #
@@ -191,19 +193,22 @@ busy_pct() {
 }
 
 # The VM is shared (other builds and browser tests run on it): before each timed run, wait until
-# the machine is quiet (< QUIET_BUSY % busy over one second), but never more than QUIET_WAIT s.
+# the machine is quiet (< QUIET_BUSY % busy over one second), but never more than QUIET_WAIT s
+# per run nor QUIET_BUDGET s in all, so that a machine that stays busy cannot stretch the run.
 # The busy share seen just before the run goes into runs.tsv so that disturbed runs can be spotted.
 QUIET_BUSY=${QUIET_BUSY:-20}
 QUIET_WAIT=${QUIET_WAIT:-60}
+QUIET_BUDGET=${QUIET_BUDGET:-300}
 wait_quiet() {
     local waited=0
     BUSY=$(busy_pct)
-    while ((BUSY >= QUIET_BUSY && waited < QUIET_WAIT)); do
+    while ((BUSY >= QUIET_BUSY && waited < QUIET_WAIT && QUIET_BUDGET > 0)); do
         sleep 2
         waited=$((waited + 3))
+        QUIET_BUDGET=$((QUIET_BUDGET - 3))
         BUSY=$(busy_pct)
     done
-    ((waited == 0)) || log "  waited ${waited}s for a quiet machine (now ${BUSY}% busy)"
+    ((waited == 0)) || log "  waited ${waited}s for a quiet machine (now ${BUSY}% busy; ${QUIET_BUDGET}s of waiting left)"
 }
 
 # Let earlier deletions settle so the next run does not pay for them (cheap on tmpfs).

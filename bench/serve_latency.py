@@ -179,6 +179,7 @@ def full_builds(binary, root, today, runs, work):
             [binary, "build", "--root", root, "--output", output, "--today", today],
             check=True,
             stdout=subprocess.DEVNULL,
+            timeout=600,  # never hang the benchmark
         )
         times.append((time.perf_counter() - started) * 1000.0)
     shutil.rmtree(output, ignore_errors=True)

@@ -58,14 +58,14 @@ def builds(results):
             walls = [x["wall"] for x in r]
             rss = [x["rss"] for x in r]
             row[tool] = (statistics.mean(walls), statistics.median(rss))
-            sd = statistics.stdev(walls) if len(walls) > 1 else float("nan")
+            sd = "%.3f" % statistics.stdev(walls) if len(walls) > 1 else "n/a"
             files, html, size = outputs.get((n, tool), (0, 0, 0))
             ratio_t = ratio_m = ""
             if tool == "guidegen" and "hugo" in row:
                 ratio_t = "%.3f (1/%.0f)" % (row["guidegen"][0] / row["hugo"][0], row["hugo"][0] / row["guidegen"][0])
                 ratio_m = "%.3f (1/%.1f)" % (row["guidegen"][1] / row["hugo"][1], row["hugo"][1] / row["guidegen"][1])
             print(
-                "| %d | %s | %d | %.3f ± %.3f | %.3f / %.3f | %.2f | %.0f (%.0f) | %d (%d) | %.1f | %s | %s | %.0f |"
+                "| %d | %s | %d | %.3f ± %s | %.3f / %.3f | %.2f | %.0f (%.0f) | %d (%d) | %.1f | %s | %s | %.0f |"
                 % (n, tool, len(r), statistics.mean(walls), sd, min(walls), max(walls),
                    statistics.mean(x["cpu"] for x in r), statistics.median(rss), max(rss),
                    files, html, size / 1e6, ratio_t, ratio_m, max(x["busy"] for x in r))
