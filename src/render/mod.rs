@@ -141,6 +141,14 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     Ok(RenderResult { files, rendered })
 }
 
+/// Room for a page without regrowing: its own HTML plus the frame and any section navigation.
+fn page_size_hint(page: &Page) -> usize {
+    match &page.data {
+        PageData::Guide(guide) => guide.content_html.len() + 64 * 1024,
+        _ => 32 * 1024,
+    }
+}
+
 /// A page's bytes and whether they were rendered now (rather than reused), or the template error.
 type PageResult = Result<(Arc<[u8]>, bool), tera::Error>;
 
@@ -151,7 +159,10 @@ fn render_page(page: &Page, theme: &Theme, navs: &SectionNavHtml) -> Result<Vec<
     if let PageData::Guide(guide) = &page.data {
         context.insert("section", &navs.for_page(&guide.section, &page.path));
     }
-    theme.tera.render(page.template, &context).map(String::into_bytes)
+    // Straight into bytes: `render` would check the whole page is UTF-8 only for us to undo it.
+    let mut bytes = Vec::with_capacity(page_size_hint(page));
+    theme.tera.render_to(page.template, &context, &mut bytes)?;
+    Ok(bytes)
 }
 
 /// Each guide section's navigation, rendered once: every entry through `section_nav_item.html`

@@ -9,7 +9,6 @@ mod watch;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use chrono::NaiveDate;
 use tokio::sync::broadcast;
@@ -89,7 +88,7 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
             while let Ok(first) = changes.receiver.recv() {
                 // Join batches that arrived during the last rebuild: one rebuild of the final state.
                 let mut changed = first;
-                while let Ok(more) = changes.receiver.recv_timeout(Duration::from_millis(20)) {
+                while let Ok(more) = changes.receiver.try_recv() {
                     changed.extend(more);
                 }
                 changed.sort();
