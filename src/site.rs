@@ -14,6 +14,8 @@ use crate::{linkcheck, load, plan, render, validate};
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    /// The site has a search page whose index was left to the caller (`Caches::defer_search`).
+    pub search_pending: bool,
     /// Pages that went through a template (the rest were unchanged since the last build).
     pub rendered: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -41,6 +43,8 @@ pub struct Failed {
 /// The default keeps nothing (a one-off build); `Caches::warm()` keeps everything.
 #[derive(Default)]
 pub struct Caches {
+    /// Leave the search index to the caller (`serve` builds it after the new pages are served).
+    pub defer_search: bool,
     pub load: load::LoadCache,
     pub markdown: markdown::Cache,
     pub pages: PageCache,
@@ -49,6 +53,7 @@ pub struct Caches {
 impl Caches {
     pub fn warm() -> Self {
         Caches {
+            defer_search: false,
             load: load::LoadCache::enabled(),
             markdown: markdown::Cache::enabled(),
             pages: PageCache::enabled(),
@@ -111,7 +116,8 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
         Ok(result) => {
             timings.render = started.elapsed();
             let mut files = result.files;
-            if plan.pages.iter().any(|p| p.key == "search") {
+            let wants_search = plan.pages.iter().any(|p| p.key == "search");
+            if wants_search && !caches.defer_search {
                 let started = Instant::now();
                 let index = crate::search::build_index(&files);
                 files.push(index);
@@ -125,6 +131,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
             Ok(Rendered {
                 pages: plan.pages.len(),
                 rendered: result.rendered,
+                search_pending: wants_search && caches.defer_search,
                 files,
                 warnings: sorted(diagnostics),
                 sources,

@@ -469,3 +469,15 @@ fn a_renamed_guide_moves_to_its_new_address() {
     });
     assert_eq!(server.get("/guides/sub/second.html").status, 404);
 }
+
+#[test]
+fn the_search_index_follows_each_rebuild() {
+    let server = Server::start("minimal");
+    server.wait_for("/assets/search-index.js", "the search index", |body| {
+        body.contains("GUIDEGEN_SEARCH")
+    });
+    edit(&server.root().join("content/guides/first.md"), "Read", "Zebraword read");
+    server.wait_for("/assets/search-index.js", "the new word in the index", |body| {
+        body.contains("zebraword")
+    });
+}

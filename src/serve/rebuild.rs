@@ -25,7 +25,12 @@ impl Rebuilder {
             root,
             today,
             color,
-            caches: Caches::warm(),
+            // The search index of a large site takes far longer than a one-page rebuild; readers
+            // get the new page first and the index a moment later.
+            caches: Caches {
+                defer_search: true,
+                ..Caches::warm()
+            },
         }
     }
 
@@ -53,6 +58,7 @@ impl Rebuilder {
                             .unwrap_or(true)
                     })
                     .count();
+                let for_index = rendered.search_pending.then(|| rendered.files.clone());
                 served.files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
                 served.error = None;
                 served.build += 1;
@@ -70,6 +76,11 @@ impl Rebuilder {
                     summarize(&rendered.rendered, rendered.pages)
                 );
                 let _ = events.send(LiveEvent::Reload(build));
+                if let Some(files) = for_index {
+                    let index = crate::search::build_index(&files);
+                    let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    served.files.insert(index.path, index.bytes);
+                }
             }
             Err(failed) => {
                 let plain = diagnostics::render(&failed.diagnostics, &failed.sources, false);
