@@ -77,9 +77,16 @@ impl Rebuilder {
                 );
                 let _ = events.send(LiveEvent::Reload(build));
                 if let Some(files) = for_index {
-                    let index = crate::search::build_index(&files);
-                    let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                    served.files.insert(index.path, index.bytes);
+                    // On its own thread, so the next save's rebuild does not queue behind it; an
+                    // index finished after a newer build began is dropped (that build makes its own).
+                    let site = site.clone();
+                    std::thread::spawn(move || {
+                        let index = crate::search::build_index(&files);
+                        let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                        if served.build == build {
+                            served.files.insert(index.path, index.bytes);
+                        }
+                    });
                 }
             }
             Err(failed) => {
