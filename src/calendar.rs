@@ -48,7 +48,7 @@ pub struct Notice {
     /// Date of issue, YYYY-MM-DD.
     pub date: Spanned<String>,
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
 }
 
 /// Named dates: either a list (`dates`) or an inclusive range (`from` and `to`), not both.
@@ -248,6 +248,16 @@ impl Checker<'_> {
         }
         seen_years.insert(year, entry.year.line);
         self.date(&entry.notice.date);
+        if let Some(url) = &entry.notice.url {
+            if !crate::validate::is_web_address(url.as_str()) {
+                let message = format!("`{}` is not a web address", url.as_str());
+                self.error(
+                    url.span(self.file),
+                    message,
+                    "write a full address starting with https:// (or http://)".to_string(),
+                );
+            }
+        }
         let mut listed: BTreeMap<NaiveDate, Listed> = BTreeMap::new();
         for group in &entry.days_off {
             for (date, at) in self.group_dates(year, group) {

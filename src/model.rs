@@ -25,7 +25,7 @@ pub struct Site {
     pub theme: String,
     /// Absolute URL where the site is published; only used for `sitemap.xml`.
     #[serde(default)]
-    pub base_url: Option<String>,
+    pub base_url: Option<Spanned<String>>,
     /// When a person last checked the rules against the sources (YYYY-MM-DD).
     pub reviewed: Spanned<String>,
     /// Allow raw HTML in Markdown (authors are trusted by default).
@@ -58,8 +58,9 @@ pub struct Source {
     /// Publication date, YYYY-MM-DD.
     #[serde(default)]
     pub date: Option<Spanned<String>>,
+    /// A web address (`https://…` or `http://…`).
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     /// `law` (legal basis), `notice` (official notice), or `reference` (secondary source).
     #[serde(default = "default_source_kind")]
     pub kind: SourceKind,

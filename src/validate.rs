@@ -45,6 +45,14 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
             checker.date(SITE, date);
         }
     }
+    if let Some(url) = &content.site.base_url {
+        checker.web_address(SITE, url);
+    }
+    for source in &content.site.sources {
+        if let Some(url) = &source.url {
+            checker.web_address(SITE, url);
+        }
+    }
     let diagnostics = checker.diagnostics;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
@@ -285,6 +293,18 @@ impl Checker {
         }
     }
 
+    /// Addresses are printed into links, so only web addresses are accepted (never `javascript:`).
+    fn web_address(&mut self, file: &str, url: &Spanned<String>) {
+        if !is_web_address(url.as_str()) {
+            self.error(
+                file,
+                url,
+                format!("`{}` is not a web address", url.as_str()),
+                "write a full address starting with https:// (or http://)",
+            );
+        }
+    }
+
     fn date(&mut self, file: &str, value: &Spanned<String>) -> Option<NaiveDate> {
         match NaiveDate::parse_from_str(value.as_str(), "%Y-%m-%d") {
             Ok(date) if value.len() == 10 => Some(date),
@@ -304,6 +324,15 @@ impl Checker {
             }
         }
     }
+}
+
+/// `https://host…` or `http://host…` with no white space. (Other characters are escaped wherever
+/// an address is printed; what matters here is that it can never be `javascript:` or the like.)
+pub fn is_web_address(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
+    matches!(rest, Some(host) if !host.is_empty() && !host.starts_with('/'))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Ids become file names and URL parts, so only a safe alphabet is allowed.
@@ -389,6 +418,24 @@ fn suggested_id(id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_web_addresses_are_addresses() {
+        assert!(is_web_address("https://beian.miit.gov.cn/"));
+        assert!(is_web_address("http://example.org/a?b=c"));
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "https://",
+            "//x.org",
+            "data:text/html,x",
+            "https://a b",
+            "ftp://x",
+            " javascript:x",
+        ] {
+            assert!(!is_web_address(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn ids_allow_only_a_safe_alphabet() {

@@ -243,7 +243,14 @@ impl Planner<'_> {
             .zip(cache.render_all(&jobs))
             .collect();
         cache.forget_unused();
-        let diagnostics = self.check_guide_links(&rendered);
+        let mut diagnostics = self.check_guide_links(&rendered);
+        diagnostics.extend(
+            self.content
+                .guides
+                .iter()
+                .filter(|g| !is_intro(g))
+                .filter_map(reserved_name),
+        );
         let navs = self.section_navs();
         let mut pages = vec![self.guide_index_page(&rendered)];
         for folder in self.guides.sub_sections() {
@@ -375,6 +382,16 @@ impl Planner<'_> {
         }
         diagnostics
     }
+}
+
+/// `index.md` would be published over its folder's own page (`index.html`).
+fn reserved_name(guide: &Guide) -> Option<Diagnostic> {
+    let name = guide.slug.rsplit('/').next().unwrap_or(&guide.slug);
+    (name == "index").then(|| {
+        Diagnostic::error("a guide may not be called `index.md`")
+            .with_span(Span::file_only(&guide.file))
+            .with_hint("`index.html` is the folder's own page; rename the guide, or call it `_index.md` to make it the folder's introduction")
+    })
 }
 
 fn link_name(guide: &Guide) -> String {

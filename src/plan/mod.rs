@@ -391,7 +391,14 @@ impl<'a> Planner<'a> {
         ));
         pages.push(self.not_found_page());
         if let Some(base_url) = &self.content.site.base_url {
-            pages.push(self.sitemap(base_url, &pages));
+            pages.push(self.sitemap(base_url.as_str(), &pages));
+        }
+        if let Some(clash) = first_duplicate_path(&pages) {
+            // Two pages at one path would make the output depend on which was written last.
+            return Err(vec![Diagnostic::error(format!(
+                "two pages would be written to `{clash}`"
+            ))
+            .with_hint("rename one of the guides or ids that lead to this path")]);
         }
         let rules = serde_json::to_vec_pretty(&self.content).unwrap_or_default();
         Ok(Plan {
@@ -413,7 +420,7 @@ impl<'a> Planner<'a> {
             description_html: self.markdown(&site.description, ""),
             language: site.language.clone(),
             reviewed: self.model.reviewed.to_string(),
-            base_url: site.base_url.clone(),
+            base_url: site.base_url.as_ref().map(|u| u.value.clone()),
         }
     }
 
@@ -974,7 +981,7 @@ impl<'a> Planner<'a> {
                 issuer: s.issuer.clone(),
                 number: s.number.clone(),
                 date: s.date.as_ref().map(|d| d.value.clone()),
-                url: s.url.clone(),
+                url: s.url.as_ref().map(|u| u.value.clone()),
                 kind: s.kind,
                 note: s.note.clone(),
             })
@@ -1021,6 +1028,11 @@ impl<'a> Planner<'a> {
             PageData::Sitemap(SitemapData { urls }),
         )
     }
+}
+
+fn first_duplicate_path(pages: &[Page]) -> Option<&str> {
+    let mut seen = std::collections::HashSet::new();
+    pages.iter().map(|p| p.path.as_str()).find(|path| !seen.insert(*path))
 }
 
 fn stage_href(stage: &Stage) -> String {

@@ -110,7 +110,7 @@ impl Planner<'_> {
                     year,
                     title: n.title.clone(),
                     number: n.number.clone(),
-                    url: n.url.clone(),
+                    url: n.url.as_ref().map(|u| u.value.clone()),
                 })
             })
             .collect();

@@ -127,6 +127,7 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
                 let dest_url = rewrite_link(&dest_url, base, range.start, &mut rendered.links)
                     .map(CowStr::from)
                     .unwrap_or(dest_url);
+                let dest_url = if base.allow_html { dest_url } else { defuse(dest_url) };
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -134,6 +135,17 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
                     id,
                 })
             }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if !base.allow_html => Event::Start(Tag::Image {
+                link_type,
+                dest_url: defuse(dest_url),
+                title,
+                id,
+            }),
             Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
             // A read-only box instead of a disabled, unlabelled form control (which fails axe).
             Event::TaskListMarker(done) => Event::InlineHtml(if done { TASK_DONE } else { TASK_OPEN }.into()),
@@ -205,6 +217,24 @@ fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<Guid
         (Some(prefix), Some(slug)) => format!("{prefix}{slug}.html{fragment}"),
         _ => format!("{stem}.html{fragment}"),
     })
+}
+
+/// With raw HTML off, a link may not run script either: `javascript:`, `vbscript:` and `data:`
+/// destinations (in any case, with any whitespace the browser would skip) become `#`.
+fn defuse(dest: CowStr) -> CowStr {
+    let squeezed: String = dest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|scheme| squeezed.starts_with(scheme))
+    {
+        CowStr::from("#")
+    } else {
+        dest
+    }
 }
 
 fn is_external(dest: &str) -> bool {
@@ -309,6 +339,35 @@ mod tests {
         };
         let r = render("[x](a/b.md)", &base);
         assert!(r.html.contains(r#"href="../guides/a/b.html""#), "{}", r.html);
+    }
+
+    #[test]
+    fn script_links_are_defused_when_raw_html_is_off() {
+        let off = LinkBase {
+            folder: "",
+            guides_prefix: None,
+            allow_html: false,
+        };
+        let r = render(
+            "[a](javascript:alert(1)) <JaVaScRiPt:alert(2)> ![i](data:text/html,x) [ok](https://a.b/)",
+            &off,
+        );
+        assert!(
+            !r.html.to_ascii_lowercase().contains("href=\"javascript:"),
+            "{}",
+            r.html
+        );
+        assert!(!r.html.contains("src=\"data:"), "{}", r.html);
+        assert!(r.html.contains(r#"href="https://a.b/""#), "{}", r.html);
+        let on = LinkBase {
+            folder: "",
+            guides_prefix: None,
+            allow_html: true,
+        };
+        assert!(
+            render("[a](javascript:alert(1))", &on).html.contains("javascript:"),
+            "authors are trusted by default"
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
 use axum::routing::get;
@@ -36,7 +36,15 @@ pub fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router 
         .with_state(AppState { site, events })
 }
 
-async fn serve_file(State(state): State<AppState>, uri: Uri) -> Response {
+async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = Response::new(Body::from("only GET and HEAD are served"));
+        *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
     let served = state.site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
     let error = served.error.clone();
     let found = resolve_request_path(uri.path()).and_then(|path| {
