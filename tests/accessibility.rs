@@ -33,20 +33,7 @@ const PAGES: &[&str] = &[
 
 fn site() -> &'static (PathBuf, u16) {
     static SITE: OnceLock<(PathBuf, u16)> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("a11y-site-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let output = bin()
-            .args(["build", "--today", TODAY, "--root"])
-            .arg(repo_root())
-            .arg("--output")
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", text(&output.stderr));
-        let port = static_server(dir.clone());
-        (dir, port)
-    })
+    SITE.get_or_init(|| build_and_serve_default_site("a11y-site"))
 }
 
 fn url(path: &str) -> String {

@@ -4,27 +4,13 @@
 mod common;
 
 use common::browser::*;
-use common::*;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 /// The default site, built once for this test binary, and served over http.
 fn site() -> &'static (PathBuf, u16) {
     static SITE: OnceLock<(PathBuf, u16)> = OnceLock::new();
-    SITE.get_or_init(|| {
-        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("reader-site-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let output = bin()
-            .args(["build", "--today", TODAY, "--root"])
-            .arg(repo_root())
-            .arg("--output")
-            .arg(&dir)
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", text(&output.stderr));
-        let port = static_server(dir.clone());
-        (dir, port)
-    })
+    SITE.get_or_init(|| build_and_serve_default_site("reader-site"))
 }
 
 fn url(path: &str) -> String {

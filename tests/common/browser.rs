@@ -28,6 +28,22 @@ pub fn browser() -> Browser {
     Browser::new(options).expect("chromium starts (scripts/test.sh installs Debian's chromium)")
 }
 
+/// Builds the default site (with the tests' fixed date) into a fresh folder and serves it.
+pub fn build_and_serve_default_site(label: &str) -> (PathBuf, u16) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = super::bin()
+        .args(["build", "--today", super::TODAY, "--root"])
+        .arg(super::repo_root())
+        .arg("--output")
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", super::text(&output.stderr));
+    let port = static_server(dir.clone());
+    (dir, port)
+}
+
 /// Serves `dir` over HTTP on 127.0.0.1 (a free port) from a background thread; returns the port.
 pub fn static_server(dir: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
