@@ -141,9 +141,10 @@ fn with_hint(diagnostic: Diagnostic, hint: Option<String>) -> Diagnostic {
     }
 }
 
-/// The library appends " at line L, column C"; the span already says that.
+/// The library appends " at line L, column C" (sometimes with more positions after it); the
+/// span already says where, so everything from the first such suffix on goes.
 fn strip_position_suffix(message: &str) -> &str {
-    match message.rfind(" at line ") {
+    match message.find(" at line ") {
         Some(index) => &message[..index],
         None => message,
     }
@@ -216,6 +217,16 @@ fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
     }
     if let Some(ty) = message.strip_prefix("invalid ") {
         if let Some((what, hint)) = scalar_type(ty) {
+            let digits =
+                found.is_some_and(|f| !f.is_empty() && f.trim_start_matches('-').chars().all(|c| c.is_ascii_digit()));
+            if digits && ty.starts_with(['u', 'i']) {
+                // Digits and still not a number of this kind: it is out of range.
+                let message = format!(
+                    "the number {} is too large (or negative where it may not be)",
+                    describe(found)
+                );
+                return (message, Some("use a smaller number, e.g. the position 1, 2, 3".into()));
+            }
             return (format!("expected {what}, found {}", describe(found)), Some(hint.into()));
         }
     }
@@ -258,10 +269,41 @@ fn explain(message: &str, found: Option<&str>) -> (String, Option<String>) {
     if message.starts_with("invalid type") || message.starts_with("invalid ") || message.starts_with("expected ") {
         return (format!("wrong type: {message}"), None);
     }
-    if message.contains("alias") || message.contains("budget") {
+    if message.starts_with("alias references unknown anchor") {
         return (
-            message.to_string(),
-            Some("this document expands aliases too much; write the values out instead".into()),
+            "this alias (`*name`) names no anchor".into(),
+            Some("define the anchor first with `&name` on the value to repeat, or write the value out".into()),
+        );
+    }
+    if message.starts_with("budget breached") || message.contains("alias replay") || message.contains("alias expansion")
+    {
+        return (
+            "this document is too large once its aliases are expanded".into(),
+            Some(
+                "a few aliases that repeat each other can expand to millions of values; write the values out instead"
+                    .into(),
+            ),
+        );
+    }
+    if message.starts_with("multiple YAML documents") {
+        return (
+            "a second YAML document starts here (after a `---` line)".into(),
+            Some(
+                "each content file holds one document: remove the `---` line, or move what follows into another file"
+                    .into(),
+            ),
+        );
+    }
+    if message.starts_with("recursion limit exceeded") {
+        return (
+            "values are nested too deeply".into(),
+            Some("a content file needs a few levels of nesting at most; check for runaway brackets".into()),
+        );
+    }
+    if message.contains("unexpected character") && message.contains("\\u{0}") {
+        return (
+            "a NUL character (byte 0) in the text".into(),
+            Some("remove it; it usually comes from copying from a binary file or a broken editor".into()),
         );
     }
     (message.to_string(), None)
