@@ -794,12 +794,7 @@ mod tests {
         let keys: Vec<String> = grams
             .han
             .iter()
-            .map(|pair| {
-                [(pair >> 32) as u32, *pair as u32]
-                    .iter()
-                    .map(|&c| char::from_u32(c).unwrap())
-                    .collect()
-            })
+            .map(|pair| pair_text(*pair))
             .chain(grams.words().map(str::to_string))
             .collect();
         assert!(!keys.is_empty(), "query {query:?} has no gram");
@@ -825,6 +820,14 @@ mod tests {
             .collect()
     }
 
+    /// The two characters a Han bigram key stands for.
+    fn pair_text(pair: u64) -> String {
+        [(pair >> 32) as u32, pair as u32]
+            .iter()
+            .map(|&c| char::from_u32(c).unwrap())
+            .collect()
+    }
+
     fn extract(main: &str) -> PageText {
         let file = page("p.html", "标题", main);
         PageText::extract(&file.path, &file.bytes).unwrap()
@@ -832,17 +835,7 @@ mod tests {
 
     /// A page's Han bigrams, sorted, each once.
     fn han_grams(page: &PageText) -> Vec<String> {
-        let mut grams: Vec<String> = page
-            .grams
-            .han
-            .iter()
-            .map(|pair| {
-                [(pair >> 32) as u32, *pair as u32]
-                    .iter()
-                    .map(|&c| char::from_u32(c).unwrap())
-                    .collect()
-            })
-            .collect();
+        let mut grams: Vec<String> = page.grams.han.iter().map(|pair| pair_text(*pair)).collect();
         grams.sort();
         grams.dedup();
         grams

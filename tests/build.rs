@@ -6,12 +6,17 @@ use common::*;
 use std::path::Path;
 
 fn build(root: &Path, output: &Path) -> std::process::Output {
+    build_on(root, output, TODAY)
+}
+
+/// `guidegen build` of `root` into `output` as of the date `today`.
+fn build_on(root: &Path, output: &Path, today: &str) -> std::process::Output {
     bin()
         .args(["build", "--root"])
         .arg(root)
         .arg("--output")
         .arg(output)
-        .args(["--today", TODAY])
+        .args(["--today", today])
         .output()
         .unwrap()
 }
@@ -398,13 +403,7 @@ fn the_timeline_counts_working_days_with_the_holiday_calendar() {
     let out = TempDir::new("timeline");
     let site = out.path().join("site");
     // Submitted Monday 2023-09-25: the National Day break and the worked weekend of 2023-10-07/08.
-    let output = bin()
-        .args(["build", "--today", "2023-09-25", "--root"])
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&site)
-        .output()
-        .unwrap();
+    let output = build_on(&repo_root(), &site, "2023-09-25");
     assert!(output.status.success(), "{}", text(&output.stderr));
     let timeline = page(&site, "timeline.html");
     let filed = &timeline[timeline.find(r#"data-stage="filed""#).unwrap()..];
@@ -427,13 +426,7 @@ fn the_timeline_counts_working_days_with_the_holiday_calendar() {
 fn a_date_in_a_year_without_holiday_data_is_a_warning_not_a_guess() {
     let out = TempDir::new("timeline-unknown");
     let site = out.path().join("site");
-    let output = bin()
-        .args(["build", "--today", "2031-05-06", "--root"])
-        .arg(repo_root())
-        .arg("--output")
-        .arg(&site)
-        .output()
-        .unwrap();
+    let output = build_on(&repo_root(), &site, "2031-05-06");
     assert!(
         output.status.success(),
         "a warning does not fail the build: {}",

@@ -4,63 +4,17 @@
 
 mod common;
 
+use common::server::Server;
 use common::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-
-/// A running `guidegen serve` on a temporary copy of a fixture site; killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    site: TempDir,
-}
 
 impl Server {
     fn start(fixture_name: &str) -> Server {
         Server::start_with(fixture_name, &[])
-    }
-
-    fn start_with(fixture_name: &str, extra: &[&str]) -> Server {
-        let site = TempDir::new("serve");
-        copy_dir(&fixture(fixture_name), &site.path().join("site"));
-        let mut child = bin()
-            .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-            .arg(site.path().join("site"))
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
-                    let _ = sender.send(
-                        rest.trim_end_matches(|c: char| !c.is_ascii_digit())
-                            .split('/')
-                            .next()
-                            .unwrap_or("")
-                            .parse::<u16>()
-                            .ok(),
-                    );
-                }
-            }
-        });
-        let port = receiver
-            .recv_timeout(Duration::from_secs(30))
-            .ok()
-            .flatten()
-            .expect("serve prints its URL");
-        Server { child, port, site }
-    }
-
-    fn root(&self) -> PathBuf {
-        self.site.path().join("site")
     }
 
     fn get(&self, path: &str) -> Response {
@@ -82,13 +36,6 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

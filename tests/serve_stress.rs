@@ -4,91 +4,18 @@
 
 mod common;
 
-use common::*;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use common::server::Server;
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::process::{Child, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// How long any single socket operation may take before the test gives up on it.
 const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A running `guidegen serve` on a temporary copy of a fixture site; killed when dropped.
-struct Server {
-    child: Child,
-    /// The host part of the URL the server printed (`127.0.0.1` unless `--bind` says otherwise).
-    host: String,
-    port: u16,
-    /// Everything the server wrote to stderr so far (read on a thread).
-    stderr: Arc<Mutex<String>>,
-    _site: TempDir,
-}
-
 impl Server {
     fn start(extra: &[&str]) -> Server {
-        let site = TempDir::new("serve-stress");
-        copy_dir(&fixture("minimal"), &site.path().join("site"));
-        let mut child = bin()
-            .args(["serve", "--port", "0", "--today", TODAY, "--root"])
-            .arg(site.path().join("site"))
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, receiver) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                // "serving the site at http://HOST:PORT/ (Ctrl-C to stop)"
-                if let Some(rest) = line.split("http://").nth(1) {
-                    let address = rest.split('/').next().unwrap_or("");
-                    if let Some((host, port)) = address.rsplit_once(':') {
-                        let _ = sender.send((host.to_string(), port.parse::<u16>().ok()));
-                    }
-                }
-            }
-        });
-        let stderr = Arc::new(Mutex::new(String::new()));
-        {
-            let stderr = stderr.clone();
-            let pipe = child.stderr.take().unwrap();
-            std::thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let mut all = stderr.lock().unwrap();
-                    all.push_str(&line);
-                    all.push('\n');
-                }
-            });
-        }
-        let (host, port) = match receiver.recv_timeout(Duration::from_secs(30)) {
-            Ok((host, Some(port))) => (host, port),
-            other => {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!(
-                    "serve printed no URL within 30 s ({other:?}); stderr:\n{}",
-                    stderr.lock().unwrap()
-                );
-            }
-        };
-        Server {
-            child,
-            host,
-            port,
-            stderr,
-            _site: site,
-        }
-    }
-
-    /// The loopback address of the server: the only address these tests ever connect to.
-    fn address(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
-    }
-
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
+        Server::start_with("minimal", extra)
     }
 
     /// Panics unless the server process is still running.
@@ -117,13 +44,6 @@ impl Server {
             "GET / after {after} took {:?}",
             started.elapsed()
         );
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

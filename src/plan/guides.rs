@@ -217,7 +217,11 @@ impl Planner<'_> {
     }
 
     /// The guides index, one page per section and one per guide; errors are broken guide links.
-    pub(super) fn guide_pages(&self, cache: &mut markdown::Cache) -> (Vec<Page>, Vec<Diagnostic>) {
+    pub(super) fn guide_pages(
+        &self,
+        cache: &mut markdown::Cache,
+        navs: &BTreeMap<String, SectionNav>,
+    ) -> (Vec<Page>, Vec<Diagnostic>) {
         if self.content.guides.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -251,7 +255,6 @@ impl Planner<'_> {
                 .filter(|g| !is_intro(g))
                 .filter_map(reserved_name),
         );
-        let navs = self.section_navs();
         let mut pages = vec![self.guide_index_page(&rendered)];
         for folder in self.guides.sub_sections() {
             pages.push(self.section_page(folder, &rendered));

@@ -345,12 +345,14 @@ struct Planner<'a> {
     materials: HashMap<&'a str, &'a Material>,
     stages: HashMap<&'a str, &'a Stage>,
     guides: guides::Layout<'a>,
+    /// The site's sections, worked out once (every page's breadcrumbs look here).
+    nav: Vec<NavItem>,
 }
 
 impl<'a> Planner<'a> {
     fn new(model: &'a Model, today: NaiveDate) -> Self {
         let content = &model.content;
-        Planner {
+        let mut planner = Planner {
             model,
             content,
             today,
@@ -359,11 +361,15 @@ impl<'a> Planner<'a> {
             materials: content.materials.iter().map(|m| (m.id.as_str(), m)).collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
             guides: guides::Layout::new(&content.guides),
-        }
+            nav: Vec::new(),
+        };
+        planner.nav = planner.build_nav();
+        planner
     }
 
     fn plan(&self, cache: &mut markdown::Cache) -> Result<Plan, Vec<Diagnostic>> {
-        let (guide_pages, diagnostics) = self.guide_pages(cache);
+        let sections = self.section_navs();
+        let (guide_pages, diagnostics) = self.guide_pages(cache, &sections);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -403,8 +409,8 @@ impl<'a> Planner<'a> {
         let rules = serde_json::to_vec_pretty(&self.content).unwrap_or_default();
         Ok(Plan {
             site: self.site_view(),
-            nav: self.nav(),
-            sections: self.section_navs(),
+            nav: self.nav.clone(),
+            sections,
             pages,
             raw_files: std::iter::once(("rules.json".into(), rules))
                 .chain(self.deadlines_calendar())
@@ -424,7 +430,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn nav(&self) -> Vec<NavItem> {
+    fn build_nav(&self) -> Vec<NavItem> {
         let mut nav = vec![NavItem {
             key: "index",
             href: "index.html".into(),
@@ -511,12 +517,12 @@ impl<'a> Planner<'a> {
             href: format!("{root}index.html"),
         }];
         let section_href = self
-            .nav()
-            .into_iter()
+            .nav
+            .iter()
             .find(|n| n.key == section && section != "index")
-            .map(|n| n.href);
+            .map(|n| &n.href);
         if let Some(href) = section_href {
-            if href != path {
+            if *href != path {
                 crumbs.push(Crumb {
                     key: Some(section),
                     title: None,
