@@ -1,9 +1,10 @@
 //! Errors and warnings as values with positions, and the one place that formats them.
 //! Every stage returns `Diagnostic`s; only `main` decides how to print them and how to exit.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 
@@ -95,12 +96,18 @@ impl Diagnostic {
 /// The text of every file read, so diagnostics can quote the offending line.
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    texts: BTreeMap<PathBuf, String>,
+    /// Shared, because `serve` keeps every guide's text between builds and hands it to each one.
+    texts: HashMap<PathBuf, Arc<str>>,
 }
 
 impl SourceMap {
     pub fn insert(&mut self, file: &Path, text: &str) {
-        self.texts.insert(file.to_path_buf(), text.to_string());
+        self.texts.insert(file.to_path_buf(), Arc::from(text));
+    }
+
+    /// `insert` without copying the text.
+    pub fn insert_shared(&mut self, file: &Path, text: Arc<str>) {
+        self.texts.insert(file.to_path_buf(), text);
     }
 
     /// Adds every file of `other`.
@@ -109,7 +116,7 @@ impl SourceMap {
     }
 
     pub fn get(&self, file: &Path) -> Option<&str> {
-        self.texts.get(file).map(String::as_str)
+        self.texts.get(file).map(|text| &**text)
     }
 }
 

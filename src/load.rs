@@ -1,8 +1,10 @@
 //! Stage 1: read the site folder into a typed `Content` and keep every file's text.
 //! It checks only what a single file can tell (syntax, types, keys); cross-references are `validate`'s.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use rayon::prelude::*;
@@ -26,25 +28,45 @@ pub struct Loaded {
 pub struct LoadCache {
     enabled: bool,
     guides: HashMap<PathBuf, CachedGuide>,
+    /// The guide files the last build found, sorted.
+    files: Vec<PathBuf>,
+    /// What changed since the last build, as the file watcher saw it; `None` when unknown.
+    changes: Option<Vec<PathBuf>>,
 }
 
 impl LoadCache {
     pub fn enabled() -> Self {
         LoadCache {
             enabled: true,
-            guides: HashMap::new(),
+            ..LoadCache::default()
+        }
+    }
+
+    /// Tells the next load which files (relative to the root) changed since the last one, so
+    /// that it reads just those instead of walking and checking every guide. Without a note,
+    /// or when a note names a folder, the next load walks the whole guides folder.
+    pub fn note_changes(&mut self, changed: &[String]) {
+        if self.enabled {
+            self.changes = Some(changed.iter().map(PathBuf::from).collect());
         }
     }
 }
 
-/// One guide file read: the guide (if it parsed), what reading it found, and what to cache.
-type ReadGuide = (Option<Guide>, Reader, Option<(PathBuf, CachedGuide)>);
-
 #[derive(Clone)]
 struct CachedGuide {
     stamp: (SystemTime, u64),
-    guide: Guide,
-    text: String,
+    guide: Arc<Guide>,
+    text: Arc<str>,
+}
+
+/// One guide file after reading: the guide if it parsed, its text, what reading it found, and
+/// what to cache.
+struct GuideRead {
+    file: PathBuf,
+    guide: Option<Arc<Guide>>,
+    text: Option<Arc<str>>,
+    diagnostics: Vec<Diagnostic>,
+    cached: Option<CachedGuide>,
 }
 
 fn file_stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -211,13 +233,100 @@ impl Reader {
         }
     }
 
-    fn guides(&mut self, cache: &mut LoadCache) -> Vec<Guide> {
-        let dir = self.root.join("content/guides");
-        if !dir.is_dir() {
+    fn guides(&mut self, cache: &mut LoadCache) -> Vec<Arc<Guide>> {
+        let changes = cache.changes.take();
+        if !self.root.join("content/guides").is_dir() {
+            cache.files.clear();
             return Vec::new();
         }
+        let (files, trusted) = match changes.and_then(|changed| self.files_after(&cache.files, &changed)) {
+            Some((files, changed)) => (files, Some(changed)),
+            None => {
+                let errors_before = self.diagnostics.len();
+                let files = self.walk_guides();
+                // A walk that found problems is not a base for the next build to patch: the
+                // problems must be found again until they are fixed.
+                let clean = self.diagnostics.len() == errors_before;
+                cache.files = if clean && cache.enabled {
+                    files.clone()
+                } else {
+                    Vec::new()
+                };
+                (files, None)
+            }
+        };
+        // Reading and parsing thousands of guides is worth both cores. A guide is taken from the
+        // cache when the watcher did not report it changed, or, without a watcher's word, when
+        // its size and modification time are those of the cached copy.
+        let root = self.root.clone();
+        let previous = std::mem::take(&mut cache.guides);
+        let enabled = cache.enabled;
+        let results: Vec<GuideRead> = files
+            .par_iter()
+            .map(|file| {
+                let hit = previous.get(file);
+                match (&trusted, hit) {
+                    (Some(changed), Some(hit)) if !changed.contains(file) => GuideRead::from_cache(file, hit),
+                    _ => {
+                        let stamp = enabled.then(|| file_stamp(&root.join(file))).flatten();
+                        match (stamp, hit) {
+                            (Some(stamp), Some(hit)) if hit.stamp == stamp => GuideRead::from_cache(file, hit),
+                            _ => read_guide(&root, file, stamp),
+                        }
+                    }
+                }
+            })
+            .collect();
+        let mut guides = Vec::with_capacity(results.len());
+        for read in results {
+            if let Some(text) = read.text {
+                self.sources.insert_shared(&read.file, text);
+            }
+            self.diagnostics.extend(read.diagnostics);
+            guides.extend(read.guide);
+            if let Some(cached) = read.cached {
+                cache.guides.insert(read.file, cached);
+            }
+        }
+        if enabled && trusted.is_some() {
+            cache.files = files;
+        }
+        guides
+    }
+
+    /// The guide files after the watcher's `changed` paths, from last build's `files`, and the
+    /// changed guides; `None` when the change list cannot be trusted to tell (a folder changed).
+    fn files_after(&self, files: &[PathBuf], changed: &[PathBuf]) -> Option<(Vec<PathBuf>, HashSet<PathBuf>)> {
+        let guides_dir = Path::new("content/guides");
+        let mut all: BTreeSet<PathBuf> = files.iter().cloned().collect();
+        let mut guides = HashSet::new();
+        if all.is_empty() {
+            return None;
+        }
+        for path in changed.iter().filter(|p| p.starts_with(guides_dir)) {
+            if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                return None;
+            }
+            match std::fs::symlink_metadata(self.root.join(path)) {
+                Ok(metadata) if metadata.is_file() => {
+                    all.insert(path.clone());
+                }
+                Ok(_) => return None,
+                Err(_) => {
+                    // A removed `x.md` may have been a folder: nothing below it is left either.
+                    all.retain(|file| !file.starts_with(path));
+                }
+            }
+            guides.insert(path.clone());
+        }
+        Some((all.into_iter().collect(), guides))
+    }
+
+    /// Every `content/guides/**/*.md`, sorted by path so the result never depends on the disk.
+    fn walk_guides(&mut self) -> Vec<PathBuf> {
+        let dir = self.root.join("content/guides");
         let mut files = Vec::new();
-        for entry in WalkDir::new(&dir).follow_links(true).sort_by_file_name() {
+        for entry in WalkDir::new(&dir).follow_links(true) {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(error) => {
@@ -251,51 +360,9 @@ impl Reader {
             }
             files.push(relative);
         }
-        // Reading and parsing thousands of guides is worth both cores; each gets its own reader.
-        // A guide whose size and modification time are unchanged since the last build (`serve`)
-        // is taken from the cache instead of being read and parsed again.
-        let root = self.root.clone();
-        let previous = std::mem::take(&mut cache.guides);
-        let results: Vec<ReadGuide> = files
-            .into_par_iter()
-            .map(|file| {
-                let mut reader = Reader {
-                    root: root.clone(),
-                    sources: SourceMap::default(),
-                    diagnostics: Vec::new(),
-                };
-                let stamp = cache.enabled.then(|| file_stamp(&root.join(&file))).flatten();
-                if let (Some(stamp), Some(hit)) = (stamp, previous.get(&file)) {
-                    if hit.stamp == stamp {
-                        reader.sources.insert(&file, &hit.text);
-                        return (Some(hit.guide.clone()), reader, Some((file, hit.clone())));
-                    }
-                }
-                let guide = reader.guide(file.clone());
-                let keep = match (stamp, &guide, reader.sources.get(&file)) {
-                    (Some(stamp), Some(guide), Some(text)) => Some((
-                        file,
-                        CachedGuide {
-                            stamp,
-                            guide: guide.clone(),
-                            text: text.to_string(),
-                        },
-                    )),
-                    _ => None,
-                };
-                (guide, reader, keep)
-            })
-            .collect();
-        let mut guides = Vec::with_capacity(results.len());
-        for (guide, reader, keep) in results {
-            self.sources.extend(reader.sources);
-            self.diagnostics.extend(reader.diagnostics);
-            guides.extend(guide);
-            if let Some((file, cached)) = keep {
-                cache.guides.insert(file, cached);
-            }
-        }
-        guides
+        // The same order as `files_after` keeps, whatever order the disk lists a folder in.
+        files.sort();
+        files
     }
 
     fn guide(&mut self, file: PathBuf) -> Option<Guide> {
@@ -336,6 +403,7 @@ impl Reader {
             file,
             front,
             body: split.body.to_string(),
+            body_hash: hash_of(split.body),
             body_line: split.body_line,
         })
     }
@@ -343,6 +411,50 @@ impl Reader {
     fn relative(&self, path: &Path) -> PathBuf {
         path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
     }
+}
+
+impl GuideRead {
+    fn from_cache(file: &Path, hit: &CachedGuide) -> Self {
+        GuideRead {
+            file: file.to_path_buf(),
+            guide: Some(hit.guide.clone()),
+            text: Some(hit.text.clone()),
+            diagnostics: Vec::new(),
+            cached: Some(hit.clone()),
+        }
+    }
+}
+
+/// Reads and parses one guide, with a reader of its own (guides are read in parallel).
+fn read_guide(root: &Path, file: &Path, stamp: Option<(SystemTime, u64)>) -> GuideRead {
+    let mut reader = Reader {
+        root: root.to_path_buf(),
+        sources: SourceMap::default(),
+        diagnostics: Vec::new(),
+    };
+    let guide = reader.guide(file.to_path_buf()).map(Arc::new);
+    let text: Option<Arc<str>> = reader.sources.get(file).map(Arc::from);
+    let cached = match (stamp, &guide, &text) {
+        (Some(stamp), Some(guide), Some(text)) => Some(CachedGuide {
+            stamp,
+            guide: guide.clone(),
+            text: text.clone(),
+        }),
+        _ => None,
+    };
+    GuideRead {
+        file: file.to_path_buf(),
+        guide,
+        text,
+        diagnostics: reader.diagnostics,
+        cached,
+    }
+}
+
+fn hash_of(text: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// True when YAML text holds nothing but blank lines and comments.

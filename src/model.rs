@@ -3,6 +3,7 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 use crate::yaml::Spanned;
 
@@ -414,6 +415,10 @@ pub struct Guide {
     /// Markdown after the front matter.
     #[serde(skip)]
     pub body: String,
+    /// A hash of `body`, taken once when the file is read, so later stages can tell whether the
+    /// body changed without hashing it again on every `serve` rebuild.
+    #[serde(skip)]
+    pub body_hash: u64,
     /// 1-based line of the body's first line in the file.
     #[serde(skip)]
     pub body_line: u32,
@@ -429,7 +434,8 @@ pub struct Content {
     pub stages: Vec<Stage>,
     pub deadlines: Vec<Deadline>,
     pub forms: Vec<Form>,
-    pub guides: Vec<Guide>,
+    /// Shared, so `serve` hands an unchanged guide to the next build without copying it.
+    pub guides: Vec<Arc<Guide>>,
     /// Public holidays and adjusted working days (`content/holidays.yaml`), for the timeline.
     #[serde(skip)]
     pub calendar: Option<crate::calendar::Calendar>,

@@ -94,16 +94,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
     ];
     for (what, change) in changes {
         change();
-        let (warm, rendered) = files(&root, Some(&mut caches));
-        let (cold, _) = files(&root, None);
-        assert_eq!(warm.len(), cold.len(), "after changing {what}");
-        for ((path_w, bytes_w), (path_c, bytes_c)) in warm.iter().zip(&cold) {
-            assert_eq!(path_w, path_c, "after changing {what}");
-            assert!(
-                bytes_w == bytes_c,
-                "{path_w} differs between warm and cold builds after changing {what}"
-            );
-        }
+        let rendered = assert_warm_equals_cold(&root, &mut caches, what);
         if what == "nothing" {
             assert!(rendered.is_empty(), "nothing changed, yet re-rendered {rendered:?}");
         }
@@ -115,4 +106,147 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             );
         }
     }
+}
+
+/// Rebuilds warm and cold and compares every file; returns the pages the warm build re-rendered.
+fn assert_warm_equals_cold(root: &Path, caches: &mut Caches, what: &str) -> Vec<String> {
+    let (warm, rendered) = files(root, Some(caches));
+    let (cold, _) = files(root, None);
+    let warm_paths: Vec<&String> = warm.iter().map(|(p, _)| p).collect();
+    let cold_paths: Vec<&String> = cold.iter().map(|(p, _)| p).collect();
+    assert_eq!(warm_paths, cold_paths, "after changing {what}");
+    for ((path, bytes_w), (_, bytes_c)) in warm.iter().zip(&cold) {
+        assert!(
+            bytes_w == bytes_c,
+            "{path} differs between warm and cold builds after changing {what}"
+        );
+    }
+    rendered
+}
+
+fn write(root: &Path, relative: &str, text: &str) {
+    let path = root.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// `serve` tells the loader which files the watcher saw change, and the loader then reads only
+/// those (no walk, no check of the other guides). The result must still equal a cold build.
+#[test]
+fn warm_rebuilds_told_what_changed_equal_cold_builds() {
+    let tmp = TempDir::new("incremental-noted");
+    let root = tmp.path().join("site");
+    copy_dir(&repo_root().join("content"), &root.join("content"));
+    let mut caches = Caches::warm();
+    files(&root, Some(&mut caches));
+    const GUIDE: &str = "content/guides/sms-verification.md";
+
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>, &'a [&'a str]);
+    let steps: Vec<Step> = vec![
+        ("nothing", Box::new(|| {}), &[]),
+        (
+            "a guide body",
+            Box::new(|| replace(&root.join(GUIDE), "\n## ", "\n## 改过的 ")),
+            &[GUIDE],
+        ),
+        (
+            "a guide in a new folder",
+            Box::new(|| {
+                write(
+                    &root,
+                    "content/guides/extra/added.md",
+                    "---\ntitle: 新指南\n---\n正文。\n",
+                )
+            }),
+            &["content/guides/extra", "content/guides/extra/added.md"],
+        ),
+        (
+            "a guide beside it, told by its file alone",
+            Box::new(|| {
+                write(
+                    &root,
+                    "content/guides/extra/second.md",
+                    "---\ntitle: 第二篇\n---\n见[新指南](added.md)。\n",
+                )
+            }),
+            &["content/guides/extra/second.md"],
+        ),
+        (
+            "a YAML rule",
+            Box::new(|| {
+                replace(
+                    &root.join("content/stages.yaml"),
+                    "name: 平台初审",
+                    "name: 平台初审（改）",
+                )
+            }),
+            &["content/stages.yaml"],
+        ),
+        (
+            "a guide removed",
+            Box::new(|| std::fs::remove_file(root.join("content/guides/extra/second.md")).unwrap()),
+            &["content/guides/extra/second.md"],
+        ),
+        (
+            "a folder removed",
+            Box::new(|| std::fs::remove_dir_all(root.join("content/guides/extra")).unwrap()),
+            &["content/guides/extra", "content/guides/extra/added.md"],
+        ),
+    ];
+    for (what, change, noted) in steps {
+        change();
+        caches
+            .load
+            .note_changes(&noted.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+        let rendered = assert_warm_equals_cold(&root, &mut caches, what);
+        if what == "a guide body" {
+            assert_eq!(
+                rendered,
+                ["guides/sms-verification.html"],
+                "only the edited guide is rendered"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_note_names_the_only_files_read_and_a_bad_file_keeps_failing_until_removed() {
+    let tmp = TempDir::new("incremental-trust");
+    let root = tmp.path().join("site");
+    copy_dir(&repo_root().join("content"), &root.join("content"));
+    let mut caches = Caches::warm();
+    files(&root, Some(&mut caches));
+
+    // An edit the note leaves out is not seen (proof that the note is what is read) ...
+    replace(
+        &root.join("content/guides/sms-verification.md"),
+        "\n## ",
+        "\n## 没说的 ",
+    );
+    caches.load.note_changes(&["content/site.yaml".to_string()]);
+    let (quiet, _) = files(&root, Some(&mut caches));
+    let page = |files: &[(String, Vec<u8>)]| {
+        let (_, bytes) = files.iter().find(|(p, _)| p == "guides/sms-verification.html").unwrap();
+        String::from_utf8(bytes.clone()).unwrap()
+    };
+    assert!(!page(&quiet).contains("没说的"));
+    // ... and a build without a note checks every file again.
+    let (full, _) = files(&root, Some(&mut caches));
+    assert!(page(&full).contains("没说的"));
+
+    // A file that does not belong fails the build, and keeps failing while other files change.
+    write(&root, "content/guides/notes.txt", "not a guide");
+    caches.load.note_changes(&["content/guides/notes.txt".to_string()]);
+    assert!(render_site_with(&root, today(), &mut caches).is_err());
+    replace(&root.join("content/guides/sms-verification.md"), "\n## ", "\n## 又改 ");
+    caches
+        .load
+        .note_changes(&["content/guides/sms-verification.md".to_string()]);
+    assert!(
+        render_site_with(&root, today(), &mut caches).is_err(),
+        "the stray file is still there"
+    );
+    std::fs::remove_file(root.join("content/guides/notes.txt")).unwrap();
+    caches.load.note_changes(&["content/guides/notes.txt".to_string()]);
+    assert_warm_equals_cold(&root, &mut caches, "the stray file removed");
 }

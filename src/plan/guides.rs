@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -35,19 +36,19 @@ pub struct SectionSummary {
 
 #[derive(Debug, Serialize)]
 pub struct GuideIndexData {
-    pub intro_html: Option<String>,
+    pub intro_html: Option<Arc<str>>,
     pub list: GuideList,
 }
 
 #[derive(Debug, Serialize)]
 pub struct SectionData {
-    pub intro_html: Option<String>,
+    pub intro_html: Option<Arc<str>>,
     pub guides: Vec<GuideSummary>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct GuideData {
-    pub content_html: String,
+    pub content_html: Arc<str>,
     pub summary: Option<String>,
     /// Second- and third-level headings, for an "on this page" list.
     pub toc: Vec<Heading>,
@@ -112,13 +113,13 @@ fn section_path(folder: &str) -> String {
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(guides: &'a [Guide]) -> Self {
+    pub fn new(guides: &'a [Arc<Guide>]) -> Self {
         let mut sections: BTreeMap<String, Vec<&Guide>> = BTreeMap::new();
         let mut intros = HashMap::new();
         for guide in guides {
             let folder = folder_of(&guide.slug).to_string();
             if is_intro(guide) {
-                intros.insert(folder, guide);
+                intros.insert(folder, &**guide);
             } else {
                 sections.entry(folder).or_default().push(guide);
             }
@@ -226,20 +227,21 @@ impl Planner<'_> {
             return (Vec::new(), Vec::new());
         }
         let allow_html = self.content.site.allow_html;
-        let jobs: Vec<(&str, LinkBase)> = self
+        let jobs: Vec<markdown::Job> = self
             .content
             .guides
             .iter()
-            .map(|guide| {
-                let base = LinkBase {
+            .map(|guide| markdown::Job {
+                text: &guide.body,
+                text_hash: guide.body_hash,
+                base: LinkBase {
                     folder: folder_of(&guide.slug),
                     guides_prefix: None,
                     allow_html,
-                };
-                (guide.body.as_str(), base)
+                },
             })
             .collect();
-        let rendered: HashMap<&str, markdown::Rendered> = self
+        let rendered: HashMap<&str, Arc<markdown::Rendered>> = self
             .content
             .guides
             .iter()
@@ -253,7 +255,7 @@ impl Planner<'_> {
                 .guides
                 .iter()
                 .filter(|g| !is_intro(g))
-                .filter_map(reserved_name),
+                .filter_map(|g| reserved_name(g)),
         );
         let mut pages = vec![self.guide_index_page(&rendered)];
         for folder in self.guides.sub_sections() {
@@ -276,7 +278,7 @@ impl Planner<'_> {
         (pages, diagnostics)
     }
 
-    fn guide_index_page(&self, rendered: &HashMap<&str, markdown::Rendered>) -> Page {
+    fn guide_index_page(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
         let intro_html = self
             .guides
             .intros
@@ -296,7 +298,7 @@ impl Planner<'_> {
         )
     }
 
-    fn section_page(&self, folder: &str, rendered: &HashMap<&str, markdown::Rendered>) -> Page {
+    fn section_page(&self, folder: &str, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
         let path = section_path(folder);
         let root = "../".repeat(path.matches('/').count());
         let intro_html = self
@@ -336,7 +338,7 @@ impl Planner<'_> {
         let stamp = {
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             (
-                &guide.body,
+                guide.body_hash,
                 &guide.front.title,
                 &guide.front.summary,
                 folder,
@@ -367,7 +369,7 @@ impl Planner<'_> {
     }
 
     /// Every `.md` link between guides must name an existing guide and, if given, one of its headings.
-    fn check_guide_links(&self, rendered: &HashMap<&str, markdown::Rendered>) -> Vec<Diagnostic> {
+    fn check_guide_links(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Vec<Diagnostic> {
         // Links name a guide by its output path without `.html` (`_index.md` is `index`).
         let headings: HashMap<String, &[Heading]> = self
             .content
@@ -414,14 +416,13 @@ impl SectionNav {
 }
 
 fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<String, &[Heading]>) -> Option<Diagnostic> {
-    let (line, column) = line_column(&guide.body, link.offset);
-    let span = Span::new(
-        &guide.file,
-        line + guide.body_line - 1,
-        column,
-        link.written.chars().count() + 2,
-    );
-    let at = |d: Diagnostic| d.with_span(span.clone());
+    // Worked out only for a broken link: counting lines for every link of every guide would
+    // cost more than the rest of the check.
+    let at = |d: Diagnostic| {
+        let (line, column) = line_column(&guide.body, link.offset);
+        let width = link.written.chars().count() + 2;
+        d.with_span(Span::new(&guide.file, line + guide.body_line - 1, column, width))
+    };
     let Some(slug) = &link.slug else {
         return Some(
             at(Diagnostic::error(format!(

@@ -486,7 +486,7 @@ impl<'a> Planner<'a> {
             guides_prefix: Some(&prefix),
             allow_html: self.content.site.allow_html,
         };
-        markdown::render(text, &base).html
+        markdown::render(text, &base).html.to_string()
     }
 
     fn markdown_all(&self, texts: &[String], root: &str) -> Vec<String> {

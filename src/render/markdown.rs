@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
@@ -20,7 +21,8 @@ pub struct LinkBase<'a> {
 /// The HTML and what the checker needs to know about it.
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared: the same HTML goes into the page data of every build that reuses it.
+    pub html: Arc<str>,
     pub headings: Vec<Heading>,
     pub links: Vec<GuideLink>,
 }
@@ -48,7 +50,7 @@ pub struct GuideLink {
 pub struct Cache {
     /// Off for one-off builds: rendering each text once needs no memory of it.
     enabled: bool,
-    entries: HashMap<u64, Rendered>,
+    entries: HashMap<u64, Arc<Rendered>>,
     used: HashSet<u64>,
     /// How many texts were rendered (not taken from the cache) since the last `forget_unused`.
     pub misses: usize,
@@ -63,13 +65,13 @@ impl Cache {
     }
 
     /// Renders each text, in parallel, except those rendered with the same base before.
-    pub fn render_all(&mut self, jobs: &[(&str, LinkBase)]) -> Vec<Rendered> {
-        let keys: Vec<u64> = jobs.iter().map(|(text, base)| cache_key(text, base)).collect();
+    pub fn render_all(&mut self, jobs: &[Job]) -> Vec<Arc<Rendered>> {
+        let keys: Vec<u64> = jobs.iter().map(Job::cache_key).collect();
         self.used.extend(keys.iter().copied());
-        let fresh: Vec<Option<Rendered>> = jobs
+        let fresh: Vec<Option<Arc<Rendered>>> = jobs
             .par_iter()
             .zip(&keys)
-            .map(|((text, base), key)| (!self.entries.contains_key(key)).then(|| render(text, base)))
+            .map(|(job, key)| (!self.entries.contains_key(key)).then(|| Arc::new(render(job.text, &job.base))))
             .collect();
         self.misses += fresh.iter().filter(|r| r.is_some()).count();
         keys.iter()
@@ -93,10 +95,29 @@ impl Cache {
     }
 }
 
-fn cache_key(text: &str, base: &LinkBase) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (text, base.folder, base.guides_prefix, base.allow_html).hash(&mut hasher);
-    hasher.finish()
+/// One text for `Cache::render_all`.
+pub struct Job<'a> {
+    pub text: &'a str,
+    /// A hash of `text`, made once when the text was read (hashing every guide on every
+    /// rebuild would cost more than the rebuild saves).
+    pub text_hash: u64,
+    pub base: LinkBase<'a>,
+}
+
+impl Job<'_> {
+    fn cache_key(&self) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let base = &self.base;
+        (
+            self.text_hash,
+            self.text.len(),
+            base.folder,
+            base.guides_prefix,
+            base.allow_html,
+        )
+            .hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 const TASK_OPEN: &str = r#"<span class="task-box" aria-hidden="true">☐</span>"#;
@@ -175,7 +196,9 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
             (None, event) => events.push(event),
         }
     }
-    html::push_html(&mut rendered.html, events.into_iter());
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html, events.into_iter());
+    rendered.html = html.into();
     rendered
 }
 
@@ -399,7 +422,12 @@ mod tests {
     #[test]
     fn the_cache_renders_each_text_once_and_forgets_unused_ones() {
         let mut cache = Cache::enabled();
-        let jobs = [("# a", guide_base()), ("# a", guide_base())];
+        let job = || Job {
+            text: "# a",
+            text_hash: 1,
+            base: guide_base(),
+        };
+        let jobs = [job(), job()];
         let first = cache.render_all(&jobs[..1]);
         let again = cache.render_all(&jobs);
         assert_eq!((&first[0].html, cache.misses), (&again[1].html, 1));

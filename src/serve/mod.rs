@@ -87,13 +87,12 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
         std::thread::spawn(move || {
             while let Ok(first) = changes.receiver.recv() {
                 // Join batches that arrived during the last rebuild: one rebuild of the final state.
-                let mut changed = first;
+                let mut batch = first;
                 while let Ok(more) = changes.receiver.try_recv() {
-                    changed.extend(more);
+                    batch.merge(more);
                 }
-                changed.sort();
-                changed.dedup();
-                rebuilder.rebuild_into(&site, &events, &describe(&changed));
+                rebuilder.note_changes(&batch);
+                rebuilder.rebuild_into(&site, &events, &describe(&batch.paths));
             }
         });
     }

@@ -34,6 +34,13 @@ impl Rebuilder {
         }
     }
 
+    /// Tells the next rebuild what the watcher saw change, so it reads only those files.
+    pub fn note_changes(&mut self, batch: &super::watch::Batch) {
+        if !batch.rescan {
+            self.caches.load.note_changes(&batch.paths);
+        }
+    }
+
     /// Rebuilds; on success swaps the new files in and announces a reload, on failure keeps the
     /// last good files and announces the diagnostics. Prints one line (or the errors) either way.
     pub fn rebuild_into(&mut self, site: &SharedSite, events: &broadcast::Sender<LiveEvent>, reason: &str) {
