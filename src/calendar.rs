@@ -1028,4 +1028,196 @@ mod tests {
         assert_eq!(parse_date("2023/02/28"), Err(None));
         assert_eq!(parse_date("+023-02-28"), Err(None));
     }
+
+    /// Properties of working-day arithmetic on random calendars: random consecutive years, random
+    /// days off (weekend days included, as breaks list them) and random worked weekend days.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+        use std::collections::BTreeSet;
+
+        /// One year's data: day-of-year offsets of days off and of candidate worked weekend days.
+        #[derive(Debug, Clone)]
+        struct YearPlan {
+            off: Vec<u16>,
+            worked: Vec<u16>,
+        }
+
+        #[derive(Debug, Clone)]
+        struct Random {
+            first_year: i32,
+            years: Vec<YearPlan>,
+        }
+
+        fn year_plan() -> impl Strategy<Value = YearPlan> {
+            (
+                proptest::collection::vec(0u16..366, 0..60),
+                proptest::collection::vec(0u16..366, 0..30),
+            )
+                .prop_map(|(off, worked)| YearPlan { off, worked })
+        }
+
+        fn random_calendar() -> impl Strategy<Value = Random> {
+            // Up to 9997 so that the last year, 9999, is reached too.
+            (1000i32..=9997, proptest::collection::vec(year_plan(), 1..=3))
+                .prop_map(|(first_year, years)| Random { first_year, years })
+        }
+
+        fn day_of(year: i32, offset: u16) -> Option<NaiveDate> {
+            NaiveDate::from_yo_opt(year, u32::from(offset) + 1)
+        }
+
+        fn group(name: &str, dates: &[NaiveDate]) -> DayGroup {
+            DayGroup {
+                name: Spanned::detached(name.to_string()),
+                dates: dates
+                    .iter()
+                    .map(|d| Spanned::detached(d.format("%Y-%m-%d").to_string()))
+                    .collect(),
+                from: None,
+                to: None,
+                note: None,
+            }
+        }
+
+        /// The calendar, and the days off and worked weekend days it was given (what it must obey).
+        fn build(random: &Random) -> (Calendar, BTreeSet<NaiveDate>, BTreeSet<NaiveDate>) {
+            let mut all_off = BTreeSet::new();
+            let mut all_worked = BTreeSet::new();
+            let mut years = Vec::new();
+            for (i, plan) in random.years.iter().enumerate() {
+                let year = random.first_year + i as i32;
+                let off: BTreeSet<NaiveDate> = plan.off.iter().filter_map(|o| day_of(year, *o)).collect();
+                let worked: BTreeSet<NaiveDate> = plan
+                    .worked
+                    .iter()
+                    .filter_map(|o| day_of(year, *o))
+                    .filter(|d| is_weekend(*d) && !off.contains(d))
+                    .collect();
+                years.push(HolidayYear {
+                    year: Spanned::detached(year),
+                    notice: Notice {
+                        title: format!("{year}年部分节假日安排"),
+                        number: "test".into(),
+                        date: Spanned::detached(format!("{}-12-01", year - 1)),
+                        url: None,
+                    },
+                    days_off: vec![group("假", &off.iter().copied().collect::<Vec<_>>())]
+                        .into_iter()
+                        .filter(|g| !g.dates.is_empty())
+                        .collect(),
+                    working_days: vec![group("调休", &worked.iter().copied().collect::<Vec<_>>())]
+                        .into_iter()
+                        .filter(|g| !g.dates.is_empty())
+                        .collect(),
+                });
+                all_off.extend(off);
+                all_worked.extend(worked);
+            }
+            let calendar = from_file(Path::new(FILE), HolidaysFile { years })
+                .unwrap_or_else(|errors| panic!("random data does not check: {errors:#?}"));
+            (calendar, all_off, all_worked)
+        }
+
+        fn first_day(random: &Random) -> NaiveDate {
+            NaiveDate::from_ymd_opt(random.first_year, 1, 1).unwrap()
+        }
+
+        fn last_day(random: &Random) -> NaiveDate {
+            NaiveDate::from_ymd_opt(random.first_year + random.years.len() as i32 - 1, 12, 31).unwrap()
+        }
+
+        /// A day among the random calendar's years, `offset` days after the first (wrapping).
+        fn day_in_range(random: &Random, offset: u32) -> NaiveDate {
+            let days = (last_day(random) - first_day(random)).num_days() as u32 + 1;
+            first_day(random) + chrono::Days::new(u64::from(offset % days))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn adding_n_working_days_then_counting_back_gives_n(
+                random in random_calendar(),
+                start_offset in 0u32..1100,
+                n in 0u32..400,
+            ) {
+                let (cal, _, _) = build(&random);
+                let start = day_in_range(&random, start_offset);
+                let available = cal.working_days_between(start, last_day(&random)).unwrap();
+                match cal.add_working_days(start, n) {
+                    Ok(end) => {
+                        prop_assert!(n <= available);
+                        prop_assert!(end >= start && end <= last_day(&random));
+                        prop_assert_eq!(cal.working_days_between(start, end), Ok(n));
+                        if n > 0 {
+                            prop_assert_eq!(cal.is_working_day(end), Ok(true));
+                            prop_assert!(cal.add_working_days(start, n - 1).unwrap() < end);
+                        }
+                    }
+                    Err(missing) => {
+                        prop_assert!(n > available, "{} + {} reached no data, but {} working days were left", start, n, available);
+                        prop_assert_eq!(missing, MissingYear(last_day(&random).year() + 1));
+                    }
+                }
+            }
+
+            #[test]
+            fn a_day_off_is_never_a_working_day_and_a_worked_weekend_day_always_is(random in random_calendar()) {
+                let (cal, off, worked) = build(&random);
+                let mut date = first_day(&random);
+                while date <= last_day(&random) {
+                    let expected = if is_weekend(date) { worked.contains(&date) } else { !off.contains(&date) };
+                    prop_assert_eq!(cal.is_working_day(date), Ok(expected), "{}", date);
+                    if off.contains(&date) {
+                        prop_assert_eq!(cal.is_working_day(date), Ok(false), "day off {}", date);
+                    }
+                    if worked.contains(&date) {
+                        prop_assert_eq!(cal.is_working_day(date), Ok(true), "worked weekend day {}", date);
+                    }
+                    date = match date.succ_opt() {
+                        Some(next) => next,
+                        None => break,
+                    };
+                }
+                prop_assert_eq!(cal.days_off().count(), off.len());
+                prop_assert_eq!(cal.adjusted_working_days().count(), worked.len());
+            }
+
+            #[test]
+            fn no_working_day_count_ever_lands_on_a_day_off(
+                random in random_calendar(),
+                start_offset in 0u32..1100,
+            ) {
+                let (cal, off, _) = build(&random);
+                let start = day_in_range(&random, start_offset);
+                let mut previous = start;
+                for n in 1..=60 {
+                    let Ok(end) = cal.add_working_days(start, n) else { break };
+                    prop_assert!(!off.contains(&end), "{} + {} = {}, a day off", start, n, end);
+                    prop_assert!(end > previous);
+                    previous = end;
+                }
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            /// The same on the real calendar, with long counts from any start.
+            #[test]
+            fn on_the_real_calendar_counting_back_gives_n(start_offset in 0u64..1461, n in 0u32..1100) {
+                let cal = real();
+                let last = d("2026-12-31");
+                let start = d("2023-01-01") + chrono::Days::new(start_offset);
+                match cal.add_working_days(start, n) {
+                    Ok(end) => prop_assert_eq!(cal.working_days_between(start, end), Ok(n)),
+                    Err(missing) => {
+                        prop_assert_eq!(missing, MissingYear(2027));
+                        prop_assert!(cal.working_days_between(start, last).unwrap() < n);
+                    }
+                }
+            }
+        }
+    }
 }

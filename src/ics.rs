@@ -1,7 +1,7 @@
 //! The deadlines as an iCalendar file (RFC 5545): one all-day event per deadline.
 //! Output depends only on its arguments (no clock), so builds stay byte-identical.
 
-use chrono::{Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate};
 
 /// One deadline as a calendar event.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,13 +33,11 @@ pub fn deadlines_ics(site_title: &str, language: &str, deadlines: &[IcsDeadline]
     line("METHOD:PUBLISH");
     line(&format!("X-WR-CALNAME{language}:{}", escape_text(site_title)));
     for deadline in deadlines {
-        // An all-day event ends, exclusively, on the next day.
-        let end = deadline.date.checked_add_days(Days::new(1)).unwrap_or(deadline.date);
         line("BEGIN:VEVENT");
         line(&format!("UID:{}@guidegen", escape_text(&deadline.id)));
         line(&format!("DTSTAMP:{stamp}"));
         line(&format!("DTSTART;VALUE=DATE:{}", basic_date(deadline.date)));
-        line(&format!("DTEND;VALUE=DATE:{}", basic_date(end)));
+        line(&event_end(deadline.date));
         line(&format!("SUMMARY{language}:{}", escape_text(&deadline.title)));
         if !deadline.description.is_empty() {
             line(&format!("DESCRIPTION{language}:{}", escape_text(&deadline.description)));
@@ -50,6 +48,21 @@ pub fn deadlines_ics(site_title: &str, language: &str, deadlines: &[IcsDeadline]
     line("END:VCALENDAR");
     out
 }
+
+/// An all-day event ends, exclusively, on the next day. After 9999-12-31 no DATE value exists
+/// (four-digit years), so that day lasts one day instead (RFC 5545 allows DURATION for DTEND).
+fn event_end(date: NaiveDate) -> String {
+    match date
+        .checked_add_days(Days::new(1))
+        .filter(|end| end.year() <= LAST_YEAR)
+    {
+        Some(end) => format!("DTEND;VALUE=DATE:{}", basic_date(end)),
+        None => "DURATION:P1D".to_string(),
+    }
+}
+
+/// The last year a DATE value can hold (`date-fullyear = 4DIGIT`).
+const LAST_YEAR: i32 = 9999;
 
 /// `YYYYMMDD`, the form of a DATE value.
 fn basic_date(date: NaiveDate) -> String {
@@ -280,6 +293,65 @@ mod tests {
         assert!(ics.contains("\r\nSUMMARY:"), "{ics}");
         assert!(!ics.contains("LANGUAGE"), "{ics}");
         assert!(deadlines_ics("T", "zh-Hans-CN", &sample(), d("2026-11-27")).contains("SUMMARY;LANGUAGE=zh-Hans-CN:"));
+    }
+
+    #[test]
+    fn the_last_representable_day_lasts_one_day_instead_of_ending_in_year_10000() {
+        let last = IcsDeadline {
+            id: "end-of-time".into(),
+            date: d("9999-12-31"),
+            title: "Last day".into(),
+            description: String::new(),
+        };
+        let ics = deadlines_ics("T", "en", std::slice::from_ref(&last), d("2026-11-27"));
+        assert!(
+            ics.contains("DTSTART;VALUE=DATE:99991231\r\nDURATION:P1D\r\nSUMMARY"),
+            "{ics}"
+        );
+        assert!(!ics.contains("DTEND"), "{ics}");
+        assert!(!ics.contains("10000"), "{ics}");
+        // The day before still gets an exclusive end date, in the same year.
+        let eve = IcsDeadline {
+            date: d("9999-12-30"),
+            ..last
+        };
+        let ics = deadlines_ics("T", "en", &[eve], d("2026-11-27"));
+        assert!(ics.contains("DTEND;VALUE=DATE:99991231\r\n"), "{ics}");
+        assert!(!ics.contains("DURATION"), "{ics}");
+    }
+
+    #[test]
+    fn every_date_value_has_exactly_eight_digits() {
+        let dates = [
+            "0001-01-01",
+            "1600-02-29",
+            "2024-02-29",
+            "9998-12-31",
+            "9999-12-30",
+            "9999-12-31",
+        ];
+        let deadlines: Vec<IcsDeadline> = dates
+            .iter()
+            .map(|date| IcsDeadline {
+                id: date.to_string(),
+                date: d(date),
+                title: "t".into(),
+                description: String::new(),
+            })
+            .collect();
+        let ics = deadlines_ics("T", "en", &deadlines, d("9999-12-31"));
+        for line in ics.split_terminator("\r\n") {
+            if let Some(value) = line
+                .strip_prefix("DTSTART;VALUE=DATE:")
+                .or(line.strip_prefix("DTEND;VALUE=DATE:"))
+            {
+                assert!(value.len() == 8 && value.bytes().all(|b| b.is_ascii_digit()), "{line}");
+            }
+        }
+        assert_eq!(
+            ics.matches("DTEND;VALUE=DATE:").count() + ics.matches("DURATION:P1D").count(),
+            dates.len()
+        );
     }
 
     #[test]

@@ -62,7 +62,8 @@ fn absolute(path: &Path) -> PathBuf {
     fs::canonicalize(&out).unwrap_or(out)
 }
 
-/// Writes `files` into a fresh folder beside `output`, then swaps it in.
+/// Writes `files` into a fresh folder beside `output`, then swaps it in, so that at every moment
+/// (even if the process is killed) `output` is either the previous site or the new one, whole.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -73,22 +74,93 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&staging);
+    remove_leftovers(&parent, &name);
+    let pid = std::process::id();
+    let staging = parent.join(temporary_name(&name, STAGING, pid));
+    let retired = parent.join(temporary_name(&name, RETIRED, pid));
     let result = write_all(&staging, files).and_then(|()| swap_in(&staging, output, &retired));
     if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        let _ = remove_tree(&staging);
     }
     result
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
-    fs::create_dir_all(dir)?;
-    let targets = files
+/// The folder a build writes into before swapping it in (after an exchange it holds the old site).
+const STAGING: &str = "building";
+/// Where the two-rename fallback parks the old site.
+const RETIRED: &str = "old";
+
+/// `.output.building-1234`: hidden, named after the output and the process that made it.
+fn temporary_name(output_name: &str, kind: &str, pid: u32) -> String {
+    format!(".{output_name}.{kind}-{pid}")
+}
+
+/// The process id in a temporary folder name made for `output_name`, if `name` is one.
+fn temporary_owner(output_name: &str, name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_prefix(output_name)?.strip_prefix('.')?;
+    let pid = [STAGING, RETIRED]
         .iter()
-        .map(|file| Ok(dir.join(safe_relative(&file.path)?)))
+        .find_map(|kind| rest.strip_prefix(kind)?.strip_prefix('-'))?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Removes temporary folders that builds killed midway left beside the output. A folder whose
+/// build is still running is left alone: deleting it while that build swaps it in would put a
+/// half-deleted site in place.
+fn remove_leftovers(parent: &Path, output_name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let own = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = temporary_owner(output_name, &name.to_string_lossy()) else {
+            continue;
+        };
+        if pid == own || !process_is_running(pid) {
+            let _ = remove_tree(&entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn process_is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    if pid <= 0 {
+        return false;
+    }
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let status = unsafe { libc::kill(pid, 0) };
+    status == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_is_running(_pid: u32) -> bool {
+    false
+}
+
+/// A folder, a file or a symbolic link (never what it points to), gone.
+fn remove_tree(path: &Path) -> io::Result<()> {
+    if fs::symlink_metadata(path)?.is_dir() {
+        fs::remove_dir_all(path)
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
+    let relative = files
+        .iter()
+        .map(|file| safe_relative(&file.path))
         .collect::<io::Result<Vec<PathBuf>>>()?;
+    refuse_shared_paths(&relative)?;
+    fs::create_dir_all(dir)?;
+    let targets: Vec<PathBuf> = relative.iter().map(|path| dir.join(path)).collect();
     let folders: std::collections::BTreeSet<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
     for folder in folders {
         fs::create_dir_all(folder)?;
@@ -98,6 +170,46 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
         .par_iter()
         .zip(&targets)
         .try_for_each(|(file, target)| fs::write(target, &file.bytes))
+}
+
+/// Two files for one path would be written at once, leaving either, or the start of one over
+/// the end of the other: the output would depend on timing (e.g. a file in `static/` named like
+/// a page). A path that is both a file and a folder (`a.html` and `a.html/b.html`, e.g. a guide
+/// folder named like a page) cannot be written at all. Both are refused before anything is
+/// written; `a//b` and `a/b` are one path.
+fn refuse_shared_paths(paths: &[PathBuf]) -> io::Result<()> {
+    let mut files = std::collections::HashSet::with_capacity(paths.len());
+    if let Some(shared) = paths.iter().find(|path| !files.insert(path.as_path())) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "two files would be written to `{}` (does a file in `static/` or the theme share the path of a generated one?)",
+                plain(shared)
+            ),
+        ));
+    }
+    let file_and_folder = paths
+        .iter()
+        .flat_map(|path| path.ancestors().skip(1))
+        .find(|folder| files.contains(folder));
+    match file_and_folder {
+        Some(both) => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "`{}` would be both a file and a folder (is a folder named like a page, e.g. `x.html/`?)",
+                plain(both)
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A relative path as written in messages: its components joined by `/`.
+fn plain(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Only plain relative paths may be written: never `..`, a root, a drive or a NUL.
@@ -115,10 +227,71 @@ pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
     }
 }
 
+/// Puts `staging` in the place of `output`: one atomic exchange where the system has one, else
+/// two renames (between which `output` is briefly absent).
 fn swap_in(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
-    let had_output = output.exists();
+    match exchange(staging, output) {
+        Exchange::Done => {
+            // `staging` now holds the previous site. Should removing it fail, the next build does it.
+            let _ = remove_tree(staging);
+            Ok(())
+        }
+        Exchange::Failed(error) if error.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(output).is_err() => {
+            fs::rename(staging, output)
+        }
+        Exchange::Failed(error) => Err(error),
+        Exchange::Unsupported => swap_by_two_renames(staging, output, retired),
+    }
+}
+
+enum Exchange {
+    Done,
+    /// The system or the file system cannot exchange two paths.
+    Unsupported,
+    Failed(io::Error),
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn exchange(a: &Path, b: &Path) -> Exchange {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        CString::new(a.as_os_str().as_bytes()),
+        CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return Exchange::Failed(io::Error::new(io::ErrorKind::InvalidInput, "a path holds a NUL byte"));
+    };
+    // SAFETY: both are valid NUL-terminated paths that outlive the call; AT_FDCWD resolves
+    // relative paths as rename(2) does.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        return Exchange::Done;
+    }
+    let error = io::Error::last_os_error();
+    match error.raw_os_error() {
+        // Old kernels (ENOSYS) and file systems without exchange support (EINVAL, EOPNOTSUPP).
+        Some(libc::ENOSYS | libc::EINVAL | libc::EOPNOTSUPP) => Exchange::Unsupported,
+        _ => Exchange::Failed(error),
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn exchange(_a: &Path, _b: &Path) -> Exchange {
+    Exchange::Unsupported
+}
+
+fn swap_by_two_renames(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
+    let had_output = fs::symlink_metadata(output).is_ok();
     if had_output {
-        let _ = fs::remove_dir_all(retired);
+        let _ = remove_tree(retired);
         fs::rename(output, retired)?;
     }
     if let Err(error) = fs::rename(staging, output) {
@@ -128,7 +301,7 @@ fn swap_in(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
         return Err(error);
     }
     if had_output {
-        fs::remove_dir_all(retired)?;
+        let _ = remove_tree(retired);
     }
     Ok(())
 }
@@ -143,6 +316,201 @@ mod tests {
         for bad in ["../x", "/etc/passwd", "a/../../x", "", "a\0b"] {
             assert!(safe_relative(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// A fresh folder in the system's temporary folder, for one test.
+    fn scratch(label: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("guidegen-write-{label}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn files(list: &[(&str, &str)]) -> Vec<OutputFile> {
+        list.iter()
+            .map(|(path, text)| OutputFile::new(*path, text.as_bytes()))
+            .collect()
+    }
+
+    /// Every file below `dir`, as sorted relative paths with their text.
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let relative = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                (relative, fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        found.sort();
+        found
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_second_build_replaces_the_output_whole_and_leaves_nothing_beside_it() {
+        let dir = scratch("replace");
+        let output = dir.join("site");
+        write_site(&output, &files(&[("a.html", "A"), ("sub/x.html", "X")])).unwrap();
+        assert_eq!(
+            tree(&output),
+            [("a.html".into(), "A".into()), ("sub/x.html".into(), "X".into())]
+        );
+        write_site(&output, &files(&[("b.html", "B")])).unwrap();
+        assert_eq!(tree(&output), [("b.html".to_string(), "B".to_string())]);
+        assert_eq!(names_in(&dir), ["site"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_leaves_the_output_as_it_was() {
+        let dir = scratch("refused");
+        let output = dir.join("site");
+        write_site(&output, &files(&[("a.html", "A")])).unwrap();
+        assert!(write_site(&output, &files(&[("b.html", "B"), ("../escape.html", "E")])).is_err());
+        assert_eq!(tree(&output), [("a.html".to_string(), "A".to_string())]);
+        assert_eq!(names_in(&dir), ["site"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn two_files_for_one_path_or_a_file_and_folder_are_refused_before_anything_is_written() {
+        let dir = scratch("shared");
+        let output = dir.join("site");
+        write_site(&output, &files(&[("a.html", "A")])).unwrap();
+        for shared in [
+            files(&[("guides/x.html", "page"), ("b.html", "B"), ("guides/x.html", "static")]),
+            files(&[("guides/x.html", "page"), ("guides//x.html", "static")]),
+        ] {
+            let error = write_site(&output, &shared).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .contains("two files would be written to `guides/x.html`"),
+                "{error}"
+            );
+            assert_eq!(tree(&output), [("a.html".to_string(), "A".to_string())]);
+            assert_eq!(names_in(&dir), ["site"]);
+        }
+        let error = write_site(
+            &output,
+            &files(&[("guides/a.html/b.html", "b"), ("guides/a.html", "a")]),
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("`guides/a.html` would be both a file and a folder"),
+            "{error}"
+        );
+        assert_eq!(tree(&output), [("a.html".to_string(), "A".to_string())]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    #[test]
+    fn the_exchange_swaps_two_folders_in_one_step() {
+        let dir = scratch("exchange");
+        let (a, b) = (dir.join("a"), dir.join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("from-a"), "a").unwrap();
+        fs::write(b.join("from-b"), "b").unwrap();
+        match exchange(&a, &b) {
+            Exchange::Done => {
+                assert_eq!(names_in(&a), ["from-b"]);
+                assert_eq!(names_in(&b), ["from-a"]);
+            }
+            // Some file systems (e.g. some overlay or network mounts) cannot; the fallback covers them.
+            Exchange::Unsupported => eprintln!("note: no RENAME_EXCHANGE on {}", dir.display()),
+            Exchange::Failed(error) => panic!("{error}"),
+        }
+        match exchange(&a, &dir.join("missing")) {
+            Exchange::Failed(error) => assert_eq!(error.kind(), io::ErrorKind::NotFound),
+            Exchange::Unsupported => {}
+            Exchange::Done => panic!("exchanged with a missing folder"),
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_two_rename_fallback_also_replaces_the_output_whole() {
+        let dir = scratch("fallback");
+        let (staging, output, retired) = (dir.join(".site.building-1"), dir.join("site"), dir.join(".site.old-1"));
+        write_all(&output, &files(&[("old.html", "old")])).unwrap();
+        write_all(&staging, &files(&[("new.html", "new")])).unwrap();
+        swap_by_two_renames(&staging, &output, &retired).unwrap();
+        assert_eq!(tree(&output), [("new.html".to_string(), "new".to_string())]);
+        assert_eq!(names_in(&dir), ["site"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn temporary_folders_are_recognised_by_output_name_kind_and_process() {
+        assert_eq!(temporary_owner("site", ".site.building-42"), Some(42));
+        assert_eq!(temporary_owner("site", ".site.old-7"), Some(7));
+        for other in [
+            "site",
+            ".site.building-",
+            ".site.building-4x",
+            ".site.building--4",
+            ".site.other-4",
+            ".site2.building-4",
+            ".other.building-4",
+            "site.building-4",
+        ] {
+            assert_eq!(temporary_owner("site", other), None, "{other}");
+        }
+        assert_eq!(temporary_name("site", STAGING, 42), ".site.building-42");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_of_killed_builds_go_and_those_of_running_builds_stay() {
+        let dir = scratch("leftovers");
+        let output = dir.join("site");
+        let mut finished = std::process::Command::new("true").spawn().unwrap();
+        finished.wait().unwrap();
+        let dead = finished.id();
+        assert!(!process_is_running(dead));
+        // Process 1 runs as long as the system does.
+        assert!(process_is_running(1));
+        let kept = [
+            ".other.building-1".to_string(),
+            ".site.building-1".to_string(),
+            "unrelated".to_string(),
+        ];
+        for name in [
+            temporary_name("site", STAGING, dead),
+            temporary_name("site", RETIRED, dead),
+            temporary_name("other", STAGING, dead),
+        ]
+        .iter()
+        .chain(&kept)
+        {
+            fs::create_dir_all(dir.join(name).join("stages")).unwrap();
+            fs::write(dir.join(name).join("stages/a.html"), "half").unwrap();
+        }
+        write_site(&output, &files(&[("a.html", "A")])).unwrap();
+        let mut expected: Vec<String> = kept.to_vec();
+        expected.push(temporary_name("other", STAGING, dead));
+        expected.push("site".into());
+        expected.sort();
+        assert_eq!(
+            names_in(&dir),
+            expected,
+            "only this output's leftovers of finished builds go"
+        );
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -11,6 +12,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
@@ -27,6 +33,52 @@ const LIVE_SCRIPT: &str = include_str!("live.js");
 struct AppState {
     site: SharedSite,
     events: broadcast::Sender<LiveEvent>,
+}
+
+/// How long a client may take to send a request's headers (counted from the moment the server
+/// waits for them) before its connection is closed. Without it, a client that never finishes a
+/// request holds its connection forever. Generous for people; a page's open event stream is
+/// unaffected, since its headers arrived long ago.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// After an error accepting a connection (e.g. too many open files), wait before trying again
+/// instead of spinning.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// Serves `app` on `listener` until `shutdown` completes; then tells open pages (which close
+/// their event streams), stops accepting, and waits for the open connections to finish.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    events: broadcast::Sender<LiveEvent>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let connections = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                tokio::time::sleep(ACCEPT_RETRY).await;
+                continue;
+            }
+        };
+        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = connections.watch(connection);
+        // A failed connection (a malformed request, a timeout, a reset) concerns only its client.
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    let _ = events.send(LiveEvent::Shutdown);
+    drop(listener);
+    connections.shutdown().await;
 }
 
 pub fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router {
@@ -97,7 +149,9 @@ pub fn resolve_request_path(raw: &str) -> Option<String> {
     {
         return None;
     }
-    let decoded = percent_decode(raw)?;
+    // Decoded once, so `%252e` stays the text `%2e`; a `%` not followed by two hex digits stays
+    // as it is (as browsers send it); bytes that are not UTF-8 name no site file.
+    let decoded = percent_encoding::percent_decode_str(raw).decode_utf8().ok()?;
     let mut parts = Vec::new();
     for part in decoded.split('/') {
         match part {
@@ -114,23 +168,6 @@ pub fn resolve_request_path(raw: &str) -> Option<String> {
         path = "index.html".into();
     }
     Some(path)
-}
-
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 pub fn content_type(path: &str) -> &'static str {
@@ -236,6 +273,17 @@ mod tests {
             resolve_request_path("/guides/%E4%B8%AD.html").as_deref(),
             Some("guides/中.html")
         );
+    }
+
+    #[test]
+    fn request_paths_are_decoded_once_and_only_into_utf_8() {
+        assert_eq!(resolve_request_path("/%252e%252e/x").as_deref(), Some("%2e%2e/x"));
+        assert_eq!(resolve_request_path("/50%.html").as_deref(), Some("50%.html"));
+        assert_eq!(resolve_request_path("/a%zz.html").as_deref(), Some("a%zz.html"));
+        assert_eq!(resolve_request_path("/a%20b/").as_deref(), Some("a b/index.html"));
+        for bad in ["/%ff.html", "/%c0%ae%c0%ae/x", "/%2e", "/a/%2E%2e/b"] {
+            assert_eq!(resolve_request_path(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -99,16 +99,9 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
 
     println!("serving the site at http://{local}/ (Ctrl-C to stop)");
     let app = http::router(site, events.clone());
-    let shutdown_events = events.clone();
-    runtime
-        .block_on(async move {
-            let shutdown = async move {
-                let _ = tokio::signal::ctrl_c().await;
-                let _ = shutdown_events.send(LiveEvent::Shutdown);
-            };
-            axum::serve(listener, app).with_graceful_shutdown(shutdown).await
-        })
-        .map_err(|e| format!("the server stopped: {e}"))?;
+    runtime.block_on(http::serve(listener, app, events, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }));
     println!("stopped");
     Ok(())
 }

@@ -1,0 +1,833 @@
+//! Property tests (proptest) on promises that must hold whatever the content says: heading anchors
+//! are unique and stable, pages and files land inside the output folder at paths of their own,
+//! and `rules.json` read back into the model gives the same model.
+//! (Working-day properties live beside the arithmetic, in `src/calendar.rs`.)
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Component, Path};
+
+use chrono::NaiveDate;
+use common::*;
+use guidegen::model::*;
+use guidegen::render::markdown::{self, LinkBase};
+use guidegen::yaml::Spanned;
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+fn today() -> NaiveDate {
+    NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap()
+}
+
+fn guide_base() -> LinkBase<'static> {
+    LinkBase {
+        folder: "",
+        guides_prefix: None,
+        allow_html: true,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Heading anchors
+
+/// Heading texts that collide once slugified, texts with nothing to slugify, scripts other than
+/// Latin, explicit `{#id}` attributes, and arbitrary text on one line.
+fn heading_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "a",
+            "A",
+            "a 1",
+            "a-1",
+            "a-1-1",
+            "A!",
+            "section",
+            "section-1",
+            "",
+            "!!!",
+            "  ",
+            "短信 核验",
+            "短信-核验",
+            "İstanbul",
+            "Straße",
+            "1",
+            "-",
+            "_",
+            "a_b",
+            "ñ",
+            "x {#a}",
+            "y {#a-1}",
+        ])
+        .prop_map(String::from),
+        "[a-zA-Z0-9 _!?.,:'()\\-中文核验é]{0,12}",
+        any::<String>().prop_map(|s| s.replace(['\n', '\r'], " ")),
+    ]
+}
+
+fn ids(text: &str) -> Vec<String> {
+    markdown::render(text, &guide_base())
+        .headings
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+}
+
+fn headings_markdown(texts: &[String]) -> String {
+    texts.iter().map(|t| format!("## {t}\n\n")).collect()
+}
+
+/// `text` as it stands inside a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn heading_anchors_are_unique_non_empty_and_in_the_html(texts in prop::collection::vec(heading_text(), 0..24)) {
+        let rendered = markdown::render(&headings_markdown(&texts), &guide_base());
+        prop_assert_eq!(rendered.headings.len(), texts.len());
+        let mut seen = HashSet::new();
+        for heading in &rendered.headings {
+            prop_assert!(!heading.id.is_empty());
+            prop_assert!(!heading.id.chars().any(char::is_whitespace), "{:?}", heading.id);
+            prop_assert!(seen.insert(heading.id.clone()), "`{}` twice in {:?}", heading.id, texts);
+            let needle = format!(" id=\"{}\"", attribute(&heading.id));
+            prop_assert!(rendered.html.contains(&needle), "{} not in {}", needle, rendered.html);
+        }
+    }
+
+    #[test]
+    fn slugified_anchors_hold_no_punctuation_or_space(text in "[a-zA-Z0-9 _!?.,:'()\\-中文核验é]{0,24}") {
+        let slug = markdown::slugify(&text);
+        prop_assert!(!slug.is_empty());
+        prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'), "{:?}", slug);
+        prop_assert!(
+            slug.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'),
+            "{:?} -> {:?}", text, slug
+        );
+        prop_assert_eq!(markdown::slugify(&slug), slug.clone(), "slugifying an anchor keeps it");
+    }
+
+    #[test]
+    fn heading_anchors_are_stable(texts in prop::collection::vec(heading_text(), 1..24), cut in any::<prop::sample::Index>()) {
+        let all = ids(&headings_markdown(&texts));
+        prop_assert_eq!(&ids(&headings_markdown(&texts)), &all, "the same text gives the same anchors");
+        // Headings added after a heading never change its anchor (links to it keep working).
+        let kept = cut.index(texts.len() + 1);
+        prop_assert_eq!(&ids(&headings_markdown(&texts[..kept]))[..], &all[..kept]);
+    }
+
+    #[test]
+    fn a_link_to_a_heading_s_slug_finds_that_heading(texts in prop::collection::vec("[a-zA-Z0-9 中文é]{1,12}", 1..12)) {
+        // Authors link to `other.md#<slug of the heading text>`; the first heading with that text has it.
+        let rendered = markdown::render(&headings_markdown(&texts), &guide_base());
+        for (text, heading) in texts.iter().zip(&rendered.headings) {
+            let first = texts.iter().position(|t| markdown::slugify(t) == markdown::slugify(text)).unwrap();
+            if rendered.headings[first].text == heading.text {
+                prop_assert_eq!(&rendered.headings[first].id, &markdown::slugify(text));
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output paths
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn a_path_the_writer_accepts_never_leaves_the_output_folder(
+        parts in prop::collection::vec(
+            prop_oneof![
+                Just("..".to_string()), Just(".".to_string()), Just("".to_string()), Just("/".to_string()),
+                Just("\\".to_string()), Just("C:".to_string()), Just("\0".to_string()), Just("~".to_string()),
+                "[a-z.中]{1,6}",
+            ],
+            0..8,
+        ),
+        separator in prop::sample::select(vec!["/", "//", "\\", "/./"]),
+    ) {
+        let path = parts.join(separator);
+        if let Ok(relative) = guidegen::write::safe_relative(&path) {
+            prop_assert!(relative.components().all(|c| matches!(c, Component::Normal(_))), "{:?}", path);
+            let base = Path::new("/out");
+            prop_assert!(base.join(&relative).starts_with(base));
+            prop_assert!(!path.contains('\0'));
+        }
+    }
+}
+
+/// One path segment of a guide: any of the characters people put in file names, including ones
+/// that mean something in URLs and names the build treats specially (`index`, `_index`, hidden,
+/// backup, names ending in `.html`).
+fn segment() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => "[a-zA-Z0-9 _\\-中é?#%&'()+,;=@~]{1,10}",
+        1 => prop::sample::select(vec!["index", "_index", "a", "A", ".hidden", "x~", "first", "sub", "a.html", "guides"])
+            .prop_map(String::from),
+    ]
+    .prop_filter("a real file name", |s| s != "." && s != "..")
+}
+
+/// Relative paths under `content/guides/` (without `.md`): up to two folders deep.
+fn guide_tree() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(
+        (prop::collection::vec(segment(), 0..=2), segment()).prop_map(|(mut folders, name)| {
+            folders.push(name);
+            folders.join("/")
+        }),
+        1..6,
+    )
+}
+
+/// The minimal fixture's rules with `guides` (and nothing else) under `content/guides/`.
+fn site_with_guides(dir: &Path, guides: &[String]) -> Result<(), String> {
+    copy_dir(&fixture("minimal"), dir);
+    let site_yaml = dir.join("content/site.yaml");
+    // The minimal intro links to first.md, which may not exist here.
+    let yaml = std::fs::read_to_string(&site_yaml).unwrap();
+    std::fs::write(&site_yaml, yaml.replace("See [the first guide](first.md).", "")).unwrap();
+    std::fs::remove_dir_all(dir.join("content/guides")).unwrap();
+    for (n, guide) in guides.iter().enumerate() {
+        let file = dir.join("content/guides").join(format!("{guide}.md"));
+        std::fs::create_dir_all(file.parent().unwrap()).map_err(|e| e.to_string())?;
+        std::fs::write(&file, format!("---\ntitle: Guide {n}\n---\n## Part {n}\n\nText.\n"))
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Output paths that would make one path both a file and a folder (`a.html` and `a.html/b.html`).
+fn file_and_folder(paths: &[&str]) -> Vec<String> {
+    let files: HashSet<&str> = paths.iter().copied().collect();
+    paths
+        .iter()
+        .flat_map(|path| {
+            Path::new(path)
+                .ancestors()
+                .skip(1)
+                .filter_map(|a| a.to_str())
+                .filter(|a| files.contains(a))
+                .map(|a| a.to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Where a guide's page is published: `a/b` -> `guides/a/b.html`, `a/_index` -> `guides/a/index.html`.
+fn expected_page(guide: &str) -> String {
+    match guide.rsplit_once('/') {
+        Some((folder, "_index")) => format!("guides/{folder}/index.html"),
+        None if guide == "_index" => "guides/index.html".into(),
+        _ => format!("guides/{guide}.html"),
+    }
+}
+
+proptest! {
+    // Each case builds a whole site in memory and writes it.
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn guide_pages_land_inside_guides_at_paths_of_their_own_and_are_written_whole(guides in guide_tree()) {
+        let tmp = TempDir::new("prop-guides");
+        let root = tmp.path().join("site");
+        prop_assume!(site_with_guides(&root, &guides).is_ok());
+        let named_index = guides.iter().any(|g| g.rsplit('/').next() == Some("index"));
+        let first = guidegen::site::render_site(&root, today());
+        let second = guidegen::site::render_site(&root, today());
+        let (first, second) = match (first, second) {
+            (Ok(first), Ok(second)) => (first, second),
+            (Err(failed), _) => {
+                let messages: Vec<&str> = failed.diagnostics.iter().map(|d| d.message.as_str()).collect();
+                prop_assert!(named_index, "refused without a guide named index: {:?} for {:?}", messages, guides);
+                prop_assert!(messages.iter().all(|m| m.contains("index.md")), "{:?}", messages);
+                return Ok(());
+            }
+            (Ok(_), Err(_)) => panic!("the second build of the same site failed"),
+        };
+        prop_assert!(!named_index, "a guide named index.md was accepted: {:?}", guides);
+        let listed = |files: &[guidegen::render::OutputFile]| -> Vec<(String, Vec<u8>)> {
+            let mut all: Vec<(String, Vec<u8>)> = files.iter().map(|f| (f.path.clone(), f.bytes.to_vec())).collect();
+            all.sort();
+            all
+        };
+        prop_assert!(listed(&first.files) == listed(&second.files), "two builds of one site differ");
+
+        let paths: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
+        let mut seen = HashSet::new();
+        for path in &paths {
+            prop_assert!(guidegen::write::safe_relative(path).is_ok(), "{:?}", path);
+            prop_assert!(seen.insert(*path), "two files at {:?}", path);
+        }
+        // An `_index.md` alone in its folder is left out (a bug, see
+        // `an_introduction_without_guides_beside_it_is_published`); every other guide has its page.
+        for guide in guides.iter().filter(|g| !is_skipped(g) && !is_lone_intro(g, &guides)) {
+            let page = expected_page(guide);
+            prop_assert!(paths.contains(&page.as_str()), "no {} for {}: {:?}", page, guide, paths);
+        }
+        let output = tmp.path().join("out");
+        let written = guidegen::write::write_site(&output, &first.files);
+        if !file_and_folder(&paths).is_empty() {
+            // The plan lets this through (a bug, see `a_guide_folder_named_like_a_guide_page_is_
+            // refused_with_its_position`); the writer refuses it before writing anything.
+            prop_assert!(written.is_err() && !output.exists());
+            return Ok(());
+        }
+        written.unwrap();
+        let expected: BTreeMap<String, Vec<u8>> = listed(&first.files).into_iter().collect();
+        let written: BTreeMap<String, Vec<u8>> = read_tree(&output).into_iter().collect();
+        prop_assert!(written == expected, "the written tree is not the rendered files");
+    }
+}
+
+/// An `_index` with no guide (other than intros and skipped files) directly in its folder.
+fn is_lone_intro(guide: &str, guides: &[String]) -> bool {
+    let folder_of = |g: &str| {
+        g.rsplit_once('/')
+            .map(|(folder, _)| folder.to_string())
+            .unwrap_or_default()
+    };
+    let name_of = |g: &str| g.rsplit('/').next().unwrap_or(g).to_string();
+    name_of(guide) == "_index"
+        && !guides
+            .iter()
+            .any(|other| folder_of(other) == folder_of(guide) && name_of(other) != "_index" && !is_skipped(other))
+}
+
+#[test]
+#[ignore = "bug: an `_index.md` in a folder with no guide directly in it (only sub-folders, or nothing) gets no page, silently; `build` succeeds with links to it that lead nowhere, and `check` reports them only as broken output links, without a position"]
+fn an_introduction_without_guides_beside_it_is_published() {
+    let tmp = TempDir::new("lone-intro");
+    let root = tmp.path().join("site");
+    site_with_guides(&root, &["a/_index".into(), "a/b/x".into()]).unwrap();
+    let rendered = guidegen::site::render_site(&root, today()).unwrap_or_else(|_| panic!("does not build"));
+    let paths: Vec<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+    assert!(paths.contains(&"guides/a/b/x.html"), "{paths:?}");
+    assert!(
+        paths.contains(&"guides/a/index.html"),
+        "the introduction of `a` is lost: {paths:?}"
+    );
+}
+
+/// A guide file the loader leaves out (editor swap and backup files).
+fn is_skipped(guide: &str) -> bool {
+    guidegen::load::is_editor_leftover(guide.rsplit('/').next().unwrap_or(guide))
+}
+
+#[test]
+#[ignore = "bug: a guide folder named like a page (`a.html/`) beside `a.md` makes `guides/a.html` both a file and a folder; the plan does not refuse it, so the build fails only when writing, without a position"]
+fn a_guide_folder_named_like_a_guide_page_is_refused_with_its_position() {
+    let tmp = TempDir::new("file-and-folder");
+    let root = tmp.path().join("site");
+    site_with_guides(&root, &["a".into(), "a.html/b".into()]).unwrap();
+    match guidegen::site::render_site(&root, today()) {
+        Ok(rendered) => {
+            let paths: Vec<&str> = rendered.files.iter().map(|f| f.path.as_str()).collect();
+            panic!(
+                "accepted; {:?} would be both a file and a folder",
+                file_and_folder(&paths)
+            );
+        }
+        Err(failed) => assert!(failed.diagnostics.iter().any(|d| d.span.is_some())),
+    }
+}
+
+#[test]
+fn a_static_file_at_a_generated_path_is_refused_and_the_previous_output_kept() {
+    let tmp = TempDir::new("static-clash");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let build = || {
+        bin()
+            .args(["build", "--today", TODAY, "--root"])
+            .arg(&root)
+            .output()
+            .unwrap()
+    };
+    assert!(build().status.success());
+    let before = read_tree(&root.join("output"));
+    // Written at the same time as the page, either could win, or a mix of the two.
+    for clash in ["guides/first.html", "assets/style.css", "rules.json"] {
+        let file = root.join("static").join(clash);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "x").unwrap();
+        let refused = build();
+        assert_eq!(refused.status.code(), Some(1), "{clash}");
+        let stderr = text(&refused.stderr);
+        assert!(
+            stderr.contains(&format!("two files would be written to `{clash}`")),
+            "{stderr}"
+        );
+        assert_eq!(read_tree(&root.join("output")), before, "{clash}");
+        std::fs::remove_file(&file).unwrap();
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Element ids on a guide page
+
+/// Every `id="…"` value in an HTML page, in order.
+fn element_ids(html: &str) -> Vec<String> {
+    html.match_indices(" id=\"")
+        .filter_map(|(at, found)| {
+            let rest = &html[at + found.len()..];
+            rest.find('"').map(|end| rest[..end].to_string())
+        })
+        .collect()
+}
+
+fn duplicate_ids(html: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    element_ids(html)
+        .into_iter()
+        .filter(|id| !seen.insert(id.clone()))
+        .collect()
+}
+
+/// A guide page whose Markdown is `body`, rendered with the default theme.
+fn guide_page(body: &str) -> String {
+    let tmp = TempDir::new("guide-ids");
+    let root = tmp.path().join("site");
+    // A second guide, so the page has its section's navigation too.
+    site_with_guides(&root, &["g".into(), "h".into()]).unwrap();
+    std::fs::write(root.join("content/guides/g.md"), format!("---\ntitle: G\n---\n{body}")).unwrap();
+    let rendered = guidegen::site::render_site(&root, today()).unwrap_or_else(|_| panic!("{body} does not build"));
+    let page = rendered.files.iter().find(|f| f.path == "guides/g.html").unwrap();
+    String::from_utf8(page.bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn headings_that_repeat_get_ids_of_their_own_on_the_page() {
+    let html = guide_page("## Steps\n\n## Steps\n\n## Steps 1\n\n## steps-1\n");
+    assert_eq!(duplicate_ids(&html), Vec::<String>::new(), "{html}");
+}
+
+#[test]
+#[ignore = "bug: heading anchors can equal the ids the page's templates use (`main`, `toc-heading`, `section-nav-heading`, `site-search-q`) or a footnote's id, giving two elements one id"]
+fn a_heading_never_takes_an_id_the_page_already_uses() {
+    let mut clashes = Vec::new();
+    for body in [
+        "## Main\n\n## Two\n",
+        "## TOC heading\n\n## Two\n",
+        "## Section nav heading\n\n## Two\n",
+        "## Site search q\n\n## Two\n",
+        "## 1\n\nText[^1].\n\n[^1]: A note.\n",
+    ] {
+        let html = guide_page(body);
+        let twice = duplicate_ids(&html);
+        if !twice.is_empty() {
+            clashes.push(format!("{body:?}: {twice:?}"));
+        }
+    }
+    assert!(clashes.is_empty(), "ids used twice on one page: {clashes:#?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// rules.json
+
+/// `rules.json` as the model's own types read it back. `Content` and `Guide` are written, never
+/// read, so their shape is spelled out here; every other type is the model's.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct Rules {
+    site: Site,
+    subjects: Vec<Subject>,
+    conditions: Vec<Condition>,
+    materials: Vec<Material>,
+    stages: Vec<Stage>,
+    deadlines: Vec<Deadline>,
+    forms: Vec<Form>,
+    guides: Vec<RulesGuide>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RulesGuide {
+    slug: String,
+    front: FrontMatter,
+}
+
+/// Reads `rules.json` into the model and writes it again as the build does.
+fn round_trip(json: &[u8]) -> Result<Vec<u8>, String> {
+    let rules: Rules = serde_json::from_slice(json).map_err(|e| e.to_string())?;
+    serde_json::to_vec_pretty(&rules).map_err(|e| e.to_string())
+}
+
+#[test]
+fn rules_json_of_the_default_and_the_minimal_site_reads_back_into_the_same_model() {
+    for root in [repo_root(), fixture("minimal")] {
+        let rendered =
+            guidegen::site::render_site(&root, today()).unwrap_or_else(|_| panic!("{} does not build", root.display()));
+        let rules = rendered.files.iter().find(|f| f.path == "rules.json").unwrap();
+        let again = round_trip(&rules.bytes).unwrap();
+        assert!(
+            again == rules.bytes.to_vec(),
+            "{}: rules.json changes when read back:\n{}",
+            root.display(),
+            String::from_utf8_lossy(&again)
+        );
+    }
+}
+
+fn any_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => any::<String>(),
+        1 => prop::sample::select(vec!["", "\"", "\\", "</script>", "\u{2028}", "null", "中文", "\u{0}", "{}"])
+            .prop_map(String::from),
+    ]
+}
+
+fn spanned_text() -> impl Strategy<Value = Spanned<String>> {
+    any_text().prop_map(Spanned::detached)
+}
+
+fn id() -> impl Strategy<Value = Spanned<String>> {
+    "[a-z0-9_-]{1,12}".prop_map(Spanned::detached)
+}
+
+fn texts() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(any_text(), 0..3)
+}
+
+fn ids_list() -> impl Strategy<Value = Vec<Spanned<String>>> {
+    prop::collection::vec(id(), 0..3)
+}
+
+fn confidence() -> impl Strategy<Value = Confidence> {
+    prop::sample::select(vec![Confidence::High, Confidence::Medium, Confidence::Low])
+}
+
+fn subject_kind() -> impl Strategy<Value = SubjectKind> {
+    prop::sample::select(vec![SubjectKind::Individual, SubjectKind::Organisation])
+}
+
+fn source() -> impl Strategy<Value = Source> {
+    (
+        id(),
+        any_text(),
+        prop::option::of(any_text()),
+        prop::option::of(any_text()),
+        prop::option::of(spanned_text()),
+        prop::option::of(spanned_text()),
+        prop::sample::select(vec![SourceKind::Law, SourceKind::Notice, SourceKind::Reference]),
+        prop::option::of(any_text()),
+    )
+        .prop_map(|(id, title, issuer, number, date, url, kind, note)| Source {
+            id,
+            title,
+            issuer,
+            number,
+            date,
+            url,
+            kind,
+            note,
+        })
+}
+
+fn site() -> impl Strategy<Value = Site> {
+    (
+        (
+            any_text(),
+            any_text(),
+            any_text(),
+            any_text(),
+            prop::option::of(spanned_text()),
+        ),
+        (spanned_text(), any::<bool>(), any_text(), texts(), texts()),
+        prop::collection::vec(source(), 0..3),
+    )
+        .prop_map(
+            |(
+                (title, description, language, theme, base_url),
+                (reviewed, allow_html, intro, who_must, who_need_not),
+                sources,
+            )| Site {
+                title,
+                description,
+                language,
+                theme,
+                base_url,
+                reviewed,
+                allow_html,
+                intro,
+                who_must,
+                who_need_not,
+                sources,
+            },
+        )
+}
+
+fn subject() -> impl Strategy<Value = Subject> {
+    (
+        id(),
+        any_text(),
+        subject_kind(),
+        texts(),
+        prop::option::of(any_text()),
+        confidence(),
+        prop::option::of(id()),
+    )
+        .prop_map(|(id, name, kind, certificates, note, confidence, source)| Subject {
+            id,
+            name,
+            kind,
+            certificates,
+            note,
+            confidence,
+            source,
+        })
+}
+
+fn condition() -> impl Strategy<Value = Condition> {
+    (
+        id(),
+        any_text(),
+        prop::option::of(any_text()),
+        prop::collection::vec(subject_kind(), 0..3),
+        texts(),
+        prop::option::of(id()),
+    )
+        .prop_map(|(id, label, question, kinds, options, source)| Condition {
+            id,
+            label,
+            question,
+            kinds,
+            options,
+            source,
+        })
+}
+
+fn material() -> impl Strategy<Value = Material> {
+    (
+        (id(), any_text(), any_text(), texts()),
+        prop::sample::select(vec![Provider::Filer, Provider::OnPlatform, Provider::Platform]),
+        (ids_list(), prop::collection::vec(subject_kind(), 0..3), ids_list()),
+        (confidence(), prop::option::of(id())),
+    )
+        .prop_map(
+            |((id, name, description, tips), provider, (subjects, kinds, when), (confidence, source))| Material {
+                id,
+                name,
+                description,
+                tips,
+                provider,
+                subjects,
+                kinds,
+                when,
+                confidence,
+                source,
+            },
+        )
+}
+
+fn duration() -> impl Strategy<Value = Duration> {
+    (
+        any::<u32>(),
+        any::<u32>(),
+        prop::sample::select(vec![DurationUnit::WorkingDays, DurationUnit::Hours, DurationUnit::Days]),
+        prop::option::of(any_text()),
+    )
+        .prop_map(|(min, max, unit, note)| Duration {
+            min: Spanned::detached(min),
+            max: Spanned::detached(max),
+            unit,
+            note,
+        })
+}
+
+fn stage() -> impl Strategy<Value = Stage> {
+    let step = (any_text(), prop::option::of(any_text()), prop::option::of(any_text()))
+        .prop_map(|(title, text, actor)| Step { title, text, actor });
+    let failure = (any_text(), any_text(), prop::option::of(id())).prop_map(|(when, then, back_to)| Failure {
+        when,
+        then,
+        back_to,
+    });
+    (
+        (
+            id(),
+            any::<u32>(),
+            any_text(),
+            any_text(),
+            any_text(),
+            prop::option::of(duration()),
+        ),
+        (
+            prop::collection::vec(step, 0..3),
+            prop::collection::vec(failure, 0..2),
+            ids_list(),
+        ),
+        (
+            prop::option::of(any_text()),
+            texts(),
+            confidence(),
+            prop::option::of(id()),
+        ),
+    )
+        .prop_map(
+            |(
+                (id, number, name, summary, actor, duration),
+                (steps, on_failure, materials),
+                (notification, tips, confidence, source),
+            )| Stage {
+                id,
+                number: Spanned::detached(number),
+                name,
+                summary,
+                actor,
+                duration,
+                steps,
+                on_failure,
+                materials,
+                notification,
+                tips,
+                confidence,
+                source,
+            },
+        )
+}
+
+fn deadline() -> impl Strategy<Value = Deadline> {
+    (
+        id(),
+        spanned_text(),
+        any_text(),
+        any_text(),
+        any_text(),
+        prop::option::of(any_text()),
+        prop::option::of(id()),
+    )
+        .prop_map(|(id, date, title, applies_to, rule, consequence, source)| Deadline {
+            id,
+            date,
+            title,
+            applies_to,
+            rule,
+            consequence,
+            source,
+        })
+}
+
+fn form() -> impl Strategy<Value = Form> {
+    let field = (
+        any_text(),
+        prop::sample::select(vec![
+            FieldKind::Text,
+            FieldKind::Lines,
+            FieldKind::Choice,
+            FieldKind::Date,
+        ]),
+        prop::option::of(any::<u32>()),
+        texts(),
+        prop::option::of(any_text()),
+    )
+        .prop_map(|(label, kind, lines, options, hint)| FormField {
+            label,
+            kind,
+            lines: lines.map(Spanned::detached),
+            options,
+            hint,
+        });
+    let section =
+        (any_text(), prop::collection::vec(field, 0..3)).prop_map(|(title, fields)| FormSection { title, fields });
+    let sign_box = (
+        any_text(),
+        prop::sample::select(vec![SignKind::Signature, SignKind::Seal, SignKind::Date]),
+    )
+        .prop_map(|(label, kind)| SignBox { label, kind });
+    (
+        (id(), any_text(), subject_kind(), prop::option::of(any_text())),
+        (prop::collection::vec(section, 0..3), prop::option::of(any_text())),
+        (
+            prop::collection::vec(sign_box, 0..3),
+            confidence(),
+            prop::option::of(id()),
+        ),
+    )
+        .prop_map(
+            |((id, title, kind, intro), (sections, declaration), (sign_boxes, confidence, source))| Form {
+                id,
+                title,
+                kind,
+                intro,
+                sections,
+                declaration,
+                sign_boxes,
+                confidence,
+                source,
+            },
+        )
+}
+
+fn guide() -> impl Strategy<Value = Guide> {
+    (
+        any_text(),
+        any_text(),
+        prop::option::of(any::<i64>()),
+        prop::option::of(any_text()),
+        any_text(),
+    )
+        .prop_map(|(slug, title, order, summary, body)| Guide {
+            file: format!("content/guides/{slug}.md").into(),
+            slug,
+            front: FrontMatter { title, order, summary },
+            body,
+            body_line: 5,
+        })
+}
+
+fn content() -> impl Strategy<Value = Content> {
+    (
+        site(),
+        prop::collection::vec(subject(), 0..3),
+        prop::collection::vec(condition(), 0..3),
+        prop::collection::vec(material(), 0..3),
+        prop::collection::vec(stage(), 0..3),
+        prop::collection::vec(deadline(), 0..3),
+        prop::collection::vec(form(), 0..2),
+        prop::collection::vec(guide(), 0..3),
+    )
+        .prop_map(
+            |(site, subjects, conditions, materials, stages, deadlines, forms, guides)| Content {
+                site,
+                subjects,
+                conditions,
+                materials,
+                stages,
+                deadlines,
+                forms,
+                guides,
+                calendar: None,
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any model (whatever its strings and numbers hold), written as the build writes `rules.json`,
+    /// reads back into the model and writes out byte for byte the same.
+    #[test]
+    fn rules_json_reads_back_into_the_same_model(content in content()) {
+        // The exact call the plan makes for rules.json.
+        let json = serde_json::to_vec_pretty(&content).unwrap();
+        let again = round_trip(&json).map_err(TestCaseError::fail)?;
+        prop_assert!(again == json, "changed when read back:\n{}\n--- became ---\n{}",
+            String::from_utf8_lossy(&json), String::from_utf8_lossy(&again));
+        // And it is the model's data: every guide's slug and every stage's id, in order.
+        let rules: Rules = serde_json::from_slice(&json).unwrap();
+        let slugs: Vec<&str> = rules.guides.iter().map(|g| g.slug.as_str()).collect();
+        prop_assert_eq!(slugs, content.guides.iter().map(|g| g.slug.as_str()).collect::<Vec<_>>());
+        let stages: Vec<(&str, u32)> = rules.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect();
+        prop_assert_eq!(stages, content.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect::<Vec<_>>());
+    }
+}
