@@ -1,7 +1,7 @@
 //! Errors and warnings as values with positions, and the one place that formats them.
 //! Every stage returns `Diagnostic`s; only `main` decides how to print them and how to exit.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! Stage 1: read the site folder into a typed `Content` and keep every file's text.
 //! It checks only what a single file can tell (syntax, types, keys); cross-references are `validate`'s.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -27,9 +26,10 @@ pub struct Loaded {
 #[derive(Default)]
 pub struct LoadCache {
     enabled: bool,
-    guides: HashMap<PathBuf, CachedGuide>,
-    /// The guide files the last build found, sorted.
-    files: Vec<PathBuf>,
+    /// Every guide file the last build found, sorted by path, with the guide if it parsed.
+    entries: Vec<GuideEntry>,
+    /// `entries` came from a walk that found no problem, so a change list can patch them.
+    patchable: bool,
     /// What changed since the last build, as the file watcher saw it; `None` when unknown.
     changes: Option<Vec<PathBuf>>,
 }
@@ -52,21 +52,25 @@ impl LoadCache {
     }
 }
 
+struct GuideEntry {
+    file: PathBuf,
+    /// `None`: to be read (new, changed, or it did not parse last time).
+    cached: Option<CachedGuide>,
+}
+
 #[derive(Clone)]
 struct CachedGuide {
-    stamp: (SystemTime, u64),
+    stamp: Option<(SystemTime, u64)>,
     guide: Arc<Guide>,
     text: Arc<str>,
 }
 
-/// One guide file after reading: the guide if it parsed, its text, what reading it found, and
-/// what to cache.
+/// One guide file read: the guide if it parsed (with its text), the text of one that did not
+/// (for quoting in diagnostics), and what reading it found.
 struct GuideRead {
-    file: PathBuf,
-    guide: Option<Arc<Guide>>,
+    cached: Option<CachedGuide>,
     text: Option<Arc<str>>,
     diagnostics: Vec<Diagnostic>,
-    cached: Option<CachedGuide>,
 }
 
 fn file_stamp(path: &Path) -> Option<(SystemTime, u64)> {
@@ -216,7 +220,6 @@ impl Reader {
         }
     }
 
-    /// Every `content/guides/**/*.md`, sorted by path so the result never depends on the disk.
     /// `content/holidays.yaml`, if the site has one (only the timeline needs it).
     fn calendar(&mut self) -> Option<crate::calendar::Calendar> {
         let relative = Path::new("content/holidays.yaml");
@@ -236,90 +239,113 @@ impl Reader {
     fn guides(&mut self, cache: &mut LoadCache) -> Vec<Arc<Guide>> {
         let changes = cache.changes.take();
         if !self.root.join("content/guides").is_dir() {
-            cache.files.clear();
+            cache.entries.clear();
             return Vec::new();
         }
-        let (files, trusted) = match changes.and_then(|changed| self.files_after(&cache.files, &changed)) {
-            Some((files, changed)) => (files, Some(changed)),
-            None => {
-                let errors_before = self.diagnostics.len();
-                let files = self.walk_guides();
-                // A walk that found problems is not a base for the next build to patch: the
-                // problems must be found again until they are fixed.
-                let clean = self.diagnostics.len() == errors_before;
-                cache.files = if clean && cache.enabled {
-                    files.clone()
-                } else {
-                    Vec::new()
-                };
-                (files, None)
+        let patched = match changes {
+            Some(changed) if cache.patchable && !cache.entries.is_empty() => {
+                self.patch_entries(&mut cache.entries, &changed)
             }
+            _ => false,
         };
-        // Reading and parsing thousands of guides is worth both cores. A guide is taken from the
-        // cache when the watcher did not report it changed, or, without a watcher's word, when
-        // its size and modification time are those of the cached copy.
-        let root = self.root.clone();
-        let previous = std::mem::take(&mut cache.guides);
-        let enabled = cache.enabled;
-        let results: Vec<GuideRead> = files
-            .par_iter()
-            .map(|file| {
-                let hit = previous.get(file);
-                match (&trusted, hit) {
-                    (Some(changed), Some(hit)) if !changed.contains(file) => GuideRead::from_cache(file, hit),
-                    _ => {
-                        let stamp = enabled.then(|| file_stamp(&root.join(file))).flatten();
-                        match (stamp, hit) {
-                            (Some(stamp), Some(hit)) if hit.stamp == stamp => GuideRead::from_cache(file, hit),
-                            _ => read_guide(&root, file, stamp),
-                        }
-                    }
-                }
+        if !patched {
+            let errors_before = self.diagnostics.len();
+            let files = self.walk_guides();
+            // A walk that found problems is no base for the next build to patch: they must be
+            // found again until they are fixed.
+            cache.patchable = self.diagnostics.len() == errors_before;
+            let previous = std::mem::take(&mut cache.entries);
+            cache.entries = self.entries_after_walk(files, previous, cache.enabled);
+        }
+        self.read_missing(&mut cache.entries, cache.enabled);
+        let guides = cache
+            .entries
+            .iter()
+            .filter_map(|entry| {
+                let cached = entry.cached.as_ref()?;
+                self.sources.insert_shared(&entry.file, cached.text.clone());
+                Some(cached.guide.clone())
             })
             .collect();
-        let mut guides = Vec::with_capacity(results.len());
-        for read in results {
-            if let Some(text) = read.text {
-                self.sources.insert_shared(&read.file, text);
-            }
-            self.diagnostics.extend(read.diagnostics);
-            guides.extend(read.guide);
-            if let Some(cached) = read.cached {
-                cache.guides.insert(read.file, cached);
-            }
-        }
-        if enabled && trusted.is_some() {
-            cache.files = files;
+        if !cache.enabled {
+            cache.entries.clear();
         }
         guides
     }
 
-    /// The guide files after the watcher's `changed` paths, from last build's `files`, and the
-    /// changed guides; `None` when the change list cannot be trusted to tell (a folder changed).
-    fn files_after(&self, files: &[PathBuf], changed: &[PathBuf]) -> Option<(Vec<PathBuf>, HashSet<PathBuf>)> {
+    /// Applies the watcher's list of changed paths to last build's entries: changed guides are
+    /// marked to be read, new ones added, removed ones dropped. False (and `entries` untouched)
+    /// when the list cannot tell what happened, e.g. when it names a folder.
+    fn patch_entries(&self, entries: &mut Vec<GuideEntry>, changed: &[PathBuf]) -> bool {
         let guides_dir = Path::new("content/guides");
-        let mut all: BTreeSet<PathBuf> = files.iter().cloned().collect();
-        let mut guides = HashSet::new();
-        if all.is_empty() {
-            return None;
-        }
+        let mut edits = Vec::new();
         for path in changed.iter().filter(|p| p.starts_with(guides_dir)) {
             if path.extension().and_then(|e| e.to_str()) != Some("md") {
-                return None;
+                return false;
             }
             match std::fs::symlink_metadata(self.root.join(path)) {
-                Ok(metadata) if metadata.is_file() => {
-                    all.insert(path.clone());
-                }
-                Ok(_) => return None,
-                Err(_) => {
-                    // A removed `x.md` may have been a folder: nothing below it is left either.
-                    all.retain(|file| !file.starts_with(path));
-                }
+                Ok(metadata) if metadata.is_file() => edits.push((path, true)),
+                Ok(_) => return false,
+                Err(_) => edits.push((path, false)),
             }
-            guides.insert(path.clone());
         }
-        Some((all.into_iter().collect(), guides))
+        for (path, exists) in edits {
+            let at = entries.binary_search_by(|entry| entry.file.as_path().cmp(path));
+            match (at, exists) {
+                (Ok(i), true) => entries[i].cached = None,
+                (Err(i), true) => entries.insert(
+                    i,
+                    GuideEntry {
+                        file: path.clone(),
+                        cached: None,
+                    },
+                ),
+                // A removed `x.md` may have been a folder: nothing below it is left either.
+                (_, false) => entries.retain(|entry| !entry.file.starts_with(path)),
+            }
+        }
+        true
+    }
+
+    /// Entries for the walked `files`, keeping a previous entry whose file has the same size
+    /// and modification time as when it was read.
+    fn entries_after_walk(&self, files: Vec<PathBuf>, previous: Vec<GuideEntry>, enabled: bool) -> Vec<GuideEntry> {
+        let root = &self.root;
+        files
+            .into_par_iter()
+            .map(|file| {
+                let old = previous
+                    .binary_search_by(|entry| entry.file.as_path().cmp(&file))
+                    .ok()
+                    .and_then(|i| previous[i].cached.as_ref());
+                let cached = match old {
+                    Some(old) if enabled && old.stamp.is_some() && old.stamp == file_stamp(&root.join(&file)) => {
+                        Some(old.clone())
+                    }
+                    _ => None,
+                };
+                GuideEntry { file, cached }
+            })
+            .collect()
+    }
+
+    /// Reads and parses, in parallel (thousands of guides are worth both cores), every entry
+    /// not taken from the cache.
+    fn read_missing(&mut self, entries: &mut [GuideEntry], stamped: bool) {
+        let root = &self.root;
+        let reads: Vec<(usize, GuideRead)> = entries
+            .par_iter()
+            .enumerate()
+            .filter(|(_, entry)| entry.cached.is_none())
+            .map(|(i, entry)| (i, read_guide(root, &entry.file, stamped)))
+            .collect();
+        for (i, read) in reads {
+            if let Some(text) = read.text {
+                self.sources.insert_shared(&entries[i].file, text);
+            }
+            self.diagnostics.extend(read.diagnostics);
+            entries[i].cached = read.cached;
+        }
     }
 
     /// Every `content/guides/**/*.md`, sorted by path so the result never depends on the disk.
@@ -413,20 +439,11 @@ impl Reader {
     }
 }
 
-impl GuideRead {
-    fn from_cache(file: &Path, hit: &CachedGuide) -> Self {
-        GuideRead {
-            file: file.to_path_buf(),
-            guide: Some(hit.guide.clone()),
-            text: Some(hit.text.clone()),
-            diagnostics: Vec::new(),
-            cached: Some(hit.clone()),
-        }
-    }
-}
-
 /// Reads and parses one guide, with a reader of its own (guides are read in parallel).
-fn read_guide(root: &Path, file: &Path, stamp: Option<(SystemTime, u64)>) -> GuideRead {
+/// `stamped`: note the file's size and time, for telling later whether it changed.
+fn read_guide(root: &Path, file: &Path, stamped: bool) -> GuideRead {
+    // Taken before reading: a save during the read then shows as a change next time.
+    let stamp = stamped.then(|| file_stamp(&root.join(file))).flatten();
     let mut reader = Reader {
         root: root.to_path_buf(),
         sources: SourceMap::default(),
@@ -434,25 +451,22 @@ fn read_guide(root: &Path, file: &Path, stamp: Option<(SystemTime, u64)>) -> Gui
     };
     let guide = reader.guide(file.to_path_buf()).map(Arc::new);
     let text: Option<Arc<str>> = reader.sources.get(file).map(Arc::from);
-    let cached = match (stamp, &guide, &text) {
-        (Some(stamp), Some(guide), Some(text)) => Some(CachedGuide {
-            stamp,
-            guide: guide.clone(),
-            text: text.clone(),
-        }),
-        _ => None,
-    };
-    GuideRead {
-        file: file.to_path_buf(),
-        guide,
-        text,
-        diagnostics: reader.diagnostics,
-        cached,
+    match (guide, text) {
+        (Some(guide), Some(text)) => GuideRead {
+            cached: Some(CachedGuide { stamp, guide, text }),
+            text: None,
+            diagnostics: reader.diagnostics,
+        },
+        (_, text) => GuideRead {
+            cached: None,
+            text,
+            diagnostics: reader.diagnostics,
+        },
     }
 }
 
 fn hash_of(text: &str) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = ahash::AHasher::default();
     text.hash(&mut hasher);
     hasher.finish()
 }

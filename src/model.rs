@@ -391,7 +391,7 @@ pub enum SignKind {
 }
 
 /// The front matter of a guide (`content/guides/**/*.md`).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,

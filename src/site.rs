@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, SourceMap};
-use crate::render::{markdown, OutputFile, PageCache};
+use crate::render::{OutputFile, PageCache};
 use crate::{linkcheck, load, plan, render, validate};
 
 /// A site rendered in memory.
@@ -46,7 +46,7 @@ pub struct Caches {
     /// Leave the search index to the caller (`serve` builds it after the new pages are served).
     pub defer_search: bool,
     pub load: load::LoadCache,
-    pub markdown: markdown::Cache,
+    pub plan: plan::PlanCache,
     pub pages: PageCache,
 }
 
@@ -55,7 +55,7 @@ impl Caches {
         Caches {
             defer_search: false,
             load: load::LoadCache::enabled(),
-            markdown: markdown::Cache::enabled(),
+            plan: plan::PlanCache::enabled(),
             pages: PageCache::enabled(),
         }
     }
@@ -100,7 +100,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
     }
     timings.validate = started.elapsed();
     let started = Instant::now();
-    let plan = match plan::plan(&model, today, &mut caches.markdown) {
+    let plan = match plan::plan(&model, today, &mut caches.plan) {
         Ok(mut plan) => {
             diagnostics.append(&mut plan.warnings);
             plan

@@ -54,6 +54,30 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
         ),
         ("a guide title", Box::new(|| replace(&guide, "title: ", "title: 改 "))),
         (
+            "a guide summary",
+            Box::new(|| {
+                replace(
+                    &root.join("content/guides/prepare-materials.md"),
+                    "summary: ",
+                    "summary: 改过的",
+                )
+            }),
+        ),
+        (
+            "a section introduction",
+            Box::new(|| {
+                replace(
+                    &root.join("content/guides/after/_index.md"),
+                    "备案通过",
+                    "改过的介绍：备案通过",
+                )
+            }),
+        ),
+        (
+            "a guide's order",
+            Box::new(|| replace(&root.join("content/guides/after/_index.md"), "order: 90", "order: 1")),
+        ),
+        (
             "a stage in YAML",
             Box::new(|| {
                 replace(

@@ -1,13 +1,16 @@
 //! Planning the guide pages: folders become sections (with an optional `_index.md` intro), each
 //! guide page lists the pages of its section, and links between guides are checked here.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use ahash::AHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{Crumb, LinkView, Page, PageData, Planner};
+use super::{Crumb, LinkView, Page, PageData, PlanCache, Planner};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::model::Guide;
 use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
@@ -17,6 +20,16 @@ pub struct GuideSummary {
     pub title: String,
     pub summary: Option<String>,
     pub href: String,
+}
+
+/// What depends only on the guides' paths, front matter and introductions (see
+/// `Planner::guides_signature`), kept whole between `serve` builds while those stay the same.
+#[derive(Clone)]
+pub struct GuideStructure {
+    pub navs: Arc<BTreeMap<String, SectionNav>>,
+    nav_stamps: Arc<HashMap<String, u64>>,
+    /// The guides index and the section pages.
+    pages: Vec<Arc<Page>>,
 }
 
 /// Guides at the top of `guides/` and the folders (sections) below it.
@@ -220,11 +233,11 @@ impl Planner<'_> {
     /// The guides index, one page per section and one per guide; errors are broken guide links.
     pub(super) fn guide_pages(
         &self,
-        cache: &mut markdown::Cache,
-        navs: &BTreeMap<String, SectionNav>,
-    ) -> (Vec<Page>, Vec<Diagnostic>) {
+        cache: &mut PlanCache,
+        signature: u64,
+    ) -> (Vec<Arc<Page>>, Arc<BTreeMap<String, SectionNav>>, Vec<Diagnostic>) {
         if self.content.guides.is_empty() {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), Arc::default(), Vec::new());
         }
         let allow_html = self.content.site.allow_html;
         let jobs: Vec<markdown::Job> = self
@@ -246,9 +259,9 @@ impl Planner<'_> {
             .guides
             .iter()
             .map(|g| g.slug.as_str())
-            .zip(cache.render_all(&jobs))
+            .zip(cache.markdown.render_all(&jobs))
             .collect();
-        cache.forget_unused();
+        cache.markdown.forget_unused();
         let mut diagnostics = self.check_guide_links(&rendered);
         diagnostics.extend(
             self.content
@@ -257,25 +270,77 @@ impl Planner<'_> {
                 .filter(|g| !is_intro(g))
                 .filter_map(|g| reserved_name(g)),
         );
-        let mut pages = vec![self.guide_index_page(&rendered)];
-        for folder in self.guides.sub_sections() {
-            pages.push(self.section_page(folder, &rendered));
+        let structure = match cache.guide_structure.take() {
+            Some((cached, structure)) if cached == signature => structure,
+            _ => self.guide_structure(&rendered),
+        };
+        if cache.enabled {
+            cache.guide_structure = Some((signature, structure.clone()));
         }
+        let mut pages = structure.pages.clone();
+        let previous = std::mem::take(&mut cache.guide_pages);
+        let mut kept = HashMap::with_capacity(if cache.enabled { self.content.guides.len() } else { 0 });
+        let site_stamp = self.guide_site_stamp();
         for (folder, list) in &self.guides.sections {
-            let stamp = navs[folder].stamp();
+            let section_stamp = structure.nav_stamps[folder];
             for (i, guide) in list.iter().enumerate() {
-                let mut page = self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp);
-                let root = page.root.clone();
-                let link = |g: &Guide| LinkView {
-                    title: g.front.title.clone(),
-                    href: format!("{root}{}", guide_path(g)),
+                let prev = i.checked_sub(1).map(|p| list[p]);
+                let next = list.get(i + 1).copied();
+                let stamp = guide_stamp(guide, folder, section_stamp, site_stamp);
+                let inputs = neighbours_stamp(stamp, prev, next);
+                let page = match previous.get(&guide.slug) {
+                    Some((cached, page)) if *cached == inputs => page.clone(),
+                    _ => Arc::new(self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp, prev, next)),
                 };
-                page.prev = i.checked_sub(1).map(|p| link(list[p]));
-                page.next = list.get(i + 1).map(|g| link(g));
+                if cache.enabled {
+                    kept.insert(guide.slug.clone(), (inputs, page.clone()));
+                }
                 pages.push(page);
             }
         }
-        (pages, diagnostics)
+        cache.guide_pages = kept;
+        (pages, structure.navs, diagnostics)
+    }
+
+    /// Each section's navigation, the guides index and the section pages.
+    fn guide_structure(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> GuideStructure {
+        let navs = self.section_navs();
+        let nav_stamps = navs.iter().map(|(folder, nav)| (folder.clone(), nav.stamp())).collect();
+        let mut pages = vec![Arc::new(self.guide_index_page(rendered))];
+        for folder in self.guides.sub_sections() {
+            pages.push(Arc::new(self.section_page(folder, rendered)));
+        }
+        GuideStructure {
+            navs: Arc::new(navs),
+            nav_stamps: Arc::new(nav_stamps),
+            pages,
+        }
+    }
+
+    /// A hash of everything `guide_structure` is made from: every guide's path and front matter,
+    /// the introductions' bodies, and what guide pages take from the site. Guide bodies, which
+    /// change far more often, are left out, so that editing one leaves the structure as it was.
+    pub(super) fn guides_signature(&self) -> u64 {
+        let mut hasher = ahash::AHasher::default();
+        for guide in &self.content.guides {
+            (&guide.slug, &guide.front).hash(&mut hasher);
+            if is_intro(guide) {
+                (guide.body_hash, guide.body.len()).hash(&mut hasher);
+            }
+        }
+        self.guide_site_stamp().hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// What every guide page takes from the site as a whole: the navigation its breadcrumbs
+    /// come from, and whether raw HTML is allowed in its Markdown.
+    fn guide_site_stamp(&self) -> u64 {
+        let mut hasher = ahash::AHasher::default();
+        for item in &self.nav {
+            (item.key, &item.href).hash(&mut hasher);
+        }
+        self.content.site.allow_html.hash(&mut hasher);
+        hasher.finish()
     }
 
     fn guide_index_page(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
@@ -322,7 +387,15 @@ impl Planner<'_> {
         )
     }
 
-    fn guide_page(&self, guide: &Guide, rendered: &markdown::Rendered, folder: &str, section_stamp: u64) -> Page {
+    fn guide_page(
+        &self,
+        guide: &Guide,
+        rendered: &markdown::Rendered,
+        folder: &str,
+        stamp: u64,
+        prev: Option<&Guide>,
+        next: Option<&Guide>,
+    ) -> Page {
         let data = GuideData {
             content_html: rendered.html.clone(),
             summary: guide.front.summary.clone(),
@@ -334,20 +407,6 @@ impl Planner<'_> {
                 .collect(),
             section: folder.to_string(),
         };
-        // Everything the data above is made from; hashing it is far cheaper than hashing the HTML.
-        let stamp = {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            (
-                guide.body_hash,
-                &guide.front.title,
-                &guide.front.summary,
-                folder,
-                section_stamp,
-            )
-                .hash(&mut hasher);
-            self.content.site.allow_html.hash(&mut hasher);
-            hasher.finish()
-        };
         let mut page = self.page(
             guide_path(guide),
             "guide.html",
@@ -357,6 +416,13 @@ impl Planner<'_> {
             PageData::Guide(data),
         );
         page.stamp = Some(stamp);
+        let root = page.root.clone();
+        let link = |g: &Guide| LinkView {
+            title: g.front.title.clone(),
+            href: format!("{root}{}", guide_path(g)),
+        };
+        page.prev = prev.map(link);
+        page.next = next.map(link);
         if !folder.is_empty() {
             let href = format!("{}{}", page.root, section_path(folder));
             page.crumbs.push(Crumb {
@@ -371,7 +437,7 @@ impl Planner<'_> {
     /// Every `.md` link between guides must name an existing guide and, if given, one of its headings.
     fn check_guide_links(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Vec<Diagnostic> {
         // Links name a guide by its output path without `.html` (`_index.md` is `index`).
-        let headings: HashMap<String, &[Heading]> = self
+        let headings: HashMap<Cow<str>, &[Heading]> = self
             .content
             .guides
             .iter()
@@ -389,6 +455,34 @@ impl Planner<'_> {
     }
 }
 
+/// A hash of everything a guide page's data is made from (far cheaper than hashing its HTML):
+/// its body and front matter, its section's navigation and what it takes from the site.
+fn guide_stamp(guide: &Guide, folder: &str, section_stamp: u64, site_stamp: u64) -> u64 {
+    let mut hasher = ahash::AHasher::default();
+    (
+        guide.body_hash,
+        guide.body.len(),
+        &guide.slug,
+        &guide.front.title,
+        &guide.front.summary,
+        folder,
+        section_stamp,
+        site_stamp,
+    )
+        .hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `stamp` plus the guides before and after it, which the page links to.
+fn neighbours_stamp(stamp: u64, prev: Option<&Guide>, next: Option<&Guide>) -> u64 {
+    let mut hasher = ahash::AHasher::default();
+    stamp.hash(&mut hasher);
+    for neighbour in [prev, next] {
+        neighbour.map(|g| (&g.slug, &g.front.title)).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
 /// `index.md` would be published over its folder's own page (`index.html`).
 fn reserved_name(guide: &Guide) -> Option<Diagnostic> {
     let name = guide.slug.rsplit('/').next().unwrap_or(&guide.slug);
@@ -399,23 +493,26 @@ fn reserved_name(guide: &Guide) -> Option<Diagnostic> {
     })
 }
 
-fn link_name(guide: &Guide) -> String {
-    guide_path(guide)
-        .trim_start_matches("guides/")
-        .trim_end_matches(".html")
-        .to_string()
+/// A guide's slug, except that `_index` is `index` (as published).
+fn link_name(guide: &Guide) -> Cow<'_, str> {
+    if is_intro(guide) {
+        let path = guide_path(guide);
+        Cow::Owned(path.trim_start_matches("guides/").trim_end_matches(".html").to_string())
+    } else {
+        Cow::Borrowed(&guide.slug)
+    }
 }
 
 impl SectionNav {
     /// A hash of the whole navigation: equal navigation, equal stamp.
     pub fn stamp(&self) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = ahash::AHasher::default();
         self.hash(&mut hasher);
         hasher.finish()
     }
 }
 
-fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<String, &[Heading]>) -> Option<Diagnostic> {
+fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<Cow<str>, &[Heading]>) -> Option<Diagnostic> {
     // Worked out only for a broken link: counting lines for every link of every guide would
     // cost more than the rest of the check.
     let at = |d: Diagnostic| {
@@ -433,7 +530,7 @@ fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<String, 
         );
     };
     let Some(target) = headings.get(slug.as_str()) else {
-        let hint = unknown_id_hint(slug, headings.keys().map(String::as_str));
+        let hint = unknown_id_hint(slug, headings.keys().map(|name| name.as_ref()));
         return Some(
             at(Diagnostic::error(format!("link to a missing guide `{}`", link.written)))
                 .with_hint(format!("no file content/guides/{slug}.md; {hint}")),

@@ -7,7 +7,11 @@ mod timeline;
 pub use guides::{GuideData, GuideIndexData, GuideList, GuideSummary, SectionData, SectionNav};
 pub use timeline::{NoticeView, TimelineData, TimelineRow};
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use ahash::AHashMap as HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -21,13 +25,14 @@ use crate::validate::Model;
 pub struct Plan {
     pub site: SiteView,
     pub nav: Vec<NavItem>,
-    pub pages: Vec<Page>,
+    /// Shared, so that `serve` can hand an unchanged guide page to the next build as it is.
+    pub pages: Vec<Arc<Page>>,
     /// Each guide folder's pages, for the navigation on guide pages (hrefs from the site root).
-    pub sections: BTreeMap<String, SectionNav>,
+    pub sections: Arc<BTreeMap<String, SectionNav>>,
     /// Warnings found while planning (e.g. a timeline that needs holiday data not yet given).
     pub warnings: Vec<Diagnostic>,
     /// Files written as they are (e.g. `rules.json`).
-    pub raw_files: Vec<(String, Vec<u8>)>,
+    pub raw_files: Vec<(String, Arc<[u8]>)>,
 }
 
 /// One HTML (or XML) page: where it goes, which template draws it, what it shows.
@@ -329,9 +334,33 @@ pub struct SitemapData {
     pub urls: Vec<String>,
 }
 
+/// What one plan leaves for the next (`serve`): rendered Markdown, and each guide's page with a
+/// hash of everything it was made from. The default keeps nothing.
+#[derive(Default)]
+pub struct PlanCache {
+    enabled: bool,
+    pub markdown: markdown::Cache,
+    guide_pages: HashMap<String, (u64, Arc<Page>)>,
+    /// What depends only on the guides' titles, order and introductions, with their signature.
+    guide_structure: Option<(u64, guides::GuideStructure)>,
+    /// `rules.json`, with the signature of what it was made from.
+    rules: Option<(u64, Arc<[u8]>)>,
+}
+
+impl PlanCache {
+    pub fn enabled() -> Self {
+        PlanCache {
+            enabled: true,
+            markdown: markdown::Cache::enabled(),
+            ..PlanCache::default()
+        }
+    }
+}
+
 /// Lays out the whole site for `model` as of `today`. Errors are broken links between guides.
-/// Guide bodies already turned into HTML are taken from `cache`.
-pub fn plan(model: &Model, today: NaiveDate, cache: &mut markdown::Cache) -> Result<Plan, Vec<Diagnostic>> {
+/// Guide bodies already turned into HTML, and guide pages whose inputs are unchanged, are taken
+/// from `cache`.
+pub fn plan(model: &Model, today: NaiveDate, cache: &mut PlanCache) -> Result<Plan, Vec<Diagnostic>> {
     let planner = Planner::new(model, today);
     planner.plan(cache)
 }
@@ -367,9 +396,9 @@ impl<'a> Planner<'a> {
         planner
     }
 
-    fn plan(&self, cache: &mut markdown::Cache) -> Result<Plan, Vec<Diagnostic>> {
-        let sections = self.section_navs();
-        let (guide_pages, diagnostics) = self.guide_pages(cache, &sections);
+    fn plan(&self, cache: &mut PlanCache) -> Result<Plan, Vec<Diagnostic>> {
+        let guides_signature = self.guides_signature();
+        let (guide_pages, navs, diagnostics) = self.guide_pages(cache, guides_signature);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
@@ -379,25 +408,26 @@ impl<'a> Planner<'a> {
         pages.extend(self.checklist_pages());
         pages.push(self.form_index_page());
         pages.extend(self.form_pages());
+        let mut pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
         pages.extend(guide_pages);
-        pages.push(self.deadlines_page());
+        pages.push(Arc::new(self.deadlines_page()));
         let mut warnings = Vec::new();
         if let Some((page, found)) = self.timeline_page() {
-            pages.push(page);
+            pages.push(Arc::new(page));
             warnings.extend(found);
         }
-        pages.push(self.sources_page());
-        pages.push(self.page(
+        pages.push(Arc::new(self.sources_page()));
+        pages.push(Arc::new(self.page(
             "search.html".into(),
             "search.html",
             "search",
             "search",
             None,
             PageData::Empty(BTreeMap::new()),
-        ));
-        pages.push(self.not_found_page());
+        )));
+        pages.push(Arc::new(self.not_found_page()));
         if let Some(base_url) = &self.content.site.base_url {
-            pages.push(self.sitemap(base_url.as_str(), &pages));
+            pages.push(Arc::new(self.sitemap(base_url.as_str(), &pages)));
         }
         if let Some(clash) = first_duplicate_path(&pages) {
             // Two pages at one path would make the output depend on which was written last.
@@ -406,17 +436,38 @@ impl<'a> Planner<'a> {
             ))
             .with_hint("rename one of the guides or ids that lead to this path")]);
         }
-        let rules = serde_json::to_vec_pretty(&self.content).unwrap_or_default();
+        let rules = self.rules_json(cache, guides_signature);
         Ok(Plan {
             site: self.site_view(),
             nav: self.nav.clone(),
-            sections,
+            sections: navs,
             pages,
             raw_files: std::iter::once(("rules.json".into(), rules))
-                .chain(self.deadlines_calendar())
+                .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
                 .collect(),
             warnings,
         })
+    }
+
+    /// The whole validated model as JSON. In `serve` it is made again only when the model
+    /// changed: the guides' bodies, which it leaves out, change far more often than the rest.
+    fn rules_json(&self, cache: &mut PlanCache, guides_signature: u64) -> Arc<[u8]> {
+        let signature = cache.enabled.then(|| {
+            let mut skeleton = self.content.clone();
+            skeleton.guides.clear();
+            let mut hasher = ahash::AHasher::default();
+            serde_json::to_vec(&skeleton).unwrap_or_default().hash(&mut hasher);
+            guides_signature.hash(&mut hasher);
+            hasher.finish()
+        });
+        if let (Some(signature), Some((cached, bytes))) = (signature, &cache.rules) {
+            if signature == *cached {
+                return bytes.clone();
+            }
+        }
+        let bytes: Arc<[u8]> = serde_json::to_vec_pretty(&self.content).unwrap_or_default().into();
+        cache.rules = signature.map(|signature| (signature, bytes.clone()));
+        bytes
     }
 
     fn site_view(&self) -> SiteView {
@@ -1018,7 +1069,7 @@ impl<'a> Planner<'a> {
         page
     }
 
-    fn sitemap(&self, base_url: &str, pages: &[Page]) -> Page {
+    fn sitemap(&self, base_url: &str, pages: &[Arc<Page>]) -> Page {
         let base = base_url.trim_end_matches('/');
         let urls = pages
             .iter()
@@ -1036,8 +1087,8 @@ impl<'a> Planner<'a> {
     }
 }
 
-fn first_duplicate_path(pages: &[Page]) -> Option<&str> {
-    let mut seen = std::collections::HashSet::new();
+fn first_duplicate_path(pages: &[Arc<Page>]) -> Option<&str> {
+    let mut seen = ahash::AHashSet::new();
     pages.iter().map(|p| p.path.as_str()).find(|path| !seen.insert(*path))
 }
 

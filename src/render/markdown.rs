@@ -1,7 +1,7 @@
 //! Markdown to HTML with heading anchors that keep Chinese and `.md` links rewritten to `.html`.
 //! It reports the links it rewrote (with byte offsets) so the caller can check they resolve.
 
-use std::collections::{HashMap, HashSet};
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -106,7 +106,7 @@ pub struct Job<'a> {
 
 impl Job<'_> {
     fn cache_key(&self) -> u64 {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut hasher = ahash::AHasher::default();
         let base = &self.base;
         (
             self.text_hash,

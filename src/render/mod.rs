@@ -4,7 +4,7 @@
 pub mod markdown;
 pub mod theme;
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -40,7 +40,8 @@ pub struct PageCache {
     enabled: bool,
     /// Fingerprint of everything all pages share (templates, labels, site, navigation).
     shared: u64,
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
+    /// Page path -> the key of the data it was rendered from, that data, and the bytes.
+    pages: HashMap<String, (u64, Arc<Page>, Arc<[u8]>)>,
     /// Each section's navigation entries, with the stamp of the navigation they were made from.
     navs: HashMap<String, (u64, Arc<SectionPieces>)>,
 }
@@ -77,38 +78,35 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     let theme: &Theme = theme;
     let navs = SectionNavHtml::render(plan, theme, cache)
         .map_err(|error| vec![theme::template_diagnostic(&error, &theme.template_paths)])?;
-    let keys: Vec<u64> = if cache.enabled {
-        plan.pages.par_iter().map(page_key).collect()
-    } else {
-        vec![0; plan.pages.len()]
-    };
-    let results: Vec<PageResult> = plan
+    let results: Vec<PageOutcome> = plan
         .pages
         .par_iter()
-        .zip(&keys)
-        .map(|(page, key)| match cache.pages.get(&page.path) {
-            Some((cached, bytes)) if cache.enabled && cached == key => Ok((bytes.clone(), false)),
-            _ => render_page(page, theme, &navs).map(|bytes| (Arc::from(bytes), true)),
-        })
+        .map(|page| render_or_reuse(page, theme, &navs, cache))
         .collect();
     let mut files = Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut rendered = Vec::new();
-    for ((page, key), result) in plan.pages.iter().zip(keys).zip(results) {
-        match result {
-            Ok((bytes, fresh)) => {
+    for (page, outcome) in plan.pages.iter().zip(results) {
+        match outcome {
+            PageOutcome::Same(bytes) => files.push(OutputFile {
+                path: page.path.clone(),
+                bytes,
+            }),
+            PageOutcome::New { key, bytes, fresh } => {
                 if fresh {
                     rendered.push(page.path.clone());
-                    if cache.enabled {
-                        cache.pages.insert(page.path.clone(), (key, bytes.clone()));
-                    }
+                }
+                if cache.enabled {
+                    cache
+                        .pages
+                        .insert(page.path.clone(), (key, page.clone(), bytes.clone()));
                 }
                 files.push(OutputFile {
                     path: page.path.clone(),
                     bytes,
                 });
             }
-            Err(error) => {
+            PageOutcome::Failed(error) => {
                 let diagnostic = theme::template_diagnostic(&error, &theme.template_paths);
                 // One broken template breaks many pages; report it once.
                 if !diagnostics
@@ -125,12 +123,12 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
         cache.pages.clear();
         return Err(diagnostics);
     }
-    let live: std::collections::HashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
+    let live: ahash::AHashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
     cache.pages.retain(|path, _| live.contains(path.as_str()));
     files.extend(
         plan.raw_files
             .iter()
-            .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.as_slice())),
+            .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone())),
     );
     files.extend(
         theme
@@ -149,8 +147,46 @@ fn page_size_hint(page: &Page) -> usize {
     }
 }
 
-/// A page's bytes and whether they were rendered now (rather than reused), or the template error.
-type PageResult = Result<(Arc<[u8]>, bool), tera::Error>;
+/// What became of one page in this build.
+enum PageOutcome {
+    /// The very page the cache holds (the plan handed it on): its bytes, nothing to record.
+    Same(Arc<[u8]>),
+    /// Bytes for data the cache did not hold as such: rendered now (`fresh`), or reused
+    /// because equal data had been rendered before.
+    New {
+        key: u64,
+        bytes: Arc<[u8]>,
+        fresh: bool,
+    },
+    Failed(tera::Error),
+}
+
+/// Reuses a page's bytes when the cache holds the same page (no hashing needed) or equal data
+/// (hashed), and renders it otherwise.
+fn render_or_reuse(page: &Arc<Page>, theme: &Theme, navs: &SectionNavHtml, cache: &PageCache) -> PageOutcome {
+    let cached = cache.enabled.then(|| cache.pages.get(&page.path)).flatten();
+    if let Some((_, same, bytes)) = cached {
+        if Arc::ptr_eq(same, page) {
+            return PageOutcome::Same(bytes.clone());
+        }
+    }
+    let key = if cache.enabled { page_key(page) } else { 0 };
+    match cached {
+        Some((cached_key, _, bytes)) if *cached_key == key => PageOutcome::New {
+            key,
+            bytes: bytes.clone(),
+            fresh: false,
+        },
+        _ => match render_page(page, theme, navs) {
+            Ok(bytes) => PageOutcome::New {
+                key,
+                bytes: Arc::from(bytes),
+                fresh: true,
+            },
+            Err(error) => PageOutcome::Failed(error),
+        },
+    }
+}
 
 fn render_page(page: &Page, theme: &Theme, navs: &SectionNavHtml) -> Result<Vec<u8>, tera::Error> {
     let mut context = tera::Context::new();
@@ -234,7 +270,8 @@ impl SectionNavHtml {
                 };
                 Ok((folder.clone(), (stamp, Arc::new(pieces))))
             })
-            .collect::<Result<HashMap<_, _>, tera::Error>>()?;
+            .collect::<Result<Vec<_>, tera::Error>>()?;
+        let sections: HashMap<_, _> = sections.into_iter().collect();
         if cache.enabled {
             cache.navs = sections.clone();
         }
@@ -277,7 +314,7 @@ fn page_key(page: &Page) -> u64 {
 
 /// A hash of a value's JSON form: equal data gives an equal fingerprint.
 fn fingerprint<T: serde::Serialize>(value: &T) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    let mut hasher = ahash::AHasher::default();
     let json = serde_json::to_vec(value).unwrap_or_default();
     json.hash(&mut hasher);
     json.len().hash(&mut hasher);

@@ -2,7 +2,7 @@
 //! changed guides are parsed again and only pages whose data changed go through a template.
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -10,6 +10,7 @@ use tokio::sync::broadcast;
 
 use super::{LiveEvent, SharedSite};
 use crate::diagnostics;
+use crate::render::OutputFile;
 use crate::site::{self, Caches};
 
 pub struct Rebuilder {
@@ -17,6 +18,7 @@ pub struct Rebuilder {
     today: NaiveDate,
     color: bool,
     caches: Caches,
+    indexer: Indexer,
 }
 
 impl Rebuilder {
@@ -31,6 +33,7 @@ impl Rebuilder {
                 defer_search: true,
                 ..Caches::warm()
             },
+            indexer: Indexer::default(),
         }
     }
 
@@ -84,16 +87,7 @@ impl Rebuilder {
                 );
                 let _ = events.send(LiveEvent::Reload(build));
                 if let Some(files) = for_index {
-                    // On its own thread, so the next save's rebuild does not queue behind it; an
-                    // index finished after a newer build began is dropped (that build makes its own).
-                    let site = site.clone();
-                    std::thread::spawn(move || {
-                        let index = crate::search::build_index(&files);
-                        let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                        if served.build == build {
-                            served.files.insert(index.path, index.bytes);
-                        }
-                    });
+                    self.indexer.index(site, build, files);
                 }
             }
             Err(failed) => {
@@ -118,5 +112,73 @@ fn summarize(paths: &[String], total: usize) -> String {
         n if n == total => format!("all {n}"),
         n if n <= 3 => paths.join(", "),
         n => format!("{} and {} more", paths[..3].join(", "), n - 3),
+    }
+}
+
+/// Builds the search index of the newest build on a thread of its own, so a save's rebuild never
+/// waits for it. One thread, one index at a time, always of the newest build: with saves coming
+/// faster than an index takes, the builds in between are skipped instead of piling up threads
+/// that would slow down the rebuilds the writer is waiting for.
+#[derive(Default)]
+struct Indexer {
+    pending: Arc<(Mutex<Option<IndexJob>>, Condvar)>,
+    started: bool,
+}
+
+struct IndexJob {
+    site: SharedSite,
+    build: u64,
+    files: Vec<OutputFile>,
+}
+
+impl Indexer {
+    fn index(&mut self, site: &SharedSite, build: u64, files: Vec<OutputFile>) {
+        let (slot, wake) = &*self.pending;
+        *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(IndexJob {
+            site: site.clone(),
+            build,
+            files,
+        });
+        wake.notify_one();
+        if !self.started {
+            self.started = true;
+            let pending = self.pending.clone();
+            std::thread::spawn(move || index_forever(&pending));
+        }
+    }
+}
+
+fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar)) {
+    lower_this_threads_priority();
+    let (slot, wake) = pending;
+    loop {
+        let job = {
+            let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            loop {
+                if let Some(job) = slot.take() {
+                    break job;
+                }
+                slot = wake.wait(slot).unwrap_or_else(|poisoned| poisoned.into_inner());
+            }
+        };
+        if job.site.read().map(|s| s.build != job.build).unwrap_or(true) {
+            continue;
+        }
+        let index = crate::search::build_index(&job.files);
+        let mut served = job.site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        // An index finished after a newer build began is dropped: that build asks for its own.
+        if served.build == job.build {
+            served.files.insert(index.path, index.bytes);
+        }
+    }
+}
+
+/// The index can wait; the rebuild after the next save cannot. On Linux a thread has its own
+/// nice value, so this leaves the other threads of `serve` as they are.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: `setpriority` on the calling thread (id 0) with a valid nice value has no memory effects.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
     }
 }
