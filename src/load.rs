@@ -1,6 +1,7 @@
 //! Stage 1: read the site folder into a typed `Content` and keep every file's text.
 //! It checks only what a single file can tell (syntax, types, keys); cross-references are `validate`'s.
 
+use std::any::Any;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub struct LoadCache {
     patchable: bool,
     /// What changed since the last build, as the file watcher saw it; `None` when unknown.
     changes: Option<Vec<PathBuf>>,
+    /// YAML files parsed by the last build (see `Reader::parsed`).
+    parsed: ParsedFiles,
 }
 
 impl LoadCache {
@@ -89,6 +92,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
         root: root.to_path_buf(),
         sources: SourceMap::default(),
         diagnostics: Vec::new(),
+        parsed: std::mem::take(&mut cache.parsed),
     };
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
@@ -110,6 +114,9 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
             .into_iter()
             .map(|(path, bytes)| (path.trim_start_matches("static/").to_string(), bytes))
             .collect();
+    if cache.enabled {
+        cache.parsed = std::mem::take(&mut reader.parsed);
+    }
     match site {
         Some(site) if reader.diagnostics.iter().all(|d| !d.is_error()) => Ok(Loaded {
             content: Content {
@@ -134,10 +141,14 @@ struct Reader {
     root: PathBuf,
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
+    /// YAML files parsed before, by path, with a hash of the text they were parsed from.
+    parsed: ParsedFiles,
 }
 
+type ParsedFiles = ahash::AHashMap<PathBuf, (u64, Arc<dyn Any + Send + Sync>)>;
+
 impl Reader {
-    fn required_yaml<T: DeserializeOwned>(&mut self, relative: &str) -> Option<T> {
+    fn required_yaml<T: DeserializeOwned + Clone + Send + Sync + 'static>(&mut self, relative: &str) -> Option<T> {
         if !self.root.join(relative).is_file() {
             self.diagnostics.push(
                 Diagnostic::error(format!("missing `{relative}`"))
@@ -149,11 +160,15 @@ impl Reader {
         self.yaml_file(relative, true)
     }
 
-    fn optional_yaml<T: DeserializeOwned>(&mut self, relative: &str) -> Option<T> {
+    fn optional_yaml<T: DeserializeOwned + Clone + Send + Sync + 'static>(&mut self, relative: &str) -> Option<T> {
         self.yaml_file(relative, false)
     }
 
-    fn yaml_file<T: DeserializeOwned>(&mut self, relative: &str, required: bool) -> Option<T> {
+    fn yaml_file<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+        &mut self,
+        relative: &str,
+        required: bool,
+    ) -> Option<T> {
         let relative = Path::new(relative);
         if !self.root.join(relative).exists() {
             return None;
@@ -173,13 +188,29 @@ impl Reader {
             );
             return None;
         }
+        let text_hash = hash_of(&text);
+        if let Some(value) = self.parsed_before::<T>(relative, text_hash) {
+            return Some(value);
+        }
         match yaml::parse::<T>(relative, &text) {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                self.parsed
+                    .insert(relative.to_path_buf(), (text_hash, Arc::new(value.clone())));
+                Some(value)
+            }
             Err(diagnostic) => {
                 self.diagnostics.push(diagnostic);
                 None
             }
         }
+    }
+
+    /// What an earlier build (`serve`) parsed from the very same text.
+    fn parsed_before<T: Clone + 'static>(&self, relative: &Path, text_hash: u64) -> Option<T> {
+        let (hash, value) = self.parsed.get(relative)?;
+        (*hash == text_hash)
+            .then(|| value.downcast_ref::<T>().cloned())
+            .flatten()
     }
 
     /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic.
@@ -227,8 +258,16 @@ impl Reader {
             return None;
         }
         let text = self.read_text(relative)?;
+        let text_hash = hash_of(&text);
+        if let Some(calendar) = self.parsed_before(relative, text_hash) {
+            return Some(calendar);
+        }
         match crate::calendar::parse(relative, &text) {
-            Ok(calendar) => Some(calendar),
+            Ok(calendar) => {
+                self.parsed
+                    .insert(relative.to_path_buf(), (text_hash, Arc::new(calendar.clone())));
+                Some(calendar)
+            }
             Err(diagnostics) => {
                 self.diagnostics.extend(diagnostics);
                 None
@@ -448,6 +487,7 @@ fn read_guide(root: &Path, file: &Path, stamped: bool) -> GuideRead {
         root: root.to_path_buf(),
         sources: SourceMap::default(),
         diagnostics: Vec::new(),
+        parsed: ParsedFiles::default(),
     };
     let guide = reader.guide(file.to_path_buf()).map(Arc::new);
     let text: Option<Arc<str>> = reader.sources.get(file).map(Arc::from);

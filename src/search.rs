@@ -98,16 +98,36 @@ const SKIPPED: &[&str] = &["404.html", "search.html"];
 
 /// Builds `assets/search-index.js` from the rendered site (only its `.html` pages are read).
 pub fn build_index(files: &[OutputFile]) -> OutputFile {
-    build_index_with(files, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS)
+    build_index_with(files, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS, &|| false).expect("never stopped")
 }
 
-/// [`build_index`] with the text budget given (for tests and measurements).
-pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: usize) -> OutputFile {
+/// [`build_index`], giving up (`None`) as soon as `stop` says so: `serve` abandons the index of
+/// a build that a newer one has replaced.
+pub fn build_index_unless(files: &[OutputFile], stop: &(dyn Fn() -> bool + Sync)) -> Option<OutputFile> {
+    build_index_with(files, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS, stop)
+}
+
+/// [`build_index_unless`] with the text budget given (for tests and measurements).
+pub(crate) fn build_index_with(
+    files: &[OutputFile],
+    budget: usize,
+    min_chars: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<OutputFile> {
     let pages: Vec<PageText> = files
         .par_iter()
         .filter(|file| is_searched(&file.path))
-        .filter_map(|file| PageText::extract(&file.path, &file.bytes))
+        .filter_map(|file| {
+            if stop() {
+                None
+            } else {
+                PageText::extract(&file.path, &file.bytes)
+            }
+        })
         .collect();
+    if stop() {
+        return None;
+    }
 
     // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
     // is filled in that order, so it comes out sorted, and a page's repeats are easy to drop.
@@ -171,10 +191,10 @@ pub(crate) fn build_index_with(files: &[OutputFile], budget: usize, min_chars: u
     }
     out.push_str(rest);
     out.push_str(";\n");
-    OutputFile {
+    Some(OutputFile {
         path: INDEX_PATH.to_string(),
         bytes: out.into_bytes().into(),
-    }
+    })
 }
 
 #[derive(Serialize)]
@@ -923,6 +943,13 @@ mod tests {
     }
 
     #[test]
+    fn an_index_told_to_stop_gives_up() {
+        let files = [page("a.html", "A", "<p>甲乙</p>")];
+        assert!(build_index_unless(&files, &|| true).is_none());
+        assert!(build_index_unless(&files, &|| false).is_some());
+    }
+
+    #[test]
     fn only_searchable_pages_are_indexed() {
         let files = [
             page("404.html", "页面不存在", "<p>页面</p>"),
@@ -1093,7 +1120,7 @@ mod tests {
             page("short.html", "短", "<p>短文</p>"),
             page("long.html", "长", &format!("<p>{long}</p><p>末尾 tail</p>")),
         ];
-        let index = parse(&build_index_with(&files, 40, 10));
+        let index = parse(&build_index_with(&files, 40, 10, &|| false).unwrap());
         assert_eq!(index["pages"][0]["text"], "短文");
         assert!(index["pages"][0].get("more").is_none());
         assert_eq!(index["pages"][1]["text"].as_str().unwrap().chars().count(), 38);

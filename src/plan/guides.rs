@@ -32,6 +32,14 @@ pub struct GuideStructure {
     pages: Vec<Arc<Page>>,
 }
 
+/// A guide page kept for the next build, with a hash of what it was made from and the last
+/// build that used it.
+pub(super) struct MemoPage {
+    inputs: u64,
+    page: Arc<Page>,
+    generation: u64,
+}
+
 /// Guides at the top of `guides/` and the folders (sections) below it.
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideList {
@@ -91,9 +99,9 @@ pub struct NavLink {
 /// The guides sorted into sections, in reading order.
 pub struct Layout<'a> {
     /// Folder (`""` at the top) -> its guides, by `order`, then title, then path.
-    sections: BTreeMap<String, Vec<&'a Guide>>,
+    sections: BTreeMap<&'a str, Vec<&'a Guide>>,
     /// Folder -> its `_index.md`.
-    intros: HashMap<String, &'a Guide>,
+    intros: HashMap<&'a str, &'a Guide>,
 }
 
 /// `a/b/x` -> `a/b`; `x` -> `""`.
@@ -127,10 +135,10 @@ fn section_path(folder: &str) -> String {
 
 impl<'a> Layout<'a> {
     pub fn new(guides: &'a [Arc<Guide>]) -> Self {
-        let mut sections: BTreeMap<String, Vec<&Guide>> = BTreeMap::new();
+        let mut sections: BTreeMap<&str, Vec<&Guide>> = BTreeMap::new();
         let mut intros = HashMap::new();
         for guide in guides {
-            let folder = folder_of(&guide.slug).to_string();
+            let folder = folder_of(&guide.slug);
             if is_intro(guide) {
                 intros.insert(folder, &**guide);
             } else {
@@ -145,12 +153,7 @@ impl<'a> Layout<'a> {
 
     /// Sub-folders in reading order: by their intro's `order`, then title, then name.
     fn sub_sections(&self) -> Vec<&str> {
-        let mut folders: Vec<&str> = self
-            .sections
-            .keys()
-            .map(String::as_str)
-            .filter(|f| !f.is_empty())
-            .collect();
+        let mut folders: Vec<&str> = self.sections.keys().copied().filter(|f| !f.is_empty()).collect();
         folders.sort_by_key(|folder| {
             let intro = self.intros.get(*folder);
             (
@@ -225,7 +228,7 @@ impl Planner<'_> {
                         })
                         .collect(),
                 };
-                (folder.clone(), nav)
+                (folder.to_string(), nav)
             })
             .collect()
     }
@@ -278,27 +281,42 @@ impl Planner<'_> {
             cache.guide_structure = Some((signature, structure.clone()));
         }
         let mut pages = structure.pages.clone();
-        let previous = std::mem::take(&mut cache.guide_pages);
-        let mut kept = HashMap::with_capacity(if cache.enabled { self.content.guides.len() } else { 0 });
+        // Entries are updated in place: rebuilding a map of thousands of pages would cost more
+        // than the pages that changed.
+        cache.generation += 1;
+        let generation = cache.generation;
+        let memo = &mut cache.guide_pages;
         let site_stamp = self.guide_site_stamp();
         for (folder, list) in &self.guides.sections {
-            let section_stamp = structure.nav_stamps[folder];
+            let section_stamp = structure.nav_stamps[*folder];
             for (i, guide) in list.iter().enumerate() {
                 let prev = i.checked_sub(1).map(|p| list[p]);
                 let next = list.get(i + 1).copied();
                 let stamp = guide_stamp(guide, folder, section_stamp, site_stamp);
                 let inputs = neighbours_stamp(stamp, prev, next);
-                let page = match previous.get(&guide.slug) {
-                    Some((cached, page)) if *cached == inputs => page.clone(),
-                    _ => Arc::new(self.guide_page(guide, &rendered[guide.slug.as_str()], folder, stamp, prev, next)),
+                let page = match memo.get_mut(guide.slug.as_str()) {
+                    Some(entry) if entry.inputs == inputs => {
+                        entry.generation = generation;
+                        entry.page.clone()
+                    }
+                    _ => {
+                        let rendered = &rendered[guide.slug.as_str()];
+                        let page = Arc::new(self.guide_page(guide, rendered, folder, stamp, prev, next));
+                        if cache.enabled {
+                            let entry = MemoPage {
+                                inputs,
+                                page: page.clone(),
+                                generation,
+                            };
+                            memo.insert(guide.slug.clone(), entry);
+                        }
+                        page
+                    }
                 };
-                if cache.enabled {
-                    kept.insert(guide.slug.clone(), (inputs, page.clone()));
-                }
                 pages.push(page);
             }
         }
-        cache.guide_pages = kept;
+        memo.retain(|_, entry| entry.generation == generation);
         (pages, structure.navs, diagnostics)
     }
 

@@ -340,11 +340,23 @@ pub struct SitemapData {
 pub struct PlanCache {
     enabled: bool,
     pub markdown: markdown::Cache,
-    guide_pages: HashMap<String, (u64, Arc<Page>)>,
+    guide_pages: HashMap<String, guides::MemoPage>,
+    /// Counts plans, to tell which kept guide pages the last one used.
+    generation: u64,
     /// What depends only on the guides' titles, order and introductions, with their signature.
     guide_structure: Option<(u64, guides::GuideStructure)>,
-    /// `rules.json`, with the signature of what it was made from.
-    rules: Option<(u64, Arc<[u8]>)>,
+    /// Every page and file but the guide pages, with the signature of what it was made from.
+    site_part: Option<(u64, SitePart)>,
+}
+
+/// The pages and files of a site other than its guide pages.
+#[derive(Clone)]
+struct SitePart {
+    site: SiteView,
+    before: Vec<Arc<Page>>,
+    after: Vec<Arc<Page>>,
+    raw_files: Vec<(String, Arc<[u8]>)>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl PlanCache {
@@ -402,72 +414,87 @@ impl<'a> Planner<'a> {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let mut pages = vec![self.index_page()];
-        pages.extend(self.stage_pages());
-        pages.push(self.checklist_index_page());
-        pages.extend(self.checklist_pages());
-        pages.push(self.form_index_page());
-        pages.extend(self.form_pages());
-        let mut pages: Vec<Arc<Page>> = pages.into_iter().map(Arc::new).collect();
+        let signature = cache.enabled.then(|| self.site_signature(guides_signature));
+        let part = match (cache.site_part.take(), signature) {
+            (Some((cached, part)), Some(signature)) if cached == signature => part,
+            _ => self.site_part(&guide_pages)?,
+        };
+        if let Some(signature) = signature {
+            cache.site_part = Some((signature, part.clone()));
+        }
+        let mut pages = part.before;
         pages.extend(guide_pages);
-        pages.push(Arc::new(self.deadlines_page()));
+        pages.extend(part.after);
+        Ok(Plan {
+            site: part.site,
+            nav: self.nav.clone(),
+            sections: navs,
+            pages,
+            raw_files: part.raw_files,
+            warnings: part.warnings,
+        })
+    }
+
+    /// Every page and file but the guide pages. The guide pages go between `before` and `after`.
+    fn site_part(&self, guide_pages: &[Arc<Page>]) -> Result<SitePart, Vec<Diagnostic>> {
+        let mut before = vec![self.index_page()];
+        before.extend(self.stage_pages());
+        before.push(self.checklist_index_page());
+        before.extend(self.checklist_pages());
+        before.push(self.form_index_page());
+        before.extend(self.form_pages());
+        let mut after = vec![self.deadlines_page()];
         let mut warnings = Vec::new();
         if let Some((page, found)) = self.timeline_page() {
-            pages.push(Arc::new(page));
+            after.push(page);
             warnings.extend(found);
         }
-        pages.push(Arc::new(self.sources_page()));
-        pages.push(Arc::new(self.page(
+        after.push(self.sources_page());
+        after.push(self.page(
             "search.html".into(),
             "search.html",
             "search",
             "search",
             None,
             PageData::Empty(BTreeMap::new()),
-        )));
-        pages.push(Arc::new(self.not_found_page()));
+        ));
+        after.push(self.not_found_page());
+        let before: Vec<Arc<Page>> = before.into_iter().map(Arc::new).collect();
+        let mut after: Vec<Arc<Page>> = after.into_iter().map(Arc::new).collect();
         if let Some(base_url) = &self.content.site.base_url {
-            pages.push(Arc::new(self.sitemap(base_url.as_str(), &pages)));
+            let sitemap = self.sitemap(base_url.as_str(), before.iter().chain(guide_pages).chain(&after));
+            after.push(Arc::new(sitemap));
         }
-        if let Some(clash) = first_duplicate_path(&pages) {
+        if let Some(clash) = first_duplicate_path(before.iter().chain(guide_pages).chain(&after)) {
             // Two pages at one path would make the output depend on which was written last.
             return Err(vec![Diagnostic::error(format!(
                 "two pages would be written to `{clash}`"
             ))
             .with_hint("rename one of the guides or ids that lead to this path")]);
         }
-        let rules = self.rules_json(cache, guides_signature);
-        Ok(Plan {
+        let rules: Arc<[u8]> = serde_json::to_vec_pretty(&self.content).unwrap_or_default().into();
+        let raw_files = std::iter::once(("rules.json".into(), rules))
+            .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
+            .collect();
+        Ok(SitePart {
             site: self.site_view(),
-            nav: self.nav.clone(),
-            sections: navs,
-            pages,
-            raw_files: std::iter::once(("rules.json".into(), rules))
-                .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
-                .collect(),
+            before,
+            after,
+            raw_files,
             warnings,
         })
     }
 
-    /// The whole validated model as JSON. In `serve` it is made again only when the model
-    /// changed: the guides' bodies, which it leaves out, change far more often than the rest.
-    fn rules_json(&self, cache: &mut PlanCache, guides_signature: u64) -> Arc<[u8]> {
-        let signature = cache.enabled.then(|| {
-            let mut skeleton = self.content.clone();
-            skeleton.guides.clear();
-            let mut hasher = ahash::AHasher::default();
-            serde_json::to_vec(&skeleton).unwrap_or_default().hash(&mut hasher);
-            guides_signature.hash(&mut hasher);
-            hasher.finish()
-        });
-        if let (Some(signature), Some((cached, bytes))) = (signature, &cache.rules) {
-            if signature == *cached {
-                return bytes.clone();
-            }
-        }
-        let bytes: Arc<[u8]> = serde_json::to_vec_pretty(&self.content).unwrap_or_default().into();
-        cache.rules = signature.map(|signature| (signature, bytes.clone()));
-        bytes
+    /// A hash of everything `site_part` is made from: the whole model but the guides' bodies
+    /// (which change far more often than the rest), and the date.
+    fn site_signature(&self, guides_signature: u64) -> u64 {
+        let mut skeleton = self.content.clone();
+        skeleton.guides.clear();
+        let mut hasher = ahash::AHasher::default();
+        serde_json::to_vec(&skeleton).unwrap_or_default().hash(&mut hasher);
+        guides_signature.hash(&mut hasher);
+        self.today.hash(&mut hasher);
+        hasher.finish()
     }
 
     fn site_view(&self) -> SiteView {
@@ -1069,10 +1096,9 @@ impl<'a> Planner<'a> {
         page
     }
 
-    fn sitemap(&self, base_url: &str, pages: &[Arc<Page>]) -> Page {
+    fn sitemap<'p>(&self, base_url: &str, pages: impl Iterator<Item = &'p Arc<Page>>) -> Page {
         let base = base_url.trim_end_matches('/');
         let urls = pages
-            .iter()
             .filter(|p| p.key != "not_found")
             .map(|p| format!("{base}/{}", p.path))
             .collect();
@@ -1087,9 +1113,9 @@ impl<'a> Planner<'a> {
     }
 }
 
-fn first_duplicate_path(pages: &[Arc<Page>]) -> Option<&str> {
+fn first_duplicate_path<'p>(mut pages: impl Iterator<Item = &'p Arc<Page>>) -> Option<&'p str> {
     let mut seen = ahash::AHashSet::new();
-    pages.iter().map(|p| p.path.as_str()).find(|path| !seen.insert(*path))
+    pages.find(|p| !seen.insert(p.path.as_str())).map(|p| p.path.as_str())
 }
 
 fn stage_href(stage: &Stage) -> String {

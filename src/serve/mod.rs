@@ -39,7 +39,7 @@ pub enum LiveEvent {
 /// The site as served now: the last good files, and the errors of the last build if it failed.
 #[derive(Default)]
 pub struct Served {
-    pub files: std::collections::HashMap<String, Arc<[u8]>>,
+    pub files: ahash::AHashMap<String, Arc<[u8]>>,
     pub error: Option<String>,
     pub build: u64,
 }

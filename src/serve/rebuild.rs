@@ -2,6 +2,7 @@
 //! changed guides are parsed again and only pages whose data changed go through a template.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
@@ -48,6 +49,9 @@ impl Rebuilder {
     /// last good files and announces the diagnostics. Prints one line (or the errors) either way.
     pub fn rebuild_into(&mut self, site: &SharedSite, events: &broadcast::Sender<LiveEvent>, reason: &str) {
         let started = Instant::now();
+        // The index being built is of the site this rebuild replaces: stop it, and leave both
+        // cores to the rebuild.
+        self.indexer.abandon();
         match site::render_site_with(&self.root, self.today, &mut self.caches) {
             Ok(rendered) => {
                 if !rendered.warnings.is_empty() {
@@ -56,24 +60,31 @@ impl Rebuilder {
                         diagnostics::render(&rendered.warnings, &rendered.sources, self.color)
                     );
                 }
-                let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-                let changed = rendered
-                    .files
-                    .iter()
-                    .filter(|f| {
-                        served
-                            .files
-                            .get(&f.path)
-                            .map(|old| !Arc::ptr_eq(old, &f.bytes) && old[..] != f.bytes[..])
-                            .unwrap_or(true)
-                    })
-                    .count();
+                // Everything but the swap itself happens outside the write lock, so that the
+                // server goes on answering while the new site is put together.
+                let changed = {
+                    let served = site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    rendered
+                        .files
+                        .iter()
+                        .filter(|f| {
+                            served
+                                .files
+                                .get(&f.path)
+                                .map(|old| !Arc::ptr_eq(old, &f.bytes) && old[..] != f.bytes[..])
+                                .unwrap_or(true)
+                        })
+                        .count()
+                };
                 let for_index = rendered.search_pending.then(|| rendered.files.clone());
-                served.files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+                let files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
+                let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let old_files = std::mem::replace(&mut served.files, files);
                 served.error = None;
                 served.build += 1;
                 let build = served.build;
                 drop(served);
+                drop(old_files);
                 let t = &rendered.timings;
                 println!(
                     "[{reason}] built {} pages in {} ms (load {}, validate {}, plan {}, render {}); re-rendered {}; {changed} files changed",
@@ -122,6 +133,8 @@ fn summarize(paths: &[String], total: usize) -> String {
 #[derive(Default)]
 struct Indexer {
     pending: Arc<(Mutex<Option<IndexJob>>, Condvar)>,
+    /// The newest build asked for; an index of an older one is abandoned on the spot.
+    newest: Arc<AtomicU64>,
     started: bool,
 }
 
@@ -132,7 +145,12 @@ struct IndexJob {
 }
 
 impl Indexer {
+    fn abandon(&self) {
+        self.newest.store(0, Ordering::SeqCst);
+    }
+
     fn index(&mut self, site: &SharedSite, build: u64, files: Vec<OutputFile>) {
+        self.newest.store(build, Ordering::SeqCst);
         let (slot, wake) = &*self.pending;
         *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(IndexJob {
             site: site.clone(),
@@ -143,13 +161,22 @@ impl Indexer {
         if !self.started {
             self.started = true;
             let pending = self.pending.clone();
-            std::thread::spawn(move || index_forever(&pending));
+            let newest = self.newest.clone();
+            std::thread::spawn(move || index_forever(&pending, &newest));
         }
     }
 }
 
-fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar)) {
+fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar), newest: &AtomicU64) {
     lower_this_threads_priority();
+    // Its own single, low-priority worker: on rayon's global pool the index would keep the
+    // workers busy and the next rebuild's parallel stages would wait for them.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "search-index".into())
+        .start_handler(|_| lower_this_threads_priority())
+        .build()
+        .ok();
     let (slot, wake) = pending;
     loop {
         let job = {
@@ -161,10 +188,13 @@ fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar)) {
                 slot = wake.wait(slot).unwrap_or_else(|poisoned| poisoned.into_inner());
             }
         };
-        if job.site.read().map(|s| s.build != job.build).unwrap_or(true) {
-            continue;
-        }
-        let index = crate::search::build_index(&job.files);
+        let superseded = || newest.load(Ordering::SeqCst) != job.build;
+        let build = || crate::search::build_index_unless(&job.files, &superseded);
+        let index = match &pool {
+            Some(pool) => pool.install(build),
+            None => build(),
+        };
+        let Some(index) = index else { continue };
         let mut served = job.site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         // An index finished after a newer build began is dropped: that build asks for its own.
         if served.build == job.build {

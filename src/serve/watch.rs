@@ -13,7 +13,7 @@ use crate::load::is_editor_leftover;
 
 /// How long the folders must stay quiet before a batch is handed on. Editors write a save
 /// (probe file, rename to backup, new file, delete backup) within a few milliseconds.
-pub const QUIET: Duration = Duration::from_millis(20);
+pub const QUIET: Duration = Duration::from_millis(10);
 /// The longest a batch stays open after its first event.
 pub const WINDOW: Duration = Duration::from_millis(100);
 
