@@ -176,6 +176,61 @@ impl Calendar {
     }
 }
 
+/// In `rules.json` the calendar has the shape of `content/holidays.yaml`, so a tool can read it
+/// back as a `HolidaysFile`: the years in order, each with its notice, its days off and its
+/// adjusted working days as `{ name, dates }` groups, every range written out as its dates and the
+/// groups in the order of their first date. Groups' notes are not part of the checked calendar.
+impl Serialize for Calendar {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let years = self
+            .notices
+            .iter()
+            .map(|(year, notice)| YearOut {
+                year: *year,
+                notice,
+                days_off: groups_in(&self.off, *year),
+                working_days: groups_in(&self.work, *year),
+            })
+            .collect();
+        CalendarOut { years }.serialize(serializer)
+    }
+}
+
+#[derive(Serialize)]
+struct CalendarOut<'a> {
+    years: Vec<YearOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct YearOut<'a> {
+    year: i32,
+    notice: &'a Notice,
+    days_off: Vec<GroupOut<'a>>,
+    working_days: Vec<GroupOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupOut<'a> {
+    name: &'a str,
+    dates: Vec<String>,
+}
+
+/// The dates of `year` in `days`, grouped by name.
+fn groups_in(days: &BTreeMap<NaiveDate, String>, year: i32) -> Vec<GroupOut<'_>> {
+    let mut groups: Vec<GroupOut> = Vec::new();
+    for (date, name) in days.iter().filter(|(date, _)| date.year() == year) {
+        let date = date.format("%Y-%m-%d").to_string();
+        match groups.iter_mut().find(|group| group.name == name) {
+            Some(group) => group.dates.push(date),
+            None => groups.push(GroupOut {
+                name,
+                dates: vec![date],
+            }),
+        }
+    }
+    groups
+}
+
 fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -632,6 +687,41 @@ mod tests {
         rows.iter()
             .map(|r| (r.id.as_str(), r.earliest.to_string(), r.latest.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_calendar_serializes_in_the_shape_of_holidays_yaml_with_ranges_written_out() {
+        let text = r#"years:
+  - year: 2024
+    notice: { title: T, number: N, date: "2023-10-25" }
+    days_off:
+      - { name: 春节, from: "2024-02-10", to: "2024-02-12" }
+      - { name: 元旦, dates: ["2024-01-01"], note: a note }
+    working_days:
+      - { name: 春节调休, dates: ["2024-02-18", "2024-02-04"] }
+"#;
+        let calendar = parse(Path::new(FILE), text).unwrap();
+        let expected = serde_json::json!({ "years": [{
+            "year": 2024,
+            "notice": { "title": "T", "number": "N", "date": "2023-10-25", "url": null },
+            "days_off": [
+                { "name": "元旦", "dates": ["2024-01-01"] },
+                { "name": "春节", "dates": ["2024-02-10", "2024-02-11", "2024-02-12"] },
+            ],
+            "working_days": [{ "name": "春节调休", "dates": ["2024-02-04", "2024-02-18"] }],
+        }]});
+        assert_eq!(serde_json::to_value(&calendar).unwrap(), expected);
+    }
+
+    #[test]
+    fn the_serialized_real_calendar_reads_back_as_holiday_data_giving_the_same_calendar() {
+        let json = serde_json::to_string(&real()).unwrap();
+        let data: HolidaysFile = serde_json::from_str(&json).unwrap();
+        let again = from_file(Path::new(FILE), data).unwrap();
+        assert_eq!(serde_json::to_string(&again).unwrap(), json);
+        assert!(again.days_off().eq(real().days_off()));
+        assert!(again.adjusted_working_days().eq(real().adjusted_working_days()));
+        assert_eq!(again.covered_years(), real().covered_years());
     }
 
     #[test]
@@ -1099,7 +1189,8 @@ mod tests {
                     notice: Notice {
                         title: format!("{year}年部分节假日安排"),
                         number: "test".into(),
-                        date: Spanned::detached(format!("{}-12-01", year - 1)),
+                        // Four digits even for the year 999 (`0999-12-01`) before a first year 1000.
+                        date: Spanned::detached(format!("{:04}-12-01", year - 1)),
                         url: None,
                     },
                     days_off: vec![group("假", &off.iter().copied().collect::<Vec<_>>())]

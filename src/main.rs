@@ -163,7 +163,7 @@ fn build(args: BuildArgs) -> ExitCode {
     let writing = Instant::now();
     if let Err(error) = write::write_site(&output, &rendered.files) {
         let d = Diagnostic::error(format!("cannot write the site to `{}`: {error}", output.display()))
-            .with_hint("check that the folder is writable; the previous output was left as it was");
+            .with_hint(write_failure_hint(&error));
         report(&[d], &SourceMap::default());
         return ExitCode::from(1);
     }
@@ -189,6 +189,20 @@ fn build(args: BuildArgs) -> ExitCode {
         warning_suffix(&rendered.warnings)
     );
     ExitCode::SUCCESS
+}
+
+/// What to do when writing the output failed. The writer refuses paths it cannot write whole (two
+/// files for one path, a path both a file and a folder) before it touches the disk, with errors of
+/// its own; those are fixed by renaming, not by permissions. The system's errors carry its code.
+fn write_failure_hint(error: &std::io::Error) -> &'static str {
+    let refused_by_the_writer = error.kind() == std::io::ErrorKind::InvalidInput && error.raw_os_error().is_none();
+    if refused_by_the_writer {
+        "every output file needs a path of its own: rename the file in `static/` (or the theme's `static/`) \
+         that has the path of a generated file, or the folder named like a page (e.g. `x.html/`); \
+         nothing was written and the previous output was left as it was"
+    } else {
+        "check that the folder is writable; the previous output was left as it was"
+    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -437,7 +437,7 @@ pub struct Content {
     /// Shared, so `serve` hands an unchanged guide to the next build without copying it.
     pub guides: Vec<Arc<Guide>>,
     /// Public holidays and adjusted working days (`content/holidays.yaml`), for the timeline.
-    #[serde(skip)]
+    /// In `rules.json` it has the shape of that file, ranges written out (`null` without one).
     pub calendar: Option<crate::calendar::Calendar>,
 }
 

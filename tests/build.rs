@@ -283,6 +283,46 @@ fn the_output_folder_may_not_be_the_root_or_hold_the_input() {
 }
 
 #[test]
+fn output_paths_the_writer_refuses_get_a_hint_to_rename_not_to_fix_permissions() {
+    let tmp = TempDir::new("refused-paths");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let output = tmp.path().join("out");
+    // Two files for one path, and a path that would be both a page and a folder.
+    for (clash, message) in [
+        ("guides/first.html", "two files would be written to `guides/first.html`"),
+        (
+            "guides/first.html/photo.png",
+            "`guides/first.html` would be both a file and a folder",
+        ),
+    ] {
+        let file = root.join("static").join(clash);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "x").unwrap();
+        let refused = build(&root, &output);
+        let stderr = text(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(message), "{stderr}");
+        assert!(stderr.contains("rename the file in `static/`"), "{stderr}");
+        assert!(!stderr.contains("writable"), "{stderr}");
+        std::fs::remove_dir_all(root.join("static")).unwrap();
+    }
+    assert!(!output.exists(), "nothing was written");
+}
+
+#[test]
+fn an_output_folder_the_system_cannot_create_is_blamed_on_the_folder() {
+    let tmp = TempDir::new("unwritable");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    std::fs::write(tmp.path().join("a-file"), "x").unwrap();
+    let refused = build(&root, &tmp.path().join("a-file/out"));
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("check that the folder is writable"), "{stderr}");
+}
+
+#[test]
 fn a_site_theme_overrides_single_templates_and_static_files() {
     let tmp = TempDir::new("theme");
     let root = tmp.path().join("site");

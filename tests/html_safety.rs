@@ -32,7 +32,7 @@ const OWN_SCRIPTS: [&str; 4] = [
     "assets/timeline.js",
 ];
 /// Keys of `rules.json` whose strings are ids, dates or enum values, not free text.
-const STRUCTURAL_KEYS: [&str; 15] = [
+const STRUCTURAL_KEYS: [&str; 16] = [
     "id",
     "date",
     "reviewed",
@@ -48,6 +48,7 @@ const STRUCTURAL_KEYS: [&str; 15] = [
     "when[]",
     "materials[]",
     "kinds[]",
+    "dates[]",
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -149,9 +150,9 @@ impl Hostile {
         yaml(&self.add(field, markdown, true, Some(Variant::Ics)))
     }
 
-    /// A string of `holidays.yaml` (not part of `rules.json`).
-    fn holiday(&mut self, field: &str) -> String {
-        yaml(&self.add(field, false, false, None))
+    /// A string of `holidays.yaml`; `in_rules` unless the checked calendar drops it (a group's note).
+    fn holiday(&mut self, field: &str, in_rules: bool) -> String {
+        yaml(&self.add(field, false, in_rules, None))
     }
 
     /// Raw Markdown for a guide's body (not part of `rules.json`).
@@ -442,19 +443,22 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
         "years:".into(),
         "  - year: 2026".into(),
         "    notice:".into(),
-        format!("      title: {}", h.holiday("holidays.yaml: notice.title")),
-        format!("      number: {}", h.holiday("holidays.yaml: notice.number")),
+        format!("      title: {}", h.holiday("holidays.yaml: notice.title", true)),
+        format!("      number: {}", h.holiday("holidays.yaml: notice.number", true)),
         "      date: \"2025-11-04\"".into(),
         format!(
             "      url: {}",
-            h.url("holidays.yaml: notice.url", &format!("{MARKUP_URL}//holidays"), false)
+            h.url("holidays.yaml: notice.url", &format!("{MARKUP_URL}//holidays"), true)
         ),
         "    days_off:".into(),
-        format!("      - name: {}", h.holiday("holidays.yaml: days_off[0].name")),
+        format!("      - name: {}", h.holiday("holidays.yaml: days_off[0].name", true)),
         "        dates: [\"2026-01-01\"]".into(),
-        format!("        note: {}", h.holiday("holidays.yaml: days_off[0].note")),
+        format!("        note: {}", h.holiday("holidays.yaml: days_off[0].note", false)),
         "    working_days:".into(),
-        format!("      - name: {}", h.holiday("holidays.yaml: working_days[0].name")),
+        format!(
+            "      - name: {}",
+            h.holiday("holidays.yaml: working_days[0].name", true)
+        ),
         "        dates: [\"2026-01-04\"]".into(),
     ];
     write("holidays.yaml", holidays);

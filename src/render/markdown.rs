@@ -131,75 +131,154 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Ids the page around the Markdown already gives elements: every literal `id="…"` in the default
+/// theme's templates (`themes/default/templates/*.html`; a unit test keeps this list complete),
+/// and the error overlay `serve` lays over a page after a failed rebuild. A heading anchor equal to
+/// one would give two elements one id, and a link to the heading would land on the other element.
+/// Ids the templates build from data (`material-<id>`, `deadline-<id>`, `source-<id>`,
+/// `step-<n>`) are not reserved: they sit only on pages made from the YAML files (home, stages,
+/// checklists, deadlines, sources), never on guide pages, and reserving their prefixes would
+/// rename ordinary guide headings such as "Step 1".
+pub const PAGE_IDS: &[&str] = &[
+    "deadlines-heading",
+    "failure-heading",
+    "form-title",
+    "forms-heading",
+    "guidegen-overlay",
+    "guides-heading",
+    "main",
+    "materials-heading",
+    "questionnaire-heading",
+    "search-page-q",
+    "search-results",
+    "section-nav-heading",
+    "site-search-q",
+    "stages-heading",
+    "start-heading",
+    "steps-heading",
+    "subject-select",
+    "subjects-heading",
+    "submitted",
+    "tips-heading",
+    "toc-heading",
+];
+
 /// Renders `text` to HTML.
 pub fn render(text: &str, base: &LinkBase) -> Rendered {
     let mut rendered = Rendered::default();
-    let mut slugs = SlugSet::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Option<CowStr>, Vec<Event>)> = None;
+    let mut headings: Vec<PendingHeading> = Vec::new();
+    let mut footnote_ids: Vec<String> = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let event = match event {
+        let event = adapt(event, range.start, base, &mut rendered.links);
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                headings.push(PendingHeading {
+                    at: events.len(),
+                    level,
+                    explicit_id: id.map(|id| id.to_string()),
+                    text: String::new(),
+                });
+                // Replaced by the heading with its anchor once every id on the page is known.
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(heading) = headings.last_mut() {
+                    heading.text = plain_text(&events[heading.at + 1..]);
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            event => {
+                if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
+                    // pulldown-cmark gives a footnote's definition the id of its label (`[^1]` → `1`).
+                    footnote_ids.push(label.to_string());
+                }
+                events.push(event);
+            }
+        }
+    }
+    // Footnotes are defined after the headings that must avoid their ids, hence a second step.
+    let mut slugs = SlugSet::around(PAGE_IDS, footnote_ids);
+    rendered.headings = headings
+        .into_iter()
+        .map(|heading| heading.anchor(&mut slugs, &mut events))
+        .collect();
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    html::push_html(&mut html, events.into_iter());
+    rendered.html = html.into();
+    rendered
+}
+
+/// A heading seen while parsing, whose anchor is given once the whole text is read.
+struct PendingHeading {
+    /// Index of its start event.
+    at: usize,
+    level: HeadingLevel,
+    explicit_id: Option<String>,
+    text: String,
+}
+
+impl PendingHeading {
+    /// Gives the heading its anchor: its `{#id}` or its text's slug, suffixed if already taken.
+    fn anchor(self, slugs: &mut SlugSet, events: &mut [Event]) -> Heading {
+        let wanted = self.explicit_id.unwrap_or_else(|| slugify(&self.text));
+        let id = slugs.unique(wanted);
+        events[self.at] = Event::Start(Tag::Heading {
+            level: self.level,
+            id: Some(id.clone().into()),
+            classes: Vec::new(),
+            attrs: Vec::new(),
+        });
+        Heading {
+            level: self.level as u8,
+            text: self.text,
+            id,
+        }
+    }
+}
+
+/// Rewrites guide links, defuses script links and raw HTML when HTML is off, and swaps task
+/// markers for read-only boxes.
+fn adapt<'a>(event: Event<'a>, offset: usize, base: &LinkBase, links: &mut Vec<GuideLink>) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = rewrite_link(&dest_url, base, offset, links)
+                .map(CowStr::from)
+                .unwrap_or(dest_url);
+            let dest_url = if base.allow_html { dest_url } else { defuse(dest_url) };
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = rewrite_link(&dest_url, base, range.start, &mut rendered.links)
-                    .map(CowStr::from)
-                    .unwrap_or(dest_url);
-                let dest_url = if base.allow_html { dest_url } else { defuse(dest_url) };
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) if !base.allow_html => Event::Start(Tag::Image {
-                link_type,
-                dest_url: defuse(dest_url),
-                title,
-                id,
-            }),
-            Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
-            // A read-only box instead of a disabled, unlabelled form control (which fails axe).
-            Event::TaskListMarker(done) => Event::InlineHtml(if done { TASK_DONE } else { TASK_OPEN }.into()),
-            other => other,
-        };
-        match (&mut heading, event) {
-            (None, Event::Start(Tag::Heading { level, id, .. })) => heading = Some((level, id, Vec::new())),
-            (Some(_), Event::End(TagEnd::Heading(_))) => {
-                let (level, explicit_id, inner) = heading.take().unwrap_or((HeadingLevel::H2, None, Vec::new()));
-                let text = plain_text(&inner);
-                let id = slugs.unique(explicit_id.map(|i| i.to_string()).unwrap_or_else(|| slugify(&text)));
-                rendered.headings.push(Heading {
-                    level: level as u8,
-                    text,
-                    id: id.clone(),
-                });
-                events.push(Event::Start(Tag::Heading {
-                    level,
-                    id: Some(id.into()),
-                    classes: Vec::new(),
-                    attrs: Vec::new(),
-                }));
-                events.extend(inner);
-                events.push(Event::End(TagEnd::Heading(level)));
-            }
-            (Some((_, _, inner)), event) => inner.push(event),
-            (None, event) => events.push(event),
+            })
         }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) if !base.allow_html => Event::Start(Tag::Image {
+            link_type,
+            dest_url: defuse(dest_url),
+            title,
+            id,
+        }),
+        Event::Html(raw) | Event::InlineHtml(raw) if !base.allow_html => Event::Text(raw),
+        // A read-only box instead of a disabled, unlabelled form control (which fails axe).
+        Event::TaskListMarker(done) => Event::InlineHtml(if done { TASK_DONE } else { TASK_OPEN }.into()),
+        other => other,
     }
-    let mut html = String::with_capacity(text.len() * 3 / 2);
-    html::push_html(&mut html, events.into_iter());
-    rendered.html = html.into();
-    rendered
 }
 
 fn plain_text(events: &[Event]) -> String {
@@ -300,17 +379,26 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
-/// Hands out each anchor once, adding `-1`, `-2` to repeats.
-#[derive(Default)]
+/// Hands out each anchor once, adding `-1`, `-2` to repeats and to ids taken before.
 struct SlugSet {
-    used: std::collections::HashSet<String>,
+    /// Looked up in place: most texts (short YAML fields) have no heading, so copying them into
+    /// `used` for every text would cost more than it saves.
+    page_ids: &'static [&'static str],
+    used: HashSet<String>,
 }
 
 impl SlugSet {
+    fn around(page_ids: &'static [&'static str], taken: impl IntoIterator<Item = String>) -> Self {
+        SlugSet {
+            page_ids,
+            used: taken.into_iter().collect(),
+        }
+    }
+
     fn unique(&mut self, slug: String) -> String {
         let mut candidate = slug.clone();
         let mut n = 1;
-        while !self.used.insert(candidate.clone()) {
+        while self.page_ids.contains(&candidate.as_str()) || !self.used.insert(candidate.clone()) {
             candidate = format!("{slug}-{n}");
             n += 1;
         }
@@ -335,6 +423,87 @@ mod tests {
         let r = render("## 短信 核验！\n\n## 短信 核验！\n", &guide_base());
         assert!(r.html.contains(r#"<h2 id="短信-核验">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="短信-核验-1">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_never_take_an_id_the_templates_give_the_page() {
+        let r = render("## Main\n\n## TOC heading\n\n## Main\n\n## 主要\n", &guide_base());
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "toc-heading-1", "main-2", "主要"]);
+        assert!(r.html.contains(r#"<h2 id="main-1">Main</h2>"#), "{}", r.html);
+    }
+
+    #[test]
+    fn headings_never_take_a_footnote_s_id_even_when_the_footnote_comes_later() {
+        let r = render(
+            "## 1\n\n## note\n\nText[^1] and[^note].\n\n[^1]: One.\n\n[^note]: Two.\n",
+            &guide_base(),
+        );
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["1-1", "note-1"]);
+        for footnote in [r#"id="1""#, r#"id="note""#] {
+            assert_eq!(r.html.matches(footnote).count(), 1, "{footnote} in {}", r.html);
+        }
+        assert!(
+            r.html.contains(r##"href="#1""##),
+            "the reference still finds its note: {}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn an_explicit_id_that_is_taken_is_suffixed_like_a_slug() {
+        let r = render("## A {#main}\n\n## B {#b}\n\n## C {#b}\n", &guide_base());
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["main-1", "b", "b-1"]);
+    }
+
+    /// Every `id="…"` value in a template, literal or built from data (`material-{{ … }}`).
+    fn template_ids(template: &str) -> Vec<String> {
+        template
+            .match_indices("id=\"")
+            .filter(|(at, _)| template[..*at].ends_with(char::is_whitespace))
+            .filter_map(|(at, found)| {
+                let rest = &template[at + found.len()..];
+                rest.find('"').map(|end| rest[..end].to_string())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_reserved_ids_are_exactly_the_literal_ids_of_the_default_templates() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
+        let mut literal = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            let template = std::fs::read_to_string(&path).unwrap();
+            for id in template_ids(&template) {
+                match id.split_once("{{") {
+                    // Built from data: reserving these would rename ordinary headings (see PAGE_IDS).
+                    Some((prefix, _)) => assert!(
+                        ["material-", "deadline-", "source-", "step-"].contains(&prefix),
+                        "{}: decide whether headings must avoid `{id}` (PAGE_IDS)",
+                        path.display()
+                    ),
+                    None => {
+                        literal.insert(id);
+                    }
+                }
+            }
+        }
+        let reserved: std::collections::BTreeSet<String> = PAGE_IDS
+            .iter()
+            .filter(|id| **id != "guidegen-overlay")
+            .map(|id| id.to_string())
+            .collect();
+        assert!(
+            literal.contains("main") && literal.contains("toc-heading"),
+            "{literal:?}"
+        );
+        assert_eq!(
+            reserved, literal,
+            "PAGE_IDS must list every literal id of the default templates"
+        );
     }
 
     #[test]
