@@ -210,8 +210,14 @@ impl Checker {
         };
         for (place, pair) in stages.windows(2).enumerate() {
             let (previous, current) = (&pair[0], &pair[1]);
-            let expected = first.number.value + place as u32 + 1;
-            if current.number.value != expected {
+            // Counted in u64: a first number near u32::MAX overflowed (a panic in debug builds).
+            let expected = u64::from(first.number.value) + place as u64 + 1;
+            if u64::from(current.number.value) != expected {
+                let fix = if expected > u64::from(u32::MAX) {
+                    "number the stages from 0 or 1".to_string()
+                } else {
+                    format!("give this one `number: {expected}`, or move it")
+                };
                 self.diagnostics.push(
                     Diagnostic::error(format!(
                         "stage `{}` has number {}, but it follows stage `{}` (number {}) in the file",
@@ -226,7 +232,7 @@ impl Checker {
                             .span_in(Path::new(STAGES), current.number.value.to_string().len()),
                     )
                     .with_hint(format!(
-                        "stages are numbered in file order, rising by one from `{}` (number {}); give this one `number: {expected}`, or move it",
+                        "stages are numbered in file order, rising by one from `{}` (number {}); {fix}",
                         first.id.as_str(),
                         first.number.value
                     )),

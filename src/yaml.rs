@@ -86,8 +86,26 @@ impl<T: JsonSchema> JsonSchema for Spanned<T> {
 
 /// Parses one YAML document into `T`, or a diagnostic pointing at the offending value.
 pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T, Diagnostic> {
+    // The parser ends a line at a lone CR too, while every line guidegen counts, quotes or splits
+    // ends at LF: past a lone CR the two disagree (and an index past the last line panicked).
+    if let Some(at) = lone_carriage_return(text) {
+        return Err(lone_carriage_return_diagnostic(file, text, at));
+    }
     // The library's default limits already refuse alias bombs (at a million replayed events).
     serde_saphyr::from_str::<T>(text).map_err(|error| to_diagnostic(file, text, &error))
+}
+
+/// The byte offset of the first CR that is not part of a CRLF line end.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find(|&at| bytes[at] == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+}
+
+fn lone_carriage_return_diagnostic(file: &Path, text: &str, at: usize) -> Diagnostic {
+    let (line, column) = crate::diagnostics::line_column(text, at);
+    Diagnostic::error("a carriage return (CR) without a line feed after it")
+        .with_span(Span::new(file, line, column, 1))
+        .with_hint("save the file with LF (or CRLF) line ends; a lone CR comes from old Mac files or a stray control character")
 }
 
 fn to_diagnostic(file: &Path, text: &str, error: &serde_saphyr::Error) -> Diagnostic {
@@ -635,5 +653,26 @@ mod tests {
     fn alias_bomb_is_refused() {
         let bomb = "a: &a [1,2,3,4,5,6,7,8,9]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
         assert!(parse::<serde_json::Value>(Path::new("x.yaml"), bomb).is_err());
+    }
+
+    // Found by fuzzing (fuzz/fuzz_targets/front_matter.rs): the parser counted lone CRs as line
+    // ends, `earlier_key` looked the duplicate's line up among LF-separated lines and panicked.
+    #[test]
+    fn a_lone_carriage_return_is_refused_where_it_stands() {
+        let text = "items:\n  - id: a\r    id: b\r";
+        let err = parse::<List>(Path::new("x.yaml"), text).unwrap_err();
+        assert_eq!(err.message, "a carriage return (CR) without a line feed after it");
+        assert_eq!(position(&err), (2, 10));
+        let err = parse::<Doc>(Path::new("x.yaml"), "id: a\r\nn: 1\rm").unwrap_err();
+        assert_eq!(position(&err), (2, 5));
+    }
+
+    #[test]
+    fn crlf_line_ends_are_fine() {
+        let doc: Doc = parse(Path::new("x.yaml"), "n: 1\r\nid: hello\r\n").unwrap();
+        assert_eq!((doc.id.line, doc.id.column), (2, 5));
+        let err = parse::<Doc>(Path::new("x.yaml"), "id: a\r\nid: b\r\n").unwrap_err();
+        assert_eq!(err.message, "duplicate key `id`");
+        assert_eq!(position(&err), (2, 1));
     }
 }
