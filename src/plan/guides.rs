@@ -32,6 +32,9 @@ pub struct GuideStructure {
     pages: Vec<Arc<Page>>,
 }
 
+/// The guide pages, each section's navigation, and the broken links between guides.
+type GuidePages = (Vec<Arc<Page>>, Arc<BTreeMap<String, SectionNav>>, Vec<Diagnostic>);
+
 /// A guide page kept for the next build, with a hash of what it was made from and the last
 /// build that used it.
 pub(super) struct MemoPage {
@@ -234,11 +237,7 @@ impl Planner<'_> {
     }
 
     /// The guides index, one page per section and one per guide; errors are broken guide links.
-    pub(super) fn guide_pages(
-        &self,
-        cache: &mut PlanCache,
-        signature: u64,
-    ) -> (Vec<Arc<Page>>, Arc<BTreeMap<String, SectionNav>>, Vec<Diagnostic>) {
+    pub(super) fn guide_pages(&self, cache: &mut PlanCache, signature: u64) -> GuidePages {
         if self.content.guides.is_empty() {
             return (Vec::new(), Arc::default(), Vec::new());
         }

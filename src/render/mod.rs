@@ -41,7 +41,7 @@ pub struct PageCache {
     /// Fingerprint of everything all pages share (templates, labels, site, navigation).
     shared: u64,
     /// Page path -> the key of the data it was rendered from, that data, and the bytes.
-    pages: HashMap<String, (u64, Arc<Page>, Arc<[u8]>)>,
+    pages: HashMap<String, CachedPage>,
     /// Each section's navigation entries, with the stamp of the navigation they were made from.
     navs: HashMap<String, (u64, Arc<SectionPieces>)>,
 }
@@ -55,6 +55,9 @@ impl PageCache {
         }
     }
 }
+
+/// A page's key, the page itself and its bytes.
+type CachedPage = (u64, Arc<Page>, Arc<[u8]>);
 
 /// Files of the site, and which pages went through a template this time.
 pub struct RenderResult {
