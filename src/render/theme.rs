@@ -459,6 +459,26 @@ pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> 
         tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error(format!("template `{name}` not found")).with_hint(
             format!("add themes/<theme>/templates/{name}; the default theme's templates are listed in docs/themes.md"),
         ),
+        tera::ErrorKind::CircularExtend { inheritance_chain, .. } => {
+            template_loop("extend", inheritance_chain, &path_of)
+                .with_hint("one of them must end the loop: let it extend a template outside the loop, or none")
+        }
+        tera::ErrorKind::CircularInclude { include_chain, .. } => template_loop("include", include_chain, &path_of)
+            .with_hint("a template may not include itself, directly or through others; remove one `include`"),
         other => Diagnostic::error(format!("template error: {other}")),
+    }
+}
+
+/// Templates that extend or include each other in a loop, pointing at the first of them.
+fn template_loop(how: &str, chain: &[String], path_of: &dyn Fn(&str) -> PathBuf) -> Diagnostic {
+    let shown = chain
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(" -> ");
+    let diagnostic = Diagnostic::error(format!("templates {how} each other in a loop: {shown}"));
+    match chain.first() {
+        Some(first) => diagnostic.with_span(Span::file_only(&path_of(first))),
+        None => diagnostic,
     }
 }
