@@ -595,9 +595,15 @@ fn guide_names_with_url_characters_get_encoded_links_that_all_resolve() {
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, format!("---\ntitle: {name}\n---\n## Part\n\n{body}\n")).unwrap();
     };
-    guide("a b?.md", "To [the percent](100%25.md) and [the hash](x%20y/c%23d.md#part).");
+    guide(
+        "a b?.md",
+        "To [the percent](100%25.md) and [the hash](x%20y/c%23d.md#part).",
+    );
     guide("100%.md", "Back to [the first](<a b?.md>).");
-    guide("x y/c#d.md", "Up to [the section](_index.md) and [a b?](../a%20b%3F.md#part).");
+    guide(
+        "x y/c#d.md",
+        "Up to [the section](_index.md) and [a b?](../a%20b%3F.md#part).",
+    );
     guide("x y/_index.md", "Introduction.");
     let checked = bin()
         .args(["check", "--deny-warnings", "--today", TODAY, "--root"])
