@@ -402,7 +402,11 @@ impl Reader {
                     self.diagnostics.push(
                         Diagnostic::error(self.walk_error_message(&error))
                             .with_span(Span::file_only(&path))
-                            .with_hint("remove the link loop or fix the folder's permissions"),
+                            .with_hint(if error.loop_ancestor().is_some() {
+                                "remove the link, or point it at a folder that does not hold it"
+                            } else {
+                                "fix the folder's permissions"
+                            }),
                     );
                     continue;
                 }
