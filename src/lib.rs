@@ -3,6 +3,7 @@
 
 pub mod calendar;
 pub mod diagnostics;
+pub mod href;
 pub mod ics;
 pub mod linkcheck;
 pub mod load;

@@ -400,9 +400,13 @@ impl Reader {
                         .map(|p| self.relative(p))
                         .unwrap_or_else(|| PathBuf::from("content/guides"));
                     self.diagnostics.push(
-                        Diagnostic::error(format!("cannot walk the guides folder: {error}"))
+                        Diagnostic::error(self.walk_error_message(&error))
                             .with_span(Span::file_only(&path))
-                            .with_hint("remove the link loop or fix the folder's permissions"),
+                            .with_hint(if error.loop_ancestor().is_some() {
+                                "remove the link, or point it at a folder that does not hold it"
+                            } else {
+                                "fix the folder's permissions"
+                            }),
                     );
                     continue;
                 }
@@ -471,6 +475,23 @@ impl Reader {
             body_hash: hash_of(split.body),
             body_line: split.body_line,
         })
+    }
+
+    /// `walkdir`'s own message names absolute paths, which differ between machines and leak the
+    /// site's location into logs: paths here are relative to the site root.
+    fn walk_error_message(&self, error: &walkdir::Error) -> String {
+        let shown = |p: &Path| self.relative(p).display().to_string().replace('\\', "/");
+        match (error.loop_ancestor(), error.path()) {
+            (Some(ancestor), Some(path)) => format!(
+                "cannot walk the guides folder: `{}` is a link back to `{}`, a folder it is inside",
+                shown(path),
+                shown(ancestor)
+            ),
+            _ => match error.io_error() {
+                Some(io) => format!("cannot walk the guides folder: {io}"),
+                None => format!("cannot walk the guides folder: {error}"),
+            },
+        }
     }
 
     fn relative(&self, path: &Path) -> PathBuf {

@@ -31,7 +31,8 @@
 //!   "grams":{"12381":"1G13","核验":"12","办理":"~__7",…}};
 //! ```
 //!
-//! `pages[i].url` is the page's path inside the site (relative to the site root), `title` its
+//! `pages[i].url` is the page's path inside the site (relative to the site root, percent-encoded
+//! as in links, see `href::encode_path`), `title` its
 //! title, `text` the start of its text (see below) and `more: true` when `text` was cut short.
 //! `grams` maps each gram, keys sorted, to the numbers of the pages holding it (ascending),
 //! written in whichever of two codes is shorter:
@@ -351,7 +352,7 @@ impl PageText {
         visible_text(html, start, stop, &mut sink);
         let text = sink.finish();
         Some(PageText {
-            url: url.to_string(),
+            url: crate::href::encode_path(url).into_owned(),
             title,
             chars: text.chars().count(),
             text,

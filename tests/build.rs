@@ -578,3 +578,58 @@ fn output_is_byte_identical_whatever_the_number_of_threads() {
         assert!(bytes_a == bytes_b, "{path_a} differs between 1 and 4 threads");
     }
 }
+
+#[test]
+fn guide_names_with_url_characters_get_encoded_links_that_all_resolve() {
+    let tmp = TempDir::new("url-names");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let site_yaml = root.join("content/site.yaml");
+    let yaml = std::fs::read_to_string(&site_yaml).unwrap();
+    // A base URL, for the sitemap; the intro links to a guide by its encoded name.
+    let yaml = yaml.replace("[the first guide](first.md)", "[a guide](a%20b%3F.md)");
+    std::fs::write(&site_yaml, format!("base_url: https://example.org/\n{yaml}")).unwrap();
+    let guides = root.join("content/guides");
+    let guide = |name: &str, body: &str| {
+        let file = guides.join(name);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, format!("---\ntitle: {name}\n---\n## Part\n\n{body}\n")).unwrap();
+    };
+    guide(
+        "a b?.md",
+        "To [the percent](100%25.md) and [the hash](x%20y/c%23d.md#part).",
+    );
+    guide("100%.md", "Back to [the first](<a b?.md>).");
+    guide(
+        "x y/c#d.md",
+        "Up to [the section](_index.md) and [a b?](../a%20b%3F.md#part).",
+    );
+    guide("x y/_index.md", "Introduction.");
+    let checked = bin()
+        .args(["check", "--deny-warnings", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(checked.status.success(), "{}", text(&checked.stderr));
+    let built = bin()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let out = root.join("output");
+    let read = |path: &str| std::fs::read_to_string(out.join(path)).unwrap();
+    // Files keep the raw names; links have them encoded.
+    let page = read("guides/a b?.html");
+    for href in ["100%25.html", "x%20y/c%23d.html#part"] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href} in {page}");
+    }
+    let page = read("guides/x y/c#d.html");
+    for href in ["index.html", "../a%20b%3F.html#part", "../../guides/x%20y/index.html"] {
+        assert!(page.contains(&format!("href=\"{href}\"")), "{href} in {page}");
+    }
+    assert!(read("guides/index.html").contains("href=\"../guides/x%20y/index.html\""));
+    assert!(read("index.html").contains("href=\"guides/a%20b%3F.html\""));
+    assert!(read("sitemap.xml").contains("https://example.org/guides/x%20y/c%23d.html"));
+    assert!(read("assets/search-index.js").contains("\"url\":\"guides/100%25.html\""));
+}

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::{Crumb, LinkView, Page, PageData, PlanCache, Planner};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
+use crate::href::encode_path;
 use crate::model::Guide;
 use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
 
@@ -144,6 +145,9 @@ impl<'a> Layout<'a> {
             let folder = folder_of(&guide.slug);
             if is_intro(guide) {
                 intros.insert(folder, &**guide);
+                // An intro makes its folder a section even with no guide directly in it (only
+                // sub-folders): otherwise the intro gets no page and links to it lead nowhere.
+                sections.entry(folder).or_default();
             } else {
                 sections.entry(folder).or_default().push(guide);
             }
@@ -185,7 +189,7 @@ impl Planner<'_> {
         GuideSummary {
             title: guide.front.title.clone(),
             summary: guide.front.summary.clone(),
-            href: format!("{root}{}", guide_path(guide)),
+            href: format!("{root}{}", encode_path(&guide_path(guide))),
         }
     }
 
@@ -203,7 +207,7 @@ impl Planner<'_> {
             .map(|folder| SectionSummary {
                 title: layout.title(folder),
                 summary: layout.intros.get(folder).and_then(|g| g.front.summary.clone()),
-                href: format!("{root}{}", section_path(folder)),
+                href: format!("{root}{}", encode_path(&section_path(folder))),
                 count: layout.sections.get(folder).map(Vec::len).unwrap_or(0),
             })
             .collect();
@@ -217,12 +221,13 @@ impl Planner<'_> {
             .map(|(folder, list)| {
                 let nav = SectionNav {
                     title: (!folder.is_empty()).then(|| self.guides.title(folder)),
-                    href: section_path(folder),
+                    href: encode_path(&section_path(folder)).into_owned(),
                     pages: list
                         .iter()
                         .map(|g| {
                             let path = guide_path(g);
-                            let href = path.rsplit('/').next().unwrap_or(&path).to_string();
+                            let name = path.rsplit('/').next().unwrap_or(&path);
+                            let href = encode_path(name).into_owned();
                             NavLink {
                                 title: g.front.title.clone(),
                                 href,
@@ -272,6 +277,7 @@ impl Planner<'_> {
                 .filter(|g| !is_intro(g))
                 .filter_map(|g| reserved_name(g)),
         );
+        diagnostics.extend(self.page_folder_clashes());
         let structure = match cache.guide_structure.take() {
             Some((cached, structure)) if cached == signature => structure,
             _ => self.guide_structure(&rendered),
@@ -436,12 +442,12 @@ impl Planner<'_> {
         let root = page.root.clone();
         let link = |g: &Guide| LinkView {
             title: g.front.title.clone(),
-            href: format!("{root}{}", guide_path(g)),
+            href: format!("{root}{}", encode_path(&guide_path(g))),
         };
         page.prev = prev.map(link);
         page.next = next.map(link);
         if !folder.is_empty() {
-            let href = format!("{}{}", page.root, section_path(folder));
+            let href = format!("{}{}", page.root, encode_path(&section_path(folder)));
             page.crumbs.push(Crumb {
                 key: None,
                 title: Some(self.guides.title(folder)),
@@ -449,6 +455,36 @@ impl Planner<'_> {
             });
         }
         page
+    }
+
+    /// A page whose path a folder of guides also needs (`a.md` gives the page `guides/a.html`,
+    /// `a.html/b.md` the folder `guides/a.html/`) cannot be written; refused here, at the guide,
+    /// rather than by the writer without a position.
+    fn page_folder_clashes(&self) -> Vec<Diagnostic> {
+        // Every page under `guides/`, with the guide it comes from (none for a section page of a
+        // folder without an intro, or the guides index).
+        let mut pages: HashMap<String, Option<&Guide>> = self
+            .content
+            .guides
+            .iter()
+            .map(|g| (guide_path(g), Some(&**g)))
+            .collect();
+        for folder in self.guides.sections.keys().copied().chain([""]) {
+            pages.entry(section_path(folder)).or_insert(None);
+        }
+        let mut reported = std::collections::BTreeSet::new();
+        let mut diagnostics = Vec::new();
+        for guide in &self.content.guides {
+            let path = guide_path(guide);
+            for (end, _) in path.match_indices('/') {
+                let folder = &path[..end];
+                let Some(page) = pages.get(folder) else { continue };
+                if reported.insert(folder.to_string()) {
+                    diagnostics.push(page_folder_clash(folder, *page, guide));
+                }
+            }
+        }
+        diagnostics
     }
 
     /// Every `.md` link between guides must name an existing guide and, if given, one of its headings.
@@ -508,6 +544,26 @@ fn reserved_name(guide: &Guide) -> Option<Diagnostic> {
             .with_span(Span::file_only(&guide.file))
             .with_hint("`index.html` is the folder's own page; rename the guide, or call it `_index.md` to make it the folder's introduction")
     })
+}
+
+/// `folder` is the page of `page` (of a section, if `None`) and the folder of `inside`.
+fn page_folder_clash(folder: &str, page: Option<&Guide>, inside: &Guide) -> Diagnostic {
+    let folder_file = format!("content/{}/", folder.trim_end_matches('/'));
+    match page {
+        Some(page) => Diagnostic::error(format!(
+            "`{folder}` would be both the page of `{}` and the folder of `{}`",
+            page.file.display(),
+            inside.file.display()
+        ))
+        .with_span(Span::file_only(&page.file))
+        .with_hint(format!("rename the guide or the folder `{folder_file}`")),
+        None => Diagnostic::error(format!(
+            "`{folder}` would be both a section page and the folder of `{}`",
+            inside.file.display()
+        ))
+        .with_span(Span::file_only(&inside.file))
+        .with_hint(format!("rename the folder `{folder_file}`")),
+    }
 }
 
 /// A guide's slug, except that `_index` is `index` (as published).

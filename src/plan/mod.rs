@@ -1100,7 +1100,7 @@ impl<'a> Planner<'a> {
         let base = base_url.trim_end_matches('/');
         let urls = pages
             .filter(|p| p.key != "not_found")
-            .map(|p| format!("{base}/{}", p.path))
+            .map(|p| format!("{base}/{}", crate::href::encode_path(&p.path)))
             .collect();
         self.page(
             "sitemap.xml".into(),

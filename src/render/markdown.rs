@@ -1,6 +1,7 @@
 //! Markdown to HTML with heading anchors that keep Chinese and `.md` links rewritten to `.html`.
 //! It reports the links it rewrote (with byte offsets) so the caller can check they resolve.
 
+use crate::href::encode_path;
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -300,6 +301,8 @@ fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<Guid
         Some((path, anchor)) => (path, Some(anchor.to_string())),
         None => (dest, None),
     };
+    // Written as a URL: `a%20b%3F.md` (or `<a b?.md>`) names the file `a b?.md`.
+    let path = crate::href::decode_path(path);
     let stem = path.strip_suffix(".md")?;
     // A folder's `_index.md` is published as that folder's `index.html`.
     let stem = match stem.strip_suffix("_index") {
@@ -316,8 +319,8 @@ fn rewrite_link(dest: &str, base: &LinkBase, offset: usize, links: &mut Vec<Guid
     });
     let fragment = anchor.map(|a| format!("#{a}")).unwrap_or_default();
     Some(match (base.guides_prefix, slug) {
-        (Some(prefix), Some(slug)) => format!("{prefix}{slug}.html{fragment}"),
-        _ => format!("{stem}.html{fragment}"),
+        (Some(prefix), Some(slug)) => format!("{prefix}{}.html{fragment}", encode_path(&slug)),
+        _ => format!("{}.html{fragment}", encode_path(stem)),
     })
 }
 
