@@ -155,11 +155,13 @@ fn build(args: BuildArgs) -> ExitCode {
         report(&[refusal], &SourceMap::default());
         return ExitCode::from(1);
     }
-    let rendered = match site::render_site(root, today(&args.site)) {
+    let mut rendered = match site::render_site(root, today(&args.site)) {
         Ok(rendered) => rendered,
         Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
     };
     report(&rendered.warnings, &rendered.sources);
+    // Every file's text, kept for quoting in diagnostics, is not needed while writing.
+    drop(std::mem::take(&mut rendered.sources));
     let writing = Instant::now();
     if let Err(error) = write::write_site(&output, &rendered.files) {
         let d = Diagnostic::error(format!("cannot write the site to `{}`: {error}", output.display()))

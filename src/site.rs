@@ -117,6 +117,11 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
             timings.render = started.elapsed();
             let mut files = result.files;
             let wants_search = plan.pages.iter().any(|p| p.key == "search");
+            let pages = plan.pages.len();
+            // The pages are bytes now; the data they were made from (the guides' HTML among it)
+            // would only add to the peak memory of the steps still to come.
+            drop(plan);
+            drop(model);
             if wants_search && !caches.defer_search {
                 let started = Instant::now();
                 let index = crate::search::build_index(&files);
@@ -129,7 +134,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
                     .map(|(path, bytes)| OutputFile::new(path, bytes)),
             );
             Ok(Rendered {
-                pages: plan.pages.len(),
+                pages,
                 rendered: result.rendered,
                 search_pending: wants_search && caches.defer_search,
                 files,
