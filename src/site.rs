@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
-use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::diagnostics::{Diagnostic, SourceMap, Span};
 use crate::render::{OutputFile, PageCache};
 use crate::{linkcheck, load, plan, render, validate};
 
@@ -128,6 +128,11 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
                 files.push(index);
                 timings.search = started.elapsed();
             }
+            let clashes = static_clashes(&files, &static_files, wants_search);
+            if !clashes.is_empty() {
+                diagnostics.extend(clashes);
+                return Err(failed(diagnostics, sources));
+            }
             files.extend(
                 static_files
                     .into_iter()
@@ -148,6 +153,39 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
             Err(failed(diagnostics, sources))
         }
     }
+}
+
+/// Files in `static/` that would take the place of a file guidegen makes, or need one of its
+/// files to be a folder (or the reverse): the output would depend on which was written last.
+fn static_clashes(generated: &[OutputFile], statics: &[(String, Vec<u8>)], search_index: bool) -> Vec<Diagnostic> {
+    let mut made: ahash::AHashSet<&str> = generated.iter().map(|f| f.path.as_str()).collect();
+    if search_index {
+        made.insert(crate::search::INDEX_PATH);
+    }
+    let folders_made: ahash::AHashSet<&str> = made.iter().flat_map(|path| folders_of(path)).collect();
+    let mut clashes = Vec::new();
+    for (path, _) in statics {
+        let message = if made.contains(path.as_str()) {
+            format!("`static/{path}` would be written over `{path}`, which guidegen makes")
+        } else if folders_made.contains(path.as_str()) {
+            format!("`static/{path}` is where guidegen makes the folder `{path}/`")
+        } else if let Some(page) = folders_of(path).find(|folder| made.contains(folder)) {
+            format!("`static/{path}` needs `{page}` to be a folder, but guidegen makes a file there")
+        } else {
+            continue;
+        };
+        clashes.push(
+            Diagnostic::error(message)
+                .with_span(Span::file_only(&Path::new("static").join(path)))
+                .with_hint("rename the file in `static/` or move it to a folder of its own; a theme's own files are replaced through `themes/<name>/static/`"),
+        );
+    }
+    clashes
+}
+
+/// `a/b/c.css` -> `a`, `a/b`.
+fn folders_of(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
 /// `render_site` plus a check that every internal link and anchor of the result resolves.

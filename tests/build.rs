@@ -283,18 +283,27 @@ fn the_output_folder_may_not_be_the_root_or_hold_the_input() {
 }
 
 #[test]
-fn output_paths_the_writer_refuses_get_a_hint_to_rename_not_to_fix_permissions() {
+fn static_files_that_clash_with_generated_ones_are_refused_with_their_position() {
     let tmp = TempDir::new("refused-paths");
     let root = tmp.path().join("site");
     copy_dir(&fixture("minimal"), &root);
     let output = tmp.path().join("out");
-    // Two files for one path, and a path that would be both a page and a folder.
+    // A file over a page, one under a page, one over the guides index, one where a folder is made;
+    // each refused, with its position, before anything is written.
     for (clash, message) in [
-        ("guides/first.html", "two files would be written to `guides/first.html`"),
+        (
+            "guides/first.html",
+            "`static/guides/first.html` would be written over `guides/first.html`, which guidegen makes",
+        ),
         (
             "guides/first.html/photo.png",
-            "`guides/first.html` would be both a file and a folder",
+            "`static/guides/first.html/photo.png` needs `guides/first.html` to be a folder, but guidegen makes a file there",
         ),
+        (
+            "guides/index.html",
+            "`static/guides/index.html` would be written over `guides/index.html`, which guidegen makes",
+        ),
+        ("guides", "`static/guides` is where guidegen makes the folder `guides/`"),
     ] {
         let file = root.join("static").join(clash);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -303,6 +312,7 @@ fn output_paths_the_writer_refuses_get_a_hint_to_rename_not_to_fix_permissions()
         let stderr = text(&refused.stderr);
         assert_eq!(refused.status.code(), Some(1), "{stderr}");
         assert!(stderr.contains(message), "{stderr}");
+        assert!(stderr.contains(&format!("--> static/{clash}")), "{stderr}");
         assert!(stderr.contains("rename the file in `static/`"), "{stderr}");
         assert!(!stderr.contains("writable"), "{stderr}");
         std::fs::remove_dir_all(root.join("static")).unwrap();
