@@ -19,8 +19,12 @@ import statistics
 import sys
 from collections import defaultdict
 
-TIMINGS = re.compile(r"timings: load ([\d.]+) ms, validate ([\d.]+) ms, plan ([\d.]+) ms, render ([\d.]+) ms, write ([\d.]+) ms")
-STAGES = ("load", "validate", "plan", "render", "write")
+# `search index` appeared with the search page; older binaries print the line without it.
+TIMINGS = re.compile(
+    r"timings: load ([\d.]+) ms, validate ([\d.]+) ms, plan ([\d.]+) ms, render ([\d.]+) ms,"
+    r"(?: search index ([\d.]+) ms,)? write ([\d.]+) ms"
+)
+STAGES = ("load", "validate", "plan", "render", "search", "write")
 
 
 def percentile(values, p):
@@ -75,8 +79,8 @@ def builds(results):
     print()
     print("guidegen stage timings (`--timings`, median over the timed runs; ms):")
     print()
-    print("| N guides | runs | load | validate | plan | render | write | sum of stages | wall mean (process) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| N guides | runs | load | validate | plan | render | search index | write | sum of stages | wall mean (process) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     logs = os.path.join(results, "logs")
     for n in sorted({n for n, t in runs if t == "guidegen"}):
         stages = defaultdict(list)
@@ -87,7 +91,7 @@ def builds(results):
                 found = TIMINGS.search(f.read())
             if found:
                 for stage, value in zip(STAGES, found.groups()):
-                    stages[stage].append(float(value))
+                    stages[stage].append(float(value or 0))
         if not stages:
             continue
         med = [statistics.median(stages[s]) for s in STAGES]
