@@ -250,6 +250,34 @@ fn cut(text: &str, chars: usize, cap: usize) -> (&str, bool) {
 /// by more digits; in bitmaps each stands for six bits.
 const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
+/// The page numbers a code stands for (the inverse of `encode_numbers`, read as `search.js`
+/// reads it); `None` when the code holds a character that is not a digit.
+pub fn decode_numbers(code: &str) -> Option<Vec<u32>> {
+    let value = |c: char| DIGITS.iter().position(|&d| char::from(d) == c).map(|v| v as i64);
+    let mut out = Vec::new();
+    if let Some(bits) = code.strip_prefix('~') {
+        for (i, c) in bits.chars().enumerate() {
+            let v = value(c)?;
+            out.extend((0..6).filter(|j| v & (1 << j) != 0).map(|j| i as u32 * 6 + j));
+        }
+        return Some(out);
+    }
+    let (mut page, mut gap, mut scale) = (-1i64, 0i64, 1i64);
+    for c in code.chars() {
+        let v = value(c)?;
+        if v >= 32 {
+            gap += (v - 32) * scale;
+            scale *= 32;
+        } else {
+            page += gap + v * scale;
+            out.push(page as u32);
+            gap = 0;
+            scale = 1;
+        }
+    }
+    Some(out)
+}
+
 /// Ascending page numbers as gap codes or as a bitmap, whichever is shorter (see the module
 /// documentation).
 fn encode_numbers(numbers: &[u32]) -> String {
@@ -773,36 +801,12 @@ mod tests {
         serde_json::from_str(json).expect("the index is JSON")
     }
 
-    /// The inverse of `encode_numbers`, as `search.js` does it.
-    fn decode(code: &str) -> Vec<u32> {
-        let value = |c: char| DIGITS.iter().position(|&d| d as char == c).unwrap() as u32;
-        let mut out = Vec::new();
-        if let Some(bits) = code.strip_prefix('~') {
-            for (i, c) in bits.chars().enumerate() {
-                let v = value(c);
-                out.extend((0..6).filter(|j| v & (1 << j) != 0).map(|j| i as u32 * 6 + j));
-            }
-            return out;
-        }
-        let (mut page, mut gap, mut scale) = (-1i64, 0i64, 1i64);
-        for c in code.chars() {
-            let v = i64::from(value(c));
-            if v >= 32 {
-                gap += (v - 32) * scale;
-                scale *= 32;
-            } else {
-                page += gap + v * scale;
-                out.push(page as u32);
-                gap = 0;
-                scale = 1;
-            }
-        }
-        out
-    }
-
     /// The pages holding a gram.
     fn pages_of(index: &Value, gram: &str) -> Vec<u32> {
-        index["grams"][gram].as_str().map(decode).unwrap_or_default()
+        index["grams"][gram]
+            .as_str()
+            .and_then(decode_numbers)
+            .unwrap_or_default()
     }
 
     /// The search as `search.js` runs it: every gram of the query, then every Chinese run
@@ -1086,9 +1090,9 @@ mod tests {
     #[test]
     fn page_numbers_round_trip_in_both_codes() {
         assert_eq!(encode_numbers(&[0, 42, 45]), "1G13");
-        assert_eq!(decode("1G13"), [0, 42, 45]);
+        assert_eq!(decode_numbers("1G13").unwrap(), [0, 42, 45]);
         assert_eq!(encode_numbers(&(0..15).collect::<Vec<_>>()), "~__7");
-        assert_eq!(decode("~1w"), [0, 11]);
+        assert_eq!(decode_numbers("~1w").unwrap(), [0, 11]);
         let sets: Vec<Vec<u32>> = vec![
             vec![0],
             vec![5],
@@ -1100,7 +1104,7 @@ mod tests {
         ];
         for set in sets {
             let code = encode_numbers(&set);
-            assert_eq!(decode(&code), set, "{code}");
+            assert_eq!(decode_numbers(&code).unwrap(), set, "{code}");
             assert!(code.chars().all(|c| c == '~' || DIGITS.contains(&(c as u8))));
         }
         assert!(encode_numbers(&(0..10_000).collect::<Vec<_>>()).len() < 1700);

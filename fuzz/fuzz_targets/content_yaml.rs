@@ -15,12 +15,11 @@ use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use guidegen::diagnostics::{self, Diagnostic, SourceMap};
-use guidegen::render::markdown;
 use guidegen::{load, plan, validate};
 use libfuzzer_sys::fuzz_target;
 
-/// The files a run may replace, by site: the YAML files, a guide and a section's `_index.md`.
-const SMALL: [&str; 10] = [
+/// The content files a run may replace, in either site.
+const YAML_FILES: [&str; 8] = [
     "content/site.yaml",
     "content/subjects.yaml",
     "content/conditions.yaml",
@@ -29,21 +28,10 @@ const SMALL: [&str; 10] = [
     "content/deadlines.yaml",
     "content/forms.yaml",
     "content/holidays.yaml",
-    "content/guides/first.md",
-    "content/guides/sub/_index.md",
 ];
-const DEFAULT: [&str; 10] = [
-    "content/site.yaml",
-    "content/subjects.yaml",
-    "content/conditions.yaml",
-    "content/materials.yaml",
-    "content/stages.yaml",
-    "content/deadlines.yaml",
-    "content/forms.yaml",
-    "content/holidays.yaml",
-    "content/guides/getting-started.md",
-    "content/guides/after/_index.md",
-];
+/// And a guide and a section's `_index.md` of each site.
+const SMALL_GUIDES: [&str; 2] = ["content/guides/first.md", "content/guides/sub/_index.md"];
+const DEFAULT_GUIDES: [&str; 2] = ["content/guides/getting-started.md", "content/guides/after/_index.md"];
 
 struct Sites {
     small: PathBuf,
@@ -94,11 +82,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let sites = sites();
-    let (root, names) = if choice & 0x80 != 0 {
-        (&sites.default, &DEFAULT)
+    let (root, guides) = if choice & 0x80 != 0 {
+        (&sites.default, &DEFAULT_GUIDES)
     } else {
-        (&sites.small, &SMALL)
+        (&sites.small, &SMALL_GUIDES)
     };
+    let names: Vec<&str> = YAML_FILES.iter().chain(guides).copied().collect();
     let path = root.join(names[usize::from(choice & 0x7F) % names.len()]);
     let original = fs::read(&path).ok();
     if let Some(parent) = path.parent() {
@@ -118,7 +107,7 @@ fn run(root: &Path) {
         Ok(loaded) => {
             let (model, mut found) = validate::validate(loaded.content);
             if let Some(model) = model {
-                if let Err(errors) = plan::plan(&model, today, &mut markdown::Cache::default()) {
+                if let Err(errors) = plan::plan(&model, today, &mut plan::PlanCache::default()) {
                     found.extend(errors);
                 }
             }

@@ -6,12 +6,11 @@
 #![no_main]
 
 use guidegen::render::OutputFile;
-use guidegen::search::{build_index, INDEX_PATH};
+use guidegen::search::{build_index, decode_numbers, INDEX_PATH};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
 const PREFIX: &str = "window.GUIDEGEN_SEARCH = ";
-const DIGITS: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
 fuzz_target!(|data: &[u8]| {
     let files: Vec<OutputFile> = data
@@ -44,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
     }
     for (gram, code) in index["grams"].as_object().expect("a gram map") {
         assert!(!gram.is_empty());
-        let numbers = decode(code.as_str().expect("a code"));
+        let numbers = decode_numbers(code.as_str().expect("a code")).expect("only digits");
         assert!(!numbers.is_empty(), "{gram:?} is in no page");
         assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{gram:?}: {numbers:?}");
         assert!(
@@ -53,30 +52,3 @@ fuzz_target!(|data: &[u8]| {
         );
     }
 });
-
-/// Page numbers from their code, as `search.js` reads them (see `src/search.rs`).
-fn decode(code: &str) -> Vec<u32> {
-    let value = |c: char| DIGITS.iter().position(|&d| char::from(d) == c).expect("a digit") as u64;
-    let mut out = Vec::new();
-    if let Some(bits) = code.strip_prefix('~') {
-        for (i, c) in bits.chars().enumerate() {
-            let v = value(c);
-            out.extend((0..6).filter(|j| v & (1 << j) != 0).map(|j| i as u32 * 6 + j));
-        }
-        return out;
-    }
-    let (mut page, mut gap, mut scale) = (-1i64, 0i64, 1i64);
-    for c in code.chars() {
-        let v = value(c) as i64;
-        if v >= 32 {
-            gap += (v - 32) * scale;
-            scale *= 32;
-        } else {
-            page += gap + v * scale;
-            out.push(page as u32);
-            gap = 0;
-            scale = 1;
-        }
-    }
-    out
-}
