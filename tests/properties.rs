@@ -350,7 +350,7 @@ fn a_static_file_at_a_generated_path_is_refused_and_the_previous_output_kept() {
     };
     assert!(build().status.success());
     let before = read_tree(&root.join("output"));
-    // Written at the same time as the page, either could win, or a mix of the two.
+    // Written at the same time as the page, either could win, or a mix of the two: refused first.
     for clash in ["guides/first.html", "assets/style.css", "rules.json"] {
         let file = root.join("static").join(clash);
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -359,9 +359,10 @@ fn a_static_file_at_a_generated_path_is_refused_and_the_previous_output_kept() {
         assert_eq!(refused.status.code(), Some(1), "{clash}");
         let stderr = text(&refused.stderr);
         assert!(
-            stderr.contains(&format!("two files would be written to `{clash}`")),
+            stderr.contains(&format!("`static/{clash}` would be written over `{clash}`")),
             "{stderr}"
         );
+        assert!(stderr.contains(&format!("--> static/{clash}")), "{stderr}");
         assert_eq!(read_tree(&root.join("output")), before, "{clash}");
         std::fs::remove_file(&file).unwrap();
     }
