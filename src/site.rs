@@ -158,6 +158,9 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
 /// Files in `static/` that would take the place of a file guidegen makes, or need one of its
 /// files to be a folder (or the reverse): the output would depend on which was written last.
 fn static_clashes(generated: &[OutputFile], statics: &[(String, Vec<u8>)], search_index: bool) -> Vec<Diagnostic> {
+    if statics.is_empty() {
+        return Vec::new();
+    }
     let mut made: ahash::AHashSet<&str> = generated.iter().map(|f| f.path.as_str()).collect();
     if search_index {
         made.insert(crate::search::INDEX_PATH);

@@ -76,7 +76,7 @@ impl Rebuilder {
                         })
                         .count()
                 };
-                let for_index = rendered.search_pending.then(|| rendered.files.clone());
+                let for_index = rendered.search_pending.then(|| Arc::new(rendered.files.clone()));
                 let files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
                 let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let old_files = std::mem::replace(&mut served.files, files);
@@ -102,6 +102,8 @@ impl Rebuilder {
                 }
             }
             Err(failed) => {
+                // The last good site stays; so must its search index, which this rebuild stopped.
+                self.indexer.resume(site);
                 let plain = diagnostics::render(&failed.diagnostics, &failed.sources, false);
                 eprint!(
                     "{}",
@@ -136,12 +138,14 @@ struct Indexer {
     /// The newest build asked for; an index of an older one is abandoned on the spot.
     newest: Arc<AtomicU64>,
     started: bool,
+    /// The last build asked for and its files, to ask again if its index was abandoned.
+    last: Option<(u64, Arc<Vec<OutputFile>>)>,
 }
 
 struct IndexJob {
     site: SharedSite,
     build: u64,
-    files: Vec<OutputFile>,
+    files: Arc<Vec<OutputFile>>,
 }
 
 impl Indexer {
@@ -149,7 +153,22 @@ impl Indexer {
         self.newest.store(0, Ordering::SeqCst);
     }
 
-    fn index(&mut self, site: &SharedSite, build: u64, files: Vec<OutputFile>) {
+    /// Asks again for the index of the last build, when the site served has none (a rebuild
+    /// that stopped it failed, so that build is still the one served).
+    fn resume(&mut self, site: &SharedSite) {
+        let Some((build, files)) = self.last.clone() else {
+            return;
+        };
+        let served = site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let missing = served.build == build && !served.files.contains_key(crate::search::INDEX_PATH);
+        drop(served);
+        if missing {
+            self.index(site, build, files);
+        }
+    }
+
+    fn index(&mut self, site: &SharedSite, build: u64, files: Arc<Vec<OutputFile>>) {
+        self.last = Some((build, files.clone()));
         self.newest.store(build, Ordering::SeqCst);
         let (slot, wake) = &*self.pending;
         *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(IndexJob {
@@ -210,5 +229,44 @@ fn lower_this_threads_priority() {
     // SAFETY: `setpriority` on the calling thread (id 0) with a valid nice value has no memory effects.
     unsafe {
         libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(path: &str) -> OutputFile {
+        OutputFile::new(path, "<title>甲</title><main><p>乙丙</p></main>".as_bytes())
+    }
+
+    fn wait_for_index(site: &SharedSite) -> bool {
+        for _ in 0..500 {
+            let served = site.read().unwrap();
+            if served.files.contains_key(crate::search::INDEX_PATH) {
+                return true;
+            }
+            drop(served);
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        false
+    }
+
+    #[test]
+    fn an_abandoned_index_is_made_again_when_the_rebuild_that_stopped_it_fails() {
+        let site: SharedSite = Arc::default();
+        site.write().unwrap().build = 1;
+        let mut indexer = Indexer::default();
+        indexer.index(&site, 1, Arc::new(vec![page("a.html")]));
+        assert!(wait_for_index(&site), "the first index arrives");
+        // A rebuild starts (the index it would replace is dropped here by hand, as if it had
+        // been stopped half-way) and then fails: build 1 is still served and needs its index.
+        indexer.abandon();
+        site.write().unwrap().files.remove(crate::search::INDEX_PATH);
+        indexer.resume(&site);
+        assert!(
+            wait_for_index(&site),
+            "the index of the site still served is made again"
+        );
     }
 }
