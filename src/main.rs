@@ -113,31 +113,21 @@ fn serve(args: ServeArgs) -> ExitCode {
     };
     match guidegen::serve::run(options) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(cannot_start) => {
+            report(&[cannot_start], &SourceMap::default());
             ExitCode::from(1)
         }
     }
 }
 
 fn schema(args: SchemaArgs) -> ExitCode {
-    let written = std::fs::create_dir_all(&args.out).and_then(|()| {
-        for (file, json) in guidegen::schema::all() {
-            std::fs::write(args.out.join(file), json)?;
-        }
-        Ok(())
-    });
-    match written {
-        Ok(()) => {
-            println!(
-                "wrote {} schemas into {}",
-                guidegen::schema::all().len(),
-                display(&args.out)
-            );
+    match guidegen::schema::write_all(&args.out) {
+        Ok(count) => {
+            println!("wrote {count} schemas into {}", display(&args.out));
             ExitCode::SUCCESS
         }
-        Err(error) => {
-            eprintln!("error: cannot write schemas into `{}`: {error}", display(&args.out));
+        Err(cannot_write) => {
+            report(&[cannot_write], &SourceMap::default());
             ExitCode::from(1)
         }
     }
@@ -163,10 +153,8 @@ fn build(args: BuildArgs) -> ExitCode {
     // Every file's text, kept for quoting in diagnostics, is not needed while writing.
     drop(std::mem::take(&mut rendered.sources));
     let writing = Instant::now();
-    if let Err(error) = write::write_site(&output, &rendered.files) {
-        let d = Diagnostic::error(format!("cannot write the site to `{}`: {error}", output.display()))
-            .with_hint(write_failure_hint(&error));
-        report(&[d], &SourceMap::default());
+    if let Err(refused) = write::write_site(&output, &rendered.files) {
+        report(&[refused], &SourceMap::default());
         return ExitCode::from(1);
     }
     if args.timings {
@@ -191,20 +179,6 @@ fn build(args: BuildArgs) -> ExitCode {
         warning_suffix(&rendered.warnings)
     );
     ExitCode::SUCCESS
-}
-
-/// What to do when writing the output failed. The writer refuses paths it cannot write whole (two
-/// files for one path, a path both a file and a folder) before it touches the disk, with errors of
-/// its own; those are fixed by renaming, not by permissions. The system's errors carry its code.
-fn write_failure_hint(error: &std::io::Error) -> &'static str {
-    let refused_by_the_writer = error.kind() == std::io::ErrorKind::InvalidInput && error.raw_os_error().is_none();
-    if refused_by_the_writer {
-        "every output file needs a path of its own: rename the file in `static/` (or the theme's `static/`) \
-         that has the path of a generated file, or the folder named like a page (e.g. `x.html/`); \
-         nothing was written and the previous output was left as it was"
-    } else {
-        "check that the folder is writable; the previous output was left as it was"
-    }
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -1,9 +1,26 @@
 //! JSON Schemas of the content files, generated from the model types, for YAML language servers.
 //! `guidegen schema` writes them to docs/schema/; a test keeps the committed copies current.
 
+use std::path::Path;
+
 use schemars::{schema_for, JsonSchema, Schema};
 
+use crate::diagnostics::Diagnostic;
 use crate::model::*;
+
+/// Writes every schema into `out` (created if missing); returns how many were written.
+pub fn write_all(out: &Path) -> Result<usize, Diagnostic> {
+    let schemas = all();
+    let written = std::fs::create_dir_all(out).and_then(|()| {
+        schemas
+            .iter()
+            .try_for_each(|(file, json)| std::fs::write(out.join(file), json))
+    });
+    written.map(|()| schemas.len()).map_err(|error| {
+        Diagnostic::error(format!("cannot write schemas into `{}`: {error}", out.display()))
+            .with_hint("pass a writable folder with --out")
+    })
+}
 
 /// Each content file's schema, as (file name, pretty JSON ending in a newline).
 pub fn all() -> Vec<(&'static str, String)> {

@@ -64,7 +64,23 @@ fn absolute(path: &Path) -> PathBuf {
 
 /// Writes `files` into a fresh folder beside `output`, then swaps it in, so that at every moment
 /// (even if the process is killed) `output` is either the previous site or the new one, whole.
-pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// Paths that cannot be written whole are refused before anything touches the disk.
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    let cannot = |why: String| format!("cannot write the site to `{}`: {why}", output.display());
+    let relative = output_paths(files).map_err(|refusal| {
+        Diagnostic::error(cannot(refusal)).with_hint(
+            "every output file needs a path of its own: rename the file in `static/` (or the theme's `static/`) \
+             that has the path of a generated file, or the folder named like a page (e.g. `x.html/`); \
+             nothing was written and the previous output was left as it was",
+        )
+    })?;
+    write_and_swap(output, files, &relative).map_err(|error| {
+        Diagnostic::error(cannot(error.to_string()))
+            .with_hint("check that the folder is writable; the previous output was left as it was")
+    })
+}
+
+fn write_and_swap(output: &Path, files: &[OutputFile], relative: &[PathBuf]) -> io::Result<()> {
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -78,7 +94,7 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<()> {
     let pid = std::process::id();
     let staging = parent.join(temporary_name(&name, STAGING, pid));
     let retired = parent.join(temporary_name(&name, RETIRED, pid));
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, output, &retired));
+    let result = write_all(&staging, files, relative).and_then(|()| swap_in(&staging, output, &retired));
     if result.is_err() {
         let _ = remove_tree(&staging);
     }
@@ -153,12 +169,17 @@ fn remove_tree(path: &Path) -> io::Result<()> {
     }
 }
 
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
+/// Every file's path inside the output folder, or why the set cannot be written whole.
+fn output_paths(files: &[OutputFile]) -> Result<Vec<PathBuf>, String> {
     let relative = files
         .iter()
-        .map(|file| safe_relative(&file.path))
-        .collect::<io::Result<Vec<PathBuf>>>()?;
+        .map(|file| safe_relative(&file.path).map_err(|e| e.to_string()))
+        .collect::<Result<Vec<PathBuf>, String>>()?;
     refuse_shared_paths(&relative)?;
+    Ok(relative)
+}
+
+fn write_all(dir: &Path, files: &[OutputFile], relative: &[PathBuf]) -> io::Result<()> {
     fs::create_dir_all(dir)?;
     let targets: Vec<PathBuf> = relative.iter().map(|path| dir.join(path)).collect();
     let folders: std::collections::BTreeSet<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
@@ -177,15 +198,12 @@ fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<()> {
 /// a page). A path that is both a file and a folder (`a.html` and `a.html/b.html`, e.g. a guide
 /// folder named like a page) cannot be written at all. Both are refused before anything is
 /// written; `a//b` and `a/b` are one path.
-fn refuse_shared_paths(paths: &[PathBuf]) -> io::Result<()> {
+fn refuse_shared_paths(paths: &[PathBuf]) -> Result<(), String> {
     let mut files = std::collections::HashSet::with_capacity(paths.len());
     if let Some(shared) = paths.iter().find(|path| !files.insert(path.as_path())) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "two files would be written to `{}` (does a file in `static/` or the theme share the path of a generated one?)",
-                plain(shared)
-            ),
+        return Err(format!(
+            "two files would be written to `{}` (does a file in `static/` or the theme share the path of a generated one?)",
+            plain(shared)
         ));
     }
     let file_and_folder = paths
@@ -193,12 +211,9 @@ fn refuse_shared_paths(paths: &[PathBuf]) -> io::Result<()> {
         .flat_map(|path| path.ancestors().skip(1))
         .find(|folder| files.contains(folder));
     match file_and_folder {
-        Some(both) => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!(
-                "`{}` would be both a file and a folder (is a folder named like a page, e.g. `x.html/`?)",
-                plain(both)
-            ),
+        Some(both) => Err(format!(
+            "`{}` would be both a file and a folder (is a folder named like a page, e.g. `x.html/`?)",
+            plain(both)
         )),
         None => Ok(()),
     }
@@ -393,10 +408,9 @@ mod tests {
         ] {
             let error = write_site(&output, &shared).unwrap_err();
             assert!(
-                error
-                    .to_string()
-                    .contains("two files would be written to `guides/x.html`"),
-                "{error}"
+                error.message.contains("two files would be written to `guides/x.html`"),
+                "{}",
+                error.message
             );
             assert_eq!(tree(&output), [("a.html".to_string(), "A".to_string())]);
             assert_eq!(names_in(&dir), ["site"]);
@@ -408,9 +422,10 @@ mod tests {
         .unwrap_err();
         assert!(
             error
-                .to_string()
+                .message
                 .contains("`guides/a.html` would be both a file and a folder"),
-            "{error}"
+            "{}",
+            error.message
         );
         assert_eq!(tree(&output), [("a.html".to_string(), "A".to_string())]);
         fs::remove_dir_all(&dir).unwrap();
@@ -446,8 +461,9 @@ mod tests {
     fn the_two_rename_fallback_also_replaces_the_output_whole() {
         let dir = scratch("fallback");
         let (staging, output, retired) = (dir.join(".site.building-1"), dir.join("site"), dir.join(".site.old-1"));
-        write_all(&output, &files(&[("old.html", "old")])).unwrap();
-        write_all(&staging, &files(&[("new.html", "new")])).unwrap();
+        let (old, new) = (files(&[("old.html", "old")]), files(&[("new.html", "new")]));
+        write_all(&output, &old, &output_paths(&old).unwrap()).unwrap();
+        write_all(&staging, &new, &output_paths(&new).unwrap()).unwrap();
         swap_by_two_renames(&staging, &output, &retired).unwrap();
         assert_eq!(tree(&output), [("new.html".to_string(), "new".to_string())]);
         assert_eq!(names_in(&dir), ["site"]);

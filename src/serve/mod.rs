@@ -13,6 +13,8 @@ use std::sync::{Arc, RwLock};
 use chrono::NaiveDate;
 use tokio::sync::broadcast;
 
+use crate::diagnostics::Diagnostic;
+
 pub use http::resolve_request_path;
 
 /// How `serve` was asked to run.
@@ -46,8 +48,8 @@ pub struct Served {
 
 pub type SharedSite = Arc<RwLock<Served>>;
 
-/// Runs until Ctrl-C. Returns a message for the terminal when it cannot start.
-pub fn run(options: ServeOptions) -> Result<(), String> {
+/// Runs until Ctrl-C. Returns why, when it cannot start.
+pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     if !options.bind.is_loopback() {
         eprintln!(
             "warning: serving on {} makes the site reachable from other machines",
@@ -62,25 +64,29 @@ pub fn run(options: ServeOptions) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the server: {e}"))?;
+        .map_err(|e| Diagnostic::error(format!("cannot start the server: {e}")))?;
     let address = SocketAddr::new(options.bind, options.port);
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(address))
         .map_err(|error| {
             if error.kind() == std::io::ErrorKind::AddrInUse {
-                format!(
-                    "port {} is already in use; pick another with --port (e.g. --port {})",
-                    options.port,
+                Diagnostic::error(format!("port {} is already in use", options.port)).with_hint(format!(
+                    "pick another with --port (e.g. --port {})",
                     options.port.wrapping_add(1).max(1024)
-                )
+                ))
             } else {
-                format!("cannot listen on {address}: {error}")
+                Diagnostic::error(format!("cannot listen on {address}: {error}"))
+                    .with_hint("check --bind and --port; ports below 1024 need extra rights")
             }
         })?;
-    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::error(format!("cannot listen on {address}: {e}")))?;
 
-    let changes =
-        watch::start(&options.root, options.poll).map_err(|e| format!("cannot watch the site's folders: {e}"))?;
+    let changes = watch::start(&options.root, options.poll).map_err(|e| {
+        Diagnostic::error(format!("cannot watch the site's folders: {e}"))
+            .with_hint("on network mounts, WSL or in containers, try --poll")
+    })?;
     {
         let site = site.clone();
         let events = events.clone();
