@@ -7,6 +7,7 @@ pub mod href;
 pub mod ics;
 pub mod linkcheck;
 pub mod load;
+pub mod memo;
 pub mod model;
 pub mod plan;
 pub mod render;

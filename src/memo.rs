@@ -1,0 +1,256 @@
+//! What a build keeps for the next one (`serve`), in one shape: a value remembered under a key
+//! with the `Stamp` of the inputs it was made from.
+//! Rules every stage keeps: a value is reused only while its stamp is unchanged; a value that a
+//! build did not ask for is forgotten when that build ends (`Memo::sweep`), so a memo never
+//! outgrows the site; a stamp is made from the inputs themselves (`Stamp::of` over a value that
+//! derives `Hash`), never from a hand-made list of fields that a new field could miss; and a
+//! one-off build keeps nothing (`Memo::default()`), so it neither hashes nor holds copies.
+
+use std::hash::{BuildHasher, Hash};
+
+use ahash::AHashMap as HashMap;
+use rayon::prelude::*;
+
+/// A digest of everything a value was made from: equal inputs, equal stamp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Stamp(u64);
+
+/// Fixed seeds, so that stamps are equal between builds of one process (ahash's default seeds are
+/// random per process, which is fine: stamps are never stored on disk).
+fn hasher() -> ahash::RandomState {
+    ahash::RandomState::with_seeds(0x6775_6964, 0x6567_656e, 0x7374_616d, 0x7073_2121)
+}
+
+impl Stamp {
+    /// The stamp of `inputs`: hash a struct (or tuple) of everything the value is made from.
+    pub fn of<T: Hash + ?Sized>(inputs: &T) -> Stamp {
+        Stamp(hasher().hash_one(inputs))
+    }
+
+    /// The stamp of a value's JSON form, for data that is serialisable but not hashable (the
+    /// views handed to templates). Slower than `of`: keep it for small values or for one-time use.
+    pub fn of_json<T: serde::Serialize + ?Sized>(value: &T) -> Stamp {
+        let json = serde_json::to_vec(value).unwrap_or_default();
+        Stamp::of(&json)
+    }
+}
+
+struct Entry<V> {
+    stamp: Stamp,
+    value: V,
+    /// The build that last asked for this entry.
+    build: u64,
+}
+
+/// Values kept between builds. `Memo::default()` keeps nothing (a one-off build);
+/// `Memo::keeping()` keeps what each build asks for until a build no longer asks for it.
+pub struct Memo<K, V> {
+    keeps: bool,
+    entries: HashMap<K, Entry<V>>,
+    build: u64,
+    /// How many values were built (not reused) since the last `sweep`.
+    built: usize,
+}
+
+impl<K, V> Default for Memo<K, V> {
+    fn default() -> Self {
+        Memo {
+            keeps: false,
+            entries: HashMap::new(),
+            build: 1,
+            built: 0,
+        }
+    }
+}
+
+impl<K: Hash + Eq, V: Clone> Memo<K, V> {
+    /// A memo that remembers values between builds (`serve`).
+    pub fn keeping() -> Self {
+        Memo {
+            keeps: true,
+            ..Memo::default()
+        }
+    }
+
+    /// Whether this memo remembers anything (callers skip making stamps when it does not).
+    pub fn keeps(&self) -> bool {
+        self.keeps
+    }
+
+    /// The value kept for `key` if it was made from inputs with this `stamp`, else `build()`'s,
+    /// then kept. `stamp` is only called when the memo keeps values.
+    pub fn get_or_build(&mut self, key: K, stamp: impl FnOnce() -> Stamp, build: impl FnOnce() -> V) -> V {
+        self.try_get_or_build(key, stamp, || Ok::<V, std::convert::Infallible>(build()))
+            .unwrap_or_else(|never| match never {})
+    }
+
+    /// `get_or_build` for a build that can fail; a failure is not kept.
+    pub fn try_get_or_build<E>(
+        &mut self,
+        key: K,
+        stamp: impl FnOnce() -> Stamp,
+        build: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        if !self.keeps {
+            self.built += 1;
+            return build();
+        }
+        let stamp = stamp();
+        let current = self.build;
+        if let Some(entry) = self.entries.get_mut(&key) {
+            if entry.stamp == stamp {
+                entry.build = current;
+                return Ok(entry.value.clone());
+            }
+        }
+        let value = build()?;
+        self.built += 1;
+        self.entries.insert(
+            key,
+            Entry {
+                stamp,
+                value: value.clone(),
+                build: current,
+            },
+        );
+        Ok(value)
+    }
+
+    /// The value kept for `key` with this `stamp`, marking it as used by this build.
+    pub fn get(&mut self, key: &K, stamp: Stamp) -> Option<V> {
+        let current = self.build;
+        let entry = self.entries.get_mut(key).filter(|entry| entry.stamp == stamp)?;
+        entry.build = current;
+        Some(entry.value.clone())
+    }
+
+    /// Keeps `value` for `key` (when the memo keeps values).
+    pub fn keep(&mut self, key: K, stamp: Stamp, value: V) {
+        self.built += 1;
+        if self.keeps {
+            let build = self.build;
+            self.entries.insert(key, Entry { stamp, value, build });
+        }
+    }
+
+    /// Ends a build: forgets every value it did not ask for, and starts counting the next one.
+    /// Returns how many values this build made rather than reused.
+    pub fn sweep(&mut self) -> usize {
+        let current = self.build;
+        self.entries.retain(|_, entry| entry.build == current);
+        self.build += 1;
+        std::mem::take(&mut self.built)
+    }
+}
+
+impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
+    /// `get_or_build` for many keys at once: kept values are looked up one after another, the
+    /// missing ones built in parallel. Returns the values in the order of `jobs`.
+    pub fn get_or_build_all<J: Sync>(
+        &mut self,
+        jobs: Vec<(K, J)>,
+        stamp: impl Fn(&J) -> Stamp + Sync,
+        build: impl Fn(&J) -> V + Sync,
+    ) -> Vec<V> {
+        let keeps = self.keeps;
+        let found: Vec<(K, J, Stamp, Option<V>)> = jobs
+            .into_iter()
+            .map(|(key, job)| {
+                if !keeps {
+                    return (key, job, Stamp::default(), None);
+                }
+                let stamp = stamp(&job);
+                let kept = self.get(&key, stamp);
+                (key, job, stamp, kept)
+            })
+            .collect();
+        let built: Vec<Option<V>> = found
+            .par_iter()
+            .map(|(_, job, _, kept)| kept.is_none().then(|| build(job)))
+            .collect();
+        found
+            .into_iter()
+            .zip(built)
+            .map(|((key, _, stamp, kept), built)| match (kept, built) {
+                (Some(value), _) => value,
+                (None, Some(value)) => {
+                    self.keep(key, stamp, value.clone());
+                    value
+                }
+                (None, None) => unreachable!("every job without a kept value is built"),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_value_is_reused_while_its_stamp_is_unchanged_and_rebuilt_when_it_changes() {
+        let mut memo: Memo<&str, String> = Memo::keeping();
+        let builds = Cell::new(0);
+        let mut get = |memo: &mut Memo<&str, String>, input: &str| {
+            memo.get_or_build("page", || Stamp::of(input), || {
+                builds.set(builds.get() + 1);
+                input.to_uppercase()
+            })
+        };
+        assert_eq!(get(&mut memo, "a"), "A");
+        memo.sweep();
+        assert_eq!(get(&mut memo, "a"), "A");
+        assert_eq!(builds.get(), 1, "the same inputs were built again");
+        memo.sweep();
+        assert_eq!(get(&mut memo, "b"), "B");
+        assert_eq!(builds.get(), 2, "changed inputs reused a stale value");
+    }
+
+    #[test]
+    fn a_value_no_build_asked_for_is_forgotten_at_the_sweep() {
+        let mut memo: Memo<u32, u32> = Memo::keeping();
+        memo.get_or_build(1, || Stamp::of(&1), || 10);
+        memo.get_or_build(2, || Stamp::of(&2), || 20);
+        memo.sweep();
+        memo.get_or_build(1, || Stamp::of(&1), || 11);
+        memo.sweep();
+        assert!(memo.get(&2, Stamp::of(&2)).is_none(), "an unused entry survived the sweep");
+        assert_eq!(memo.get(&1, Stamp::of(&1)), Some(10));
+    }
+
+    #[test]
+    fn a_memo_that_keeps_nothing_never_makes_a_stamp_and_always_builds() {
+        let mut memo: Memo<u32, u32> = Memo::default();
+        for n in 0..3 {
+            let value = memo.get_or_build(1, || panic!("a stamp was made for a one-off build"), || n);
+            assert_eq!(value, n);
+        }
+        assert_eq!(memo.sweep(), 3);
+    }
+
+    #[test]
+    fn a_failed_build_is_not_kept() {
+        let mut memo: Memo<u32, u32> = Memo::keeping();
+        assert!(memo.try_get_or_build(1, || Stamp::of(&1), || Err("broken")).is_err());
+        assert_eq!(memo.try_get_or_build(1, || Stamp::of(&1), || Ok::<_, &str>(5)), Ok(5));
+    }
+
+    #[test]
+    fn many_values_are_built_in_parallel_in_order_and_only_when_missing() {
+        let mut memo: Memo<u32, u32> = Memo::keeping();
+        let first = memo.get_or_build_all((0..100).map(|n| (n, n)).collect(), |n| Stamp::of(n), |n| n * 2);
+        assert_eq!(first, (0..100).map(|n| n * 2).collect::<Vec<_>>());
+        assert_eq!(memo.sweep(), 100);
+        let again = memo.get_or_build_all((0..100).map(|n| (n, n)).collect(), |n| Stamp::of(n), |_| unreachable!());
+        assert_eq!(again, first);
+        assert_eq!(memo.sweep(), 0, "kept values were built again");
+    }
+
+    #[test]
+    fn stamps_are_equal_for_equal_inputs_and_differ_for_different_ones() {
+        assert_eq!(Stamp::of(&("a", 1)), Stamp::of(&("a", 1)));
+        assert_ne!(Stamp::of(&("a", 1)), Stamp::of(&("a", 2)));
+        assert_eq!(Stamp::of_json(&vec!["x"]), Stamp::of_json(&vec!["x"]));
+    }
+}
