@@ -440,3 +440,124 @@ fn the_search_box_on_every_page_leads_to_the_results() {
     );
     assert_eq!(eval(&tab, "document.getElementById('search-page-q').value"), "短信");
 }
+
+/// Asserts that the page open in `tab` threw nothing while it set itself up or since.
+fn assert_no_page_errors(tab: &headless_chrome::Tab, page: &str) {
+    let errors = page_errors(tab);
+    assert!(errors.is_empty(), "{page} threw: {errors:?}");
+}
+
+#[test]
+fn malformed_parameters_leave_every_page_that_reads_them_working() {
+    // `%E4` is half a character, `%` and `%zz` are no escape at all, `+` is a space, `=` alone
+    // names nothing: none of them may stop a script half way.
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    record_page_errors(&tab);
+
+    let start = "checklists/index.html?subject=%E4&non_local=%&%zz=1&=+";
+    open(&tab, &url(start));
+    assert_no_page_errors(&tab, start);
+    assert_eq!(
+        eval(&tab, "location.pathname.endsWith('/checklists/index.html')"),
+        true,
+        "a subject that is no subject of the site leads nowhere"
+    );
+    assert_eq!(
+        eval(&tab, "document.querySelector('form.questionnaire-start').hidden"),
+        false,
+        "the start form is set up"
+    );
+    eval(&tab, "(function(){ var s = document.getElementById('subject-select'); s.value = 'enterprise'; s.dispatchEvent(new Event('change')); })()");
+    eval(&tab, "document.querySelector('form.questionnaire-start fieldset[data-condition=not_legal_rep] input[value=\"1\"]').click()");
+    eval(
+        &tab,
+        "document.querySelector('form.questionnaire-start button[type=submit]').click()",
+    );
+    wait_until(
+        &tab,
+        "location.pathname.endsWith('/checklists/enterprise.html') && location.search === '?not_legal_rep=1'",
+        "the start form to lead to the enterprise checklist",
+    );
+
+    let checklist = "checklists/individual.html?non_local=%E4&province_requests=%&%zz&=+";
+    open(&tab, &url(checklist));
+    assert_no_page_errors(&tab, checklist);
+    let residence_hidden = "document.getElementById('material-residence-proof').hidden";
+    assert_eq!(
+        eval(
+            &tab,
+            "[document.querySelector('form.questionnaire').hidden, document.querySelectorAll('form.questionnaire input:checked').length]"
+        ),
+        serde_json::json!([false, 0]),
+        "the questionnaire is shown, with no answer read from the malformed values"
+    );
+    assert_eq!(eval(&tab, residence_hidden), false, "unanswered: everything listed");
+    tab.wait_for_element("fieldset[data-condition=non_local] input[value=\"0\"]")
+        .unwrap()
+        .click()
+        .unwrap();
+    assert_eq!(
+        eval(&tab, residence_hidden),
+        true,
+        "an answer click still narrows the list"
+    );
+    assert_eq!(eval(&tab, "location.search"), "?non_local=0");
+    assert_no_page_errors(&tab, checklist);
+
+    let timeline = "timeline.html?submitted=%E4&%zz=%";
+    open(&tab, &file_url(timeline));
+    assert_no_page_errors(&tab, timeline);
+    assert_eq!(
+        eval(&tab, "document.getElementById('submitted').value"),
+        common::TODAY,
+        "an unreadable date gives way to the build's"
+    );
+    eval(&tab, "(function(){ var i = document.getElementById('submitted'); i.value = '2023-09-25'; i.dispatchEvent(new Event('change')); })()");
+    wait_until(
+        &tab,
+        "document.querySelector('tr[data-stage=filed] .latest').textContent.trim() === '2023-11-01'",
+        "the timeline to recompute for 2023-09-25",
+    );
+    assert_eq!(eval(&tab, "location.search"), "?%zz=%&submitted=2023-09-25");
+    assert_no_page_errors(&tab, timeline);
+
+    let search = "search.html?q=%E4%";
+    open(&tab, &file_url(search));
+    assert_no_page_errors(&tab, search);
+    assert_eq!(
+        eval(&tab, "document.getElementById('search-page-q').value"),
+        "%E4%",
+        "a query that does not decode is searched as written"
+    );
+    eval(&tab, "(function(){ var i = document.getElementById('search-page-q'); i.value = '核验'; i.dispatchEvent(new Event('input')); })()");
+    wait_until(
+        &tab,
+        "document.querySelectorAll('#search-results li').length > 0 && location.search === '?q=%E6%A0%B8%E9%AA%8C'",
+        "results for a typed query",
+    );
+    assert_no_page_errors(&tab, search);
+}
+
+#[test]
+fn the_subject_parameter_only_leads_to_one_of_the_sites_checklists() {
+    // The start page puts ?subject= into the address it goes to: a script or another site there
+    // must not be followed, only a subject the page lists.
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    record_page_errors(&tab);
+    for subject in [
+        "javascript:void(document.title%3D%27followed%27)//",
+        "%2F%2Fexample.invalid%2Fx",
+        "..%2Findex",
+    ] {
+        let start = format!("checklists/index.html?subject={subject}");
+        open(&tab, &url(&start));
+        assert_eq!(
+            eval(&tab, "[location.pathname.endsWith('/checklists/index.html'), document.title.indexOf('followed'), document.querySelector('form.questionnaire-start').hidden]"),
+            serde_json::json!([true, -1, false]),
+            "{start}: the start form is shown instead"
+        );
+        assert_no_page_errors(&tab, &start);
+    }
+}

@@ -90,6 +90,7 @@ const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("site.js", include_str!("../../themes/default/static/site.js")),
     ("timeline.js", include_str!("../../themes/default/static/timeline.js")),
     ("search.js", include_str!("../../themes/default/static/search.js")),
+    ("query.js", include_str!("../../themes/default/static/query.js")),
 ];
 
 /// Parsed templates and the static files to copy to `assets/`.

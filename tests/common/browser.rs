@@ -180,3 +180,35 @@ pub fn screenshot(tab: &Tab, name: &str) {
         .unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
+
+/// From now on, every page this tab opens records its uncaught exceptions and unhandled promise
+/// rejections in `window.__page_errors` (read with `page_errors`). The recorder is installed
+/// before any of the page's own scripts runs, so errors thrown while a page sets itself up count.
+pub fn record_page_errors(tab: &Tab) {
+    use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
+    let recorder = "window.__page_errors = [];
+        window.addEventListener('error', function (e) {
+          window.__page_errors.push(String(e.message) + ' (' + e.filename + ':' + e.lineno + ')');
+        });
+        window.addEventListener('unhandledrejection', function (e) {
+          window.__page_errors.push('unhandled rejection: ' + String(e.reason));
+        });";
+    tab.call_method(AddScriptToEvaluateOnNewDocument {
+        source: recorder.into(),
+        world_name: None,
+        include_command_line_api: None,
+        run_immediately: None,
+    })
+    .unwrap();
+}
+
+/// The errors `record_page_errors` saw on the current page (none: an empty list).
+pub fn page_errors(tab: &Tab) -> Vec<String> {
+    let errors = eval(tab, "window.__page_errors");
+    let list = errors
+        .as_array()
+        .unwrap_or_else(|| panic!("no error recorder on this page (call record_page_errors first): {errors}"));
+    list.iter()
+        .map(|e| e.as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -10,11 +10,15 @@ const path = require("node:path");
 const vm = require("node:vm");
 
 const SCRIPT = fs.readFileSync(path.join(__dirname, "../../themes/default/static/search.js"), "utf8");
+const QUERY = fs.readFileSync(path.join(__dirname, "../../themes/default/static/query.js"), "utf8");
 const DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
+// Runs query.js then search.js, as search.html loads them.
 function load(extra) {
   const window = Object.assign({}, extra && extra.window);
-  vm.runInNewContext(SCRIPT, Object.assign({ window }, extra && extra.globals));
+  const context = vm.createContext(Object.assign({ window }, extra && extra.globals));
+  vm.runInContext(QUERY, context);
+  vm.runInContext(SCRIPT, context);
   return window;
 }
 

@@ -6,6 +6,7 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 const vm = require("node:vm");
 
@@ -19,28 +20,39 @@ function range(from, to) {
   return out;
 }
 
-// The calendar as src/calendar.rs to_json writes it for content/holidays.yaml.
-const CALENDAR = {
-  years: [2023, 2024, 2025, 2026],
-  off: [
-    ["2023-01-01", "2023-01-02"], ["2023-01-21", "2023-01-27"], ["2023-04-05", "2023-04-05"],
-    ["2023-04-29", "2023-05-03"], ["2023-06-22", "2023-06-24"], ["2023-09-29", "2023-10-06"],
-    ["2024-01-01", "2024-01-01"], ["2024-02-10", "2024-02-17"], ["2024-04-04", "2024-04-06"],
-    ["2024-05-01", "2024-05-05"], ["2024-06-10", "2024-06-10"], ["2024-09-15", "2024-09-17"],
-    ["2024-10-01", "2024-10-07"],
-    ["2025-01-01", "2025-01-01"], ["2025-01-28", "2025-02-04"], ["2025-04-04", "2025-04-06"],
-    ["2025-05-01", "2025-05-05"], ["2025-05-31", "2025-06-02"], ["2025-10-01", "2025-10-08"],
-    ["2026-01-01", "2026-01-03"], ["2026-02-15", "2026-02-23"], ["2026-04-04", "2026-04-06"],
-    ["2026-05-01", "2026-05-05"], ["2026-06-19", "2026-06-21"], ["2026-09-25", "2026-09-27"],
-    ["2026-10-01", "2026-10-07"],
-  ].flatMap(([from, to]) => range(from, to)),
-  work: [
-    "2023-01-28", "2023-01-29", "2023-04-23", "2023-05-06", "2023-06-25", "2023-10-07", "2023-10-08",
-    "2024-02-04", "2024-02-18", "2024-04-07", "2024-04-28", "2024-05-11", "2024-09-14", "2024-09-29",
-    "2024-10-12", "2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11", "2026-01-04",
-    "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10",
-  ],
-};
+// The calendar exactly as the site hands it to timeline.js: the default site is built with the
+// release binary (scripts/test.sh builds it before these tests) and the timeline page's inline
+// `window.GUIDEGEN_TIMELINE = …` script is run. So content/holidays.yaml is the only copy.
+const CALENDAR = builtTimelineData().calendar;
+
+function builtTimelineData() {
+  const repo = path.join(__dirname, "../..");
+  const target = process.env.CARGO_TARGET_DIR || path.join(repo, "target");
+  const binary = path.join(target, "release", process.platform === "win32" ? "guidegen.exe" : "guidegen");
+  if (!fs.existsSync(binary)) {
+    throw new Error(`${binary} is missing: these tests read the holiday calendar from the site it builds; run \`cargo build --release\` first (scripts/test.sh does)`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "guidegen-timeline-test-"));
+  try {
+    const site = path.join(dir, "site");
+    require("node:child_process").execFileSync(
+      binary,
+      ["build", "--today", "2026-11-27", "--root", repo, "--output", site],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    const page = fs.readFileSync(path.join(site, "timeline.html"), "utf8");
+    const script = /<script>(window\.GUIDEGEN_TIMELINE = [^]*?)<\/script>/.exec(page);
+    if (!script) throw new Error(`no <script>window.GUIDEGEN_TIMELINE = …</script> in ${site}/timeline.html`);
+    const window = {};
+    vm.runInNewContext(script[1], { window });
+    if (!window.GUIDEGEN_TIMELINE || !window.GUIDEGEN_TIMELINE.calendar) {
+      throw new Error("the timeline page's data has no calendar");
+    }
+    return window.GUIDEGEN_TIMELINE;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const FILING = [
   { id: "before-you-start", name: "准备", min: null, max: null, unit: null },

@@ -221,17 +221,11 @@
     };
   }
 
-  // The `q` parameter of a query string ("?q=a+b" gives "a b").
+  // The `q` parameter of a query string ("?q=a+b" gives "a b"), read by query.js (loaded before
+  // this file); a `q` that does not decode is searched as written.
   function queryFrom(search) {
-    var pairs = String(search || "").replace(/^\?/, "").split("&");
-    for (var i = 0; i < pairs.length; i++) {
-      var eq = pairs[i].indexOf("=");
-      var name = eq === -1 ? pairs[i] : pairs[i].slice(0, eq);
-      if (name !== "q") continue;
-      var value = eq === -1 ? "" : pairs[i].slice(eq + 1).replace(/\+/g, " ");
-      try { return decodeURIComponent(value); } catch (e) { return value; }
-    }
-    return "";
+    var q = window.guidegenQuery.get(search, "q");
+    return q === null ? "" : q;
   }
 
   window.guidegenSearch = { search: search, analyse: analyse, decode: decode, queryFrom: queryFrom };
@@ -287,7 +281,7 @@
   }
 
   function remember(query) {
-    var url = query.trim() ? "?q=" + encodeURIComponent(query).replace(/%20/g, "+") : location.pathname;
+    var url = query.trim() ? window.guidegenQuery.build({ q: query }) : location.pathname;
     try { history.replaceState(null, "", url); } catch (e) { /* some file:// setups refuse: the URL stays */ }
     if (headerInput) headerInput.value = query;
   }

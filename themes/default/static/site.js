@@ -5,22 +5,9 @@
 
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
 
-  function params() {
-    var out = {};
-    location.search.replace(/^\?/, "").split("&").forEach(function (pair) {
-      if (!pair) return;
-      var parts = pair.split("=");
-      out[decodeURIComponent(parts[0])] = decodeURIComponent((parts[1] || "").replace(/\+/g, " "));
-    });
-    return out;
-  }
-
-  function query(answers) {
-    var keys = Object.keys(answers).filter(function (k) { return answers[k] !== undefined; });
-    return keys.length ? "?" + keys.map(function (k) {
-      return encodeURIComponent(k) + "=" + encodeURIComponent(answers[k]);
-    }).join("&") : "";
-  }
+  // The query string, read and written by query.js (loaded before this file where it matters).
+  function params() { return window.guidegenQuery.parse(location.search); }
+  function query(answers) { return window.guidegenQuery.build(answers); }
 
   // ---- Questionnaire: answers live in the URL (?non_local=1&pre_approval=新闻) ----
 
@@ -61,8 +48,8 @@
   }
 
   function setUpQuestionnaire(form) {
+    var answers = params(); // before showing the form: without query.js it stays hidden, not half set up
     form.hidden = false;
-    var answers = params();
     applyAnswers(form, answers);
     filterChecklist(readAnswers(form));
     form.addEventListener("change", function () {
@@ -81,16 +68,18 @@
   }
 
   // The start page: pick a subject, answer, go to that subject's checklist with the answers.
+  // ?subject= leads straight there, but only when it names a subject in the list: the value is
+  // put into a URL, so anything else (javascript:..., //elsewhere) is ignored and the form shown.
   function setUpStart(form) {
     var here = params();
-    if (here.subject) {
+    var select = form.querySelector("select[name=subject]");
+    if (isListed(select, here.subject)) {
       var rest = {};
       Object.keys(here).forEach(function (k) { if (k !== "subject") rest[k] = here[k]; });
       location.replace(here.subject + ".html" + query(rest));
       return;
     }
     form.hidden = false;
-    var select = form.querySelector("select[name=subject]");
     function showRelevant() {
       var kind = select.options[select.selectedIndex].getAttribute("data-kind");
       each(form.querySelectorAll("fieldset.question"), function (set) {
@@ -104,6 +93,10 @@
       event.preventDefault();
       location.href = select.value + ".html" + query(readAnswers(form));
     });
+  }
+
+  function isListed(select, value) {
+    return Array.prototype.some.call(select.options, function (option) { return option.value === value; });
   }
 
   // ---- Checklist ticks, kept in this browser per site and checklist ----

@@ -121,30 +121,11 @@
 
   function each(list, fn) { Array.prototype.forEach.call(list, fn); }
 
-  function safeDecode(text) {
-    try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return null; }
-  }
-
-  function queryPairs() {
-    return location.search.replace(/^\?/, "").split("&").filter(function (pair) { return pair !== ""; });
-  }
-
-  function param(name) {
-    var found = null;
-    queryPairs().forEach(function (pair) {
-      var cut = pair.indexOf("=");
-      if (cut > 0 && safeDecode(pair.slice(0, cut)) === name) found = safeDecode(pair.slice(cut + 1));
-    });
-    return found;
-  }
+  // The query string, read and written by query.js (loaded before this file).
+  function param(name) { return window.guidegenQuery.get(location.search, name); }
 
   function replaceParam(name, value) {
-    var pairs = queryPairs().filter(function (pair) {
-      var cut = pair.indexOf("=");
-      return safeDecode(cut < 0 ? pair : pair.slice(0, cut)) !== name;
-    });
-    if (value) pairs.push(encodeURIComponent(name) + "=" + encodeURIComponent(value));
-    var url = location.pathname + (pairs.length ? "?" + pairs.join("&") : "") + location.hash;
+    var url = location.pathname + window.guidegenQuery.replace(location.search, name, value) + location.hash;
     try { history.replaceState(history.state, "", url); } catch (e) { /* some file:// pages refuse */ }
   }
 
