@@ -1,5 +1,7 @@
-//! Planning the guide pages: folders become sections (with an optional `_index.md` intro), each
-//! guide page lists the pages of its section, and links between guides are checked here.
+//! Planning the guide pages: the guides index, one page per section and one per guide, each
+//! kept for the next `serve` build while what it is made from stays the same; and the checks that
+//! refuse guides which cannot be published (broken links between guides, clashing paths).
+//! Where each guide goes and in which order is `guide_nav`'s decision.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -8,20 +10,12 @@ use ahash::AHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use super::{Crumb, LinkView, Page, PageData, PlanCache, Planner};
+use super::guide_nav::{folder_of, guide_path, is_intro, section_path};
+use super::{Crumb, GuideData, GuideIndexData, LinkView, Page, PageData, PlanCache, Planner, SectionData, SectionNav};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
 use crate::model::Guide;
 use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct GuideSummary {
-    pub title: String,
-    pub summary: Option<String>,
-    pub href: String,
-}
 
 /// What depends only on the guides' paths, front matter and introductions (see
 /// `Planner::guides_signature`), kept whole between `serve` builds while those stay the same.
@@ -44,203 +38,7 @@ pub(super) struct MemoPage {
     generation: u64,
 }
 
-/// Guides at the top of `guides/` and the folders (sections) below it.
-#[derive(Debug, Clone, Serialize)]
-pub struct GuideList {
-    pub guides: Vec<GuideSummary>,
-    pub sections: Vec<SectionSummary>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SectionSummary {
-    pub title: String,
-    pub summary: Option<String>,
-    pub href: String,
-    pub count: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GuideIndexData {
-    pub intro_html: Option<Arc<str>>,
-    pub list: GuideList,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SectionData {
-    pub intro_html: Option<Arc<str>>,
-    pub guides: Vec<GuideSummary>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GuideData {
-    pub content_html: Arc<str>,
-    pub summary: Option<String>,
-    /// Second- and third-level headings, for an "on this page" list.
-    pub toc: Vec<Heading>,
-    /// Key of this guide's section in the global `sections` map.
-    pub section: String,
-}
-
-/// One section's pages for navigation. The section page's `href` is from the site root; the
-/// pages' `href`s are file names, since every page of a section lives in the same folder.
-#[derive(Debug, Clone, Serialize, Hash)]
-pub struct SectionNav {
-    pub title: Option<String>,
-    pub href: String,
-    pub pages: Vec<NavLink>,
-}
-
-#[derive(Debug, Clone, Serialize, Hash)]
-pub struct NavLink {
-    pub title: String,
-    /// The file name (`x.html`): a link from any page of the same section.
-    pub href: String,
-    /// The page's path in the site, to find the current page.
-    #[serde(skip)]
-    pub path: String,
-}
-
-/// The guides sorted into sections, in reading order.
-pub struct Layout<'a> {
-    /// Folder (`""` at the top) -> its guides, by `order`, then title, then path.
-    sections: BTreeMap<&'a str, Vec<&'a Guide>>,
-    /// Folder -> its `_index.md`.
-    intros: HashMap<&'a str, &'a Guide>,
-}
-
-/// `a/b/x` -> `a/b`; `x` -> `""`.
-fn folder_of(slug: &str) -> &str {
-    slug.rsplit_once('/').map(|(folder, _)| folder).unwrap_or("")
-}
-
-fn is_intro(guide: &Guide) -> bool {
-    guide.slug == "_index" || guide.slug.ends_with("/_index")
-}
-
-/// The page a guide becomes: `_index.md` is its folder's `index.html`.
-fn guide_path(guide: &Guide) -> String {
-    if is_intro(guide) {
-        match folder_of(&guide.slug) {
-            "" => "guides/index.html".into(),
-            folder => format!("guides/{folder}/index.html"),
-        }
-    } else {
-        format!("guides/{}.html", guide.slug)
-    }
-}
-
-fn section_path(folder: &str) -> String {
-    if folder.is_empty() {
-        "guides/index.html".into()
-    } else {
-        format!("guides/{folder}/index.html")
-    }
-}
-
-impl<'a> Layout<'a> {
-    pub fn new(guides: &'a [Arc<Guide>]) -> Self {
-        let mut sections: BTreeMap<&str, Vec<&Guide>> = BTreeMap::new();
-        let mut intros = HashMap::new();
-        for guide in guides {
-            let folder = folder_of(&guide.slug);
-            if is_intro(guide) {
-                intros.insert(folder, &**guide);
-                // An intro makes its folder a section even with no guide directly in it (only
-                // sub-folders): otherwise the intro gets no page and links to it lead nowhere.
-                sections.entry(folder).or_default();
-            } else {
-                sections.entry(folder).or_default().push(guide);
-            }
-        }
-        for list in sections.values_mut() {
-            list.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-        }
-        Layout { sections, intros }
-    }
-
-    /// Sub-folders in reading order: by their intro's `order`, then title, then name.
-    fn sub_sections(&self) -> Vec<&str> {
-        let mut folders: Vec<&str> = self.sections.keys().copied().filter(|f| !f.is_empty()).collect();
-        folders.sort_by_key(|folder| {
-            let intro = self.intros.get(*folder);
-            (
-                intro.and_then(|g| g.front.order).unwrap_or(i64::MAX),
-                intro.map(|g| g.front.title.clone()),
-                folder.to_string(),
-            )
-        });
-        folders
-    }
-
-    fn title(&self, folder: &str) -> String {
-        self.intros
-            .get(folder)
-            .map(|g| g.front.title.clone())
-            .unwrap_or_else(|| folder.rsplit('/').next().unwrap_or(folder).to_string())
-    }
-}
-
-fn order_key(guide: &Guide) -> (i64, &str, &str) {
-    (guide.front.order.unwrap_or(i64::MAX), &guide.front.title, &guide.slug)
-}
-
 impl Planner<'_> {
-    pub(super) fn guide_summary(guide: &Guide, root: &str) -> GuideSummary {
-        GuideSummary {
-            title: guide.front.title.clone(),
-            summary: guide.front.summary.clone(),
-            href: format!("{root}{}", encode_path(&guide_path(guide))),
-        }
-    }
-
-    /// Top-level guides and the sections, for the home page and the guides index.
-    pub(super) fn guide_list(&self, root: &str) -> GuideList {
-        let layout = &self.guides;
-        let guides = layout
-            .sections
-            .get("")
-            .map(|list| list.iter().map(|g| Self::guide_summary(g, root)).collect())
-            .unwrap_or_default();
-        let sections = layout
-            .sub_sections()
-            .into_iter()
-            .map(|folder| SectionSummary {
-                title: layout.title(folder),
-                summary: layout.intros.get(folder).and_then(|g| g.front.summary.clone()),
-                href: format!("{root}{}", encode_path(&section_path(folder))),
-                count: layout.sections.get(folder).map(Vec::len).unwrap_or(0),
-            })
-            .collect();
-        GuideList { guides, sections }
-    }
-
-    pub(super) fn section_navs(&self) -> BTreeMap<String, SectionNav> {
-        self.guides
-            .sections
-            .iter()
-            .map(|(folder, list)| {
-                let nav = SectionNav {
-                    title: (!folder.is_empty()).then(|| self.guides.title(folder)),
-                    href: encode_path(&section_path(folder)).into_owned(),
-                    pages: list
-                        .iter()
-                        .map(|g| {
-                            let path = guide_path(g);
-                            let name = path.rsplit('/').next().unwrap_or(&path);
-                            let href = encode_path(name).into_owned();
-                            NavLink {
-                                title: g.front.title.clone(),
-                                href,
-                                path,
-                            }
-                        })
-                        .collect(),
-                };
-                (folder.to_string(), nav)
-            })
-            .collect()
-    }
-
     /// The guides index, one page per section and one per guide; errors are broken guide links.
     pub(super) fn guide_pages(&self, cache: &mut PlanCache, signature: u64) -> GuidePages {
         if self.content.guides.is_empty() {
@@ -573,15 +371,6 @@ fn link_name(guide: &Guide) -> Cow<'_, str> {
         Cow::Owned(path.trim_start_matches("guides/").trim_end_matches(".html").to_string())
     } else {
         Cow::Borrowed(&guide.slug)
-    }
-}
-
-impl SectionNav {
-    /// A hash of the whole navigation: equal navigation, equal stamp.
-    pub fn stamp(&self) -> u64 {
-        let mut hasher = ahash::AHasher::default();
-        self.hash(&mut hasher);
-        hasher.finish()
     }
 }
 
