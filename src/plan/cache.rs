@@ -79,3 +79,48 @@ pub(super) fn site_signature(content: &Content, guides_signature: u64, today: Na
     today.hash(&mut hasher);
     hasher.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, guide, minimal, today};
+    use super::super::Planner;
+    use super::*;
+
+    #[test]
+    fn the_site_signature_leaves_out_the_guides_but_not_the_date_or_the_rules() {
+        let mut model = minimal();
+        let signature = |model: &crate::validate::Model, today| site_signature(&model.content, 7, today);
+        let before = signature(&model, today());
+        model.content.guides.push(guide("new", "New", None, "Text."));
+        assert_eq!(
+            signature(&model, today()),
+            before,
+            "guides count through their own signature"
+        );
+        assert_ne!(site_signature(&model.content, 8, today()), before);
+        assert_ne!(signature(&model, day("2026-11-28")), before);
+        model.content.materials[0].name = "Identity card".into();
+        assert_ne!(signature(&model, today()), before);
+    }
+
+    #[test]
+    fn an_enabled_cache_hands_on_the_site_part_while_its_signature_holds() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let build = || planner.site_part(&[]);
+        let unused = || -> Result<SitePart, Vec<Diagnostic>> { panic!("the kept site part should be used") };
+        let mut cache = PlanCache::enabled();
+        let first = cache.site_part_or_build(|| 1, build).expect("the site part");
+        let kept = cache.site_part_or_build(|| 1, unused).expect("the site part");
+        assert!(Arc::ptr_eq(&first.before[0], &kept.before[0]));
+        let rebuilt = cache.site_part_or_build(|| 2, build).expect("the site part");
+        assert!(
+            !Arc::ptr_eq(&first.before[0], &rebuilt.before[0]),
+            "a new signature builds anew"
+        );
+        let mut off = PlanCache::default();
+        off.site_part_or_build(|| panic!("no signature without a cache"), build)
+            .expect("the site part");
+        assert!(off.site_part.is_none(), "a disabled cache keeps nothing");
+    }
+}

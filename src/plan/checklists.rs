@@ -5,8 +5,8 @@
 use std::collections::HashSet;
 
 use super::{
-    ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner,
-    QuestionView, SubjectGroups, SubjectSummary,
+    ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner, QuestionView,
+    SubjectGroups, SubjectSummary,
 };
 use crate::model::{Condition, Material, Subject, SubjectKind};
 
@@ -193,5 +193,145 @@ impl Planner<'_> {
             });
         }
         groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{id, minimal, today};
+    use super::*;
+    use crate::validate::Model;
+
+    fn checklist(model: &Model, subject: &str) -> ChecklistData {
+        let planner = Planner::new(model, today());
+        let subject = model
+            .content
+            .subjects
+            .iter()
+            .find(|s| s.id.as_str() == subject)
+            .expect("a subject of the fixture");
+        planner.checklist(subject, "../")
+    }
+
+    /// Each group as its stage's name (none for the last group) and its materials' ids.
+    fn groups(data: &ChecklistData) -> Vec<(Option<&str>, Vec<&str>)> {
+        data.groups
+            .iter()
+            .map(|g| {
+                let stage = g.stage.as_ref().map(|s| s.title.as_str());
+                (stage, g.items.iter().map(|m| m.id.as_str()).collect())
+            })
+            .collect()
+    }
+
+    fn questions(data: &ChecklistData) -> Vec<&str> {
+        data.questions.iter().map(|q| q.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_checklist_groups_its_subjects_materials_under_the_stages_that_use_them() {
+        let model = minimal();
+        let person = checklist(&model, "person");
+        assert_eq!(
+            groups(&person),
+            [
+                (Some("Fill in"), vec!["id_card", "residence"]),
+                (Some("Review"), vec!["form"])
+            ]
+        );
+        assert_eq!(person.groups[0].stage_number, Some(1));
+        assert_eq!(
+            (person.count, person.always_count),
+            (3, 2),
+            "the residence permit has a condition"
+        );
+        let company = checklist(&model, "company");
+        assert_eq!(
+            groups(&company),
+            [(Some("Fill in"), vec!["licence"]), (Some("Review"), vec!["form"])]
+        );
+        assert_eq!((company.count, company.always_count), (2, 2));
+    }
+
+    #[test]
+    fn a_material_is_listed_once_under_its_first_stage_and_unstaged_ones_come_last() {
+        let mut model = minimal();
+        model.content.stages[1].materials.push(id("form"));
+        let mut photo = model.content.materials[3].clone();
+        photo.id = id("photo");
+        model.content.materials.insert(0, photo);
+        let company = checklist(&model, "company");
+        assert_eq!(
+            groups(&company),
+            [(Some("Fill in"), vec!["licence", "form"]), (None, vec!["photo"])]
+        );
+        assert_eq!(company.groups[1].stage_number, None);
+    }
+
+    #[test]
+    fn a_material_for_named_subjects_is_left_off_the_others_checklists() {
+        let mut model = minimal();
+        model.content.materials[3].subjects = vec![id("company")];
+        let person = checklist(&model, "person");
+        assert_eq!(groups(&person), [(Some("Fill in"), vec!["id_card", "residence"])]);
+        let company = checklist(&model, "company");
+        assert_eq!(company.count, 2, "the company still needs the form");
+    }
+
+    #[test]
+    fn a_checklist_asks_only_the_questions_its_materials_depend_on() {
+        let mut model = minimal();
+        assert_eq!(questions(&checklist(&model, "person")), ["non_local"]);
+        assert!(
+            questions(&checklist(&model, "company")).is_empty(),
+            "no company material depends on it"
+        );
+        // A condition for individuals only is not asked of a company, even if a material it
+        // needs names it.
+        model.content.materials[1].when = vec![id("non_local")];
+        assert!(questions(&checklist(&model, "company")).is_empty());
+        // A condition without a question is never asked.
+        model.content.conditions[0].question = None;
+        assert!(questions(&checklist(&model, "person")).is_empty());
+    }
+
+    #[test]
+    fn the_checklists_index_asks_every_question_with_the_kinds_it_is_for() {
+        let model = minimal();
+        let page = Planner::new(&model, today()).checklist_index_page();
+        let PageData::ChecklistIndex(data) = &page.data else {
+            panic!("the checklists index")
+        };
+        let asked: Vec<(&str, &str)> = data
+            .questions
+            .iter()
+            .map(|q| (q.id.as_str(), q.kinds.as_str()))
+            .collect();
+        assert_eq!(asked, [("non_local", "individual")]);
+        let individuals: Vec<&str> = data.subjects.individual.iter().map(|s| s.href.as_str()).collect();
+        let organisations: Vec<&str> = data.subjects.organisation.iter().map(|s| s.href.as_str()).collect();
+        assert_eq!(individuals, ["../checklists/person.html"]);
+        assert_eq!(organisations, ["../checklists/company.html"]);
+    }
+
+    #[test]
+    fn a_checklist_links_the_form_for_its_subjects_kind_if_there_is_one() {
+        let model = minimal();
+        let form = checklist(&model, "person").form.expect("the individuals' form");
+        assert_eq!(form.href, "../forms/verification-person.html");
+        assert!(checklist(&model, "company").form.is_none(), "no form for organisations");
+    }
+
+    #[test]
+    fn a_material_shows_its_conditions_written_out_and_their_ids_for_the_script() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let residence = planner.material_view(&model.content.materials[2], "../");
+        assert_eq!(residence.conditions, ["If you file outside the province of your ID"]);
+        assert_eq!(residence.condition_ids, "non_local");
+        let source = residence.source.expect("it cites the notice");
+        assert_eq!(source.href, "../sources.html#source-notice");
+        let id_card = planner.material_view(&model.content.materials[0], "../");
+        assert!(id_card.conditions.is_empty() && id_card.condition_ids.is_empty());
     }
 }

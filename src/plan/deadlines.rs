@@ -51,3 +51,50 @@ impl Planner<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, minimal, today};
+    use super::*;
+
+    fn statuses(views: &[DeadlineView]) -> Vec<(&str, &str, i64)> {
+        views.iter().map(|v| (v.id.as_str(), v.status, v.days)).collect()
+    }
+
+    #[test]
+    fn a_deadline_is_past_upcoming_or_today_as_seen_from_the_build_date() {
+        let model = minimal();
+        let views = Planner::new(&model, today()).deadline_views("");
+        assert_eq!(
+            statuses(&views),
+            [("start", "past", 1183), ("future", "upcoming", 1131)]
+        );
+        let views = Planner::new(&model, day("2023-09-01")).deadline_views("");
+        assert_eq!(statuses(&views), [("start", "today", 0), ("future", "upcoming", 2314)]);
+        let views = Planner::new(&model, day("2030-01-02")).deadline_views("");
+        assert_eq!(statuses(&views), [("start", "past", 2315), ("future", "past", 1)]);
+    }
+
+    #[test]
+    fn deadlines_are_listed_by_date_whatever_their_order_in_the_file() {
+        let mut model = minimal();
+        model.content.deadlines.reverse();
+        model.deadline_dates.reverse();
+        let views = Planner::new(&model, today()).deadline_views("");
+        let dates: Vec<(&str, &str)> = views.iter().map(|v| (v.id.as_str(), v.date.as_str())).collect();
+        assert_eq!(dates, [("start", "2023-09-01"), ("future", "2030-01-01")]);
+    }
+
+    #[test]
+    fn the_deadlines_page_says_which_day_it_counts_from() {
+        let model = minimal();
+        let page = Planner::new(&model, today()).deadlines_page();
+        let PageData::Deadlines(data) = &page.data else {
+            panic!("the deadlines page")
+        };
+        assert_eq!(data.today, "2026-11-27");
+        assert_eq!(data.deadlines.len(), 2);
+        let source = data.deadlines[0].source.as_ref().expect("it cites the notice");
+        assert_eq!(source.href, "sources.html#source-notice");
+    }
+}

@@ -163,3 +163,103 @@ impl SectionNav {
         hasher.finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{guide, minimal, today};
+    use super::*;
+
+    fn slugs<'a>(layout: &Layout<'a>, folder: &str) -> Vec<&'a str> {
+        layout.sections[folder].iter().map(|g| g.slug.as_str()).collect()
+    }
+
+    #[test]
+    fn guides_are_read_by_order_then_title_then_path() {
+        let guides = [
+            guide("b", "Alpha", None, ""),
+            guide("d", "Beta", Some(2), ""),
+            guide("a", "Alpha", None, ""),
+            guide("c", "Zeta", Some(1), ""),
+        ];
+        let layout = Layout::new(&guides);
+        assert_eq!(slugs(&layout, ""), ["c", "d", "a", "b"]);
+    }
+
+    #[test]
+    fn an_introduction_makes_its_folder_a_section_and_names_it() {
+        let guides = [
+            guide("a/_index", "All about A", None, ""),
+            guide("a/b/x", "X", None, ""),
+        ];
+        let layout = Layout::new(&guides);
+        assert!(
+            slugs(&layout, "a").is_empty(),
+            "the intro is not one of the section's guides"
+        );
+        assert_eq!(slugs(&layout, "a/b"), ["a/b/x"]);
+        assert_eq!(layout.title("a"), "All about A");
+        assert_eq!(layout.title("a/b"), "b", "a folder without intro is named after itself");
+    }
+
+    #[test]
+    fn sections_are_ordered_by_their_introductions_then_by_name() {
+        let guides = [
+            guide("m/x", "X", None, ""),
+            guide("a/_index", "A", Some(2), ""),
+            guide("z/_index", "Z", Some(1), ""),
+        ];
+        assert_eq!(Layout::new(&guides).sub_sections(), ["z", "a", "m"]);
+    }
+
+    #[test]
+    fn an_introduction_is_published_as_its_folders_page() {
+        let path = |slug: &str| guide_path(&guide(slug, "T", None, ""));
+        assert_eq!(path("_index"), "guides/index.html");
+        assert_eq!(path("a/_index"), "guides/a/index.html");
+        assert_eq!(path("a/x"), "guides/a/x.html");
+        assert_eq!(section_path(""), "guides/index.html");
+        assert_eq!(section_path("a/b"), "guides/a/b/index.html");
+    }
+
+    #[test]
+    fn section_navigation_links_its_pages_by_encoded_file_name() {
+        let mut model = minimal();
+        model.content.guides.push(guide("sub/a b", "Spaced", None, ""));
+        let planner = Planner::new(&model, today());
+        let navs = planner.section_navs();
+        let top = &navs[""];
+        assert_eq!((top.title.as_deref(), top.href.as_str()), (None, "guides/index.html"));
+        let sub = &navs["sub"];
+        assert_eq!(
+            (sub.title.as_deref(), sub.href.as_str()),
+            (Some("sub"), "guides/sub/index.html")
+        );
+        let links: Vec<(&str, &str)> = sub.pages.iter().map(|p| (p.href.as_str(), p.path.as_str())).collect();
+        assert_eq!(
+            links,
+            [
+                ("second.html", "guides/sub/second.html"),
+                ("a%20b.html", "guides/sub/a b.html")
+            ]
+        );
+    }
+
+    #[test]
+    fn the_guide_list_holds_the_top_guides_and_each_section_with_its_count() {
+        let model = minimal();
+        let list = Planner::new(&model, today()).guide_list("../");
+        let guides: Vec<(&str, &str)> = list
+            .guides
+            .iter()
+            .map(|g| (g.title.as_str(), g.href.as_str()))
+            .collect();
+        assert_eq!(guides, [("First guide", "../guides/first.html")]);
+        assert_eq!(list.guides[0].summary.as_deref(), Some("The first one."));
+        let sections: Vec<(&str, &str, usize)> = list
+            .sections
+            .iter()
+            .map(|s| (s.title.as_str(), s.href.as_str(), s.count))
+            .collect();
+        assert_eq!(sections, [("sub", "../guides/sub/index.html", 1)]);
+    }
+}

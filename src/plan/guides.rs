@@ -410,3 +410,123 @@ fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<Cow<str>
         .with_hint(hint),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{guide, minimal, page, paths, plan_errors, plan_of, today, with_body};
+    use super::super::{plan, Plan, PlanCache};
+    use super::*;
+
+    fn link(link: &Option<LinkView>) -> Option<(&str, &str)> {
+        link.as_ref().map(|l| (l.title.as_str(), l.href.as_str()))
+    }
+
+    #[test]
+    fn a_link_to_a_missing_guide_or_heading_stops_the_plan() {
+        let mut model = minimal();
+        let body = "## 开始 here\n\n[a](sub/second.md#nowhere), [b](missing.md), [c](../../x.md)";
+        model.content.guides[0] = with_body(&model.content.guides[0], body);
+        assert_eq!(
+            plan_errors(&model),
+            [
+                "link to a missing heading `#nowhere` in `sub/second.md`",
+                "link to a missing guide `missing.md`",
+                "link `../../x.md` leaves the guides folder",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_guide_may_not_be_called_index() {
+        let mut model = minimal();
+        model.content.guides.push(guide("sub/index", "Index", None, ""));
+        assert_eq!(plan_errors(&model), ["a guide may not be called `index.md`"]);
+    }
+
+    #[test]
+    fn a_page_whose_path_a_folder_of_guides_needs_is_refused() {
+        let mut model = minimal();
+        model.content.guides.push(guide("first.html/inner", "Inner", None, ""));
+        assert_eq!(
+            plan_errors(&model),
+            ["`guides/first.html` would be both the page of `content/guides/first.md` and the folder of `content/guides/first.html/inner.md`"]
+        );
+    }
+
+    #[test]
+    fn a_guide_page_links_to_the_guides_before_and_after_it_in_its_section() {
+        let mut model = minimal();
+        model.content.guides.push(guide("third", "Third guide", Some(2), ""));
+        let plan = plan_of(&model);
+        let first = page(&plan, "guides/first.html");
+        assert_eq!(link(&first.prev), None);
+        assert_eq!(link(&first.next), Some(("Third guide", "../guides/third.html")));
+        let third = page(&plan, "guides/third.html");
+        assert_eq!(link(&third.prev), Some(("First guide", "../guides/first.html")));
+        assert_eq!(link(&third.next), None, "the guide in `sub/` is in another section");
+    }
+
+    #[test]
+    fn a_guide_in_a_folder_has_the_folder_as_its_last_breadcrumb() {
+        let model = minimal();
+        let plan = plan_of(&model);
+        let second = page(&plan, "guides/sub/second.html");
+        let crumbs: Vec<(Option<&str>, Option<&str>, &str)> = second
+            .crumbs
+            .iter()
+            .map(|c| (c.key, c.title.as_deref(), c.href.as_str()))
+            .collect();
+        assert_eq!(
+            crumbs,
+            [
+                (Some("index"), None, "../../index.html"),
+                (Some("guides"), None, "../../guides/index.html"),
+                (None, Some("sub"), "../../guides/sub/index.html"),
+            ]
+        );
+        let PageData::Guide(data) = &second.data else {
+            panic!("a guide page")
+        };
+        assert_eq!(data.section, "sub");
+    }
+
+    #[test]
+    fn a_guides_contents_list_holds_its_second_and_third_level_headings() {
+        let mut model = minimal();
+        // `sub/second.md` links to `## 开始 here`.
+        let body = "# A\n\n## 开始 here\n\n### C\n\n#### D\n";
+        model.content.guides[0] = with_body(&model.content.guides[0], body);
+        let plan = plan_of(&model);
+        let PageData::Guide(data) = &page(&plan, "guides/first.html").data else {
+            panic!("a guide page")
+        };
+        let toc: Vec<(u8, &str)> = data.toc.iter().map(|h| (h.level, h.text.as_str())).collect();
+        assert_eq!(toc, [(2, "开始 here"), (3, "C")]);
+    }
+
+    #[test]
+    fn an_unchanged_guide_page_is_handed_to_the_next_plan_and_a_changed_one_made_again() {
+        let mut model = minimal();
+        let mut cache = PlanCache::enabled();
+        let guide_page = |plan: &Plan, path: &str| -> Arc<Page> {
+            plan.pages
+                .iter()
+                .find(|p| p.path == path)
+                .cloned()
+                .expect("the guide's page")
+        };
+        let before = plan(&model, today(), &mut cache).expect("the site plans");
+        let (first, second) = (
+            guide_page(&before, "guides/first.html"),
+            guide_page(&before, "guides/sub/second.html"),
+        );
+        model.content.guides[1] = with_body(&model.content.guides[1], "## Details\n\nChanged.");
+        let after = plan(&model, today(), &mut cache).expect("the site plans");
+        assert!(
+            Arc::ptr_eq(&first, &guide_page(&after, "guides/first.html")),
+            "first.md did not change"
+        );
+        assert!(!Arc::ptr_eq(&second, &guide_page(&after, "guides/sub/second.html")));
+        assert_eq!(paths(&before), paths(&after));
+    }
+}

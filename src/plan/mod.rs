@@ -16,6 +16,8 @@ mod index;
 mod site_files;
 mod sources;
 mod stages;
+#[cfg(test)]
+mod testing;
 mod timeline;
 mod view;
 
@@ -305,4 +307,113 @@ impl<'a> Planner<'a> {
 fn first_duplicate_path<'p>(mut pages: impl Iterator<Item = &'p Arc<Page>>) -> Option<&'p str> {
     let mut seen = ahash::AHashSet::new();
     pages.find(|p| !seen.insert(p.path.as_str())).map(|p| p.path.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{minimal, paths, plan_errors, plan_of, today};
+    use super::*;
+
+    fn nav_keys(model: &Model) -> Vec<&'static str> {
+        Planner::new(model, today()).nav.iter().map(|n| n.key).collect()
+    }
+
+    #[test]
+    fn the_navigation_lists_only_the_sections_the_site_has() {
+        let mut model = minimal();
+        assert_eq!(
+            nav_keys(&model),
+            [
+                "index",
+                "stages",
+                "checklists",
+                "forms",
+                "guides",
+                "deadlines",
+                "sources"
+            ]
+        );
+        let stages = &Planner::new(&model, today()).nav[1];
+        assert_eq!(
+            stages.href, "stages/prepare.html",
+            "the stages start at the first stage"
+        );
+        model.content.forms.clear();
+        model.content.guides.clear();
+        model.content.deadlines.clear();
+        model.deadline_dates.clear();
+        assert_eq!(nav_keys(&model), ["index", "stages", "checklists", "sources"]);
+    }
+
+    #[test]
+    fn a_page_has_its_section_as_a_breadcrumb_unless_it_is_that_sections_page() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let crumbs = |page: &Page| -> Vec<(Option<&str>, String)> {
+            page.crumbs.iter().map(|c| (c.key, c.href.clone())).collect()
+        };
+        let index = planner.checklist_index_page();
+        assert_eq!(crumbs(&index), [(Some("index"), "../index.html".to_string())]);
+        let person = &planner.checklist_pages()[0];
+        assert_eq!(
+            crumbs(person),
+            [
+                (Some("index"), "../index.html".to_string()),
+                (Some("checklists"), "../checklists/index.html".to_string())
+            ]
+        );
+        let first_stage = &planner.stage_pages()[0];
+        assert_eq!(crumbs(first_stage).len(), 1, "the first stage is the stages' own page");
+    }
+
+    #[test]
+    fn markdown_from_yaml_links_guides_from_the_pages_root() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let html = planner.markdown("See [the guide](sub/second.md).", "../");
+        assert!(html.contains(r#"href="../guides/sub/second.html""#), "{html}");
+        assert_eq!(planner.markdown_all(&["*a*".into(), "b".into()], "").len(), 2);
+    }
+
+    #[test]
+    fn guide_pages_come_between_the_rules_pages_and_the_site_wide_pages() {
+        let plan = plan_of(&minimal());
+        assert_eq!(
+            paths(&plan),
+            [
+                "index.html",
+                "stages/prepare.html",
+                "stages/fill-in.html",
+                "stages/review.html",
+                "checklists/index.html",
+                "checklists/person.html",
+                "checklists/company.html",
+                "forms/index.html",
+                "forms/verification-person.html",
+                "guides/index.html",
+                "guides/sub/index.html",
+                "guides/first.html",
+                "guides/sub/second.html",
+                "deadlines.html",
+                "sources.html",
+                "search.html",
+                "404.html",
+            ]
+        );
+        let raw: Vec<&str> = plan.raw_files.iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(raw, ["rules.json", "deadlines.ics"]);
+        assert!(plan.warnings.is_empty());
+    }
+
+    #[test]
+    fn two_pages_at_one_path_are_refused() {
+        let mut model = minimal();
+        // Validation refuses a repeated id; planning must not trust that it always will.
+        let again = model.content.stages[2].clone();
+        model.content.stages.push(again);
+        assert_eq!(
+            plan_errors(&model),
+            ["two pages would be written to `stages/review.html`"]
+        );
+    }
 }

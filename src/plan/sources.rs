@@ -41,3 +41,58 @@ impl Planner<'_> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{id, minimal, today};
+    use super::*;
+    use crate::model::SourceKind;
+
+    #[test]
+    fn the_sources_page_lists_every_source_with_its_details() {
+        let mut model = minimal();
+        let mut second = model.content.site.sources[0].clone();
+        second.id = id("law");
+        second.kind = SourceKind::Law;
+        second.url = None;
+        model.content.site.sources.push(second);
+        let page = Planner::new(&model, today()).sources_page();
+        let PageData::Sources(data) = &page.data else {
+            panic!("the sources page")
+        };
+        let listed: Vec<(&str, SourceKind, Option<&str>)> = data
+            .sources
+            .iter()
+            .map(|s| (s.id.as_str(), s.kind, s.url.as_deref()))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("notice", SourceKind::Notice, Some("https://example.org/notice")),
+                ("law", SourceKind::Law, None)
+            ]
+        );
+        let notice = &data.sources[0];
+        assert_eq!(
+            (
+                notice.issuer.as_deref(),
+                notice.number.as_deref(),
+                notice.date.as_deref()
+            ),
+            (Some("The ministry"), Some("No. 1"), Some("2023-08-04"))
+        );
+    }
+
+    #[test]
+    fn a_source_link_leads_to_the_sources_entry_from_the_pages_root() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let link = planner.source_link(&Some(id("notice")), "../").expect("a known source");
+        assert_eq!(
+            (link.title.as_str(), link.href.as_str()),
+            ("The official notice", "../sources.html#source-notice")
+        );
+        assert!(planner.source_link(&None, "../").is_none());
+        assert!(planner.source_link(&Some(id("nowhere")), "../").is_none());
+    }
+}

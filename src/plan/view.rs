@@ -431,7 +431,8 @@ pub struct SourcesData {
     pub sources: Vec<SourceView>,
 }
 
-/// A law, notice or article the rules rest on; its entry's anchor is `source-<id>`.
+/// A law, notice or article the rules rest on. Every link to it points at
+/// `sources.html#source-<id>`, so its entry must carry the id `source-<id>`.
 #[derive(Debug, Serialize)]
 pub struct SourceView {
     pub id: String,
