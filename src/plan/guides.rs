@@ -1,5 +1,7 @@
-//! Planning the guide pages: folders become sections (with an optional `_index.md` intro), each
-//! guide page lists the pages of its section, and links between guides are checked here.
+//! Planning the guide pages: the guides index, one page per section and one per guide, each
+//! kept for the next `serve` build while what it is made from stays the same; and the checks that
+//! refuse guides which cannot be published (broken links between guides, clashing paths).
+//! Where each guide goes and in which order is `guide_nav`'s decision.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -8,20 +10,12 @@ use ahash::AHashMap as HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use serde::Serialize;
-
-use super::{Crumb, LinkView, Page, PageData, PlanCache, Planner};
+use super::guide_nav::{folder_of, guide_path, is_intro, section_path};
+use super::{Crumb, GuideData, GuideIndexData, LinkView, Page, PageData, PlanCache, Planner, SectionData, SectionNav};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
 use crate::model::Guide;
 use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
-
-#[derive(Debug, Clone, Serialize)]
-pub struct GuideSummary {
-    pub title: String,
-    pub summary: Option<String>,
-    pub href: String,
-}
 
 /// What depends only on the guides' paths, front matter and introductions (see
 /// `Planner::guides_signature`), kept whole between `serve` builds while those stay the same.
@@ -44,203 +38,7 @@ pub(super) struct MemoPage {
     generation: u64,
 }
 
-/// Guides at the top of `guides/` and the folders (sections) below it.
-#[derive(Debug, Clone, Serialize)]
-pub struct GuideList {
-    pub guides: Vec<GuideSummary>,
-    pub sections: Vec<SectionSummary>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct SectionSummary {
-    pub title: String,
-    pub summary: Option<String>,
-    pub href: String,
-    pub count: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GuideIndexData {
-    pub intro_html: Option<Arc<str>>,
-    pub list: GuideList,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SectionData {
-    pub intro_html: Option<Arc<str>>,
-    pub guides: Vec<GuideSummary>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct GuideData {
-    pub content_html: Arc<str>,
-    pub summary: Option<String>,
-    /// Second- and third-level headings, for an "on this page" list.
-    pub toc: Vec<Heading>,
-    /// Key of this guide's section in the global `sections` map.
-    pub section: String,
-}
-
-/// One section's pages for navigation. The section page's `href` is from the site root; the
-/// pages' `href`s are file names, since every page of a section lives in the same folder.
-#[derive(Debug, Clone, Serialize, Hash)]
-pub struct SectionNav {
-    pub title: Option<String>,
-    pub href: String,
-    pub pages: Vec<NavLink>,
-}
-
-#[derive(Debug, Clone, Serialize, Hash)]
-pub struct NavLink {
-    pub title: String,
-    /// The file name (`x.html`): a link from any page of the same section.
-    pub href: String,
-    /// The page's path in the site, to find the current page.
-    #[serde(skip)]
-    pub path: String,
-}
-
-/// The guides sorted into sections, in reading order.
-pub struct Layout<'a> {
-    /// Folder (`""` at the top) -> its guides, by `order`, then title, then path.
-    sections: BTreeMap<&'a str, Vec<&'a Guide>>,
-    /// Folder -> its `_index.md`.
-    intros: HashMap<&'a str, &'a Guide>,
-}
-
-/// `a/b/x` -> `a/b`; `x` -> `""`.
-fn folder_of(slug: &str) -> &str {
-    slug.rsplit_once('/').map(|(folder, _)| folder).unwrap_or("")
-}
-
-fn is_intro(guide: &Guide) -> bool {
-    guide.slug == "_index" || guide.slug.ends_with("/_index")
-}
-
-/// The page a guide becomes: `_index.md` is its folder's `index.html`.
-fn guide_path(guide: &Guide) -> String {
-    if is_intro(guide) {
-        match folder_of(&guide.slug) {
-            "" => "guides/index.html".into(),
-            folder => format!("guides/{folder}/index.html"),
-        }
-    } else {
-        format!("guides/{}.html", guide.slug)
-    }
-}
-
-fn section_path(folder: &str) -> String {
-    if folder.is_empty() {
-        "guides/index.html".into()
-    } else {
-        format!("guides/{folder}/index.html")
-    }
-}
-
-impl<'a> Layout<'a> {
-    pub fn new(guides: &'a [Arc<Guide>]) -> Self {
-        let mut sections: BTreeMap<&str, Vec<&Guide>> = BTreeMap::new();
-        let mut intros = HashMap::new();
-        for guide in guides {
-            let folder = folder_of(&guide.slug);
-            if is_intro(guide) {
-                intros.insert(folder, &**guide);
-                // An intro makes its folder a section even with no guide directly in it (only
-                // sub-folders): otherwise the intro gets no page and links to it lead nowhere.
-                sections.entry(folder).or_default();
-            } else {
-                sections.entry(folder).or_default().push(guide);
-            }
-        }
-        for list in sections.values_mut() {
-            list.sort_by(|a, b| order_key(a).cmp(&order_key(b)));
-        }
-        Layout { sections, intros }
-    }
-
-    /// Sub-folders in reading order: by their intro's `order`, then title, then name.
-    fn sub_sections(&self) -> Vec<&str> {
-        let mut folders: Vec<&str> = self.sections.keys().copied().filter(|f| !f.is_empty()).collect();
-        folders.sort_by_key(|folder| {
-            let intro = self.intros.get(*folder);
-            (
-                intro.and_then(|g| g.front.order).unwrap_or(i64::MAX),
-                intro.map(|g| g.front.title.clone()),
-                folder.to_string(),
-            )
-        });
-        folders
-    }
-
-    fn title(&self, folder: &str) -> String {
-        self.intros
-            .get(folder)
-            .map(|g| g.front.title.clone())
-            .unwrap_or_else(|| folder.rsplit('/').next().unwrap_or(folder).to_string())
-    }
-}
-
-fn order_key(guide: &Guide) -> (i64, &str, &str) {
-    (guide.front.order.unwrap_or(i64::MAX), &guide.front.title, &guide.slug)
-}
-
 impl Planner<'_> {
-    pub(super) fn guide_summary(guide: &Guide, root: &str) -> GuideSummary {
-        GuideSummary {
-            title: guide.front.title.clone(),
-            summary: guide.front.summary.clone(),
-            href: format!("{root}{}", encode_path(&guide_path(guide))),
-        }
-    }
-
-    /// Top-level guides and the sections, for the home page and the guides index.
-    pub(super) fn guide_list(&self, root: &str) -> GuideList {
-        let layout = &self.guides;
-        let guides = layout
-            .sections
-            .get("")
-            .map(|list| list.iter().map(|g| Self::guide_summary(g, root)).collect())
-            .unwrap_or_default();
-        let sections = layout
-            .sub_sections()
-            .into_iter()
-            .map(|folder| SectionSummary {
-                title: layout.title(folder),
-                summary: layout.intros.get(folder).and_then(|g| g.front.summary.clone()),
-                href: format!("{root}{}", encode_path(&section_path(folder))),
-                count: layout.sections.get(folder).map(Vec::len).unwrap_or(0),
-            })
-            .collect();
-        GuideList { guides, sections }
-    }
-
-    pub(super) fn section_navs(&self) -> BTreeMap<String, SectionNav> {
-        self.guides
-            .sections
-            .iter()
-            .map(|(folder, list)| {
-                let nav = SectionNav {
-                    title: (!folder.is_empty()).then(|| self.guides.title(folder)),
-                    href: encode_path(&section_path(folder)).into_owned(),
-                    pages: list
-                        .iter()
-                        .map(|g| {
-                            let path = guide_path(g);
-                            let name = path.rsplit('/').next().unwrap_or(&path);
-                            let href = encode_path(name).into_owned();
-                            NavLink {
-                                title: g.front.title.clone(),
-                                href,
-                                path,
-                            }
-                        })
-                        .collect(),
-                };
-                (folder.to_string(), nav)
-            })
-            .collect()
-    }
-
     /// The guides index, one page per section and one per guide; errors are broken guide links.
     pub(super) fn guide_pages(&self, cache: &mut PlanCache, signature: u64) -> GuidePages {
         if self.content.guides.is_empty() {
@@ -576,15 +374,6 @@ fn link_name(guide: &Guide) -> Cow<'_, str> {
     }
 }
 
-impl SectionNav {
-    /// A hash of the whole navigation: equal navigation, equal stamp.
-    pub fn stamp(&self) -> u64 {
-        let mut hasher = ahash::AHasher::default();
-        self.hash(&mut hasher);
-        hasher.finish()
-    }
-}
-
 fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<Cow<str>, &[Heading]>) -> Option<Diagnostic> {
     // Worked out only for a broken link: counting lines for every link of every guide would
     // cost more than the rest of the check.
@@ -620,4 +409,124 @@ fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<Cow<str>
         )))
         .with_hint(hint),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{guide, minimal, page, paths, plan_errors, plan_of, today, with_body};
+    use super::super::{plan, Plan, PlanCache};
+    use super::*;
+
+    fn link(link: &Option<LinkView>) -> Option<(&str, &str)> {
+        link.as_ref().map(|l| (l.title.as_str(), l.href.as_str()))
+    }
+
+    #[test]
+    fn a_link_to_a_missing_guide_or_heading_stops_the_plan() {
+        let mut model = minimal();
+        let body = "## 开始 here\n\n[a](sub/second.md#nowhere), [b](missing.md), [c](../../x.md)";
+        model.content.guides[0] = with_body(&model.content.guides[0], body);
+        assert_eq!(
+            plan_errors(&model),
+            [
+                "link to a missing heading `#nowhere` in `sub/second.md`",
+                "link to a missing guide `missing.md`",
+                "link `../../x.md` leaves the guides folder",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_guide_may_not_be_called_index() {
+        let mut model = minimal();
+        model.content.guides.push(guide("sub/index", "Index", None, ""));
+        assert_eq!(plan_errors(&model), ["a guide may not be called `index.md`"]);
+    }
+
+    #[test]
+    fn a_page_whose_path_a_folder_of_guides_needs_is_refused() {
+        let mut model = minimal();
+        model.content.guides.push(guide("first.html/inner", "Inner", None, ""));
+        assert_eq!(
+            plan_errors(&model),
+            ["`guides/first.html` would be both the page of `content/guides/first.md` and the folder of `content/guides/first.html/inner.md`"]
+        );
+    }
+
+    #[test]
+    fn a_guide_page_links_to_the_guides_before_and_after_it_in_its_section() {
+        let mut model = minimal();
+        model.content.guides.push(guide("third", "Third guide", Some(2), ""));
+        let plan = plan_of(&model);
+        let first = page(&plan, "guides/first.html");
+        assert_eq!(link(&first.prev), None);
+        assert_eq!(link(&first.next), Some(("Third guide", "../guides/third.html")));
+        let third = page(&plan, "guides/third.html");
+        assert_eq!(link(&third.prev), Some(("First guide", "../guides/first.html")));
+        assert_eq!(link(&third.next), None, "the guide in `sub/` is in another section");
+    }
+
+    #[test]
+    fn a_guide_in_a_folder_has_the_folder_as_its_last_breadcrumb() {
+        let model = minimal();
+        let plan = plan_of(&model);
+        let second = page(&plan, "guides/sub/second.html");
+        let crumbs: Vec<(Option<&str>, Option<&str>, &str)> = second
+            .crumbs
+            .iter()
+            .map(|c| (c.key, c.title.as_deref(), c.href.as_str()))
+            .collect();
+        assert_eq!(
+            crumbs,
+            [
+                (Some("index"), None, "../../index.html"),
+                (Some("guides"), None, "../../guides/index.html"),
+                (None, Some("sub"), "../../guides/sub/index.html"),
+            ]
+        );
+        let PageData::Guide(data) = &second.data else {
+            panic!("a guide page")
+        };
+        assert_eq!(data.section, "sub");
+    }
+
+    #[test]
+    fn a_guides_contents_list_holds_its_second_and_third_level_headings() {
+        let mut model = minimal();
+        // `sub/second.md` links to `## 开始 here`.
+        let body = "# A\n\n## 开始 here\n\n### C\n\n#### D\n";
+        model.content.guides[0] = with_body(&model.content.guides[0], body);
+        let plan = plan_of(&model);
+        let PageData::Guide(data) = &page(&plan, "guides/first.html").data else {
+            panic!("a guide page")
+        };
+        let toc: Vec<(u8, &str)> = data.toc.iter().map(|h| (h.level, h.text.as_str())).collect();
+        assert_eq!(toc, [(2, "开始 here"), (3, "C")]);
+    }
+
+    #[test]
+    fn an_unchanged_guide_page_is_handed_to_the_next_plan_and_a_changed_one_made_again() {
+        let mut model = minimal();
+        let mut cache = PlanCache::enabled();
+        let guide_page = |plan: &Plan, path: &str| -> Arc<Page> {
+            plan.pages
+                .iter()
+                .find(|p| p.path == path)
+                .cloned()
+                .expect("the guide's page")
+        };
+        let before = plan(&model, today(), &mut cache).expect("the site plans");
+        let (first, second) = (
+            guide_page(&before, "guides/first.html"),
+            guide_page(&before, "guides/sub/second.html"),
+        );
+        model.content.guides[1] = with_body(&model.content.guides[1], "## Details\n\nChanged.");
+        let after = plan(&model, today(), &mut cache).expect("the site plans");
+        assert!(
+            Arc::ptr_eq(&first, &guide_page(&after, "guides/first.html")),
+            "first.md did not change"
+        );
+        assert!(!Arc::ptr_eq(&second, &guide_page(&after, "guides/sub/second.html")));
+        assert_eq!(paths(&before), paths(&after));
+    }
 }

@@ -1,0 +1,337 @@
+//! Planning the checklists: one page per subject type listing every material it may need, grouped
+//! under the first stage that uses each, with the questions that can narrow it; and the index
+//! with every subject and the whole questionnaire. A material is never listed twice.
+
+use std::collections::HashSet;
+
+use super::{
+    ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner, QuestionView,
+    SubjectGroups, SubjectSummary,
+};
+use crate::model::{Condition, Material, Subject, SubjectKind};
+
+impl Planner<'_> {
+    /// A material as stage pages and checklists show it, its conditions written out.
+    pub(super) fn material_view(&self, material: &Material, root: &str) -> MaterialView {
+        MaterialView {
+            id: material.id.value.clone(),
+            name: material.name.clone(),
+            description_html: self.markdown(&material.description, root),
+            tips_html: self.markdown_all(&material.tips, root),
+            provider: material.provider,
+            conditions: material
+                .when
+                .iter()
+                .filter_map(|id| self.conditions.get(id.as_str()))
+                .map(|c| c.label.clone())
+                .collect(),
+            condition_ids: material.when.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(" "),
+            confidence: material.confidence,
+            source: self.source_link(&material.source, root),
+        }
+    }
+
+    fn subject_summary(subject: &Subject, root: &str) -> SubjectSummary {
+        SubjectSummary {
+            id: subject.id.value.clone(),
+            name: subject.name.clone(),
+            kind: subject.kind,
+            certificates: subject.certificates.clone(),
+            href: format!("{root}checklists/{}.html", subject.id.as_str()),
+        }
+    }
+
+    pub(super) fn subject_groups(&self, root: &str) -> SubjectGroups {
+        let of_kind = |kind| {
+            self.content
+                .subjects
+                .iter()
+                .filter(|s| s.kind == kind)
+                .map(|s| Self::subject_summary(s, root))
+                .collect()
+        };
+        SubjectGroups {
+            individual: of_kind(SubjectKind::Individual),
+            organisation: of_kind(SubjectKind::Organisation),
+        }
+    }
+
+    /// The questions about conditions that pass `relevant`, in the order of conditions.yaml.
+    fn questions(&self, relevant: impl Fn(&Condition) -> bool) -> Vec<QuestionView> {
+        self.content
+            .conditions
+            .iter()
+            .filter(|c| c.question.is_some() && relevant(c))
+            .map(|c| QuestionView {
+                id: c.id.value.clone(),
+                question: c.question.clone().unwrap_or_default(),
+                options: c.options.clone(),
+                kinds: c
+                    .kinds
+                    .iter()
+                    .map(|k| match k {
+                        SubjectKind::Individual => "individual",
+                        SubjectKind::Organisation => "organisation",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            })
+            .collect()
+    }
+
+    pub(super) fn checklist_index_page(&self) -> Page {
+        let data = ChecklistIndexData {
+            subjects: self.subject_groups("../"),
+            questions: self.questions(|_| true),
+        };
+        self.page(
+            "checklists/index.html".into(),
+            "checklists.html",
+            "checklists",
+            "checklists",
+            None,
+            PageData::ChecklistIndex(data),
+        )
+    }
+
+    /// Does `subject` ever need `material` (whatever the conditions)?
+    fn needs(subject: &Subject, material: &Material) -> bool {
+        (material.kinds.is_empty() || material.kinds.contains(&subject.kind))
+            && (material.subjects.is_empty() || material.subjects.iter().any(|s| s.as_str() == subject.id.as_str()))
+    }
+
+    pub(super) fn checklist_pages(&self) -> Vec<Page> {
+        self.content
+            .subjects
+            .iter()
+            .map(|subject| {
+                let path = format!("checklists/{}.html", subject.id.as_str());
+                self.page(
+                    path,
+                    "checklist.html",
+                    "checklist",
+                    "checklists",
+                    Some(subject.name.clone()),
+                    PageData::Checklist(self.checklist(subject, "../")),
+                )
+            })
+            .collect()
+    }
+
+    fn checklist(&self, subject: &Subject, root: &str) -> ChecklistData {
+        let groups = self.checklist_groups(subject, root);
+        let count = groups.iter().map(|g| g.items.len()).sum();
+        let always_count = groups
+            .iter()
+            .flat_map(|g| &g.items)
+            .filter(|m| m.conditions.is_empty())
+            .count();
+        let form = self
+            .content
+            .forms
+            .iter()
+            .find(|f| f.kind == subject.kind)
+            .map(|f| LinkView {
+                title: f.title.clone(),
+                href: format!("{root}forms/{}.html", f.id.as_str()),
+            });
+        ChecklistData {
+            subject: Self::subject_summary(subject, root),
+            note_html: subject.note.as_ref().map(|n| self.markdown(n, root)),
+            confidence: subject.confidence,
+            groups,
+            count,
+            always_count,
+            form,
+            storage_key: format!("guidegen:{}:checklist:{}", self.content.site.title, subject.id.as_str()),
+            questions: self.questions(|condition| {
+                let used = self.content.materials.iter().filter(|m| Self::needs(subject, m));
+                let asked = used
+                    .flat_map(|m| &m.when)
+                    .any(|id| id.as_str() == condition.id.as_str());
+                asked && (condition.kinds.is_empty() || condition.kinds.contains(&subject.kind))
+            }),
+        }
+    }
+
+    /// The subject's materials grouped under the first stage that uses each, in stage order.
+    fn checklist_groups(&self, subject: &Subject, root: &str) -> Vec<ChecklistGroup> {
+        let needed: Vec<&Material> = self
+            .content
+            .materials
+            .iter()
+            .filter(|m| Self::needs(subject, m))
+            .collect();
+        let mut placed = HashSet::new();
+        let mut groups = Vec::new();
+        for stage in &self.content.stages {
+            let items: Vec<MaterialView> = stage
+                .materials
+                .iter()
+                .filter_map(|id| needed.iter().find(|m| m.id.as_str() == id.as_str()))
+                .filter(|m| placed.insert(m.id.as_str()))
+                .map(|m| self.material_view(m, root))
+                .collect();
+            if !items.is_empty() {
+                groups.push(ChecklistGroup {
+                    stage: Some(self.stage_link(stage, root)),
+                    stage_number: Some(stage.number.value),
+                    items,
+                });
+            }
+        }
+        let rest: Vec<MaterialView> = needed
+            .iter()
+            .filter(|m| !placed.contains(m.id.as_str()))
+            .map(|m| self.material_view(m, root))
+            .collect();
+        if !rest.is_empty() {
+            groups.push(ChecklistGroup {
+                stage: None,
+                stage_number: None,
+                items: rest,
+            });
+        }
+        groups
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{id, minimal, today};
+    use super::*;
+    use crate::validate::Model;
+
+    fn checklist(model: &Model, subject: &str) -> ChecklistData {
+        let planner = Planner::new(model, today());
+        let subject = model
+            .content
+            .subjects
+            .iter()
+            .find(|s| s.id.as_str() == subject)
+            .expect("a subject of the fixture");
+        planner.checklist(subject, "../")
+    }
+
+    /// Each group as its stage's name (none for the last group) and its materials' ids.
+    fn groups(data: &ChecklistData) -> Vec<(Option<&str>, Vec<&str>)> {
+        data.groups
+            .iter()
+            .map(|g| {
+                let stage = g.stage.as_ref().map(|s| s.title.as_str());
+                (stage, g.items.iter().map(|m| m.id.as_str()).collect())
+            })
+            .collect()
+    }
+
+    fn questions(data: &ChecklistData) -> Vec<&str> {
+        data.questions.iter().map(|q| q.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_checklist_groups_its_subjects_materials_under_the_stages_that_use_them() {
+        let model = minimal();
+        let person = checklist(&model, "person");
+        assert_eq!(
+            groups(&person),
+            [
+                (Some("Fill in"), vec!["id_card", "residence"]),
+                (Some("Review"), vec!["form"])
+            ]
+        );
+        assert_eq!(person.groups[0].stage_number, Some(1));
+        assert_eq!(
+            (person.count, person.always_count),
+            (3, 2),
+            "the residence permit has a condition"
+        );
+        let company = checklist(&model, "company");
+        assert_eq!(
+            groups(&company),
+            [(Some("Fill in"), vec!["licence"]), (Some("Review"), vec!["form"])]
+        );
+        assert_eq!((company.count, company.always_count), (2, 2));
+    }
+
+    #[test]
+    fn a_material_is_listed_once_under_its_first_stage_and_unstaged_ones_come_last() {
+        let mut model = minimal();
+        model.content.stages[1].materials.push(id("form"));
+        let mut photo = model.content.materials[3].clone();
+        photo.id = id("photo");
+        model.content.materials.insert(0, photo);
+        let company = checklist(&model, "company");
+        assert_eq!(
+            groups(&company),
+            [(Some("Fill in"), vec!["licence", "form"]), (None, vec!["photo"])]
+        );
+        assert_eq!(company.groups[1].stage_number, None);
+    }
+
+    #[test]
+    fn a_material_for_named_subjects_is_left_off_the_others_checklists() {
+        let mut model = minimal();
+        model.content.materials[3].subjects = vec![id("company")];
+        let person = checklist(&model, "person");
+        assert_eq!(groups(&person), [(Some("Fill in"), vec!["id_card", "residence"])]);
+        let company = checklist(&model, "company");
+        assert_eq!(company.count, 2, "the company still needs the form");
+    }
+
+    #[test]
+    fn a_checklist_asks_only_the_questions_its_materials_depend_on() {
+        let mut model = minimal();
+        assert_eq!(questions(&checklist(&model, "person")), ["non_local"]);
+        assert!(
+            questions(&checklist(&model, "company")).is_empty(),
+            "no company material depends on it"
+        );
+        // A condition for individuals only is not asked of a company, even if a material it
+        // needs names it.
+        model.content.materials[1].when = vec![id("non_local")];
+        assert!(questions(&checklist(&model, "company")).is_empty());
+        // A condition without a question is never asked.
+        model.content.conditions[0].question = None;
+        assert!(questions(&checklist(&model, "person")).is_empty());
+    }
+
+    #[test]
+    fn the_checklists_index_asks_every_question_with_the_kinds_it_is_for() {
+        let model = minimal();
+        let page = Planner::new(&model, today()).checklist_index_page();
+        let PageData::ChecklistIndex(data) = &page.data else {
+            panic!("the checklists index")
+        };
+        let asked: Vec<(&str, &str)> = data
+            .questions
+            .iter()
+            .map(|q| (q.id.as_str(), q.kinds.as_str()))
+            .collect();
+        assert_eq!(asked, [("non_local", "individual")]);
+        let individuals: Vec<&str> = data.subjects.individual.iter().map(|s| s.href.as_str()).collect();
+        let organisations: Vec<&str> = data.subjects.organisation.iter().map(|s| s.href.as_str()).collect();
+        assert_eq!(individuals, ["../checklists/person.html"]);
+        assert_eq!(organisations, ["../checklists/company.html"]);
+    }
+
+    #[test]
+    fn a_checklist_links_the_form_for_its_subjects_kind_if_there_is_one() {
+        let model = minimal();
+        let form = checklist(&model, "person").form.expect("the individuals' form");
+        assert_eq!(form.href, "../forms/verification-person.html");
+        assert!(checklist(&model, "company").form.is_none(), "no form for organisations");
+    }
+
+    #[test]
+    fn a_material_shows_its_conditions_written_out_and_their_ids_for_the_script() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let residence = planner.material_view(&model.content.materials[2], "../");
+        assert_eq!(residence.conditions, ["If you file outside the province of your ID"]);
+        assert_eq!(residence.condition_ids, "non_local");
+        let source = residence.source.expect("it cites the notice");
+        assert_eq!(source.href, "../sources.html#source-notice");
+        let id_card = planner.material_view(&model.content.materials[0], "../");
+        assert!(id_card.conditions.is_empty() && id_card.condition_ids.is_empty());
+    }
+}

@@ -1,0 +1,459 @@
+//! The contract with the theme: every value a template sees, as the plan hands it over.
+//! Plain data, computed once in Rust so templates only print it; renaming a field breaks themes.
+//!
+//! Every template sees `site` ([`SiteView`]), `nav` (a list of [`NavItem`]), `labels` (the
+//! theme's interface words), `page` (the `Page` of `plan/mod.rs`: `path`, `root`, `key`, `title`,
+//! `section`, `crumbs`, `prev`, `next`) and `data`: the value below for its kind of page
+//! ([`PageData`]). `root` is the `../` prefix from the page back to the site root; every `href`
+//! below that is not said to be "from the site root" already starts with it. Fields ending in
+//! `_html` are HTML made from the content's Markdown, to print with `| safe`; every other string
+//! is plain text, escaped by Tera. The table in docs/themes.md lists which template gets what.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::model::{Confidence, DurationUnit, FieldKind, Provider, SignBox, SourceKind, SubjectKind};
+use crate::render::markdown::Heading;
+
+// The timeline page's values live beside the code that computes them.
+pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
+
+// ---- On every page ----
+
+/// `site`: the site as a whole (from `content/site.yaml`).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description_html: String,
+    /// BCP 47 language tag, for `<html lang>`.
+    pub language: String,
+    /// When a person last checked the rules against the sources (YYYY-MM-DD).
+    pub reviewed: String,
+    /// Where the site is published, if given (absolute URL).
+    pub base_url: Option<String>,
+}
+
+/// One entry of `nav`, the site's sections; only sections with something in them are listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    /// The label key (`index`, `stages`, `checklists`, `forms`, `guides`, `timeline`,
+    /// `deadlines`, `sources`); compare it with `page.section` to mark the current section.
+    pub key: &'static str,
+    /// From the site root (prefix it with `page.root`).
+    pub href: String,
+}
+
+/// A breadcrumb of `page.crumbs`: a known section (`key`, a label key) or a page with its own
+/// `title` (a folder of guides).
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    pub key: Option<&'static str>,
+    pub title: Option<String>,
+    pub href: String,
+}
+
+/// A link to another page of the site: `page.prev`, `page.next`, a source, a stage, a form.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub title: String,
+    pub href: String,
+}
+
+/// `data`: what one page shows, by kind of page. Each variant is printed as its inner value,
+/// so `data.stages` on the home page is `IndexData::stages`.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum PageData {
+    Index(IndexData),
+    Stage(Box<StageView>),
+    ChecklistIndex(ChecklistIndexData),
+    Checklist(ChecklistData),
+    FormIndex(FormIndexData),
+    Form(Box<FormView>),
+    GuideIndex(GuideIndexData),
+    Section(SectionData),
+    Guide(GuideData),
+    Deadlines(DeadlinesData),
+    Timeline(TimelineData),
+    Sources(SourcesData),
+    Sitemap(SitemapData),
+    /// Pages that show nothing of their own (search, 404).
+    Empty(BTreeMap<String, String>),
+}
+
+// ---- The home page (`index.html`) ----
+
+#[derive(Debug, Serialize)]
+pub struct IndexData {
+    pub intro_html: String,
+    /// Who must go through the process, one item each.
+    pub who_must_html: Vec<String>,
+    /// Who need not, one item each.
+    pub who_need_not_html: Vec<String>,
+    /// Every stage, in order.
+    pub stages: Vec<StageSummary>,
+    /// Every deadline, by date.
+    pub deadlines: Vec<DeadlineView>,
+    pub subjects: SubjectGroups,
+    pub guides: GuideList,
+    pub forms: Vec<FormSummary>,
+}
+
+// ---- Stages (`stage.html`, and the overview on the home page) ----
+
+/// A stage in the overview of the process.
+#[derive(Debug, Clone, Serialize)]
+pub struct StageSummary {
+    pub id: String,
+    /// Its position in the process (0 for "before you start").
+    pub number: u32,
+    pub name: String,
+    pub summary_html: String,
+    /// Who acts in this stage.
+    pub actor: String,
+    pub duration: Option<DurationView>,
+    pub href: String,
+    /// The materials used in this stage, in the order the stage lists them.
+    pub materials: Vec<MaterialRef>,
+}
+
+/// How long a stage takes: `min` to `max` of `unit` (`working_days`, `hours`, `days`).
+#[derive(Debug, Clone, Serialize)]
+pub struct DurationView {
+    pub min: u32,
+    pub max: u32,
+    pub unit: DurationUnit,
+    /// A qualifier such as "as the review actually takes".
+    pub note: Option<String>,
+    /// `min` and `max` are the same: print one number, not a range.
+    pub exact: bool,
+}
+
+/// A material named in the overview, with who provides it (`filer`, `on_platform`, `platform`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MaterialRef {
+    pub name: String,
+    pub provider: Provider,
+}
+
+/// `data` of a stage page. `page.prev` and `page.next` are the stages before and after it.
+#[derive(Debug, Serialize)]
+pub struct StageView {
+    pub id: String,
+    pub number: u32,
+    pub name: String,
+    pub summary_html: String,
+    pub actor: String,
+    pub duration: Option<DurationView>,
+    pub steps: Vec<StepView>,
+    /// What can go wrong in this stage, and what happens then.
+    pub on_failure: Vec<FailureView>,
+    pub materials: Vec<MaterialView>,
+    /// How the filer hears of the result.
+    pub notification: Option<String>,
+    pub tips_html: Vec<String>,
+    /// How sure the content is: `high` (official), `medium`, `low`.
+    pub confidence: Confidence,
+    /// The source the stage cites, linked to its entry on the sources page.
+    pub source: Option<LinkView>,
+}
+
+/// One thing to do inside a stage, numbered from 1.
+#[derive(Debug, Serialize)]
+pub struct StepView {
+    pub number: usize,
+    pub title: String,
+    pub text_html: Option<String>,
+    /// Who does it, when not the stage's actor.
+    pub actor: Option<String>,
+}
+
+/// A way a stage can fail: `when` it happens, what follows, and the stage it sends the filer back to.
+#[derive(Debug, Serialize)]
+pub struct FailureView {
+    pub when: String,
+    pub then_html: String,
+    pub back_to: Option<LinkView>,
+}
+
+// ---- Materials and checklists (`checklists.html`, `checklist.html`) ----
+
+/// A material as a stage page or a checklist shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct MaterialView {
+    pub id: String,
+    pub name: String,
+    pub description_html: String,
+    pub tips_html: Vec<String>,
+    pub provider: Provider,
+    /// Each condition written out; empty when always needed.
+    pub conditions: Vec<String>,
+    /// The same conditions' ids, space-separated, for the questionnaire script.
+    pub condition_ids: String,
+    pub confidence: Confidence,
+    pub source: Option<LinkView>,
+}
+
+/// A question of the "what do I need?" questionnaire, asking whether a condition holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionView {
+    /// The condition id; also the URL parameter that carries the answer.
+    pub id: String,
+    pub question: String,
+    /// Choices that make the condition true; empty for a yes/no question.
+    pub options: Vec<String>,
+    /// Subject kinds it is asked for, space-separated (empty: all).
+    pub kinds: String,
+}
+
+/// The subject types, split by kind (each list in the order of `subjects.yaml`).
+#[derive(Debug, Serialize)]
+pub struct SubjectGroups {
+    pub individual: Vec<SubjectSummary>,
+    pub organisation: Vec<SubjectSummary>,
+}
+
+/// A subject type (who files), linking to its checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectSummary {
+    pub id: String,
+    pub name: String,
+    /// `individual` or `organisation`.
+    pub kind: SubjectKind,
+    /// The certificates this subject may file with.
+    pub certificates: Vec<String>,
+    pub href: String,
+}
+
+/// `data` of the checklists index: every subject, and every question of the questionnaire.
+#[derive(Debug, Serialize)]
+pub struct ChecklistIndexData {
+    pub subjects: SubjectGroups,
+    pub questions: Vec<QuestionView>,
+}
+
+/// `data` of one subject's checklist.
+#[derive(Debug, Serialize)]
+pub struct ChecklistData {
+    pub subject: SubjectSummary,
+    pub note_html: Option<String>,
+    pub confidence: Confidence,
+    /// The materials this subject may need, under the first stage that uses each.
+    pub groups: Vec<ChecklistGroup>,
+    /// How many materials in all.
+    pub count: usize,
+    /// How many of them are needed whatever the answers (they have no conditions).
+    pub always_count: usize,
+    /// The printable form for this subject's kind, if there is one.
+    pub form: Option<LinkView>,
+    /// Key for saving ticks in the browser.
+    pub storage_key: String,
+    /// The questions that can narrow this checklist (those about conditions its materials have).
+    pub questions: Vec<QuestionView>,
+}
+
+/// Materials first used in one stage (`stage` and `stage_number` empty for the group of
+/// materials no stage uses, which comes last).
+#[derive(Debug, Serialize)]
+pub struct ChecklistGroup {
+    pub stage: Option<LinkView>,
+    pub stage_number: Option<u32>,
+    pub items: Vec<MaterialView>,
+}
+
+// ---- Forms (`forms.html`, `form.html`) ----
+
+/// `data` of the forms index.
+#[derive(Debug, Serialize)]
+pub struct FormIndexData {
+    pub forms: Vec<FormSummary>,
+}
+
+/// A form in a list: its title, the subject kind it is for, and its page.
+#[derive(Debug, Clone, Serialize)]
+pub struct FormSummary {
+    pub title: String,
+    pub kind: SubjectKind,
+    pub href: String,
+}
+
+/// `data` of a printable form.
+#[derive(Debug, Serialize)]
+pub struct FormView {
+    pub id: String,
+    pub title: String,
+    pub kind: SubjectKind,
+    /// Instructions above the form.
+    pub intro_html: Option<String>,
+    pub sections: Vec<FormSectionView>,
+    /// The commitment the signer makes.
+    pub declaration_html: Option<String>,
+    /// Signature, seal and date boxes at the end: each a `label` and a `kind` (`signature`,
+    /// `seal`, `date`).
+    pub sign_boxes: Vec<SignBox>,
+    pub confidence: Confidence,
+    pub source: Option<LinkView>,
+}
+
+/// A section of a form, numbered from 1.
+#[derive(Debug, Serialize)]
+pub struct FormSectionView {
+    pub number: usize,
+    pub title: String,
+    pub fields: Vec<FieldView>,
+}
+
+/// A field of a form: a label and room to write by hand.
+#[derive(Debug, Serialize)]
+pub struct FieldView {
+    pub label: String,
+    /// `text` (one line), `lines` (several), `choice` (tick boxes from `options`), `date`.
+    pub kind: FieldKind,
+    /// Ruled lines of room to write (1 for a one-line field).
+    pub lines: Vec<u32>,
+    pub options: Vec<String>,
+    /// Small print under the field.
+    pub hint: Option<String>,
+}
+
+// ---- Guides (`guides.html`, `section.html`, `guide.html`) ----
+
+/// Guides at the top of `guides/` and the folders (sections) below it.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideList {
+    pub guides: Vec<GuideSummary>,
+    pub sections: Vec<SectionSummary>,
+}
+
+/// A guide in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuideSummary {
+    pub title: String,
+    /// One sentence from the guide's front matter (plain text).
+    pub summary: Option<String>,
+    pub href: String,
+}
+
+/// A folder of guides in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionSummary {
+    pub title: String,
+    pub summary: Option<String>,
+    pub href: String,
+    /// How many guides are directly in it.
+    pub count: usize,
+}
+
+/// `data` of the guides index: the introduction (`guides/_index.md`) and the list.
+#[derive(Debug, Serialize)]
+pub struct GuideIndexData {
+    pub intro_html: Option<Arc<str>>,
+    pub list: GuideList,
+}
+
+/// `data` of a folder's page: its introduction (`_index.md`) and its guides.
+#[derive(Debug, Serialize)]
+pub struct SectionData {
+    pub intro_html: Option<Arc<str>>,
+    pub guides: Vec<GuideSummary>,
+}
+
+/// `data` of a guide page. The page also gets `section` (title, href, `items_html`: the
+/// section's navigation with the current page marked), drawn from the guide's [`SectionNav`].
+#[derive(Debug, Serialize)]
+pub struct GuideData {
+    pub content_html: Arc<str>,
+    pub summary: Option<String>,
+    /// Second- and third-level headings, for an "on this page" list.
+    pub toc: Vec<Heading>,
+    /// Key of this guide's section in the global `sections` map.
+    pub section: String,
+}
+
+/// One section's pages for navigation. The section page's `href` is from the site root; the
+/// pages' `href`s are file names, since every page of a section lives in the same folder.
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct SectionNav {
+    /// The folder's title; none for the guides at the top of `guides/`.
+    pub title: Option<String>,
+    pub href: String,
+    pub pages: Vec<NavLink>,
+}
+
+/// One entry of a section's navigation (`item` in `section_nav_item.html`).
+#[derive(Debug, Clone, Serialize, Hash)]
+pub struct NavLink {
+    pub title: String,
+    /// The file name (`x.html`): a link from any page of the same section.
+    pub href: String,
+    /// The page's path in the site, to find the current page.
+    #[serde(skip)]
+    pub path: String,
+}
+
+// ---- Deadlines (`deadlines.html`, and the home page) ----
+
+/// `data` of the deadlines page.
+#[derive(Debug, Serialize)]
+pub struct DeadlinesData {
+    /// The date the statuses are counted from (the build date, or `--today`).
+    pub today: String,
+    /// Every deadline, by date.
+    pub deadlines: Vec<DeadlineView>,
+}
+
+/// A date from which a rule applies, seen from the build date.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineView {
+    pub id: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    pub title: String,
+    /// Who it applies to.
+    pub applies_to: String,
+    pub rule_html: String,
+    /// What happens to those who miss it.
+    pub consequence_html: Option<String>,
+    pub source: Option<LinkView>,
+    /// `past` (a rule in force), `today` or `upcoming` (a countdown).
+    pub status: &'static str,
+    /// Days until the date (upcoming) or since it (past).
+    pub days: i64,
+}
+
+// ---- Sources (`sources.html`) ----
+
+/// `data` of the sources page: every source, in the order of `site.yaml`.
+#[derive(Debug, Serialize)]
+pub struct SourcesData {
+    pub sources: Vec<SourceView>,
+}
+
+/// A law, notice or article the rules rest on. Every link to it points at
+/// `sources.html#source-<id>`, so its entry must carry the id `source-<id>`.
+#[derive(Debug, Serialize)]
+pub struct SourceView {
+    pub id: String,
+    pub title: String,
+    /// Who issued it.
+    pub issuer: Option<String>,
+    /// Its official document number.
+    pub number: Option<String>,
+    /// When it was published (YYYY-MM-DD).
+    pub date: Option<String>,
+    pub url: Option<String>,
+    /// `law`, `notice` or `reference`.
+    pub kind: SourceKind,
+    /// What the source is used for, in a sentence.
+    pub note: Option<String>,
+}
+
+// ---- `sitemap.xml` (only with a `base_url`) ----
+
+#[derive(Debug, Serialize)]
+pub struct SitemapData {
+    /// The absolute address of every page but the 404 page.
+    pub urls: Vec<String>,
+}
