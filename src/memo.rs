@@ -193,10 +193,14 @@ mod tests {
         let mut memo: Memo<&str, String> = Memo::keeping();
         let builds = Cell::new(0);
         let mut get = |memo: &mut Memo<&str, String>, input: &str| {
-            memo.get_or_build("page", || Stamp::of(input), || {
-                builds.set(builds.get() + 1);
-                input.to_uppercase()
-            })
+            memo.get_or_build(
+                "page",
+                || Stamp::of(input),
+                || {
+                    builds.set(builds.get() + 1);
+                    input.to_uppercase()
+                },
+            )
         };
         assert_eq!(get(&mut memo, "a"), "A");
         memo.sweep();
@@ -215,7 +219,10 @@ mod tests {
         memo.sweep();
         memo.get_or_build(1, || Stamp::of(&1), || 11);
         memo.sweep();
-        assert!(memo.get(&2, Stamp::of(&2)).is_none(), "an unused entry survived the sweep");
+        assert!(
+            memo.get(&2, Stamp::of(&2)).is_none(),
+            "an unused entry survived the sweep"
+        );
         assert_eq!(memo.get(&1, Stamp::of(&1)), Some(10));
     }
 
