@@ -56,13 +56,17 @@ impl Drop for TempDir {
     }
 }
 
-/// Copies the folder `from` into `to` (created), recursively.
+/// Copies the folder `from` into `to` (created), recursively, over what `to` already holds.
+/// A symbolic link is copied as a link (a broken fixture holds a link loop).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
+        } else if kind.is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
