@@ -5,7 +5,9 @@ mod guides;
 mod timeline;
 
 pub use guides::{GuideData, GuideIndexData, GuideList, GuideSummary, SectionData, SectionNav};
-pub use timeline::{NoticeView, TimelineData, TimelineRow};
+pub use timeline::{
+    browser_data, browser_script, timeline, NoticeView, StageDates, StageDuration, TimelineData, TimelineRow,
+};
 
 use std::collections::BTreeMap;
 
@@ -19,7 +21,6 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::render::markdown::{self, LinkBase};
-use crate::validate::Model;
 
 /// Every page and file the site consists of.
 pub struct Plan {
@@ -472,7 +473,9 @@ impl<'a> Planner<'a> {
             ))
             .with_hint("rename one of the guides or ids that lead to this path")]);
         }
-        let rules: Arc<[u8]> = serde_json::to_vec_pretty(&self.content).unwrap_or_default().into();
+        let rules: Arc<[u8]> = serde_json::to_vec_pretty(&self.model.rules())
+            .unwrap_or_default()
+            .into();
         let raw_files = std::iter::once(("rules.json".into(), rules))
             .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
             .collect();
@@ -537,7 +540,7 @@ impl<'a> Planner<'a> {
                 href: "guides/index.html".into(),
             });
         }
-        if self.content.calendar.is_some() && !self.content.stages.is_empty() {
+        if self.model.calendar.is_some() && !self.content.stages.is_empty() {
             nav.push(NavItem {
                 key: "timeline",
                 href: "timeline.html".into(),

@@ -1,6 +1,6 @@
 // Tests of themes/default/static/timeline.js outside a browser: `node --test tests/js/`.
 // The script runs with a fake `window` and no `document`; the expectations are the same as those
-// of the unit tests in src/calendar.rs, from the State Council notices for 2023-2026.
+// of the unit tests in src/model/calendar.rs and src/plan/timeline.rs, from the State Council notices for 2023-2026.
 "use strict";
 
 const test = require("node:test");
@@ -19,7 +19,7 @@ function range(from, to) {
   return out;
 }
 
-// The calendar as src/calendar.rs to_json writes it for content/holidays.yaml.
+// The calendar as `Calendar::to_json` (src/model/calendar.rs) writes it for content/holidays.yaml.
 const CALENDAR = {
   years: [2023, 2024, 2025, 2026],
   off: [
