@@ -1,7 +1,6 @@
 //! guidegen: YAML rule definitions and Markdown guides in, a static step-by-step guide site out.
 //! The pipeline runs load -> validate -> plan -> render -> write, one module per stage.
 
-pub mod calendar;
 pub mod diagnostics;
 pub mod href;
 pub mod ics;

@@ -107,7 +107,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
     let stages: Option<StagesFile> = reader.optional_yaml("content/stages.yaml");
     let deadlines: Option<DeadlinesFile> = reader.optional_yaml("content/deadlines.yaml");
     let forms: Option<FormsFile> = reader.optional_yaml("content/forms.yaml");
-    let calendar = reader.calendar();
+    let holidays = reader.holidays();
     let guides = reader.guides(cache);
     let static_files: Vec<(String, Vec<u8>)> =
         crate::render::theme::files_under(root, &root.join("static"), &mut reader.diagnostics)
@@ -128,7 +128,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
                 deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
                 forms: forms.map(|f| f.forms).unwrap_or_default(),
                 guides,
-                calendar,
+                holidays,
             },
             sources: reader.sources,
             static_files,
@@ -251,25 +251,26 @@ impl Reader {
         }
     }
 
-    /// `content/holidays.yaml`, if the site has one (only the timeline needs it).
-    fn calendar(&mut self) -> Option<crate::calendar::Calendar> {
+    /// `content/holidays.yaml`, if the site has one (only the timeline needs it); `validate`
+    /// checks its dates. Unlike `yaml_file`, a blank file is left to the parser to report.
+    fn holidays(&mut self) -> Option<HolidaysFile> {
         let relative = Path::new("content/holidays.yaml");
         if !self.root.join(relative).exists() {
             return None;
         }
         let text = self.read_text(relative)?;
         let text_hash = hash_of(&text);
-        if let Some(calendar) = self.parsed_before(relative, text_hash) {
-            return Some(calendar);
+        if let Some(holidays) = self.parsed_before(relative, text_hash) {
+            return Some(holidays);
         }
-        match crate::calendar::parse(relative, &text) {
-            Ok(calendar) => {
+        match yaml::parse::<HolidaysFile>(relative, &text) {
+            Ok(holidays) => {
                 self.parsed
-                    .insert(relative.to_path_buf(), (text_hash, Arc::new(calendar.clone())));
-                Some(calendar)
+                    .insert(relative.to_path_buf(), (text_hash, Arc::new(holidays.clone())));
+                Some(holidays)
             }
-            Err(diagnostics) => {
-                self.diagnostics.extend(diagnostics);
+            Err(diagnostic) => {
+                self.diagnostics.push(diagnostic);
                 None
             }
         }

@@ -6,7 +6,7 @@
 //! derives `Hash`), never from a hand-made list of fields that a new field could miss; and a
 //! one-off build keeps nothing (`Memo::default()`), so it neither hashes nor holds copies.
 
-use std::hash::{BuildHasher, Hash};
+use std::hash::Hash;
 
 use ahash::AHashMap as HashMap;
 use rayon::prelude::*;

@@ -1,7 +1,7 @@
 //! Property tests (proptest) on promises that must hold whatever the content says: heading anchors
 //! are unique and stable, pages and files land inside the output folder at paths of their own,
 //! and `rules.json` read back into the model gives the same model.
-//! (Working-day properties live beside the arithmetic, in `src/calendar.rs`.)
+//! (Working-day properties live beside the arithmetic, in `src/model/calendar.rs`.)
 
 mod common;
 
@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use common::*;
-use guidegen::calendar::{self, Calendar, DayGroup, HolidayYear, HolidaysFile, Notice};
 use guidegen::model::*;
 use guidegen::render::markdown::{self, LinkBase};
+use guidegen::validate::holiday_calendar;
 use guidegen::yaml::Spanned;
 use proptest::prelude::*;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -452,7 +452,7 @@ fn calendar_from_rules<'de, D: Deserializer<'de>>(json: D) -> Result<Option<Cale
     let Some(data) = Option::<HolidaysFile>::deserialize(json)? else {
         return Ok(None);
     };
-    calendar::from_file(Path::new("rules.json"), data)
+    holiday_calendar(Path::new("rules.json"), &data)
         .map(Some)
         .map_err(|errors| serde::de::Error::custom(format!("the calendar does not check: {errors:?}")))
 }
@@ -849,17 +849,21 @@ fn ymd(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
-/// A checked calendar of one to three years between 1000 and 9999, not necessarily consecutive.
-fn holiday_calendar() -> impl Strategy<Value = Calendar> {
+/// Holiday data of one to three years between 1000 and 9999, not necessarily consecutive, and
+/// the calendar it checks into.
+fn holidays() -> impl Strategy<Value = (HolidaysFile, Calendar)> {
     prop::collection::btree_set(1000..=9999i32, 1..=3)
         .prop_flat_map(|years| years.into_iter().map(holiday_year).collect::<Vec<_>>())
         .prop_map(|years| {
-            calendar::from_file(Path::new("content/holidays.yaml"), HolidaysFile { years })
-                .unwrap_or_else(|errors| panic!("the generated holiday data does not check: {errors:#?}"))
+            let data = HolidaysFile { years };
+            let calendar = holiday_calendar(Path::new("content/holidays.yaml"), &data)
+                .unwrap_or_else(|errors| panic!("the generated holiday data does not check: {errors:#?}"));
+            (data, calendar)
         })
 }
 
-fn content() -> impl Strategy<Value = Content> {
+/// A model as `validate` makes it (the dates `rules.json` does not hold are the test's date).
+fn model() -> impl Strategy<Value = Model> {
     (
         site(),
         prop::collection::vec(subject(), 0..3),
@@ -869,19 +873,27 @@ fn content() -> impl Strategy<Value = Content> {
         prop::collection::vec(deadline(), 0..3),
         prop::collection::vec(form(), 0..2),
         prop::collection::vec(guide(), 0..3),
-        prop::option::of(holiday_calendar()),
+        prop::option::of(holidays()),
     )
         .prop_map(
-            |(site, subjects, conditions, materials, stages, deadlines, forms, guides, calendar)| Content {
-                site,
-                subjects,
-                conditions,
-                materials,
-                stages,
-                deadlines,
-                forms,
-                guides,
-                calendar,
+            |(site, subjects, conditions, materials, stages, deadlines, forms, guides, holidays)| {
+                let (holidays, calendar) = holidays.unzip();
+                Model {
+                    deadline_dates: vec![today(); deadlines.len()],
+                    content: Content {
+                        site,
+                        subjects,
+                        conditions,
+                        materials,
+                        stages,
+                        deadlines,
+                        forms,
+                        guides,
+                        holidays,
+                    },
+                    reviewed: today(),
+                    calendar,
+                }
             },
         )
 }
@@ -892,20 +904,20 @@ proptest! {
     /// Any model (whatever its strings and numbers hold), written as the build writes `rules.json`,
     /// reads back into the model and writes out byte for byte the same.
     #[test]
-    fn rules_json_reads_back_into_the_same_model(content in content()) {
+    fn rules_json_reads_back_into_the_same_model(model in model()) {
         // The exact call the plan makes for rules.json.
-        let json = serde_json::to_vec_pretty(&content).unwrap();
+        let json = serde_json::to_vec_pretty(&model.rules()).unwrap();
         let again = round_trip(&json).map_err(TestCaseError::fail)?;
         prop_assert!(again == json, "changed when read back:\n{}\n--- became ---\n{}",
             String::from_utf8_lossy(&json), String::from_utf8_lossy(&again));
         // And it is the model's data: every guide's slug and every stage's id, in order.
         let rules: Rules = serde_json::from_slice(&json).unwrap();
         let slugs: Vec<&str> = rules.guides.iter().map(|g| g.slug.as_str()).collect();
-        prop_assert_eq!(slugs, content.guides.iter().map(|g| g.slug.as_str()).collect::<Vec<_>>());
+        prop_assert_eq!(slugs, model.content.guides.iter().map(|g| g.slug.as_str()).collect::<Vec<_>>());
         let stages: Vec<(&str, u32)> = rules.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect();
-        prop_assert_eq!(stages, content.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect::<Vec<_>>());
+        prop_assert_eq!(stages, model.content.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect::<Vec<_>>());
         // And the whole calendar: every year, day off and worked weekend day, with its name.
-        match (&rules.calendar, &content.calendar) {
+        match (&rules.calendar, &model.calendar) {
             (Some(read), Some(written)) => {
                 prop_assert_eq!(read.covered_years(), written.covered_years());
                 prop_assert!(read.days_off().eq(written.days_off()));

@@ -1,8 +1,8 @@
 //! The working-day calculator on the real holiday data or on holiday files made up from the
-//! input (any four-digit years, days off as dates or ranges, worked weekends), through
-//! `calendar::parse`. Asserted: adding n working days and counting them back gives n, the
-//! day reached is a working day, counts never exceed the days counted over, days off are never
-//! working days, a missing year is one without data, and timelines never run backwards.
+//! input (any four-digit years, days off as dates or ranges, worked weekends), read and checked
+//! through `validate::holiday_calendar`. Asserted: adding n working days and counting them back
+//! gives n, the day reached is a working day, counts never exceed the days counted over, days off
+//! are never working days, a missing year is one without data, and timelines never run backwards.
 #![no_main]
 
 use std::fmt::Write;
@@ -10,8 +10,9 @@ use std::path::Path;
 
 use arbitrary::Arbitrary;
 use chrono::{Days, NaiveDate};
-use guidegen::calendar::{self, Calendar, MissingYear, StageDuration};
-use guidegen::model::DurationUnit;
+use guidegen::model::{Calendar, DurationUnit, HolidaysFile, MissingYear};
+use guidegen::plan::{self, StageDuration};
+use guidegen::{validate, yaml};
 use libfuzzer_sys::fuzz_target;
 
 const REAL: &str = include_str!("../../content/holidays.yaml");
@@ -47,7 +48,7 @@ fuzz_target!(|input: Input| {
         Some(years) => holidays_yaml(years),
         None => REAL.to_string(),
     };
-    let Ok(cal) = calendar::parse(Path::new("content/holidays.yaml"), &text) else {
+    let Ok(cal) = holiday_calendar(&text) else {
         assert!(input.made_up.is_some(), "the real holiday data must parse");
         return;
     };
@@ -64,6 +65,13 @@ fuzz_target!(|input: Input| {
     check_count(&cal, start, u64::from(input.span));
     check_timeline(&cal, start, &input.stages);
 });
+
+/// `text` as `content/holidays.yaml`, read and checked as a build reads and checks it.
+fn holiday_calendar(text: &str) -> Result<Calendar, ()> {
+    let file = Path::new("content/holidays.yaml");
+    let data: HolidaysFile = yaml::parse(file, text).map_err(|_| ())?;
+    validate::holiday_calendar(file, &data).map_err(|_| ())
+}
 
 /// A `holidays.yaml` text for the made-up years; dates may fall on any day, so many are refused.
 fn holidays_yaml(years: &[Year]) -> String {
@@ -165,7 +173,7 @@ fn check_timeline(cal: &Calendar, start: NaiveDate, stages: &[(u16, u16, u8)]) {
             (format!("s{i}"), duration)
         })
         .collect();
-    let Ok(rows) = calendar::timeline(cal, start, &stages) else {
+    let Ok(rows) = plan::timeline(cal, start, &stages) else {
         return;
     };
     assert_eq!(rows.len(), stages.len());
@@ -179,6 +187,6 @@ fn check_timeline(cal: &Calendar, start: NaiveDate, stages: &[(u16, u16, u8)]) {
         previous = (row.earliest, row.latest);
     }
     let names: Vec<(String, String, StageDuration)> = stages.into_iter().map(|(id, d)| (id.clone(), id, d)).collect();
-    let script = calendar::browser_script(&calendar::browser_data(cal, &names, start));
+    let script = plan::browser_script(&plan::browser_data(cal, &names, start));
     assert!(!script.contains('<'), "{script}");
 }

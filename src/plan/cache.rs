@@ -89,7 +89,7 @@ mod tests {
     #[test]
     fn the_site_signature_leaves_out_the_guides_but_not_the_date_or_the_rules() {
         let mut model = minimal();
-        let signature = |model: &crate::validate::Model, today| site_signature(&model.content, 7, today);
+        let signature = |model: &crate::model::Model, today| site_signature(&model.content, 7, today);
         let before = signature(&model, today());
         model.content.guides.push(guide("new", "New", None, "Text."));
         assert_eq!(

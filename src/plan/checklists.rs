@@ -200,7 +200,7 @@ impl Planner<'_> {
 mod tests {
     use super::super::testing::{id, minimal, today};
     use super::*;
-    use crate::validate::Model;
+    use crate::model::Model;
 
     fn checklist(model: &Model, subject: &str) -> ChecklistData {
         let planner = Planner::new(model, today());

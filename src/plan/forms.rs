@@ -91,7 +91,7 @@ mod tests {
     use super::super::testing::{minimal, today};
     use super::*;
     use crate::model::SubjectKind;
-    use crate::validate::Model;
+    use crate::model::Model;
 
     /// The ruled lines of each field of the fixture's form.
     fn lines(model: &Model) -> Vec<(String, usize)> {

@@ -22,6 +22,7 @@ mod timeline;
 mod view;
 
 pub use cache::PlanCache;
+pub use timeline::{browser_data, browser_script, timeline, StageDates, StageDuration};
 pub use view::*;
 
 use std::collections::BTreeMap;
@@ -35,7 +36,6 @@ use serde::Serialize;
 use crate::diagnostics::Diagnostic;
 use crate::model::*;
 use crate::render::markdown::{self, LinkBase};
-use crate::validate::Model;
 use cache::SitePart;
 use stages::stage_href;
 
@@ -223,7 +223,7 @@ impl<'a> Planner<'a> {
                 href: "guides/index.html".into(),
             });
         }
-        if self.content.calendar.is_some() && !self.content.stages.is_empty() {
+        if self.model.calendar.is_some() && !self.content.stages.is_empty() {
             nav.push(NavItem {
                 key: "timeline",
                 href: "timeline.html".into(),

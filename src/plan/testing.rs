@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::{plan, Page, Plan, PlanCache};
 use crate::model::{FrontMatter, Guide, Id};
-use crate::validate::Model;
+use crate::model::Model;
 use crate::yaml::Spanned;
 
 /// The fixture's site: 3 stages (`prepare`, `fill-in`, `review`), 2 subjects (`person`, an

@@ -1,5 +1,6 @@
-//! The content model: the typed form of every YAML file in `content/` and of each guide.
-//! These structs are the schema (docs/schema/ is generated from them); they hold data, no logic.
+//! What the content files say: the typed form of every YAML file in `content/` (holidays.yaml
+//! included) and of each guide, as loaded. These structs are the schema (docs/schema/ is
+//! generated from them); they hold data, no logic, and nothing in them is checked yet.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -436,9 +437,64 @@ pub struct Content {
     pub forms: Vec<Form>,
     /// Shared, so `serve` hands an unchanged guide to the next build without copying it.
     pub guides: Vec<Arc<Guide>>,
-    /// Public holidays and adjusted working days (`content/holidays.yaml`), for the timeline.
-    /// In `rules.json` it has the shape of that file, ranges written out (`null` without one).
-    pub calendar: Option<crate::calendar::Calendar>,
+    /// `content/holidays.yaml` as written, if the site has one; `validate` checks it and makes
+    /// it the model's `Calendar`.
+    pub holidays: Option<HolidaysFile>,
+}
+
+/// `content/holidays.yaml`: the State Council's holiday arrangements, one entry per year.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolidaysFile {
+    pub years: Vec<HolidayYear>,
+}
+
+/// One calendar year's arrangement, as the State Council's notice for that year fixed it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HolidayYear {
+    /// The calendar year; every date listed under it must lie in it.
+    pub year: Spanned<i32>,
+    /// The notice the dates come from.
+    pub notice: Notice,
+    /// The breaks: every date that is a day off, weekend days inside a break included.
+    pub days_off: Vec<DayGroup>,
+    /// Adjusted working days (调休上班): weekend days that are working days.
+    #[serde(default)]
+    pub working_days: Vec<DayGroup>,
+}
+
+/// A State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Notice {
+    pub title: String,
+    /// Document number, e.g. 国办发明电〔2022〕16号.
+    pub number: String,
+    /// Date of issue, YYYY-MM-DD.
+    pub date: Spanned<String>,
+    #[serde(default)]
+    pub url: Option<Spanned<String>>,
+}
+
+/// Named dates: either a list (`dates`) or an inclusive range (`from` and `to`), not both.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DayGroup {
+    /// The festival (e.g. 春节), or what the working days make up for (e.g. 春节调休).
+    pub name: Spanned<String>,
+    /// The dates, YYYY-MM-DD.
+    #[serde(default)]
+    pub dates: Vec<Spanned<String>>,
+    /// First day of a range, YYYY-MM-DD.
+    #[serde(default)]
+    pub from: Option<Spanned<String>>,
+    /// Last day of a range (included), YYYY-MM-DD.
+    #[serde(default)]
+    pub to: Option<Spanned<String>>,
+    /// Anything worth knowing, e.g. a day of the break that falls in another year.
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 fn default_language() -> String {

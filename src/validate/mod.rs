@@ -1,5 +1,13 @@
-//! Stage 2: cross-check the loaded content (ids, references, order, dates) and type what is checked.
-//! It reports every problem in one pass; it never reads files or renders anything.
+//! Stage 2: cross-check the loaded content (ids, references, order, dates, the holiday calendar)
+//! and type what is checked, as a `Model`. It reports every problem in one pass; it never reads
+//! files or renders anything. Dates and web addresses are checked by `formats`, the same way in
+//! every file; `holidays` checks holidays.yaml.
+
+mod formats;
+pub(crate) mod holidays;
+
+pub use formats::is_web_address;
+pub use holidays::holiday_calendar;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -9,6 +17,7 @@ use chrono::NaiveDate;
 use crate::diagnostics::{unknown_id_hint, Diagnostic};
 use crate::model::*;
 use crate::yaml::Spanned;
+use formats::RULE_DATES;
 
 const SITE: &str = "content/site.yaml";
 const SUBJECTS: &str = "content/subjects.yaml";
@@ -17,15 +26,7 @@ const MATERIALS: &str = "content/materials.yaml";
 const STAGES: &str = "content/stages.yaml";
 const DEADLINES: &str = "content/deadlines.yaml";
 const FORMS: &str = "content/forms.yaml";
-
-/// Content whose references all resolve, with its dates parsed.
-#[derive(Debug, Clone)]
-pub struct Model {
-    pub content: Content,
-    pub reviewed: NaiveDate,
-    /// The date of each deadline, in the order of `content.deadlines`.
-    pub deadline_dates: Vec<NaiveDate>,
-}
+const HOLIDAYS: &str = "content/holidays.yaml";
 
 /// Checks `content`; returns the model (when there is no error) and every diagnostic found.
 pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
@@ -53,6 +54,7 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
             checker.web_address(SITE, url);
         }
     }
+    let calendar = content.holidays.as_ref().and_then(|data| checker.calendar(data));
     let diagnostics = checker.diagnostics;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
@@ -61,6 +63,7 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
         content,
         reviewed: reviewed.unwrap_or_default(),
         deadline_dates: deadline_dates.into_iter().map(Option::unwrap_or_default).collect(),
+        calendar,
     };
     (Some(model), diagnostics)
 }
@@ -299,46 +302,30 @@ impl Checker {
         }
     }
 
-    /// Addresses are printed into links, so only web addresses are accepted (never `javascript:`).
+    /// The calendar of holidays.yaml, or `None` and every problem in the file.
+    fn calendar(&mut self, data: &HolidaysFile) -> Option<Calendar> {
+        holiday_calendar(Path::new(HOLIDAYS), data)
+            .map_err(|errors| self.diagnostics.extend(errors))
+            .ok()
+    }
+
+    /// Reports `url` unless it is a web address.
     fn web_address(&mut self, file: &str, url: &Spanned<String>) {
-        if !is_web_address(url.as_str()) {
-            self.error(
-                file,
-                url,
-                format!("`{}` is not a web address", url.as_str()),
-                "write a full address starting with https:// (or http://)",
-            );
+        if let Err(error) = formats::web_address(Path::new(file), url) {
+            self.diagnostics.push(error);
         }
     }
 
+    /// `value` as a date, or `None` and an error.
     fn date(&mut self, file: &str, value: &Spanned<String>) -> Option<NaiveDate> {
-        match NaiveDate::parse_from_str(value.as_str(), "%Y-%m-%d") {
-            Ok(date) if value.len() == 10 => Some(date),
-            _ => {
-                let (message, hint) = match no_such_day(value) {
-                    Some(why) => (
-                        format!("`{}` is not a real date: {why}", value.as_str()),
-                        "check the date against the source".to_string(),
-                    ),
-                    None => (
-                        format!("`{}` is not a date in the form YYYY-MM-DD", value.as_str()),
-                        "write dates as YYYY-MM-DD in quotes, e.g. \"2024-03-31\"".to_string(),
-                    ),
-                };
-                self.error(file, value, message, hint);
+        match formats::date(Path::new(file), value, &RULE_DATES) {
+            Ok(date) => Some(date),
+            Err(error) => {
+                self.diagnostics.push(error);
                 None
             }
         }
     }
-}
-
-/// `https://host…` or `http://host…` with no white space. (Other characters are escaped wherever
-/// an address is printed; what matters here is that it can never be `javascript:` or the like.)
-pub fn is_web_address(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    matches!(rest, Some(host) if !host.is_empty() && !host.starts_with('/'))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Ids become file names and URL parts, so only a safe alphabet is allowed.
@@ -347,31 +334,6 @@ pub fn is_valid_id(id: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         && id.len() <= 100
-}
-
-/// Why a well-formed `YYYY-MM-DD` names no day of the calendar (`None` if it is not well-formed).
-fn no_such_day(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let well_formed = bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
-    if !well_formed {
-        return None;
-    }
-    let year: i32 = text[..4].parse().ok()?;
-    let month: u32 = text[5..7].parse().ok()?;
-    let day: u32 = text[8..].parse().ok()?;
-    if !(1..=12).contains(&month) {
-        return Some(format!("there is no month {month}"));
-    }
-    let days = (28..=31)
-        .rev()
-        .find(|d| NaiveDate::from_ymd_opt(year, month, *d).is_some())?;
-    Some(format!("{year}-{month:02} has {days} days, not {day}"))
 }
 
 /// What is wrong with an id `is_valid_id` rejects, in a few words.
@@ -426,24 +388,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_web_addresses_are_addresses() {
-        assert!(is_web_address("https://beian.miit.gov.cn/"));
-        assert!(is_web_address("http://example.org/a?b=c"));
-        for bad in [
-            "javascript:alert(1)",
-            "JavaScript:alert(1)",
-            "https://",
-            "//x.org",
-            "data:text/html,x",
-            "https://a b",
-            "ftp://x",
-            " javascript:x",
-        ] {
-            assert!(!is_web_address(bad), "{bad}");
-        }
-    }
-
-    #[test]
     fn ids_allow_only_a_safe_alphabet() {
         assert!(is_valid_id("id_card-2"));
         for bad in ["", "-x", "ID", "a/b", "..", "a b", "中文"] {
@@ -462,15 +406,5 @@ mod tests {
             Some("verification-person")
         );
         assert_eq!(suggested_id("中文"), None);
-    }
-
-    #[test]
-    fn impossible_dates_say_why() {
-        assert_eq!(no_such_day("2026-13-40").as_deref(), Some("there is no month 13"));
-        assert_eq!(
-            no_such_day("2030-02-30").as_deref(),
-            Some("2030-02 has 28 days, not 30")
-        );
-        assert_eq!(no_such_day("2024/03/31"), None);
     }
 }
