@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::{Crumb, LinkView, Page, PageData, PlanCache, Planner};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
+use crate::markdown::{self, GuideLink, Heading, LinkBase};
 use crate::model::Guide;
-use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GuideSummary {

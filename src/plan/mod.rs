@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, LinkBase};
 use crate::model::*;
-use crate::render::markdown::{self, LinkBase};
 use crate::validate::Model;
 
 /// Every page and file the site consists of.
