@@ -12,6 +12,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod script_json;
 pub mod search;
 pub mod serve;
 pub mod site;
