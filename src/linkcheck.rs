@@ -4,7 +4,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostics::Diagnostic;
-use crate::render::markdown::resolve;
+use crate::href::decode_path;
+use crate::markdown::resolve;
 use crate::render::OutputFile;
 
 /// One broken link per diagnostic, naming the page that holds it.
@@ -62,7 +63,7 @@ fn problem_with(
     let target = if path.is_empty() {
         page.to_string()
     } else {
-        match resolve(folder, &percent_decode(path)) {
+        match resolve(folder, &decode_path(path)) {
             Some(target) => target,
             None => return Some("it climbs above the site root".into()),
         }
@@ -70,12 +71,12 @@ fn problem_with(
     if !paths.contains(target.as_str()) {
         return Some(format!("no page `{target}` in the site"));
     }
-    let fragment = percent_decode(fragment.unwrap_or(""));
+    let fragment = decode_path(fragment.unwrap_or(""));
     if fragment.is_empty() {
         return None;
     }
     match anchors.get(target.as_str()) {
-        Some(ids) if ids.contains(&fragment) => None,
+        Some(ids) if ids.contains(fragment.as_ref()) => None,
         Some(_) => Some(format!("page `{target}` has no element with id `{fragment}`")),
         None => None,
     }
@@ -90,24 +91,6 @@ fn attribute_values(html: &str, name: &str) -> Vec<String> {
             rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
         })
         .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Some(Ok(byte)) = text.get(i + 1..i + 3).map(|hex| u8::from_str_radix(hex, 16)) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -140,7 +123,21 @@ mod tests {
 
     #[test]
     fn percent_decoding_handles_chinese() {
-        assert_eq!(percent_decode("%E4%B8%AD-x"), "中-x");
-        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(decode_path("%E4%B8%AD-x"), "中-x");
+        assert_eq!(decode_path("100%"), "100%");
+    }
+
+    #[test]
+    fn escapes_that_are_malformed_or_not_utf8_are_taken_as_written() {
+        let files = vec![
+            file(
+                "index.html",
+                r#"<a href="100%.html">a</a><a href="%zz.html#%E4%B8%AD">b</a><a href="%FF.html">c</a>"#,
+            ),
+            file("100%.html", ""),
+            file("%zz.html", r#"<h2 id="中">x</h2>"#),
+        ];
+        let problems: Vec<String> = check_links(&files).into_iter().filter_map(|d| d.hint).collect();
+        assert_eq!(problems, ["no page `%FF.html` in the site"]);
     }
 }

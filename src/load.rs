@@ -13,6 +13,7 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{line_column, Diagnostic, SourceMap, Span};
 use crate::model::*;
+use crate::site_files::{files_under, is_editor_leftover};
 use crate::yaml;
 
 /// The loaded content and the text of every file it came from.
@@ -109,11 +110,10 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
     let forms: Option<FormsFile> = reader.optional_yaml("content/forms.yaml");
     let holidays = reader.holidays();
     let guides = reader.guides(cache);
-    let static_files: Vec<(String, Vec<u8>)> =
-        crate::render::theme::files_under(root, &root.join("static"), &mut reader.diagnostics)
-            .into_iter()
-            .map(|(path, bytes)| (path.trim_start_matches("static/").to_string(), bytes))
-            .collect();
+    let static_files: Vec<(String, Vec<u8>)> = files_under(root, &root.join("static"), &mut reader.diagnostics)
+        .into_iter()
+        .map(|(path, bytes)| (path.trim_start_matches("static/").to_string(), bytes))
+        .collect();
     if cache.enabled {
         cache.parsed = std::mem::take(&mut reader.parsed);
     }
@@ -538,19 +538,6 @@ fn is_blank_yaml(text: &str) -> bool {
     text.lines()
         .map(str::trim)
         .all(|line| line.is_empty() || line.starts_with('#'))
-}
-
-/// Swap, backup and temp files that editors leave beside the real ones.
-pub fn is_editor_leftover(name: &str) -> bool {
-    name.starts_with(".#")
-        || name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".bck")
-        || name.ends_with(".tmp")
-        || name.contains("___jb_")
-        || name == "4913"
 }
 
 /// `content/guides/a/b.md` -> `a/b`.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use common::*;
 use guidegen::model::*;
-use guidegen::render::markdown::{self, LinkBase};
+use guidegen::markdown::{self, LinkBase};
 use guidegen::validate::holiday_calendar;
 use guidegen::yaml::Spanned;
 use proptest::prelude::*;
@@ -316,7 +316,7 @@ fn an_introduction_without_guides_beside_it_is_published() {
 
 /// A guide file the loader leaves out (editor swap and backup files).
 fn is_skipped(guide: &str) -> bool {
-    guidegen::load::is_editor_leftover(guide.rsplit('/').next().unwrap_or(guide))
+    guidegen::site_files::is_editor_leftover(guide.rsplit('/').next().unwrap_or(guide))
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use guidegen::render::markdown::{render, LinkBase};
+use guidegen::markdown::{render, LinkBase};
 use libfuzzer_sys::fuzz_target;
 
 const FOLDERS: [&str; 4] = ["", "after", "a/b", "中文/x"];

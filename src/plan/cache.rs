@@ -12,7 +12,7 @@ use super::guides::{GuideStructure, MemoPage};
 use super::{Page, SiteView};
 use crate::diagnostics::Diagnostic;
 use crate::model::Content;
-use crate::render::markdown;
+use crate::markdown;
 
 /// What one plan leaves for the next (`serve`): rendered Markdown, and each guide's page with a
 /// hash of everything it was made from. The default keeps nothing.

@@ -14,8 +14,8 @@ use super::guide_nav::{folder_of, guide_path, is_intro, section_path};
 use super::{Crumb, GuideData, GuideIndexData, LinkView, Page, PageData, PlanCache, Planner, SectionData, SectionNav};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
+use crate::markdown::{self, GuideLink, Heading, LinkBase};
 use crate::model::Guide;
-use crate::render::markdown::{self, GuideLink, Heading, LinkBase};
 
 /// What depends only on the guides' paths, front matter and introductions (see
 /// `Planner::guides_signature`), kept whole between `serve` builds while those stay the same.

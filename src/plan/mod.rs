@@ -34,8 +34,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, LinkBase};
 use crate::model::*;
-use crate::render::markdown::{self, LinkBase};
 use cache::SitePart;
 use stages::stage_href;
 

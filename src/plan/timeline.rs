@@ -244,19 +244,7 @@ pub fn browser_data(cal: &Calendar, stages: &[(String, String, StageDuration)], 
 /// `window.GUIDEGEN_TIMELINE = <data>;` as a script that is safe inline in HTML (`<`, `>`, `&`,
 /// U+2028 and U+2029 escaped) and as a file loaded by a script tag.
 pub fn browser_script(data: &serde_json::Value) -> String {
-    let json = data.to_string();
-    let mut safe = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => safe.push_str("\\u003c"),
-            '>' => safe.push_str("\\u003e"),
-            '&' => safe.push_str("\\u0026"),
-            '\u{2028}' => safe.push_str("\\u2028"),
-            '\u{2029}' => safe.push_str("\\u2029"),
-            c => safe.push(c),
-        }
-    }
-    format!("window.GUIDEGEN_TIMELINE = {safe};\n")
+    crate::script_json::window_assignment("GUIDEGEN_TIMELINE", data)
 }
 
 #[cfg(test)]

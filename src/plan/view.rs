@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::model::{Confidence, DurationUnit, FieldKind, Provider, SignBox, SourceKind, SubjectKind};
-use crate::render::markdown::Heading;
+use crate::markdown::Heading;
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};

@@ -1,7 +1,6 @@
 //! Stage 4: turn the plan into bytes: each page through its template, plus raw and static files.
 //! It never touches the disk; `write` does. Pages render in parallel; the result keeps plan order.
 
-pub mod markdown;
 pub mod theme;
 
 use ahash::AHashMap as HashMap;

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::diagnostics::{Diagnostic, SourceMap, Span};
+use crate::site_files::files_under;
 
 /// The built-in default theme, compiled into the binary so any site folder can use it.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -252,67 +251,6 @@ fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
-}
-
-/// Every regular file below `dir`, as (path relative to `root` with `/`, bytes), sorted.
-pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                let path = error
-                    .path()
-                    .unwrap_or(dir)
-                    .strip_prefix(root)
-                    .unwrap_or(dir)
-                    .to_path_buf();
-                diagnostics.push(
-                    Diagnostic::error(format!("cannot walk this folder: {error}")).with_span(Span::file_only(&path)),
-                );
-                continue;
-            }
-        };
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || crate::load::is_editor_leftover(&name) {
-            continue;
-        }
-        let relative = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
-        if let Some(target) = link_target_outside(root, entry.path()) {
-            diagnostics.push(
-                Diagnostic::error(format!(
-                    "this file links to `{}`, outside the site folder",
-                    target.display()
-                ))
-                .with_span(Span::file_only(Path::new(&relative)))
-                .with_hint("only files inside the site are published; copy the file in instead of linking to it"),
-            );
-            continue;
-        }
-        match std::fs::read(entry.path()) {
-            Ok(bytes) => files.push((relative, bytes)),
-            Err(error) => diagnostics.push(
-                Diagnostic::error(format!("cannot read this file: {error}"))
-                    .with_span(Span::file_only(Path::new(&relative))),
-            ),
-        }
-    }
-    files
-}
-
-/// Where `path` really is, when a symbolic link takes it outside `root`.
-fn link_target_outside(root: &Path, path: &Path) -> Option<PathBuf> {
-    let real_root = std::fs::canonicalize(root).ok()?;
-    let real = std::fs::canonicalize(path).ok()?;
-    (!real.starts_with(&real_root)).then_some(real)
 }
 
 /// Where `theme:` is set in content/site.yaml (the model keeps no position for it).

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::load::is_editor_leftover;
+use crate::site_files::is_editor_leftover;
 
 /// How long the folders must stay quiet before a batch is handed on. Editors write a save
 /// (probe file, rename to backup, new file, delete backup) within a few milliseconds.

@@ -1,5 +1,5 @@
 // Tests of themes/default/static/search.js outside a browser: `node --test tests/js/`.
-// The matching runs on a fake index built here the way src/search.rs builds it (same grams, same
+// The matching runs on a fake index built here the way src/search/ builds it (same grams, same
 // codes); the page part runs on a minimal fake DOM.
 "use strict";
 
@@ -24,7 +24,7 @@ function load(extra) {
 
 const api = load().guidegenSearch;
 
-// encode_numbers of src/search.rs: gap codes, or a bitmap when shorter.
+// encode_numbers of src/search/codec.rs: gap codes, or a bitmap when shorter.
 function encode(numbers) {
   let out = "";
   let previous = -1;
@@ -45,7 +45,7 @@ function encode(numbers) {
   return "~" + bits.map((b) => DIGITS[b]).join("");
 }
 
-// An index as src/search.rs writes it: the grams of each page's title and text.
+// An index as src/search/ writes it: the grams of each page's title and text.
 function makeIndex(pages) {
   const lists = {};
   pages.forEach((page, n) => {

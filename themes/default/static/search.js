@@ -1,6 +1,6 @@
 // guidegen default theme: site search, on the search page only. The header's search box is a plain
 // GET form to search.html?q=...; this script reads the query, searches the index that
-// assets/search-index.js (built by src/search.rs) puts in window.GUIDEGEN_SEARCH, and lists the
+// assets/search-index.js (built by src/search/) puts in window.GUIDEGEN_SEARCH, and lists the
 // results. No fetch, no server: it works from file://. Without it the page says search needs
 // JavaScript. The matching itself is window.guidegenSearch.search(index, query), free of the DOM.
 (function () {
@@ -9,13 +9,15 @@
   var MAX_RESULTS = 50;
   var BEFORE = 30; // characters of context before the first match in a snippet
   var LENGTH = 110; // characters in a snippet
+  // The digits of the page-number codes: DIGITS in src/search/codec.rs, same order.
   var DIGITS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
   var DIGIT = {};
   for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
 
-  // ---- Splitting text as src/search.rs does (is_han, TextSink) ----
+  // ---- Splitting text as src/search/tokens.rs does (is_han, TextSink) ----
 
   // A CJK Unified Ideograph: the basic block, extensions A to I, the compatibility ideographs.
+  // Twin: is_han in src/search/tokens.rs.
   function isHan(cp) {
     return (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xf900 && cp <= 0xfaff) ||
       (cp >= 0x20000 && cp <= 0x2fa1f) || (cp >= 0x30000 && cp <= 0x323af);
@@ -31,7 +33,8 @@
   }
 
   // The query's grams (Han bigrams, lower-case words of 2+ letters or digits), its Han runs of
-  // two or more characters (checked as written), and its lone Han characters.
+  // two or more characters (checked as written), and its lone Han characters. Twin: TextSink in
+  // src/search/tokens.rs, which gives a page's text the same grams.
   function analyse(query) {
     var grams = [], runs = [], words = [], singles = [];
     var han = [], word = "";
@@ -64,7 +67,8 @@
 
   // ---- The index ----
 
-  // The page numbers a gram's code stands for (gap codes, or a bitmap after "~").
+  // The page numbers a gram's code stands for (gap codes, or a bitmap after "~"). Twin:
+  // decode_numbers in src/search/codec.rs, which reads what its encode_numbers writes.
   function decode(code) {
     var out = [], i, v;
     if (code.charAt(0) === "~") {

@@ -1,6 +1,6 @@
 // guidegen default theme: the filing timeline, recounted in the browser for the reader's own date.
-// It does exactly what src/calendar.rs does (timeline, add_working_days); without it the page
-// shows the dates computed at build time. Data: window.GUIDEGEN_TIMELINE = {calendar, stages, today}.
+// It does exactly what its twins do: `timeline` in src/plan/timeline.rs and `add_working_days` in
+// src/model/calendar.rs; without it the page shows the dates computed at build time. Data: window.GUIDEGEN_TIMELINE = {calendar, stages, today}.
 (function () {
   "use strict";
 
@@ -39,7 +39,7 @@
     return weekday === 0 || weekday === 6;
   }
 
-  // ---- The calendar: years with data, days off, worked weekends (src/calendar.rs to_json) ----
+  // ---- The calendar: years with data, days off, worked weekends (Calendar::to_json in src/model/calendar.rs) ----
 
   function MissingYear(year) { this.year = year; }
 

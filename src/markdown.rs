@@ -1,5 +1,5 @@
 //! Markdown to HTML with heading anchors that keep Chinese and `.md` links rewritten to `.html`.
-//! It reports the links it rewrote (with byte offsets) so the caller can check they resolve.
+//! `plan` calls it and checks the links it reports (with byte offsets); it knows no page or template.
 
 use crate::href::encode_path;
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};

@@ -1,0 +1,260 @@
+//! Building the index: every searched page read in parallel into its text and grams, the grams
+//! merged into one map from gram to page numbers, and all of it written as one script (the
+//! format is in `search`'s documentation). The same pages always give the same bytes.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::codec::encode_numbers;
+use super::html_text::{content_start, visible_text, TextOut};
+use super::tokens::{Grams, TextSink};
+use super::INDEX_PATH;
+use crate::render::OutputFile;
+
+/// Pages of the site that are not searched (the not-found page and the search page itself).
+const SKIPPED: &[&str] = &["404.html", "search.html"];
+
+/// [`super::build_index_unless`] with the text budget given (for tests and measurements).
+pub(crate) fn build_index_with(
+    files: &[OutputFile],
+    budget: usize,
+    min_chars: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<OutputFile> {
+    let pages: Vec<PageText> = files
+        .par_iter()
+        .filter(|file| is_searched(&file.path))
+        .filter_map(|file| {
+            if stop() {
+                None
+            } else {
+                PageText::extract(&file.path, &file.bytes)
+            }
+        })
+        .collect();
+    if stop() {
+        return None;
+    }
+
+    // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
+    // is filled in that order, so it comes out sorted, and a page's repeats are easy to drop.
+    fn add(list: &mut Vec<u32>, number: u32) {
+        if list.last() != Some(&number) {
+            list.push(number);
+        }
+    }
+    let mut han: HashMap<u64, Vec<u32>, FastHash> = HashMap::default();
+    let mut words: HashMap<&str, Vec<u32>, FastHash> = HashMap::default();
+    for (number, page) in pages.iter().enumerate() {
+        let number = number as u32;
+        for &pair in &page.grams.han {
+            add(han.entry(pair).or_default(), number);
+        }
+        for word in page.grams.words() {
+            add(words.entry(word).or_default(), number);
+        }
+    }
+    let mut grams: BTreeMap<Cow<str>, String> = BTreeMap::new();
+    for (pair, numbers) in &han {
+        let key: String = [(pair >> 32) as u32, *pair as u32]
+            .into_iter()
+            .map(|c| char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        grams.insert(Cow::Owned(key), encode_numbers(numbers));
+    }
+    for (word, numbers) in &words {
+        grams.insert(Cow::Borrowed(*word), encode_numbers(numbers));
+    }
+
+    let lengths: Vec<usize> = pages.iter().map(|page| page.chars).collect();
+    let cap = text_cap(&lengths, budget, min_chars);
+    let entries: Vec<PageEntry> = pages
+        .iter()
+        .map(|page| {
+            let (text, more) = cut(&page.text, page.chars, cap);
+            PageEntry {
+                url: &page.url,
+                title: &page.title,
+                text,
+                more,
+            }
+        })
+        .collect();
+
+    let script = crate::script_json::window_assignment("GUIDEGEN_SEARCH", &Index { pages: entries, grams });
+    Some(OutputFile {
+        path: INDEX_PATH.to_string(),
+        bytes: script.into_bytes().into(),
+    })
+}
+
+#[derive(Serialize)]
+struct Index<'a> {
+    pages: Vec<PageEntry<'a>>,
+    grams: BTreeMap<Cow<'a, str>, String>,
+}
+
+#[derive(Serialize)]
+struct PageEntry<'a> {
+    url: &'a str,
+    title: &'a str,
+    text: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    more: bool,
+}
+
+fn is_searched(path: &str) -> bool {
+    path.ends_with(".html") && !SKIPPED.contains(&path) && !path.starts_with("assets/")
+}
+
+/// The largest cap such that the pages' texts, each cut to the cap, fit in `budget`
+/// characters, but at least `min_chars`; `usize::MAX` when everything fits.
+fn text_cap(lengths: &[usize], budget: usize, min_chars: usize) -> usize {
+    if lengths.iter().sum::<usize>() <= budget {
+        return usize::MAX;
+    }
+    let mut sorted = lengths.to_vec();
+    sorted.sort_unstable();
+    // Pages shorter than the cap keep their text; the others share what is left equally.
+    let mut left = budget;
+    for (i, &len) in sorted.iter().enumerate() {
+        let share = left / (sorted.len() - i);
+        if len > share {
+            return share.max(min_chars);
+        }
+        left -= len;
+    }
+    usize::MAX
+}
+
+/// The first `cap` characters of `text` (which has `chars` characters), and whether it was cut.
+fn cut(text: &str, chars: usize, cap: usize) -> (&str, bool) {
+    if chars <= cap {
+        return (text, false);
+    }
+    let end = text.char_indices().nth(cap).map_or(text.len(), |(at, _)| at);
+    (text[..end].trim_end(), true)
+}
+
+/// A small fast hash (FxHash's) for the gram maps: their keys are short and not chosen by an
+/// attacker, and SipHash is most of the cost of merging millions of entries.
+#[derive(Default, Clone, Copy)]
+struct FastHasher(u64);
+
+type FastHash = std::hash::BuildHasherDefault<FastHasher>;
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.write_u64(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        for &b in chunks.remainder() {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// What the index needs of one page, read in one pass over its HTML.
+pub(super) struct PageText {
+    pub(super) url: String,
+    pub(super) title: String,
+    /// The visible text of `<main>`, whitespace collapsed.
+    pub(super) text: String,
+    /// `text` in characters.
+    pub(super) chars: usize,
+    /// The grams of the title and the text, in order, repeats included.
+    pub(super) grams: Grams,
+}
+
+impl PageText {
+    /// `None` for a file without `<main>` or `<body>` (not a page of the site).
+    pub(super) fn extract(url: &str, html: &[u8]) -> Option<PageText> {
+        let mut grams = Grams::default();
+        let title = match content_start(html, "title") {
+            Some(start) => {
+                let mut throwaway = Grams::default();
+                let mut sink = TextSink::new(&mut throwaway);
+                visible_text(html, start, "title", &mut sink);
+                let full = sink.finish();
+                let title = match full.rfind(" · ") {
+                    Some(at) => full[..at].trim_end().to_string(),
+                    None => full,
+                };
+                // Index the page's own title, not the site title it ends with.
+                let mut sink = TextSink::new(&mut grams);
+                title.chars().for_each(|c| sink.push(c));
+                sink.finish();
+                title
+            }
+            None => String::new(),
+        };
+        let (start, stop) = match content_start(html, "main") {
+            Some(start) => (start, "main"),
+            None => (content_start(html, "body")?, "body"),
+        };
+        let mut sink = TextSink::new(&mut grams);
+        visible_text(html, start, stop, &mut sink);
+        let text = sink.finish();
+        Some(PageText {
+            url: crate::href::encode_path(url).into_owned(),
+            title,
+            chars: text.chars().count(),
+            text,
+            grams,
+        })
+    }
+}
+
+/// The scanner hands the page's text straight to the tokenizer, so the text is read only once.
+impl TextOut for TextSink<'_> {
+    fn push(&mut self, c: char) {
+        TextSink::push(self, c);
+    }
+
+    fn boundary(&mut self) {
+        TextSink::boundary(self);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::tests::{page, pages_of, parse};
+
+    #[test]
+    fn long_texts_share_the_budget() {
+        assert_eq!(text_cap(&[10, 20, 30], 60, 5), usize::MAX);
+        // 10 and 20 fit; 30 and 40 share the 40 left.
+        assert_eq!(text_cap(&[40, 10, 30, 20], 70, 5), 20);
+        assert_eq!(text_cap(&[40, 10, 30, 20], 60, 5), 16);
+        assert_eq!(text_cap(&[40, 10, 30, 20], 60, 18), 18);
+        assert_eq!(cut("核验 abc", 6, 3), ("核验", true));
+        assert_eq!(cut("核验 abc", 6, 6), ("核验 abc", false));
+
+        let long = "核验单".repeat(100);
+        let files = [
+            page("short.html", "短", "<p>短文</p>"),
+            page("long.html", "长", &format!("<p>{long}</p><p>末尾 tail</p>")),
+        ];
+        let index = parse(&build_index_with(&files, 40, 10, &|| false).unwrap());
+        assert_eq!(index["pages"][0]["text"], "短文");
+        assert!(index["pages"][0].get("more").is_none());
+        assert_eq!(index["pages"][1]["text"].as_str().unwrap().chars().count(), 38);
+        assert_eq!(index["pages"][1]["more"], true);
+        // Grams come from the whole text: a word past the cut is still found.
+        assert_eq!(pages_of(&index, "tail"), [1]);
+        assert_eq!(pages_of(&index, "末尾"), [1]);
+    }
+}
