@@ -1,6 +1,7 @@
 // guidegen default theme: the filing timeline, recounted in the browser for the reader's own date.
 // It does exactly what its twins do: `timeline` in src/plan/timeline.rs and `add_working_days` in
-// src/model/calendar.rs; without it the page shows the dates computed at build time. Data: window.GUIDEGEN_TIMELINE = {calendar, stages, today}.
+// src/model/calendar.rs; without it the page shows the dates computed at build time.
+// Data: window.GUIDEGEN_TIMELINE = {calendar, stages, today}.
 (function () {
   "use strict";
 
