@@ -2,14 +2,14 @@
 //! `plan` calls it and checks the links it reports (with byte offsets); it knows no page or template.
 
 use crate::href::encode_path;
-use ahash::{AHashMap as HashMap, AHashSet as HashSet};
-use std::hash::{Hash, Hasher};
+use ahash::AHashSet as HashSet;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
-use rayon::prelude::*;
 
 /// How links in one piece of Markdown are resolved.
+#[derive(Hash)]
 pub struct LinkBase<'a> {
     /// Folder of the current guide under `guides/` (`""` at the top, `a/b` for `guides/a/b/x.md`).
     pub folder: &'a str,
@@ -44,81 +44,6 @@ pub struct GuideLink {
     /// Byte offset of the link in the Markdown text.
     pub offset: usize,
     pub written: String,
-}
-
-/// Remembers rendered Markdown between builds (`serve`), so an unchanged guide is not parsed again.
-#[derive(Default)]
-pub struct Cache {
-    /// Off for one-off builds: rendering each text once needs no memory of it.
-    enabled: bool,
-    entries: HashMap<u64, Arc<Rendered>>,
-    used: HashSet<u64>,
-    /// How many texts were rendered (not taken from the cache) since the last `forget_unused`.
-    pub misses: usize,
-}
-
-impl Cache {
-    pub fn enabled() -> Self {
-        Cache {
-            enabled: true,
-            ..Cache::default()
-        }
-    }
-
-    /// Renders each text, in parallel, except those rendered with the same base before.
-    pub fn render_all(&mut self, jobs: &[Job]) -> Vec<Arc<Rendered>> {
-        let keys: Vec<u64> = jobs.iter().map(Job::cache_key).collect();
-        self.used.extend(keys.iter().copied());
-        let fresh: Vec<Option<Arc<Rendered>>> = jobs
-            .par_iter()
-            .zip(&keys)
-            .map(|(job, key)| (!self.entries.contains_key(key)).then(|| Arc::new(render(job.text, &job.base))))
-            .collect();
-        self.misses += fresh.iter().filter(|r| r.is_some()).count();
-        keys.iter()
-            .zip(fresh)
-            .map(|(key, fresh)| match fresh {
-                Some(rendered) => {
-                    if self.enabled {
-                        self.entries.insert(*key, rendered.clone());
-                    }
-                    rendered
-                }
-                None => self.entries.get(key).cloned().unwrap_or_default(),
-            })
-            .collect()
-    }
-
-    /// Drops entries not used since the last call, so the cache never outgrows the site.
-    pub fn forget_unused(&mut self) {
-        let used = std::mem::take(&mut self.used);
-        self.entries.retain(|key, _| used.contains(key));
-    }
-}
-
-/// One text for `Cache::render_all`.
-pub struct Job<'a> {
-    pub text: &'a str,
-    /// A hash of `text`, made once when the text was read (hashing every guide on every
-    /// rebuild would cost more than the rebuild saves).
-    pub text_hash: u64,
-    pub base: LinkBase<'a>,
-}
-
-impl Job<'_> {
-    fn cache_key(&self) -> u64 {
-        let mut hasher = ahash::AHasher::default();
-        let base = &self.base;
-        (
-            self.text_hash,
-            self.text.len(),
-            base.folder,
-            base.guides_prefix,
-            base.allow_html,
-        )
-            .hash(&mut hasher);
-        hasher.finish()
-    }
 }
 
 const TASK_OPEN: &str = r#"<span class="task-box" aria-hidden="true">☐</span>"#;
@@ -589,24 +514,6 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("footnote"));
-    }
-
-    #[test]
-    fn the_cache_renders_each_text_once_and_forgets_unused_ones() {
-        let mut cache = Cache::enabled();
-        let job = || Job {
-            text: "# a",
-            text_hash: 1,
-            base: guide_base(),
-        };
-        let jobs = [job(), job()];
-        let first = cache.render_all(&jobs[..1]);
-        let again = cache.render_all(&jobs);
-        assert_eq!((&first[0].html, cache.misses), (&again[1].html, 1));
-        cache.forget_unused();
-        cache.forget_unused();
-        cache.render_all(&jobs[..1]);
-        assert_eq!(cache.misses, 2, "an entry unused for a whole build is dropped");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! derives `Hash`), never from a hand-made list of fields that a new field could miss; and a
 //! one-off build keeps nothing (`Memo::default()`), so it neither hashes nor holds copies.
 
+use std::borrow::Borrow;
 use std::hash::Hash;
 
 use ahash::AHashMap as HashMap;
@@ -79,45 +80,45 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
 
     /// The value kept for `key` if it was made from inputs with this `stamp`, else `build()`'s,
     /// then kept. `stamp` is only called when the memo keeps values.
-    pub fn get_or_build(&mut self, key: K, stamp: impl FnOnce() -> Stamp, build: impl FnOnce() -> V) -> V {
+    pub fn get_or_build<Q>(&mut self, key: &Q, stamp: impl FnOnce() -> Stamp, build: impl FnOnce() -> V) -> V
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         self.try_get_or_build(key, stamp, || Ok::<V, std::convert::Infallible>(build()))
             .unwrap_or_else(|never| match never {})
     }
 
     /// `get_or_build` for a build that can fail; a failure is not kept.
-    pub fn try_get_or_build<E>(
+    pub fn try_get_or_build<Q, E>(
         &mut self,
-        key: K,
+        key: &Q,
         stamp: impl FnOnce() -> Stamp,
         build: impl FnOnce() -> Result<V, E>,
-    ) -> Result<V, E> {
+    ) -> Result<V, E>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         if !self.keeps {
             self.built += 1;
             return build();
         }
         let stamp = stamp();
-        let current = self.build;
-        if let Some(entry) = self.entries.get_mut(&key) {
-            if entry.stamp == stamp {
-                entry.build = current;
-                return Ok(entry.value.clone());
-            }
+        if let Some(kept) = self.get(key, stamp) {
+            return Ok(kept);
         }
         let value = build()?;
-        self.built += 1;
-        self.entries.insert(
-            key,
-            Entry {
-                stamp,
-                value: value.clone(),
-                build: current,
-            },
-        );
+        self.keep(key.to_owned(), stamp, value.clone());
         Ok(value)
     }
 
     /// The value kept for `key` with this `stamp`, marking it as used by this build.
-    pub fn get(&mut self, key: &K, stamp: Stamp) -> Option<V> {
+    pub fn get<Q>(&mut self, key: &Q, stamp: Stamp) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         let current = self.build;
         let entry = self.entries.get_mut(key).filter(|entry| entry.stamp == stamp)?;
         entry.build = current;
@@ -152,6 +153,19 @@ impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
         stamp: impl Fn(&J) -> Stamp + Sync,
         build: impl Fn(&J) -> V + Sync,
     ) -> Vec<V> {
+        self.try_get_or_build_all(jobs, stamp, |job| Ok::<V, std::convert::Infallible>(build(job)))
+            .into_iter()
+            .map(|result| result.unwrap_or_else(|never| match never {}))
+            .collect()
+    }
+
+    /// `get_or_build_all` for builds that can fail; failures are returned, not kept.
+    pub fn try_get_or_build_all<J: Sync, E: Send>(
+        &mut self,
+        jobs: Vec<(K, J)>,
+        stamp: impl Fn(&J) -> Stamp + Sync,
+        build: impl Fn(&J) -> Result<V, E> + Sync,
+    ) -> Vec<Result<V, E>> {
         let keeps = self.keeps;
         let found: Vec<(K, J, Stamp, Option<V>)> = jobs
             .into_iter()
@@ -164,7 +178,7 @@ impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
                 (key, job, stamp, kept)
             })
             .collect();
-        let built: Vec<Option<V>> = found
+        let built: Vec<Option<Result<V, E>>> = found
             .par_iter()
             .map(|(_, job, _, kept)| kept.is_none().then(|| build(job)))
             .collect();
@@ -172,11 +186,12 @@ impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
             .into_iter()
             .zip(built)
             .map(|((key, _, stamp, kept), built)| match (kept, built) {
-                (Some(value), _) => value,
-                (None, Some(value)) => {
+                (Some(value), _) => Ok(value),
+                (None, Some(Ok(value))) => {
                     self.keep(key, stamp, value.clone());
-                    value
+                    Ok(value)
                 }
+                (None, Some(Err(error))) => Err(error),
                 (None, None) => unreachable!("every job without a kept value is built"),
             })
             .collect()
@@ -190,9 +205,9 @@ mod tests {
 
     #[test]
     fn a_value_is_reused_while_its_stamp_is_unchanged_and_rebuilt_when_it_changes() {
-        let mut memo: Memo<&str, String> = Memo::keeping();
+        let mut memo: Memo<String, String> = Memo::keeping();
         let builds = Cell::new(0);
-        let mut get = |memo: &mut Memo<&str, String>, input: &str| {
+        let get = |memo: &mut Memo<String, String>, input: &str| {
             memo.get_or_build(
                 "page",
                 || Stamp::of(input),
@@ -214,10 +229,10 @@ mod tests {
     #[test]
     fn a_value_no_build_asked_for_is_forgotten_at_the_sweep() {
         let mut memo: Memo<u32, u32> = Memo::keeping();
-        memo.get_or_build(1, || Stamp::of(&1), || 10);
-        memo.get_or_build(2, || Stamp::of(&2), || 20);
+        memo.get_or_build(&1, || Stamp::of(&1), || 10);
+        memo.get_or_build(&2, || Stamp::of(&2), || 20);
         memo.sweep();
-        memo.get_or_build(1, || Stamp::of(&1), || 11);
+        memo.get_or_build(&1, || Stamp::of(&1), || 11);
         memo.sweep();
         assert!(
             memo.get(&2, Stamp::of(&2)).is_none(),
@@ -230,7 +245,7 @@ mod tests {
     fn a_memo_that_keeps_nothing_never_makes_a_stamp_and_always_builds() {
         let mut memo: Memo<u32, u32> = Memo::default();
         for n in 0..3 {
-            let value = memo.get_or_build(1, || panic!("a stamp was made for a one-off build"), || n);
+            let value = memo.get_or_build(&1, || panic!("a stamp was made for a one-off build"), || n);
             assert_eq!(value, n);
         }
         assert_eq!(memo.sweep(), 3);
@@ -239,8 +254,8 @@ mod tests {
     #[test]
     fn a_failed_build_is_not_kept() {
         let mut memo: Memo<u32, u32> = Memo::keeping();
-        assert!(memo.try_get_or_build(1, || Stamp::of(&1), || Err("broken")).is_err());
-        assert_eq!(memo.try_get_or_build(1, || Stamp::of(&1), || Ok::<_, &str>(5)), Ok(5));
+        assert!(memo.try_get_or_build(&1, || Stamp::of(&1), || Err("broken")).is_err());
+        assert_eq!(memo.try_get_or_build(&1, || Stamp::of(&1), || Ok::<_, &str>(5)), Ok(5));
     }
 
     #[test]

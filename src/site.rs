@@ -54,9 +54,9 @@ impl Caches {
     pub fn warm() -> Self {
         Caches {
             defer_search: false,
-            load: load::LoadCache::enabled(),
-            plan: plan::PlanCache::enabled(),
-            pages: PageCache::enabled(),
+            load: load::LoadCache::keeping(),
+            plan: plan::PlanCache::keeping(),
+            pages: PageCache::keeping(),
         }
     }
 }

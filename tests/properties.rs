@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use common::*;
-use guidegen::model::*;
 use guidegen::markdown::{self, LinkBase};
+use guidegen::model::*;
 use guidegen::validate::holiday_calendar;
 use guidegen::yaml::Spanned;
 use proptest::prelude::*;
@@ -792,9 +792,7 @@ fn guide() -> impl Strategy<Value = Arc<Guide>> {
                 file: format!("content/guides/{slug}.md").into(),
                 slug,
                 front: FrontMatter { title, order, summary },
-                body,
-                // Not in rules.json, like the body.
-                body_hash: 0,
+                body: Body::new(body),
                 body_line: 5,
             })
         })

@@ -6,13 +6,14 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+use crate::memo::Stamp;
 use crate::yaml::Spanned;
 
 /// An id or a reference to one, with its position for diagnostics.
 pub type Id = Spanned<String>;
 
 /// `content/site.yaml`: the site as a whole.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Site {
     /// Site title, shown in every page header.
@@ -46,7 +47,7 @@ pub struct Site {
 }
 
 /// A law, notice or article the rules rest on.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub id: Id,
@@ -71,7 +72,7 @@ pub struct Source {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SourceKind {
     Law,
@@ -80,14 +81,14 @@ pub enum SourceKind {
 }
 
 /// `content/subjects.yaml`: who can file.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectsFile {
     pub subjects: Vec<Subject>,
 }
 
 /// A subject type (主体类型): an individual or a kind of organisation.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subject {
     /// Used in URLs (`checklists/<id>.html`): lower-case letters, digits, `-` and `_`.
@@ -105,7 +106,7 @@ pub struct Subject {
     pub source: Option<Id>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     Individual,
@@ -113,7 +114,7 @@ pub enum SubjectKind {
 }
 
 /// How sure the content is of a fact: `high` (official), `medium`, `low`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     #[default]
@@ -123,14 +124,14 @@ pub enum Confidence {
 }
 
 /// `content/conditions.yaml`: facts about a filer that make a material necessary.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConditionsFile {
     pub conditions: Vec<Condition>,
 }
 
 /// A yes/no fact about the filer, e.g. "files outside the province of their ID".
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub id: Id,
@@ -150,14 +151,14 @@ pub struct Condition {
 }
 
 /// `content/materials.yaml`: what a filer must have.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MaterialsFile {
     pub materials: Vec<Material>,
 }
 
 /// A document, photo or confirmation needed to file.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Material {
     pub id: Id,
@@ -184,7 +185,7 @@ pub struct Material {
 }
 
 /// Who provides a material.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Provider {
     /// The filer prepares it beforehand.
@@ -196,14 +197,14 @@ pub enum Provider {
 }
 
 /// `content/stages.yaml`: the process, in order.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StagesFile {
     pub stages: Vec<Stage>,
 }
 
 /// One stage of the process.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub id: Id,
@@ -236,7 +237,7 @@ pub struct Stage {
 }
 
 /// How long a stage takes, as a range.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Duration {
     pub min: Spanned<u32>,
@@ -247,7 +248,7 @@ pub struct Duration {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
     WorkingDays,
@@ -256,7 +257,7 @@ pub enum DurationUnit {
 }
 
 /// One thing to do inside a stage.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub title: String,
@@ -268,7 +269,7 @@ pub struct Step {
 }
 
 /// A way a stage can fail, and its consequence.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Failure {
     /// What goes wrong.
@@ -281,13 +282,13 @@ pub struct Failure {
 }
 
 /// `content/deadlines.yaml`: dates after which rules apply.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlinesFile {
     pub deadlines: Vec<Deadline>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
     pub id: Id,
@@ -306,14 +307,14 @@ pub struct Deadline {
 }
 
 /// `content/forms.yaml`: printable forms.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormsFile {
     pub forms: Vec<Form>,
 }
 
 /// A paper form to print, fill in by hand and sign.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Form {
     /// Used in the URL: `forms/<id>.html`.
@@ -337,7 +338,7 @@ pub struct Form {
     pub source: Option<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormSection {
     pub title: String,
@@ -345,7 +346,7 @@ pub struct FormSection {
 }
 
 /// One field: a label and room to write.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormField {
     pub label: String,
@@ -362,7 +363,7 @@ pub struct FormField {
     pub hint: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
     /// One line of handwriting.
@@ -376,14 +377,14 @@ pub enum FieldKind {
     Date,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignBox {
     pub label: String,
     pub kind: SignKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SignKind {
     Signature,
@@ -405,7 +406,7 @@ pub struct FrontMatter {
 }
 
 /// A guide as loaded: front matter, body and where it came from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Guide {
     /// Path under `content/guides/` without `.md`, with `/` separators (e.g. `sms/verify`).
     pub slug: String,
@@ -415,18 +416,44 @@ pub struct Guide {
     pub front: FrontMatter,
     /// Markdown after the front matter.
     #[serde(skip)]
-    pub body: String,
-    /// A hash of `body`, taken once when the file is read, so later stages can tell whether the
-    /// body changed without hashing it again on every `serve` rebuild.
-    #[serde(skip)]
-    pub body_hash: u64,
+    pub body: Body,
     /// 1-based line of the body's first line in the file.
     #[serde(skip)]
     pub body_line: u32,
 }
 
+/// A guide's Markdown, stamped once when it is read, so that later stages can tell whether the
+/// body changed without hashing it again on every `serve` rebuild. Hashing a `Body` hashes that
+/// stamp; it reads as the text (`&body` is a `&str`).
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    text: String,
+    stamp: Stamp,
+}
+
+impl Body {
+    pub fn new(text: impl Into<String>) -> Body {
+        let text = text.into();
+        let stamp = Stamp::of(text.as_str());
+        Body { text, stamp }
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::hash::Hash for Body {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.stamp.hash(state);
+    }
+}
+
 /// Everything in `content/`, typed but not yet cross-checked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Content {
     pub site: Site,
     pub subjects: Vec<Subject>,
@@ -443,14 +470,14 @@ pub struct Content {
 }
 
 /// `content/holidays.yaml`: the State Council's holiday arrangements, one entry per year.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidaysFile {
     pub years: Vec<HolidayYear>,
 }
 
 /// One calendar year's arrangement, as the State Council's notice for that year fixed it.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayYear {
     /// The calendar year; every date listed under it must lie in it.
@@ -465,7 +492,7 @@ pub struct HolidayYear {
 }
 
 /// A State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Notice {
     pub title: String,
@@ -478,7 +505,7 @@ pub struct Notice {
 }
 
 /// Named dates: either a list (`dates`) or an inclusive range (`from` and `to`), not both.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DayGroup {
     /// The festival (e.g. 春节), or what the working days make up for (e.g. 春节调休).

@@ -90,8 +90,8 @@ fn field_view(field: &FormField) -> FieldView {
 mod tests {
     use super::super::testing::{minimal, today};
     use super::*;
-    use crate::model::SubjectKind;
     use crate::model::Model;
+    use crate::model::SubjectKind;
 
     /// The ruled lines of each field of the fixture's form.
     fn lines(model: &Model) -> Vec<(String, usize)> {

@@ -3,7 +3,6 @@
 //! guide lists and each section's navigation come from here. It decides paths, it renders nothing.
 
 use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use ahash::AHashMap as HashMap;
@@ -26,18 +25,27 @@ pub(super) fn folder_of(slug: &str) -> &str {
 }
 
 pub(super) fn is_intro(guide: &Guide) -> bool {
-    guide.slug == "_index" || guide.slug.ends_with("/_index")
+    is_intro_slug(&guide.slug)
+}
+
+fn is_intro_slug(slug: &str) -> bool {
+    slug == "_index" || slug.ends_with("/_index")
 }
 
 /// The page a guide becomes: `_index.md` is its folder's `index.html`.
 pub(super) fn guide_path(guide: &Guide) -> String {
-    if is_intro(guide) {
-        match folder_of(&guide.slug) {
+    guide_path_of(&guide.slug)
+}
+
+/// `guide_path` of the guide with this slug.
+pub(super) fn guide_path_of(slug: &str) -> String {
+    if is_intro_slug(slug) {
+        match folder_of(slug) {
             "" => "guides/index.html".into(),
             folder => format!("guides/{folder}/index.html"),
         }
     } else {
-        format!("guides/{}.html", guide.slug)
+        format!("guides/{slug}.html")
     }
 }
 
@@ -152,15 +160,6 @@ impl Planner<'_> {
                 (folder.to_string(), nav)
             })
             .collect()
-    }
-}
-
-impl SectionNav {
-    /// A hash of the whole navigation: equal navigation, equal stamp.
-    pub fn stamp(&self) -> u64 {
-        let mut hasher = ahash::AHasher::default();
-        self.hash(&mut hasher);
-        hasher.finish()
     }
 }
 

@@ -7,22 +7,22 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use ahash::AHashMap as HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::guide_nav::{folder_of, guide_path, is_intro, section_path};
+use super::guide_nav::{folder_of, guide_path, guide_path_of, is_intro, section_path};
 use super::{Crumb, GuideData, GuideIndexData, LinkView, Page, PageData, PlanCache, Planner, SectionData, SectionNav};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
 use crate::markdown::{self, GuideLink, Heading, LinkBase};
-use crate::model::Guide;
+use crate::memo::Stamp;
+use crate::model::{Body, FrontMatter, Guide};
 
 /// What depends only on the guides' paths, front matter and introductions (see
-/// `Planner::guides_signature`), kept whole between `serve` builds while those stay the same.
+/// `Planner::guide_structure_stamp`), kept whole between `serve` builds while those stay the same.
 #[derive(Clone)]
 pub struct GuideStructure {
     pub navs: Arc<BTreeMap<String, SectionNav>>,
-    nav_stamps: Arc<HashMap<String, u64>>,
+    nav_stamps: Arc<HashMap<String, Stamp>>,
     /// The guides index and the section pages.
     pages: Vec<Arc<Page>>,
 }
@@ -30,43 +30,45 @@ pub struct GuideStructure {
 /// The guide pages, each section's navigation, and the broken links between guides.
 type GuidePages = (Vec<Arc<Page>>, Arc<BTreeMap<String, SectionNav>>, Vec<Diagnostic>);
 
-/// A guide page kept for the next build, with a hash of what it was made from and the last
-/// build that used it.
-pub(super) struct MemoPage {
-    inputs: u64,
-    page: Arc<Page>,
-    generation: u64,
+/// Everything a guide page is made from, and so its stamp: a field added here is stamped too.
+/// (What every page shares — the site's title, the templates — is stamped by `render`.)
+#[derive(Hash)]
+struct GuidePageInputs<'a> {
+    guide: &'a Guide,
+    folder: &'a str,
+    /// The stamp of the section's navigation.
+    section: Stamp,
+    /// What every guide page takes from the site (`Planner::guide_site_stamp`).
+    from_site: Stamp,
+    prev: Option<Neighbour<'a>>,
+    next: Option<Neighbour<'a>>,
+}
+
+/// What a guide page shows of the guide before or after it: a link.
+#[derive(Hash, Clone, Copy)]
+struct Neighbour<'a> {
+    guide: &'a str,
+    title: &'a str,
+}
+
+impl<'a> Neighbour<'a> {
+    fn of(guide: &'a Guide) -> Self {
+        Neighbour {
+            guide: &guide.slug,
+            title: &guide.front.title,
+        }
+    }
 }
 
 impl Planner<'_> {
     /// The guides index, one page per section and one per guide; errors are broken guide links.
-    pub(super) fn guide_pages(&self, cache: &mut PlanCache, signature: u64) -> GuidePages {
+    /// `structure` and `from_site` are the stamps of what the structure and every guide page
+    /// take from the guides and the site.
+    pub(super) fn guide_pages(&self, cache: &mut PlanCache, structure: Stamp, from_site: Stamp) -> GuidePages {
         if self.content.guides.is_empty() {
             return (Vec::new(), Arc::default(), Vec::new());
         }
-        let allow_html = self.content.site.allow_html;
-        let jobs: Vec<markdown::Job> = self
-            .content
-            .guides
-            .iter()
-            .map(|guide| markdown::Job {
-                text: &guide.body,
-                text_hash: guide.body_hash,
-                base: LinkBase {
-                    folder: folder_of(&guide.slug),
-                    guides_prefix: None,
-                    allow_html,
-                },
-            })
-            .collect();
-        let rendered: HashMap<&str, Arc<markdown::Rendered>> = self
-            .content
-            .guides
-            .iter()
-            .map(|g| g.slug.as_str())
-            .zip(cache.markdown.render_all(&jobs))
-            .collect();
-        cache.markdown.forget_unused();
+        let rendered = self.guides_markdown(cache);
         let mut diagnostics = self.check_guide_links(&rendered);
         diagnostics.extend(
             self.content
@@ -76,60 +78,83 @@ impl Planner<'_> {
                 .filter_map(|g| reserved_name(g)),
         );
         diagnostics.extend(self.page_folder_clashes());
-        let structure = match cache.guide_structure.take() {
-            Some((cached, structure)) if cached == signature => structure,
-            _ => self.guide_structure(&rendered),
-        };
-        if cache.enabled {
-            cache.guide_structure = Some((signature, structure.clone()));
-        }
+        let structure =
+            cache
+                .guide_structure
+                .get_or_build(&(), || structure, || self.guide_structure(&rendered, structure));
+        cache.guide_structure.sweep();
         let mut pages = structure.pages.clone();
-        // Entries are updated in place: rebuilding a map of thousands of pages would cost more
-        // than the pages that changed.
-        cache.generation += 1;
-        let generation = cache.generation;
-        let memo = &mut cache.guide_pages;
-        let site_stamp = self.guide_site_stamp();
         for (folder, list) in &self.guides.sections {
-            let section_stamp = structure.nav_stamps[*folder];
+            let section = structure.nav_stamps[*folder];
             for (i, guide) in list.iter().enumerate() {
-                let prev = i.checked_sub(1).map(|p| list[p]);
-                let next = list.get(i + 1).copied();
-                let stamp = guide_stamp(guide, folder, section_stamp, site_stamp);
-                let inputs = neighbours_stamp(stamp, prev, next);
-                let page = match memo.get_mut(guide.slug.as_str()) {
-                    Some(entry) if entry.inputs == inputs => {
-                        entry.generation = generation;
-                        entry.page.clone()
-                    }
-                    _ => {
-                        let rendered = &rendered[guide.slug.as_str()];
-                        let page = Arc::new(self.guide_page(guide, rendered, folder, stamp, prev, next));
-                        if cache.enabled {
-                            let entry = MemoPage {
-                                inputs,
-                                page: page.clone(),
-                                generation,
-                            };
-                            memo.insert(guide.slug.clone(), entry);
-                        }
-                        page
-                    }
+                let inputs = GuidePageInputs {
+                    guide,
+                    folder,
+                    section,
+                    from_site,
+                    prev: i.checked_sub(1).map(|p| Neighbour::of(list[p])),
+                    next: list.get(i + 1).map(|g| Neighbour::of(g)),
                 };
+                let page = cache.guide_pages.get_or_build(
+                    guide.slug.as_str(),
+                    || Stamp::of(&inputs),
+                    || Arc::new(self.guide_page(&inputs, &rendered[guide.slug.as_str()])),
+                );
                 pages.push(page);
             }
         }
-        memo.retain(|_, entry| entry.generation == generation);
+        cache.guide_pages.sweep();
         (pages, structure.navs, diagnostics)
     }
 
+    /// Every guide's Markdown as HTML, by slug; texts rendered by an earlier plan are not
+    /// rendered again.
+    fn guides_markdown(&self, cache: &mut PlanCache) -> HashMap<&str, Arc<markdown::Rendered>> {
+        let allow_html = self.content.site.allow_html;
+        let jobs: Vec<(Stamp, (&Guide, LinkBase))> = self
+            .content
+            .guides
+            .iter()
+            .map(|guide| {
+                let base = LinkBase {
+                    folder: folder_of(&guide.slug),
+                    guides_prefix: None,
+                    allow_html,
+                };
+                (Stamp::of(&(&guide.body, &base)), (&**guide, base))
+            })
+            .collect();
+        let stamps: Vec<Stamp> = jobs.iter().map(|(stamp, _)| *stamp).collect();
+        let rendered = cache.markdown.get_or_build_all(
+            jobs,
+            |(guide, base)| Stamp::of(&(&guide.body, base)),
+            |(guide, base)| Arc::new(markdown::render(&guide.body, base)),
+        );
+        cache.markdown.sweep();
+        debug_assert_eq!(stamps.len(), rendered.len());
+        self.content
+            .guides
+            .iter()
+            .map(|g| g.slug.as_str())
+            .zip(rendered)
+            .collect()
+    }
+
     /// Each section's navigation, the guides index and the section pages.
-    fn guide_structure(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> GuideStructure {
+    /// Its pages are stamped with `stamp` (of what the structure is made from) and their path.
+    fn guide_structure(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>, stamp: Stamp) -> GuideStructure {
         let navs = self.section_navs();
-        let nav_stamps = navs.iter().map(|(folder, nav)| (folder.clone(), nav.stamp())).collect();
-        let mut pages = vec![Arc::new(self.guide_index_page(rendered))];
+        let nav_stamps = navs
+            .iter()
+            .map(|(folder, nav)| (folder.clone(), Stamp::of(nav)))
+            .collect();
+        let stamped = |mut page: Page| {
+            page.stamp = Stamp::of(&(stamp, &page.path));
+            Arc::new(page)
+        };
+        let mut pages = vec![stamped(self.guide_index_page(rendered))];
         for folder in self.guides.sub_sections() {
-            pages.push(Arc::new(self.section_page(folder, rendered)));
+            pages.push(stamped(self.section_page(folder, rendered)));
         }
         GuideStructure {
             navs: Arc::new(navs),
@@ -138,30 +163,24 @@ impl Planner<'_> {
         }
     }
 
-    /// A hash of everything `guide_structure` is made from: every guide's path and front matter,
-    /// the introductions' bodies, and what guide pages take from the site. Guide bodies, which
-    /// change far more often, are left out, so that editing one leaves the structure as it was.
-    pub(super) fn guides_signature(&self) -> u64 {
-        let mut hasher = ahash::AHasher::default();
-        for guide in &self.content.guides {
-            (&guide.slug, &guide.front).hash(&mut hasher);
-            if is_intro(guide) {
-                (guide.body_hash, guide.body.len()).hash(&mut hasher);
-            }
-        }
-        self.guide_site_stamp().hash(&mut hasher);
-        hasher.finish()
+    /// The stamp of everything `guide_structure` is made from: every guide's path and front
+    /// matter, the introductions' bodies, and what guide pages take from the site. Other guides'
+    /// bodies, which change far more often, are left out, so that editing one leaves the
+    /// structure as it was.
+    pub(super) fn guide_structure_stamp(&self, from_site: Stamp) -> Stamp {
+        let guides: Vec<(&str, &FrontMatter, Option<&Body>)> = self
+            .content
+            .guides
+            .iter()
+            .map(|g| (g.slug.as_str(), &g.front, is_intro(g).then_some(&g.body)))
+            .collect();
+        Stamp::of(&(guides, from_site))
     }
 
     /// What every guide page takes from the site as a whole: the navigation its breadcrumbs
     /// come from, and whether raw HTML is allowed in its Markdown.
-    fn guide_site_stamp(&self) -> u64 {
-        let mut hasher = ahash::AHasher::default();
-        for item in &self.nav {
-            (item.key, &item.href).hash(&mut hasher);
-        }
-        self.content.site.allow_html.hash(&mut hasher);
-        hasher.finish()
+    pub(super) fn guide_site_stamp(&self) -> Stamp {
+        Stamp::of(&(&self.nav, self.content.site.allow_html))
     }
 
     fn guide_index_page(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
@@ -208,15 +227,14 @@ impl Planner<'_> {
         )
     }
 
-    fn guide_page(
-        &self,
-        guide: &Guide,
-        rendered: &markdown::Rendered,
-        folder: &str,
-        stamp: u64,
-        prev: Option<&Guide>,
-        next: Option<&Guide>,
-    ) -> Page {
+    fn guide_page(&self, inputs: &GuidePageInputs, rendered: &markdown::Rendered) -> Page {
+        let GuidePageInputs {
+            guide,
+            folder,
+            prev,
+            next,
+            ..
+        } = *inputs;
         let data = GuideData {
             content_html: rendered.html.clone(),
             summary: guide.front.summary.clone(),
@@ -236,11 +254,11 @@ impl Planner<'_> {
             Some(guide.front.title.clone()),
             PageData::Guide(data),
         );
-        page.stamp = Some(stamp);
+        page.stamp = Stamp::of(inputs);
         let root = page.root.clone();
-        let link = |g: &Guide| LinkView {
-            title: g.front.title.clone(),
-            href: format!("{root}{}", encode_path(&guide_path(g))),
+        let link = |g: Neighbour| LinkView {
+            title: g.title.to_string(),
+            href: format!("{root}{}", encode_path(&guide_path_of(g.guide))),
         };
         page.prev = prev.map(link);
         page.next = next.map(link);
@@ -304,34 +322,6 @@ impl Planner<'_> {
         }
         diagnostics
     }
-}
-
-/// A hash of everything a guide page's data is made from (far cheaper than hashing its HTML):
-/// its body and front matter, its section's navigation and what it takes from the site.
-fn guide_stamp(guide: &Guide, folder: &str, section_stamp: u64, site_stamp: u64) -> u64 {
-    let mut hasher = ahash::AHasher::default();
-    (
-        guide.body_hash,
-        guide.body.len(),
-        &guide.slug,
-        &guide.front.title,
-        &guide.front.summary,
-        folder,
-        section_stamp,
-        site_stamp,
-    )
-        .hash(&mut hasher);
-    hasher.finish()
-}
-
-/// `stamp` plus the guides before and after it, which the page links to.
-fn neighbours_stamp(stamp: u64, prev: Option<&Guide>, next: Option<&Guide>) -> u64 {
-    let mut hasher = ahash::AHasher::default();
-    stamp.hash(&mut hasher);
-    for neighbour in [prev, next] {
-        neighbour.map(|g| (&g.slug, &g.front.title)).hash(&mut hasher);
-    }
-    hasher.finish()
 }
 
 /// `index.md` would be published over its folder's own page (`index.html`).
@@ -507,7 +497,7 @@ mod tests {
     #[test]
     fn an_unchanged_guide_page_is_handed_to_the_next_plan_and_a_changed_one_made_again() {
         let mut model = minimal();
-        let mut cache = PlanCache::enabled();
+        let mut cache = PlanCache::keeping();
         let guide_page = |plan: &Plan, path: &str| -> Arc<Page> {
             plan.pages
                 .iter()

@@ -35,6 +35,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::markdown::{self, LinkBase};
+use crate::memo::Stamp;
 use crate::model::*;
 use cache::SitePart;
 use stages::stage_href;
@@ -72,10 +73,10 @@ pub struct Page {
     pub next: Option<LinkView>,
     #[serde(skip)]
     pub data: PageData,
-    /// A hash of everything `data` is made from, set where that is cheaper to hash than the data
-    /// itself (guides); `serve` re-renders a page only when this (or the data) changes.
+    /// The stamp of everything the page is made from (its family's inputs, see `cache`);
+    /// `serve` renders a page again only when this, or what every page shares, changes.
     #[serde(skip)]
-    pub stamp: Option<u64>,
+    pub stamp: Stamp,
 }
 
 /// Lays out the whole site for `model` as of `today`. Errors are broken links between guides.
@@ -118,15 +119,18 @@ impl<'a> Planner<'a> {
     }
 
     fn plan(&self, cache: &mut PlanCache) -> Result<Plan, Vec<Diagnostic>> {
-        let guides_signature = self.guides_signature();
-        let (guide_pages, navs, diagnostics) = self.guide_pages(cache, guides_signature);
+        let from_site = self.guide_site_stamp();
+        let structure = self.guide_structure_stamp(from_site);
+        let (guide_pages, navs, diagnostics) = self.guide_pages(cache, structure, from_site);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let part = cache.site_part_or_build(
-            || cache::site_signature(self.content, guides_signature, self.today),
-            || self.site_part(&guide_pages),
-        )?;
+        let stamp = cache::site_part_stamp(self.content, structure, self.today);
+        let part = cache
+            .site_part
+            .try_get_or_build(&(), || stamp, || self.site_part(&guide_pages, stamp));
+        cache.site_part.sweep();
+        let part = part?;
         let mut pages = part.before;
         pages.extend(guide_pages);
         pages.extend(part.after);
@@ -141,7 +145,8 @@ impl<'a> Planner<'a> {
     }
 
     /// Every page and file but the guide pages. The guide pages go between `before` and `after`.
-    fn site_part(&self, guide_pages: &[Arc<Page>]) -> Result<SitePart, Vec<Diagnostic>> {
+    /// Each page is stamped with `stamp` (the stamp of the site part's inputs) and its path.
+    fn site_part(&self, guide_pages: &[Arc<Page>], stamp: Stamp) -> Result<SitePart, Vec<Diagnostic>> {
         let mut before = vec![self.index_page()];
         before.extend(self.stage_pages());
         before.push(self.checklist_index_page());
@@ -157,11 +162,15 @@ impl<'a> Planner<'a> {
         after.push(self.sources_page());
         after.push(self.search_page());
         after.push(self.not_found_page());
-        let before: Vec<Arc<Page>> = before.into_iter().map(Arc::new).collect();
-        let mut after: Vec<Arc<Page>> = after.into_iter().map(Arc::new).collect();
+        let stamped = |mut page: Page| {
+            page.stamp = Stamp::of(&(stamp, &page.path));
+            Arc::new(page)
+        };
+        let before: Vec<Arc<Page>> = before.into_iter().map(stamped).collect();
+        let mut after: Vec<Arc<Page>> = after.into_iter().map(stamped).collect();
         if let Some(base_url) = &self.content.site.base_url {
             let sitemap = self.sitemap(base_url.as_str(), before.iter().chain(guide_pages).chain(&after));
-            after.push(Arc::new(sitemap));
+            after.push(stamped(sitemap));
         }
         if let Some(clash) = first_duplicate_path(before.iter().chain(guide_pages).chain(&after)) {
             // Two pages at one path would make the output depend on which was written last.
@@ -299,7 +308,7 @@ impl<'a> Planner<'a> {
             prev: None,
             next: None,
             data,
-            stamp: None,
+            stamp: Stamp::default(),
         }
     }
 }

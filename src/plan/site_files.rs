@@ -55,7 +55,9 @@ impl Planner<'_> {
 
     /// `rules.json`: the whole content as JSON, for anyone who wants the rules as data.
     pub(super) fn rules_json(&self) -> (String, Arc<[u8]>) {
-        let rules: Arc<[u8]> = serde_json::to_vec_pretty(&self.model.rules()).unwrap_or_default().into();
+        let rules: Arc<[u8]> = serde_json::to_vec_pretty(&self.model.rules())
+            .unwrap_or_default()
+            .into();
         ("rules.json".into(), rules)
     }
 }

@@ -2,15 +2,14 @@
 //! integration tests build), loaded and validated as a build does, for each test to adjust.
 //! Test-only; a test that changes the model keeps it valid unless breaking it is the point.
 
-use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 
 use super::{plan, Page, Plan, PlanCache};
-use crate::model::{FrontMatter, Guide, Id};
 use crate::model::Model;
+use crate::model::{Body, FrontMatter, Guide, Id};
 use crate::yaml::Spanned;
 
 /// The fixture's site: 3 stages (`prepare`, `fill-in`, `review`), 2 subjects (`person`, an
@@ -48,8 +47,7 @@ pub(super) fn guide(slug: &str, title: &str, order: Option<i64>, body: &str) -> 
             order,
             summary: None,
         },
-        body: body.to_string(),
-        body_hash: hash_of(body),
+        body: Body::new(body),
         body_line: 5,
     })
 }
@@ -57,16 +55,9 @@ pub(super) fn guide(slug: &str, title: &str, order: Option<i64>, body: &str) -> 
 /// `guide` with its body replaced.
 pub(super) fn with_body(guide: &Guide, body: &str) -> Arc<Guide> {
     Arc::new(Guide {
-        body: body.to_string(),
-        body_hash: hash_of(body),
+        body: Body::new(body),
         ..guide.clone()
     })
-}
-
-fn hash_of(text: &str) -> u64 {
-    let mut hasher = ahash::AHasher::default();
-    text.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// The whole plan of `model` as of `today()`, kept in nothing.

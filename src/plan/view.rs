@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::{Confidence, DurationUnit, FieldKind, Provider, SignBox, SourceKind, SubjectKind};
 use crate::markdown::Heading;
+use crate::model::{Confidence, DurationUnit, FieldKind, Provider, SignBox, SourceKind, SubjectKind};
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
@@ -36,7 +36,7 @@ pub struct SiteView {
 }
 
 /// One entry of `nav`, the site's sections; only sections with something in them are listed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct NavItem {
     /// The label key (`index`, `stages`, `checklists`, `forms`, `guides`, `timeline`,
     /// `deadlines`, `sources`); compare it with `page.section` to mark the current section.

@@ -4,14 +4,14 @@
 pub mod theme;
 
 use ahash::AHashMap as HashMap;
-use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::plan::{Page, PageData, Plan};
+use crate::memo::{Memo, Stamp};
+use crate::plan::{Page, PageData, Plan, SectionNav};
 use theme::Theme;
 
 /// A file of the finished site: its path inside the output folder and its bytes, shared (a page
@@ -31,32 +31,27 @@ impl OutputFile {
     }
 }
 
-/// Pages rendered before (in `serve`): a page whose template, theme and data are unchanged is
-/// not rendered again. Rendering is deterministic, so reuse gives exactly the same bytes.
+/// Pages rendered before (in `serve`): a page is rendered again only when the stamp of its
+/// inputs (`Page::stamp`) or of what every page shares (templates, labels, site, navigation)
+/// changed; so is each section navigation's list of entries. Rendering is deterministic, so
+/// reuse gives exactly the same bytes. The default keeps nothing.
 #[derive(Default)]
 pub struct PageCache {
-    /// Off for one-off builds, where keeping a copy of every page would only cost memory.
-    enabled: bool,
-    /// Fingerprint of everything all pages share (templates, labels, site, navigation).
-    shared: u64,
-    /// Page path -> the key of the data it was rendered from, that data, and the bytes.
-    pages: HashMap<String, CachedPage>,
-    /// Each section's navigation entries, with the stamp of the navigation they were made from.
-    navs: HashMap<String, (u64, Arc<SectionPieces>)>,
+    /// Page path -> its bytes.
+    pages: Memo<String, Arc<[u8]>>,
+    /// Section folder -> its navigation's entries.
+    navs: Memo<String, Arc<SectionPieces>>,
 }
 
 impl PageCache {
-    /// A cache that remembers pages between builds.
-    pub fn enabled() -> Self {
+    /// A cache that keeps pages between builds.
+    pub fn keeping() -> Self {
         PageCache {
-            enabled: true,
-            ..PageCache::default()
+            pages: Memo::keeping(),
+            navs: Memo::keeping(),
         }
     }
 }
-
-/// A page's key, the page itself and its bytes.
-type CachedPage = (u64, Arc<Page>, Arc<[u8]>);
 
 /// Files of the site, and which pages went through a template this time.
 pub struct RenderResult {
@@ -72,43 +67,36 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     context.insert("site", &plan.site);
     context.insert("nav", &plan.nav);
     context.insert("labels", &labels);
-    let shared = fingerprint(&(&plan.site, &plan.nav, &labels, &theme.template_texts));
-    if shared != cache.shared {
-        cache.pages.clear();
-        cache.shared = shared;
-    }
+    let shared = Stamp::of_json(&(&plan.site, &plan.nav, &labels, &theme.template_texts));
     let theme: &Theme = theme;
-    let navs = SectionNavHtml::render(plan, theme, cache)
+    let navs = SectionNavHtml::render(plan, theme, &mut cache.navs, shared)
         .map_err(|error| vec![theme::template_diagnostic(&error, &theme.template_paths)])?;
-    let results: Vec<PageOutcome> = plan
+    // Which pages went through a template (the others were reused), by their place in the plan.
+    let fresh: Vec<AtomicBool> = plan.pages.iter().map(|_| AtomicBool::new(false)).collect();
+    let jobs = plan
         .pages
-        .par_iter()
-        .map(|page| render_or_reuse(page, theme, &navs, cache))
+        .iter()
+        .enumerate()
+        .map(|(at, page)| (page.path.clone(), (at, page)))
         .collect();
+    let results = cache.pages.try_get_or_build_all(
+        jobs,
+        |(_, page)| Stamp::of(&(shared, page.template, &page.path, page.stamp)),
+        |(at, page)| {
+            fresh[*at].store(true, Ordering::Relaxed);
+            render_page(page, theme, &navs).map(Arc::from)
+        },
+    );
+    cache.pages.sweep();
     let mut files = Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut rendered = Vec::new();
-    for (page, outcome) in plan.pages.iter().zip(results) {
-        match outcome {
-            PageOutcome::Same(bytes) => files.push(OutputFile {
+    for (page, result) in plan.pages.iter().zip(results) {
+        match result {
+            Ok(bytes) => files.push(OutputFile {
                 path: page.path.clone(),
                 bytes,
             }),
-            PageOutcome::New { key, bytes, fresh } => {
-                if fresh {
-                    rendered.push(page.path.clone());
-                }
-                if cache.enabled {
-                    cache
-                        .pages
-                        .insert(page.path.clone(), (key, page.clone(), bytes.clone()));
-                }
-                files.push(OutputFile {
-                    path: page.path.clone(),
-                    bytes,
-                });
-            }
-            PageOutcome::Failed(error) => {
+            Err(error) => {
                 let diagnostic = theme::template_diagnostic(&error, &theme.template_paths);
                 // One broken template breaks many pages; report it once.
                 if !diagnostics
@@ -122,11 +110,15 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
         }
     }
     if !diagnostics.is_empty() {
-        cache.pages.clear();
         return Err(diagnostics);
     }
-    let live: ahash::AHashSet<&str> = plan.pages.iter().map(|p| p.path.as_str()).collect();
-    cache.pages.retain(|path, _| live.contains(path.as_str()));
+    let rendered = plan
+        .pages
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, fresh)| fresh.load(Ordering::Relaxed))
+        .map(|(page, _)| page.path.clone())
+        .collect();
     files.extend(
         plan.raw_files
             .iter()
@@ -146,47 +138,6 @@ fn page_size_hint(page: &Page) -> usize {
     match &page.data {
         PageData::Guide(guide) => guide.content_html.len() + 64 * 1024,
         _ => 32 * 1024,
-    }
-}
-
-/// What became of one page in this build.
-enum PageOutcome {
-    /// The very page the cache holds (the plan handed it on): its bytes, nothing to record.
-    Same(Arc<[u8]>),
-    /// Bytes for data the cache did not hold as such: rendered now (`fresh`), or reused
-    /// because equal data had been rendered before.
-    New {
-        key: u64,
-        bytes: Arc<[u8]>,
-        fresh: bool,
-    },
-    Failed(tera::Error),
-}
-
-/// Reuses a page's bytes when the cache holds the same page (no hashing needed) or equal data
-/// (hashed), and renders it otherwise.
-fn render_or_reuse(page: &Arc<Page>, theme: &Theme, navs: &SectionNavHtml, cache: &PageCache) -> PageOutcome {
-    let cached = cache.enabled.then(|| cache.pages.get(&page.path)).flatten();
-    if let Some((_, same, bytes)) = cached {
-        if Arc::ptr_eq(same, page) {
-            return PageOutcome::Same(bytes.clone());
-        }
-    }
-    let key = if cache.enabled { page_key(page) } else { 0 };
-    match cached {
-        Some((cached_key, _, bytes)) if *cached_key == key => PageOutcome::New {
-            key,
-            bytes: bytes.clone(),
-            fresh: false,
-        },
-        _ => match render_page(page, theme, navs) {
-            Ok(bytes) => PageOutcome::New {
-                key,
-                bytes: Arc::from(bytes),
-                fresh: true,
-            },
-            Err(error) => PageOutcome::Failed(error),
-        },
     }
 }
 
@@ -228,60 +179,65 @@ struct SectionForPage {
 }
 
 impl SectionNavHtml {
-    /// Renders the entries of each section whose navigation changed; the others come from `cache`.
-    fn render(plan: &Plan, theme: &Theme, cache: &mut PageCache) -> Result<Self, tera::Error> {
-        let previous = std::mem::take(&mut cache.navs);
+    /// Renders the entries of each section whose navigation (or what every page shares,
+    /// `shared`) changed; the others come from `memo`.
+    fn render(
+        plan: &Plan,
+        theme: &Theme,
+        memo: &mut Memo<String, Arc<SectionPieces>>,
+        shared: Stamp,
+    ) -> Result<Self, tera::Error> {
+        let jobs = plan
+            .sections
+            .iter()
+            .map(|(folder, nav)| (folder.clone(), nav))
+            .collect();
+        let built = memo.try_get_or_build_all(
+            jobs,
+            |nav| Stamp::of(&(shared, nav)),
+            |nav| Self::pieces(nav, theme).map(Arc::new),
+        );
+        memo.sweep();
         let sections = plan
             .sections
-            .par_iter()
-            .map(|(folder, nav)| {
-                let stamp = nav.stamp();
-                if let Some((cached, pieces)) = previous.get(folder) {
-                    if *cached == stamp {
-                        return Ok((folder.clone(), (stamp, pieces.clone())));
-                    }
-                }
-                let entry = |item, current: bool| -> Result<String, tera::Error> {
-                    let mut context = tera::Context::new();
-                    context.insert("item", item);
-                    context.insert("current", &current);
-                    theme.tera.render("section_nav_item.html", &context)
-                };
-                let plain = nav
-                    .pages
-                    .iter()
-                    .map(|item| entry(item, false))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let current = nav
-                    .pages
-                    .iter()
-                    .map(|item| entry(item, true))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let position = nav
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| (item.path.clone(), i))
-                    .collect();
-                let pieces = SectionPieces {
-                    title: nav.title.clone(),
-                    href: nav.href.clone(),
-                    plain,
-                    current,
-                    position,
-                };
-                Ok((folder.clone(), (stamp, Arc::new(pieces))))
-            })
-            .collect::<Result<Vec<_>, tera::Error>>()?;
-        let sections: HashMap<_, _> = sections.into_iter().collect();
-        if cache.enabled {
-            cache.navs = sections.clone();
-        }
-        Ok(SectionNavHtml {
-            sections: sections
-                .into_iter()
-                .map(|(folder, (_, pieces))| (folder, pieces))
-                .collect(),
+            .keys()
+            .cloned()
+            .zip(built)
+            .map(|(folder, pieces)| pieces.map(|pieces| (folder, pieces)))
+            .collect::<Result<HashMap<_, _>, tera::Error>>()?;
+        Ok(SectionNavHtml { sections })
+    }
+
+    /// One section's entries, each through `section_nav_item.html`, plain and as the current one.
+    fn pieces(nav: &SectionNav, theme: &Theme) -> Result<SectionPieces, tera::Error> {
+        let entry = |item, current: bool| -> Result<String, tera::Error> {
+            let mut context = tera::Context::new();
+            context.insert("item", item);
+            context.insert("current", &current);
+            theme.tera.render("section_nav_item.html", &context)
+        };
+        let plain = nav
+            .pages
+            .iter()
+            .map(|item| entry(item, false))
+            .collect::<Result<Vec<_>, _>>()?;
+        let current = nav
+            .pages
+            .iter()
+            .map(|item| entry(item, true))
+            .collect::<Result<Vec<_>, _>>()?;
+        let position = nav
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (item.path.clone(), i))
+            .collect();
+        Ok(SectionPieces {
+            title: nav.title.clone(),
+            href: nav.href.clone(),
+            plain,
+            current,
+            position,
         })
     }
 
@@ -303,22 +259,4 @@ impl SectionNavHtml {
             items_html,
         })
     }
-}
-
-/// What a page's bytes depend on: its template, its place in the site, and its data — hashed
-/// from the data itself, or, where the plan stamped the page with its inputs, from that stamp.
-fn page_key(page: &Page) -> u64 {
-    match page.stamp {
-        Some(stamp) => fingerprint(&(page.template, page, stamp)),
-        None => fingerprint(&(page.template, page, &page.data)),
-    }
-}
-
-/// A hash of a value's JSON form: equal data gives an equal fingerprint.
-fn fingerprint<T: serde::Serialize>(value: &T) -> u64 {
-    let mut hasher = ahash::AHasher::default();
-    let json = serde_json::to_vec(value).unwrap_or_default();
-    json.hash(&mut hasher);
-    json.len().hash(&mut hasher);
-    hasher.finish()
 }

@@ -1,0 +1,259 @@
+//! Stage 1: read the site folder into a typed `Content` and keep every file's text.
+//! It checks only what a single file can tell (syntax, types, keys); cross-references are `validate`'s.
+//! The YAML files are read here; the guides (a folder of Markdown files) in `guides`.
+
+mod guides;
+
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{line_column, Diagnostic, SourceMap, Span};
+use crate::memo::{Memo, Stamp};
+use crate::model::*;
+use crate::site_files::files_under;
+use crate::yaml;
+
+pub use guides::{split_front_matter, FrontMatterProblem, FrontMatterSplit};
+
+/// The loaded content and the text of every file it came from.
+pub struct Loaded {
+    pub content: Content,
+    pub sources: SourceMap,
+    /// Files under `static/`, copied to the output as they are: (path inside `static/`, bytes).
+    pub static_files: Vec<(String, Vec<u8>)>,
+}
+
+/// What one load keeps for the next (`serve`): each YAML file parsed, stamped with its text;
+/// each guide, stamped with the size and time of its file; and the list of guide files, so that
+/// a load told what changed (`note_changes`) reads just that. The default keeps nothing.
+#[derive(Default)]
+pub struct LoadCache {
+    yaml: YamlMemos,
+    guides: guides::GuideMemo,
+    /// What changed since the last load, as the file watcher saw it; `None` when unknown.
+    changes: Option<Vec<PathBuf>>,
+}
+
+/// One memo per content file, each of its own type.
+#[derive(Default)]
+struct YamlMemos {
+    site: Memo<(), Site>,
+    subjects: Memo<(), SubjectsFile>,
+    conditions: Memo<(), ConditionsFile>,
+    materials: Memo<(), MaterialsFile>,
+    stages: Memo<(), StagesFile>,
+    deadlines: Memo<(), DeadlinesFile>,
+    forms: Memo<(), FormsFile>,
+    holidays: Memo<(), HolidaysFile>,
+}
+
+impl LoadCache {
+    /// A cache that keeps what each load read for the next.
+    pub fn keeping() -> Self {
+        LoadCache {
+            yaml: YamlMemos {
+                site: Memo::keeping(),
+                subjects: Memo::keeping(),
+                conditions: Memo::keeping(),
+                materials: Memo::keeping(),
+                stages: Memo::keeping(),
+                deadlines: Memo::keeping(),
+                forms: Memo::keeping(),
+                holidays: Memo::keeping(),
+            },
+            guides: guides::GuideMemo::keeping(),
+            changes: None,
+        }
+    }
+
+    /// Tells the next load which files (relative to the root) changed since the last one, so
+    /// that it reads just those instead of walking and checking every guide. Without a note,
+    /// or when a note names a folder, the next load walks the whole guides folder.
+    pub fn note_changes(&mut self, changed: &[String]) {
+        if self.guides.keeps() {
+            self.changes = Some(changed.iter().map(PathBuf::from).collect());
+        }
+    }
+}
+
+/// Reads `root/content`. Returns every problem found, not just the first.
+pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
+    load_with(root, &mut LoadCache::default())
+}
+
+/// `load`, taking unchanged files from `cache`.
+pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
+    let mut reader = Reader::new(root);
+    let content_dir = root.join("content");
+    if !content_dir.is_dir() {
+        let d = Diagnostic::error(format!("no content folder at `{}`", content_dir.display()))
+            .with_hint("run guidegen in a site folder (one with a `content/` folder) or pass `--root DIR`");
+        return Err((vec![d], reader.sources));
+    }
+    let memos = &mut cache.yaml;
+    let site = reader.required_yaml("content/site.yaml", &mut memos.site);
+    let subjects = reader.optional_yaml("content/subjects.yaml", &mut memos.subjects);
+    let conditions = reader.optional_yaml("content/conditions.yaml", &mut memos.conditions);
+    let materials = reader.optional_yaml("content/materials.yaml", &mut memos.materials);
+    let stages = reader.optional_yaml("content/stages.yaml", &mut memos.stages);
+    let deadlines = reader.optional_yaml("content/deadlines.yaml", &mut memos.deadlines);
+    let forms = reader.optional_yaml("content/forms.yaml", &mut memos.forms);
+    let holidays = reader.holidays(&mut memos.holidays);
+    let guides = reader.guides(&mut cache.guides, cache.changes.take());
+    let static_files: Vec<(String, Vec<u8>)> = files_under(root, &root.join("static"), &mut reader.diagnostics)
+        .into_iter()
+        .map(|(path, bytes)| (path.trim_start_matches("static/").to_string(), bytes))
+        .collect();
+    match site {
+        Some(site) if reader.diagnostics.iter().all(|d| !d.is_error()) => Ok(Loaded {
+            content: Content {
+                site,
+                subjects: subjects.map(|f| f.subjects).unwrap_or_default(),
+                conditions: conditions.map(|f| f.conditions).unwrap_or_default(),
+                materials: materials.map(|f| f.materials).unwrap_or_default(),
+                stages: stages.map(|f| f.stages).unwrap_or_default(),
+                deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
+                forms: forms.map(|f| f.forms).unwrap_or_default(),
+                guides,
+                holidays,
+            },
+            sources: reader.sources,
+            static_files,
+        }),
+        _ => Err((reader.diagnostics, reader.sources)),
+    }
+}
+
+/// Reads files of one site, keeping their texts and what was wrong with them.
+struct Reader {
+    root: PathBuf,
+    sources: SourceMap,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Reader {
+    fn new(root: &Path) -> Self {
+        Reader {
+            root: root.to_path_buf(),
+            sources: SourceMap::default(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn required_yaml<T: DeserializeOwned + Clone>(&mut self, relative: &str, memo: &mut Memo<(), T>) -> Option<T> {
+        if !self.root.join(relative).is_file() {
+            self.diagnostics.push(
+                Diagnostic::error(format!("missing `{relative}`"))
+                    .with_span(Span::file_only(Path::new(relative)))
+                    .with_hint("every site needs this file; see docs/content-format.md"),
+            );
+            return None;
+        }
+        self.yaml_file(relative, true, memo)
+    }
+
+    fn optional_yaml<T: DeserializeOwned + Clone>(&mut self, relative: &str, memo: &mut Memo<(), T>) -> Option<T> {
+        self.yaml_file(relative, false, memo)
+    }
+
+    fn yaml_file<T: DeserializeOwned + Clone>(
+        &mut self,
+        relative: &str,
+        required: bool,
+        memo: &mut Memo<(), T>,
+    ) -> Option<T> {
+        let relative = Path::new(relative);
+        if !self.root.join(relative).exists() {
+            return None;
+        }
+        let text = self.read_text(relative)?;
+        // The parser would only say "unexpected end of input"; an empty file deserves plainer words.
+        if is_blank_yaml(&text) {
+            let hint = if required {
+                "write this file's keys; docs/content-format.md lists the required ones"
+            } else {
+                "write its entries (see docs/content-format.md), or delete the file: it is optional"
+            };
+            self.diagnostics.push(
+                Diagnostic::error("this file is empty")
+                    .with_span(Span::file_only(relative))
+                    .with_hint(hint),
+            );
+            return None;
+        }
+        self.parsed(relative, &text, memo)
+    }
+
+    /// `text` parsed as `T`, or what an earlier load parsed from the very same text.
+    fn parsed<T: DeserializeOwned + Clone>(
+        &mut self,
+        relative: &Path,
+        text: &str,
+        memo: &mut Memo<(), T>,
+    ) -> Option<T> {
+        let parsed = memo.try_get_or_build(&(), || Stamp::of(text), || yaml::parse::<T>(relative, text));
+        memo.sweep();
+        parsed.map_err(|diagnostic| self.diagnostics.push(diagnostic)).ok()
+    }
+
+    /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic.
+    fn read_text(&mut self, relative: &Path) -> Option<String> {
+        let bytes = match std::fs::read(self.root.join(relative)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.diagnostics.push(
+                    Diagnostic::error(format!("cannot read this file: {error}"))
+                        .with_span(Span::file_only(relative))
+                        .with_hint("check that the file exists and is readable"),
+                );
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.remove(0);
+                }
+                self.sources.insert(relative, &text);
+                Some(text)
+            }
+            Err(error) => {
+                let valid = error.utf8_error().valid_up_to();
+                let bytes = error.as_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                let (line, column) = line_column(&prefix, prefix.len());
+                // Keep a lossy copy so the diagnostic can quote the offending line.
+                self.sources.insert(relative, &String::from_utf8_lossy(bytes));
+                self.diagnostics.push(
+                    Diagnostic::error("this file is not valid UTF-8")
+                        .with_span(Span::new(relative, line, column, 1))
+                        .with_hint("save the file as UTF-8 (without a legacy encoding such as GBK)"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `content/holidays.yaml`, if the site has one (only the timeline needs it); `validate`
+    /// checks its dates. Unlike `yaml_file`, a blank file is left to the parser to report.
+    fn holidays(&mut self, memo: &mut Memo<(), HolidaysFile>) -> Option<HolidaysFile> {
+        let relative = Path::new("content/holidays.yaml");
+        if !self.root.join(relative).exists() {
+            return None;
+        }
+        let text = self.read_text(relative)?;
+        self.parsed(relative, &text, memo)
+    }
+
+    fn relative(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(&self.root).unwrap_or(path).to_path_buf()
+    }
+}
+
+/// True when YAML text holds nothing but blank lines and comments.
+fn is_blank_yaml(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .all(|line| line.is_empty() || line.starts_with('#'))
+}
