@@ -147,12 +147,16 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
 impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
     /// `get_or_build` for many keys at once: kept values are looked up one after another, the
     /// missing ones built in parallel. Returns the values in the order of `jobs`.
-    pub fn get_or_build_all<J: Sync>(
+    pub fn get_or_build_all<'k, Q, J: Sync>(
         &mut self,
-        jobs: Vec<(K, J)>,
+        jobs: Vec<(&'k Q, J)>,
         stamp: impl Fn(&J) -> Stamp + Sync,
         build: impl Fn(&J) -> V + Sync,
-    ) -> Vec<V> {
+    ) -> Vec<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + Sync + ?Sized + 'k,
+    {
         self.try_get_or_build_all(jobs, stamp, |job| Ok::<V, std::convert::Infallible>(build(job)))
             .into_iter()
             .map(|result| result.unwrap_or_else(|never| match never {}))
@@ -160,21 +164,25 @@ impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
     }
 
     /// `get_or_build_all` for builds that can fail; failures are returned, not kept.
-    pub fn try_get_or_build_all<J: Sync, E: Send>(
+    pub fn try_get_or_build_all<'k, Q, J: Sync, E: Send>(
         &mut self,
-        jobs: Vec<(K, J)>,
+        jobs: Vec<(&'k Q, J)>,
         stamp: impl Fn(&J) -> Stamp + Sync,
         build: impl Fn(&J) -> Result<V, E> + Sync,
-    ) -> Vec<Result<V, E>> {
+    ) -> Vec<Result<V, E>>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + Sync + ?Sized + 'k,
+    {
         let keeps = self.keeps;
-        let found: Vec<(K, J, Stamp, Option<V>)> = jobs
+        let found: Vec<(&Q, J, Stamp, Option<V>)> = jobs
             .into_iter()
             .map(|(key, job)| {
                 if !keeps {
                     return (key, job, Stamp::default(), None);
                 }
                 let stamp = stamp(&job);
-                let kept = self.get(&key, stamp);
+                let kept = self.get(key, stamp);
                 (key, job, stamp, kept)
             })
             .collect();
@@ -188,7 +196,7 @@ impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
             .map(|((key, _, stamp, kept), built)| match (kept, built) {
                 (Some(value), _) => Ok(value),
                 (None, Some(Ok(value))) => {
-                    self.keep(key, stamp, value.clone());
+                    self.keep(key.to_owned(), stamp, value.clone());
                     Ok(value)
                 }
                 (None, Some(Err(error))) => Err(error),
@@ -260,11 +268,24 @@ mod tests {
 
     #[test]
     fn many_values_are_built_in_parallel_in_order_and_only_when_missing() {
+        const KEYS: [u32; 100] = {
+            let mut keys = [0; 100];
+            let mut n = 0;
+            while n < 100 {
+                keys[n] = n as u32;
+                n += 1;
+            }
+            keys
+        };
         let mut memo: Memo<u32, u32> = Memo::keeping();
-        let first = memo.get_or_build_all((0..100).map(|n| (n, n)).collect(), |n| Stamp::of(n), |n| n * 2);
+        let first = memo.get_or_build_all(KEYS.iter().map(|n| (n, *n)).collect(), |n| Stamp::of(n), |n| n * 2);
         assert_eq!(first, (0..100).map(|n| n * 2).collect::<Vec<_>>());
         assert_eq!(memo.sweep(), 100);
-        let again = memo.get_or_build_all((0..100).map(|n| (n, n)).collect(), |n| Stamp::of(n), |_| unreachable!());
+        let again = memo.get_or_build_all(
+            KEYS.iter().map(|n| (n, *n)).collect(),
+            |n| Stamp::of(n),
+            |_| unreachable!(),
+        );
         assert_eq!(again, first);
         assert_eq!(memo.sweep(), 0, "kept values were built again");
     }

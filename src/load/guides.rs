@@ -151,7 +151,7 @@ impl Reader {
         let mut results: Vec<(usize, Result<ReadGuide, Unread>)> = Vec::with_capacity(listing.len());
         let jobs = stamped
             .iter()
-            .map(|(i, (file, stamp))| (file.clone(), (*i, file, *stamp)))
+            .map(|(i, (file, stamp))| (file.as_path(), (*i, file, *stamp)))
             .collect();
         let kept = memo.try_get_or_build_all(jobs, |(_, _, stamp)| Stamp::of(stamp), |(_, file, _)| read(file));
         results.extend(stamped.iter().map(|(i, _)| *i).zip(kept));

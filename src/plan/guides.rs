@@ -107,31 +107,39 @@ impl Planner<'_> {
         (pages, structure.navs, diagnostics)
     }
 
+    fn link_base(guide: &Guide, allow_html: bool) -> LinkBase<'_> {
+        LinkBase {
+            folder: folder_of(&guide.slug),
+            guides_prefix: None,
+            allow_html,
+        }
+    }
+
     /// Every guide's Markdown as HTML, by slug; texts rendered by an earlier plan are not
     /// rendered again.
     fn guides_markdown(&self, cache: &mut PlanCache) -> HashMap<&str, Arc<markdown::Rendered>> {
         let allow_html = self.content.site.allow_html;
-        let jobs: Vec<(Stamp, (&Guide, LinkBase))> = self
+        // Keyed by the stamp of the text and its link base: a text is rendered once, whichever
+        // guide it belongs to.
+        let stamps: Vec<Stamp> = self
             .content
             .guides
             .iter()
-            .map(|guide| {
-                let base = LinkBase {
-                    folder: folder_of(&guide.slug),
-                    guides_prefix: None,
-                    allow_html,
-                };
-                (Stamp::of(&(&guide.body, &base)), (&**guide, base))
-            })
+            .map(|guide| Stamp::of(&(&guide.body, &Self::link_base(guide, allow_html))))
             .collect();
-        let stamps: Vec<Stamp> = jobs.iter().map(|(stamp, _)| *stamp).collect();
+        let jobs = self
+            .content
+            .guides
+            .iter()
+            .zip(&stamps)
+            .map(|(guide, stamp)| (stamp, (&**guide, *stamp)))
+            .collect();
         let rendered = cache.markdown.get_or_build_all(
             jobs,
-            |(guide, base)| Stamp::of(&(&guide.body, base)),
-            |(guide, base)| Arc::new(markdown::render(&guide.body, base)),
+            |(_, stamp)| *stamp,
+            |(guide, _)| Arc::new(markdown::render(&guide.body, &Self::link_base(guide, allow_html))),
         );
         cache.markdown.sweep();
-        debug_assert_eq!(stamps.len(), rendered.len());
         self.content
             .guides
             .iter()

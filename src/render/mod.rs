@@ -77,11 +77,12 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
         .pages
         .iter()
         .enumerate()
-        .map(|(at, page)| (page.path.clone(), (at, page)))
+        .map(|(at, page)| (page.path.as_str(), (at, page)))
         .collect();
+    // The key is the page's path, so the stamp need not hold it (a page's own stamp does anyway).
     let results = cache.pages.try_get_or_build_all(
         jobs,
-        |(_, page)| Stamp::of(&(shared, page.template, &page.path, page.stamp)),
+        |(_, page)| Stamp::of(&(shared, page.template, page.stamp)),
         |(at, page)| {
             fresh[*at].store(true, Ordering::Relaxed);
             render_page(page, theme, &navs).map(Arc::from)
@@ -190,7 +191,7 @@ impl SectionNavHtml {
         let jobs = plan
             .sections
             .iter()
-            .map(|(folder, nav)| (folder.clone(), nav))
+            .map(|(folder, nav)| (folder.as_str(), nav))
             .collect();
         let built = memo.try_get_or_build_all(
             jobs,
