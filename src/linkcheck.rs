@@ -3,7 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostics::Diagnostic;
+use std::path::Path;
+
+use crate::diagnostics::{line_column, Diagnostic, Span};
 use crate::href::decode_path;
 use crate::markdown::resolve;
 use crate::render::OutputFile;
@@ -26,19 +28,24 @@ pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
             continue;
         }
         let folder = page.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
-        for href in attribute_values(text, "href")
+        for (href, at) in attribute_positions(text, "href")
             .into_iter()
-            .chain(attribute_values(text, "src"))
+            .chain(attribute_positions(text, "src"))
         {
             if let Some(problem) = problem_with(&href, page, folder, &paths, &anchors) {
+                // The page is not on disk (`check` writes nothing); the position is where
+                // `build` would write it, by default under `output/`.
+                let (line, column) = line_column(text, at);
+                let span = Span::new(&Path::new("output").join(page), line, column, href.chars().count());
                 diagnostics.push(
-                    Diagnostic::error(format!("broken link `{href}` in output page `{page}`")).with_hint(problem),
+                    Diagnostic::error(format!("broken link `{href}` in output page `{page}`"))
+                        .with_span(span)
+                        .with_hint(problem),
                 );
             }
         }
     }
-    diagnostics.sort_by(|a, b| a.message.cmp(&b.message));
-    diagnostics.dedup();
+    crate::diagnostics::sort(&mut diagnostics);
     diagnostics
 }
 
@@ -84,11 +91,17 @@ fn problem_with(
 
 /// Values of `name="..."` attributes, entity `&amp;` decoded.
 fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    attribute_positions(html, name).into_iter().map(|(value, _)| value).collect()
+}
+
+/// `attribute_values`, each with the byte offset of the value in `html`.
+fn attribute_positions(html: &str, name: &str) -> Vec<(String, usize)> {
     let needle = format!(" {name}=\"");
     html.match_indices(&needle)
         .filter_map(|(start, matched)| {
-            let rest = &html[start + matched.len()..];
-            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+            let from = start + matched.len();
+            let rest = &html[from..];
+            rest.find('"').map(|end| (rest[..end].replace("&amp;", "&"), from))
         })
         .collect()
 }
@@ -119,6 +132,17 @@ mod tests {
         ];
         let problems = check_links(&files);
         assert_eq!(problems.len(), 2, "{problems:#?}");
+    }
+
+    #[test]
+    fn a_broken_link_is_reported_at_its_line_and_column_in_the_page() {
+        let files = vec![file("a/b.html", "<p>\n  <a href=\"gone.html\">x</a>\n</p>")];
+        let problems = check_links(&files);
+        let span = problems[0].span.as_ref().expect("a position");
+        assert_eq!(
+            (span.file.as_path(), span.line, span.column, span.len),
+            (Path::new("output/a/b.html"), 2, 12, 9)
+        );
     }
 
     #[test]

@@ -101,6 +101,18 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             }),
         ),
         (
+            // Section navigation entries are rendered once per section and kept apart from the
+            // pages: they must follow their own template too.
+            "the section navigation's template",
+            Box::new(|| {
+                let dir = root.join("themes/default/templates");
+                std::fs::create_dir_all(&dir).unwrap();
+                let base =
+                    std::fs::read_to_string(repo_root().join("themes/default/templates/section_nav_item.html")).unwrap();
+                std::fs::write(dir.join("section_nav_item.html"), base.replace("<li>", "<li class=\"changed\">")).unwrap();
+            }),
+        ),
+        (
             "a guide added",
             Box::new(|| {
                 std::fs::create_dir_all(root.join("content/guides/extra")).unwrap();

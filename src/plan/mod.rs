@@ -174,10 +174,12 @@ impl<'a> Planner<'a> {
         }
         if let Some(clash) = first_duplicate_path(before.iter().chain(guide_pages).chain(&after)) {
             // Two pages at one path would make the output depend on which was written last.
-            return Err(vec![Diagnostic::error(format!(
-                "two pages would be written to `{clash}`"
-            ))
-            .with_hint("rename one of the guides or ids that lead to this path")]);
+            let mut clash_error = Diagnostic::error(format!("two pages would be written to `{clash}`"))
+                .with_hint("rename one of the guides or ids that lead to this path");
+            if let Some(guide) = self.content.guides.iter().find(|g| guide_nav::guide_path(g) == clash) {
+                clash_error = clash_error.with_span(crate::diagnostics::Span::file_only(&guide.file));
+            }
+            return Err(vec![clash_error]);
         }
         let raw_files = std::iter::once(self.rules_json())
             .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
