@@ -67,6 +67,7 @@ fn warm(root: &std::path::Path, today: chrono::NaiveDate, caches: &mut Caches) -
 
 /// CPU seconds used by the whole process (all threads) so far: unlike wall time, it hardly
 /// changes when other programs share the machine.
+#[allow(unsafe_code)] // clock_gettime(2) for CPU time; see the SAFETY note
 fn cpu_time() -> f64 {
     let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `now` is a valid, writable timespec.

@@ -193,7 +193,7 @@ fn quote<'a>(span: &Span, sources: &'a SourceMap) -> Option<(&'a str, std::ops::
 }
 
 fn char_to_byte(text: &str, chars: usize) -> usize {
-    text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len())
+    text.char_indices().nth(chars).map_or(text.len(), |(i, _)| i)
 }
 
 /// Line and column (1-based, in characters) of a byte offset in `text`.
@@ -201,7 +201,7 @@ pub fn line_column(text: &str, offset: usize) -> (u32, u32) {
     let offset = offset.min(text.len());
     let before = &text[..floor_char_boundary(text, offset)];
     let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line as u32, column as u32)
 }

@@ -17,7 +17,7 @@ fn needs_encoding(c: char) -> bool {
 }
 
 /// `guides/a b?.html` -> `guides/a%20b%3F.html`; a path with nothing to encode is borrowed.
-pub fn encode_path(path: &str) -> Cow<'_, str> {
+pub(crate) fn encode_path(path: &str) -> Cow<'_, str> {
     if !path.chars().any(needs_encoding) {
         return Cow::Borrowed(path);
     }
@@ -34,7 +34,7 @@ pub fn encode_path(path: &str) -> Cow<'_, str> {
 
 /// `a%20b%3F` -> `a b?`: a link as an author may write it to reach a file. Text that does not
 /// decode to UTF-8 is taken as written.
-pub fn decode_path(path: &str) -> Cow<'_, str> {
+pub(crate) fn decode_path(path: &str) -> Cow<'_, str> {
     percent_encoding::percent_decode_str(path)
         .decode_utf8()
         .unwrap_or(Cow::Borrowed(path))

@@ -5,7 +5,7 @@ use chrono::{Datelike, Days, NaiveDate};
 
 /// One deadline as a calendar event.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IcsDeadline {
+pub(crate) struct IcsDeadline {
     /// Stable id; the event's UID is `<id>@guidegen`.
     pub id: String,
     /// The day the event falls on (all day).
@@ -21,7 +21,7 @@ const LINE_OCTETS: usize = 75;
 
 /// The calendar of `deadlines`, CRLF-terminated and folded; `dtstamp` (midnight UTC) stamps every
 /// event, so the same input always gives the same bytes.
-pub fn deadlines_ics(site_title: &str, language: &str, deadlines: &[IcsDeadline], dtstamp: NaiveDate) -> String {
+pub(crate) fn deadlines_ics(site_title: &str, language: &str, deadlines: &[IcsDeadline], dtstamp: NaiveDate) -> String {
     let language = language_param(language);
     let stamp = format!("{}T000000Z", basic_date(dtstamp));
     let mut out = String::new();
@@ -85,7 +85,7 @@ fn language_param(language: &str) -> String {
 
 /// A TEXT value (RFC 5545 section 3.3.11): `\`, `;` and `,` escaped, each line break as `\n`,
 /// other control characters (which TEXT may not hold) dropped, tabs kept.
-pub fn escape_text(text: &str) -> String {
+pub(crate) fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -110,7 +110,7 @@ pub fn escape_text(text: &str) -> String {
 
 /// One content line, folded: physical lines of at most 75 octets, a continuation line starting
 /// with a space, never splitting a character; each line ends with CRLF.
-pub fn fold(line: &str) -> String {
+pub(crate) fn fold(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 64 * 3 + 2);
     let mut used = 0;
     for c in line.chars() {

@@ -2,9 +2,9 @@
 //! The pipeline runs load -> validate -> plan -> render -> write, one module per stage.
 
 pub mod diagnostics;
-pub mod href;
-pub mod ics;
-pub mod linkcheck;
+pub(crate) mod href;
+pub(crate) mod ics;
+pub(crate) mod linkcheck;
 pub mod load;
 pub mod markdown;
 pub mod memo;
@@ -12,7 +12,7 @@ pub mod model;
 pub mod plan;
 pub mod render;
 pub mod schema;
-pub mod script_json;
+pub(crate) mod script_json;
 pub mod search;
 pub mod serve;
 pub mod site;

@@ -11,7 +11,7 @@ use crate::markdown::resolve;
 use crate::render::OutputFile;
 
 /// One broken link per diagnostic, naming the page that holds it.
-pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
+pub(crate) fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
     let html: Vec<(&str, &str)> = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
@@ -27,7 +27,7 @@ pub fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
         if *page == "404.html" {
             continue;
         }
-        let folder = page.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
+        let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
         for (href, at) in attribute_positions(text, "href")
             .into_iter()
             .chain(attribute_positions(text, "src"))
@@ -91,7 +91,10 @@ fn problem_with(
 
 /// Values of `name="..."` attributes, entity `&amp;` decoded.
 fn attribute_values(html: &str, name: &str) -> Vec<String> {
-    attribute_positions(html, name).into_iter().map(|(value, _)| value).collect()
+    attribute_positions(html, name)
+        .into_iter()
+        .map(|(value, _)| value)
+        .collect()
 }
 
 /// `attribute_values`, each with the byte offset of the value in `html`.

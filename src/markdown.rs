@@ -422,7 +422,7 @@ mod tests {
         let reserved: std::collections::BTreeSet<String> = PAGE_IDS
             .iter()
             .filter(|id| **id != "guidegen-overlay")
-            .map(|id| id.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         assert!(
             literal.contains("main") && literal.contains("toc-heading"),

@@ -278,14 +278,10 @@ mod tests {
             keys
         };
         let mut memo: Memo<u32, u32> = Memo::keeping();
-        let first = memo.get_or_build_all(KEYS.iter().map(|n| (n, *n)).collect(), |n| Stamp::of(n), |n| n * 2);
+        let first = memo.get_or_build_all(KEYS.iter().map(|n| (n, *n)).collect(), Stamp::of, |n| n * 2);
         assert_eq!(first, (0..100).map(|n| n * 2).collect::<Vec<_>>());
         assert_eq!(memo.sweep(), 100);
-        let again = memo.get_or_build_all(
-            KEYS.iter().map(|n| (n, *n)).collect(),
-            |n| Stamp::of(n),
-            |_| unreachable!(),
-        );
+        let again = memo.get_or_build_all(KEYS.iter().map(|n| (n, *n)).collect(), Stamp::of, |_| unreachable!());
         assert_eq!(again, first);
         assert_eq!(memo.sweep(), 0, "kept values were built again");
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 const UNSAFE: [char; 5] = ['<', '>', '&', '\u{2028}', '\u{2029}'];
 
 /// `window.<name> = <value as JSON>;` and a newline, safe to put in a `<script>` or a script file.
-pub fn window_assignment(name: &str, value: &impl Serialize) -> String {
+pub(crate) fn window_assignment(name: &str, value: &impl Serialize) -> String {
     // Our data types always serialize: their map keys are strings and they hold no
     // serializer of their own that could fail.
     let json = serde_json::to_string(value).expect("data for a script serializes to JSON");

@@ -78,8 +78,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
     let started = Instant::now();
     let theme_name = loaded
         .as_ref()
-        .map(|c| c.site.theme.clone())
-        .unwrap_or_else(|| "default".into());
+        .map_or_else(|| "default".into(), |c| c.site.theme.clone());
     let theme = match render::theme::load(root, &theme_name, &mut sources) {
         Ok(theme) => Some(theme),
         Err(errors) => {

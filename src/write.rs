@@ -88,8 +88,7 @@ fn write_and_swap(output: &Path, files: &[OutputFile], relative: &[PathBuf]) -> 
     fs::create_dir_all(&parent)?;
     let name = output
         .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".into());
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
     remove_leftovers(&parent, &name);
     let pid = std::process::id();
     let staging = parent.join(temporary_name(&name, STAGING, pid));
@@ -143,6 +142,7 @@ fn remove_leftovers(parent: &Path, output_name: &str) {
 }
 
 #[cfg(unix)]
+#[allow(unsafe_code)] // kill(2) with signal 0; see the SAFETY note
 fn process_is_running(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
@@ -267,6 +267,7 @@ enum Exchange {
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
+#[allow(unsafe_code)] // renameat2(2) has no safe wrapper in std; see the SAFETY note
 fn exchange(a: &Path, b: &Path) -> Exchange {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;

@@ -81,7 +81,7 @@ fn keep_for_review(pdf: &Path, name: &str) {
         .arg(dir.join(format!("{name}-printed")))
         .status();
     assert!(
-        status.map(|s| s.success()).unwrap_or(false),
+        status.is_ok_and(|s| s.success()),
         "pdftoppm (poppler-utils) turns the PDF into PNG pages"
     );
 }

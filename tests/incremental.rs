@@ -60,7 +60,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
                     &root.join("content/guides/prepare-materials.md"),
                     "summary: ",
                     "summary: 改过的",
-                )
+                );
             }),
         ),
         (
@@ -70,7 +70,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
                     &root.join("content/guides/after/_index.md"),
                     "备案通过",
                     "改过的介绍：备案通过",
-                )
+                );
             }),
         ),
         (
@@ -84,7 +84,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
                     &root.join("content/stages.yaml"),
                     "name: 平台初审",
                     "name: 平台初审（改）",
-                )
+                );
             }),
         ),
         (
@@ -107,9 +107,13 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             Box::new(|| {
                 let dir = root.join("themes/default/templates");
                 std::fs::create_dir_all(&dir).unwrap();
-                let base =
-                    std::fs::read_to_string(repo_root().join("themes/default/templates/section_nav_item.html")).unwrap();
-                std::fs::write(dir.join("section_nav_item.html"), base.replace("<li>", "<li class=\"changed\">")).unwrap();
+                let base = std::fs::read_to_string(repo_root().join("themes/default/templates/section_nav_item.html"))
+                    .unwrap();
+                std::fs::write(
+                    dir.join("section_nav_item.html"),
+                    base.replace("<li>", "<li class=\"changed\">"),
+                )
+                .unwrap();
             }),
         ),
         (
@@ -192,7 +196,7 @@ fn warm_rebuilds_told_what_changed_equal_cold_builds() {
                     &root,
                     "content/guides/extra/added.md",
                     "---\ntitle: 新指南\n---\n正文。\n",
-                )
+                );
             }),
             &["content/guides/extra", "content/guides/extra/added.md"],
         ),
@@ -203,7 +207,7 @@ fn warm_rebuilds_told_what_changed_equal_cold_builds() {
                     &root,
                     "content/guides/extra/second.md",
                     "---\ntitle: 第二篇\n---\n见[新指南](added.md)。\n",
-                )
+                );
             }),
             &["content/guides/extra/second.md"],
         ),
@@ -214,7 +218,7 @@ fn warm_rebuilds_told_what_changed_equal_cold_builds() {
                     &root.join("content/stages.yaml"),
                     "name: 平台初审",
                     "name: 平台初审（改）",
-                )
+                );
             }),
             &["content/stages.yaml"],
         ),
@@ -233,7 +237,7 @@ fn warm_rebuilds_told_what_changed_equal_cold_builds() {
         change();
         caches
             .load
-            .note_changes(&noted.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+            .note_changes(&noted.iter().map(std::string::ToString::to_string).collect::<Vec<_>>());
         let rendered = assert_warm_equals_cold(&root, &mut caches, what);
         if what == "a guide body" {
             assert_eq!(

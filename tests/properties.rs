@@ -219,7 +219,7 @@ fn file_and_folder(paths: &[&str]) -> Vec<String> {
                 .skip(1)
                 .filter_map(|a| a.to_str())
                 .filter(|a| files.contains(a))
-                .map(|a| a.to_string())
+                .map(std::string::ToString::to_string)
                 .collect::<Vec<_>>()
         })
         .collect::<std::collections::BTreeSet<_>>()

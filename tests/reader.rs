@@ -247,8 +247,7 @@ fn without_javascript_the_checklist_is_complete_with_every_condition_written_out
     );
     let questionnaire_visible = tab
         .find_element("form.questionnaire")
-        .map(|e| e.get_attribute_value("hidden").unwrap().is_none())
-        .unwrap_or(false);
+        .is_ok_and(|e| e.get_attribute_value("hidden").unwrap().is_none());
     assert!(
         !questionnaire_visible,
         "the questionnaire needs JavaScript, so it stays hidden"

@@ -191,8 +191,7 @@ impl Reader {
                 Err(error) => {
                     let path = error
                         .path()
-                        .map(|p| self.relative(p))
-                        .unwrap_or_else(|| PathBuf::from("content/guides"));
+                        .map_or_else(|| PathBuf::from("content/guides"), |p| self.relative(p));
                     self.diagnostics.push(
                         Diagnostic::error(self.walk_error_message(&error))
                             .with_span(Span::file_only(&path))
@@ -342,14 +341,14 @@ impl FrontMatterProblem {
 
 /// Splits `---\n<yaml>\n---\n<body>`; accepts `\r\n` line ends.
 pub fn split_front_matter(text: &str) -> Result<FrontMatterSplit<'_>, FrontMatterProblem> {
-    let first_line_end = text.find('\n').map(|i| i + 1).unwrap_or(text.len());
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         return Err(FrontMatterProblem::Missing);
     }
     let mut offset = first_line_end;
     let mut line = 2u32;
     while offset < text.len() {
-        let end = text[offset..].find('\n').map(|i| offset + i + 1).unwrap_or(text.len());
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         if text[offset..end].trim_end() == "---" {
             return Ok(FrontMatterSplit {
                 yaml: &text[first_line_end..offset],

@@ -25,7 +25,12 @@ impl Planner<'_> {
                 .filter_map(|id| self.conditions.get(id.as_str()))
                 .map(|c| c.label.clone())
                 .collect(),
-            condition_ids: material.when.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(" "),
+            condition_ids: material
+                .when
+                .iter()
+                .map(super::super::yaml::Spanned::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
             confidence: material.confidence,
             source: self.source_link(&material.source, root),
         }

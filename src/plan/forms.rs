@@ -80,7 +80,7 @@ fn field_view(field: &FormField) -> FieldView {
     FieldView {
         label: field.label.clone(),
         kind: field.kind,
-        lines: (1..=field.lines.as_ref().map(|l| l.value.clamp(1, MAX_LINES)).unwrap_or(1)).collect(),
+        lines: (1..=field.lines.as_ref().map_or(1, |l| l.value.clamp(1, MAX_LINES))).collect(),
         options: field.options.clone(),
         hint: field.hint.clone(),
     }

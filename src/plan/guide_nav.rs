@@ -12,7 +12,7 @@ use crate::href::encode_path;
 use crate::model::Guide;
 
 /// The guides sorted into sections, in reading order.
-pub struct Layout<'a> {
+pub(super) struct Layout<'a> {
     /// Folder (`""` at the top) -> its guides, by `order`, then title, then path.
     pub(super) sections: BTreeMap<&'a str, Vec<&'a Guide>>,
     /// Folder -> its `_index.md`.
@@ -21,7 +21,7 @@ pub struct Layout<'a> {
 
 /// `a/b/x` -> `a/b`; `x` -> `""`.
 pub(super) fn folder_of(slug: &str) -> &str {
-    slug.rsplit_once('/').map(|(folder, _)| folder).unwrap_or("")
+    slug.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
 pub(super) fn is_intro(guide: &Guide) -> bool {
@@ -58,7 +58,7 @@ pub(super) fn section_path(folder: &str) -> String {
 }
 
 impl<'a> Layout<'a> {
-    pub fn new(guides: &'a [Arc<Guide>]) -> Self {
+    pub(super) fn new(guides: &'a [Arc<Guide>]) -> Self {
         let mut sections: BTreeMap<&str, Vec<&Guide>> = BTreeMap::new();
         let mut intros = HashMap::new();
         for guide in guides {
@@ -94,10 +94,10 @@ impl<'a> Layout<'a> {
 
     /// The folder's title: its intro's, or else the folder's own name.
     pub(super) fn title(&self, folder: &str) -> String {
-        self.intros
-            .get(folder)
-            .map(|g| g.front.title.clone())
-            .unwrap_or_else(|| folder.rsplit('/').next().unwrap_or(folder).to_string())
+        self.intros.get(folder).map_or_else(
+            || folder.rsplit('/').next().unwrap_or(folder).to_string(),
+            |g| g.front.title.clone(),
+        )
     }
 }
 
@@ -129,7 +129,7 @@ impl Planner<'_> {
                 title: layout.title(folder),
                 summary: layout.intros.get(folder).and_then(|g| g.front.summary.clone()),
                 href: format!("{root}{}", encode_path(&section_path(folder))),
-                count: layout.sections.get(folder).map(Vec::len).unwrap_or(0),
+                count: layout.sections.get(folder).map_or(0, Vec::len),
             })
             .collect();
         GuideList { guides, sections }

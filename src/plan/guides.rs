@@ -20,7 +20,7 @@ use crate::model::{Body, FrontMatter, Guide};
 /// What depends only on the guides' paths, front matter and introductions (see
 /// `Planner::guide_structure_stamp`), kept whole between `serve` builds while those stay the same.
 #[derive(Clone)]
-pub struct GuideStructure {
+pub(super) struct GuideStructure {
     pub navs: Arc<BTreeMap<String, SectionNav>>,
     nav_stamps: Arc<HashMap<String, Stamp>>,
     /// The guides index and the section pages.
@@ -390,7 +390,7 @@ fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<Cow<str>
         );
     };
     let Some(target) = headings.get(slug.as_str()) else {
-        let hint = unknown_id_hint(slug, headings.keys().map(|name| name.as_ref()));
+        let hint = unknown_id_hint(slug, headings.keys().map(std::convert::AsRef::as_ref));
         return Some(
             at(Diagnostic::error(format!("link to a missing guide `{}`", link.written)))
                 .with_hint(format!("no file content/guides/{slug}.md; {hint}")),

@@ -172,15 +172,11 @@ fn template_sources(
             .strip_prefix(format!("themes/{name}/templates/").as_str())
             .unwrap_or(&relative)
             .to_string();
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(_) => {
-                diagnostics.push(
-                    Diagnostic::error("this template is not valid UTF-8")
-                        .with_span(Span::file_only(Path::new(&relative))),
-                );
-                continue;
-            }
+        let Ok(text) = String::from_utf8(bytes) else {
+            diagnostics.push(
+                Diagnostic::error("this template is not valid UTF-8").with_span(Span::file_only(Path::new(&relative))),
+            );
+            continue;
         };
         let source = TemplateSource {
             name: file_name.clone(),
@@ -352,8 +348,7 @@ fn template_path(name: &str, paths: &[(String, PathBuf)]) -> PathBuf {
     paths
         .iter()
         .find(|(n, _)| n == name)
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| PathBuf::from(name))
+        .map_or_else(|| PathBuf::from(name), |(_, p)| p.clone())
 }
 
 /// Turns a tera error into a diagnostic at the template's file, line and column.
@@ -362,8 +357,7 @@ pub fn template_diagnostic(error: &tera::Error, paths: &[(String, PathBuf)]) -> 
         paths
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, p)| p.clone())
-            .unwrap_or_else(|| PathBuf::from(name))
+            .map_or_else(|| PathBuf::from(name), |(_, p)| p.clone())
     };
     match error.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {

@@ -116,7 +116,7 @@ mod tests {
         let p = extract("<p>完成ICP备案后，WeChat 会在 12381 短信里 A 提醒 x.y</p>");
         let mut expected: Vec<String> = ["完成", "备案", "案后", "会在", "短信", "信里", "提醒", "标题"]
             .iter()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         expected.sort();
         assert_eq!(han_grams(&p), expected);

@@ -24,7 +24,7 @@ use tokio_stream::{Stream, StreamExt};
 use super::{LiveEvent, SharedSite};
 
 /// Where served pages listen for rebuilds. Not a path any site file can have.
-pub const EVENTS_PATH: &str = "/__guidegen/events";
+pub(super) const EVENTS_PATH: &str = "/__guidegen/events";
 
 /// Injected into served HTML only (never into `build` output).
 const LIVE_SCRIPT: &str = include_str!("live.js");
@@ -47,7 +47,7 @@ const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
 /// Serves `app` on `listener` until `shutdown` completes; then tells open pages (which close
 /// their event streams), stops accepting, and waits for the open connections to finish.
-pub async fn serve(
+pub(super) async fn serve(
     listener: TcpListener,
     app: Router,
     events: broadcast::Sender<LiveEvent>,
@@ -62,12 +62,9 @@ pub async fn serve(
             accepted = listener.accept() => accepted,
             () = &mut shutdown => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
-            Err(_) => {
-                tokio::time::sleep(ACCEPT_RETRY).await;
-                continue;
-            }
+        let Ok((stream, _)) = accepted else {
+            tokio::time::sleep(ACCEPT_RETRY).await;
+            continue;
         };
         let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
         let connection = connections.watch(connection);
@@ -81,7 +78,7 @@ pub async fn serve(
     connections.shutdown().await;
 }
 
-pub fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router {
+pub(super) fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(event_stream))
         .fallback(serve_file)
@@ -97,7 +94,7 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
-    let served = state.site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let served = state.site.read().unwrap_or_else(std::sync::PoisonError::into_inner);
     let error = served.error.clone();
     let found = resolve_request_path(uri.path()).and_then(|path| {
         let hit = served.files.get(&path).map(|bytes| (path.clone(), bytes.clone()));
@@ -170,7 +167,7 @@ pub fn resolve_request_path(raw: &str) -> Option<String> {
     Some(path)
 }
 
-pub fn content_type(path: &str) -> &'static str {
+pub(super) fn content_type(path: &str) -> &'static str {
     match path
         .rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
@@ -196,7 +193,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// Adds the live-reload script, and the error overlay when the last build failed, before `</body>`.
-pub fn inject_live_reload(html: &[u8], error: Option<&str>) -> Vec<u8> {
+pub(super) fn inject_live_reload(html: &[u8], error: Option<&str>) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let overlay = error.map(overlay_markup).unwrap_or_default();
     let addition = format!("{overlay}<script>{LIVE_SCRIPT}</script>");
@@ -208,7 +205,7 @@ pub fn inject_live_reload(html: &[u8], error: Option<&str>) -> Vec<u8> {
 }
 
 /// The overlay shown over every page while the last build is failing.
-pub fn overlay_markup(diagnostics: &str) -> String {
+pub(super) fn overlay_markup(diagnostics: &str) -> String {
     format!(
         "<div id=\"guidegen-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(11,12,12,.92);color:#fff;padding:24px;font:15px/1.5 monospace\"><p style=\"font:700 18px sans-serif;margin:0 0 12px\">The last rebuild failed; showing the last good site.</p><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
         escape_html(diagnostics)
@@ -225,13 +222,13 @@ async fn event_stream(State(state): State<AppState>) -> Sse<impl Stream<Item = R
     let current = state
         .site
         .read()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .error
         .clone();
     // A page that connects while the build is broken learns it at once.
     let first = tokio_stream::iter(current.map(|text| Ok(to_event(&LiveEvent::Failed(text)))));
     let updates = BroadcastStream::new(state.events.subscribe())
-        .filter_map(|received| received.ok())
+        .filter_map(std::result::Result::ok)
         .take_while(|event| !matches!(event, LiveEvent::Shutdown))
         .map(|event| Ok(to_event(&event)));
     Sse::new(first.chain(updates)).keep_alive(KeepAlive::default())

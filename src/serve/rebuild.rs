@@ -14,7 +14,7 @@ use crate::diagnostics;
 use crate::render::OutputFile;
 use crate::site::{self, Caches};
 
-pub struct Rebuilder {
+pub(super) struct Rebuilder {
     root: PathBuf,
     today: NaiveDate,
     color: bool,
@@ -23,7 +23,7 @@ pub struct Rebuilder {
 }
 
 impl Rebuilder {
-    pub fn new(root: PathBuf, today: NaiveDate, color: bool) -> Self {
+    pub(super) fn new(root: PathBuf, today: NaiveDate, color: bool) -> Self {
         Rebuilder {
             root,
             today,
@@ -39,7 +39,7 @@ impl Rebuilder {
     }
 
     /// Tells the next rebuild what the watcher saw change, so it reads only those files.
-    pub fn note_changes(&mut self, batch: &super::watch::Batch) {
+    pub(super) fn note_changes(&mut self, batch: &super::watch::Batch) {
         if !batch.rescan {
             self.caches.load.note_changes(&batch.paths);
         }
@@ -47,7 +47,7 @@ impl Rebuilder {
 
     /// Rebuilds; on success swaps the new files in and announces a reload, on failure keeps the
     /// last good files and announces the diagnostics. Prints one line (or the errors) either way.
-    pub fn rebuild_into(&mut self, site: &SharedSite, events: &broadcast::Sender<LiveEvent>, reason: &str) {
+    pub(super) fn rebuild_into(&mut self, site: &SharedSite, events: &broadcast::Sender<LiveEvent>, reason: &str) {
         let started = Instant::now();
         // The index being built is of the site this rebuild replaces: stop it, and leave both
         // cores to the rebuild.
@@ -63,7 +63,7 @@ impl Rebuilder {
                 // Everything but the swap itself happens outside the write lock, so that the
                 // server goes on answering while the new site is put together.
                 let changed = {
-                    let served = site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    let served = site.read().unwrap_or_else(std::sync::PoisonError::into_inner);
                     rendered
                         .files
                         .iter()
@@ -71,14 +71,13 @@ impl Rebuilder {
                             served
                                 .files
                                 .get(&f.path)
-                                .map(|old| !Arc::ptr_eq(old, &f.bytes) && old[..] != f.bytes[..])
-                                .unwrap_or(true)
+                                .is_none_or(|old| !Arc::ptr_eq(old, &f.bytes) && old[..] != f.bytes[..])
                         })
                         .count()
                 };
                 let for_index = rendered.search_pending.then(|| Arc::new(rendered.files.clone()));
                 let files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
-                let mut served = site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut served = site.write().unwrap_or_else(std::sync::PoisonError::into_inner);
                 let old_files = std::mem::replace(&mut served.files, files);
                 served.error = None;
                 served.build += 1;
@@ -111,7 +110,7 @@ impl Rebuilder {
                 );
                 let errors = failed.diagnostics.iter().filter(|d| d.is_error()).count();
                 eprintln!("[{reason}] build failed with {errors} error(s); still serving the last good site");
-                site.write().unwrap_or_else(|poisoned| poisoned.into_inner()).error = Some(plain.clone());
+                site.write().unwrap_or_else(std::sync::PoisonError::into_inner).error = Some(plain.clone());
                 let _ = events.send(LiveEvent::Failed(plain));
             }
         }
@@ -159,7 +158,7 @@ impl Indexer {
         let Some((build, files)) = self.last.clone() else {
             return;
         };
-        let served = site.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let served = site.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let missing = served.build == build && !served.files.contains_key(crate::search::INDEX_PATH);
         drop(served);
         if missing {
@@ -171,7 +170,7 @@ impl Indexer {
         self.last = Some((build, files.clone()));
         self.newest.store(build, Ordering::SeqCst);
         let (slot, wake) = &*self.pending;
-        *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(IndexJob {
+        *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(IndexJob {
             site: site.clone(),
             build,
             files,
@@ -199,12 +198,12 @@ fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar), newest: &AtomicU6
     let (slot, wake) = pending;
     loop {
         let job = {
-            let mut slot = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut slot = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             loop {
                 if let Some(job) = slot.take() {
                     break job;
                 }
-                slot = wake.wait(slot).unwrap_or_else(|poisoned| poisoned.into_inner());
+                slot = wake.wait(slot).unwrap_or_else(std::sync::PoisonError::into_inner);
             }
         };
         let superseded = || newest.load(Ordering::SeqCst) != job.build;
@@ -214,7 +213,7 @@ fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar), newest: &AtomicU6
             None => build(),
         };
         let Some(index) = index else { continue };
-        let mut served = job.site.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut served = job.site.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         // An index finished after a newer build began is dropped: that build asks for its own.
         if served.build == job.build {
             served.files.insert(index.path, index.bytes);
@@ -224,6 +223,7 @@ fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar), newest: &AtomicU6
 
 /// The index can wait; the rebuild after the next save cannot. On Linux a thread has its own
 /// nice value, so this leaves the other threads of `serve` as they are.
+#[allow(unsafe_code)] // setpriority(2) has no safe wrapper in std; see the SAFETY note
 fn lower_this_threads_priority() {
     #[cfg(target_os = "linux")]
     // SAFETY: `setpriority` on the calling thread (id 0) with a valid nice value has no memory effects.

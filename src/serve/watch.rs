@@ -13,19 +13,19 @@ use crate::site_files::is_editor_leftover;
 
 /// How long the folders must stay quiet before a batch is handed on. Editors write a save
 /// (probe file, rename to backup, new file, delete backup) within a few milliseconds.
-pub const QUIET: Duration = Duration::from_millis(10);
+pub(super) const QUIET: Duration = Duration::from_millis(10);
 /// The longest a batch stays open after its first event.
-pub const WINDOW: Duration = Duration::from_millis(100);
+pub(super) const WINDOW: Duration = Duration::from_millis(100);
 
 /// Batches of changes, and the watcher keeping them coming.
-pub struct Changes {
+pub(super) struct Changes {
     pub receiver: mpsc::Receiver<Batch>,
     _watcher: Box<dyn std::any::Any + Send>,
 }
 
 /// What changed in one batch of events.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Batch {
+pub(super) struct Batch {
     /// Changed paths, relative to the root, `/`-separated, sorted.
     pub paths: Vec<String>,
     /// The watcher lost track (its queue overflowed, or it failed): the paths may be incomplete.
@@ -34,7 +34,7 @@ pub struct Batch {
 
 impl Batch {
     /// Joins a later batch into this one.
-    pub fn merge(&mut self, later: Batch) {
+    pub(super) fn merge(&mut self, later: Batch) {
         self.paths.extend(later.paths);
         self.paths.sort();
         self.paths.dedup();
@@ -49,7 +49,7 @@ impl Batch {
 /// The folders whose contents make the site.
 const WATCHED: [&str; 3] = ["content", "themes", "static"];
 
-pub fn start(root: &Path, poll: bool) -> Result<Changes, notify::Error> {
+pub(super) fn start(root: &Path, poll: bool) -> Result<Changes, notify::Error> {
     let (raw_sender, raw_events) = mpsc::channel::<notify::Result<notify::Event>>();
     let base = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let folders: Vec<PathBuf> = WATCHED.iter().map(|f| base.join(f)).filter(|p| p.is_dir()).collect();
@@ -131,7 +131,7 @@ fn add_event(base: &Path, batch: &mut Batch, event: notify::Result<notify::Event
 }
 
 /// The paths worth a rebuild: inside a watched folder, and not an editor's temporary file.
-pub fn relevant_paths<'a>(base: &Path, paths: impl Iterator<Item = &'a PathBuf>) -> Vec<String> {
+pub(super) fn relevant_paths<'a>(base: &Path, paths: impl Iterator<Item = &'a PathBuf>) -> Vec<String> {
     let mut changed: Vec<String> = paths
         .filter_map(|path| {
             let relative = path.strip_prefix(base).ok()?;

@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::yaml::Spanned;
 
 /// Where the dates of one kind of file come from, for the hints of its date errors.
-pub struct DateSource {
+pub(super) struct DateSource {
     /// What to check an impossible date against, e.g. "the source".
     pub check_against: &'static str,
     /// A date in the right form, for the example in the hint.
@@ -18,19 +18,19 @@ pub struct DateSource {
 }
 
 /// Dates of the rules (site.yaml, deadlines.yaml), taken from the sources they cite.
-pub const RULE_DATES: DateSource = DateSource {
+pub(super) const RULE_DATES: DateSource = DateSource {
     check_against: "the source",
     example: "2024-03-31",
 };
 
 /// Dates of holidays.yaml, taken from the State Council's notices.
-pub const NOTICE_DATES: DateSource = DateSource {
+pub(super) const NOTICE_DATES: DateSource = DateSource {
     check_against: "the notice",
     example: "2024-10-01",
 };
 
 /// `value` as a date, or the error that says what is wrong with it.
-pub fn date(file: &Path, value: &Spanned<String>, source: &DateSource) -> Result<NaiveDate, Diagnostic> {
+pub(super) fn date(file: &Path, value: &Spanned<String>, source: &DateSource) -> Result<NaiveDate, Diagnostic> {
     let (message, hint) = match parse_date(value.as_str()) {
         Ok(date) => return Ok(date),
         Err(Some(why)) => (
@@ -46,7 +46,7 @@ pub fn date(file: &Path, value: &Spanned<String>, source: &DateSource) -> Result
 }
 
 /// A strict `YYYY-MM-DD`; the error says why a well-formed text names no day (`None`: malformed).
-pub fn parse_date(text: &str) -> Result<NaiveDate, Option<String>> {
+pub(super) fn parse_date(text: &str) -> Result<NaiveDate, Option<String>> {
     let bytes = text.as_bytes();
     let well_formed = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| {
@@ -77,7 +77,7 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, Option<String>> {
 
 /// An error unless `url` is a web address. Addresses are printed into links, so only web
 /// addresses are accepted (never `javascript:`).
-pub fn web_address(file: &Path, url: &Spanned<String>) -> Result<(), Diagnostic> {
+pub(super) fn web_address(file: &Path, url: &Spanned<String>) -> Result<(), Diagnostic> {
     if is_web_address(url.as_str()) {
         return Ok(());
     }

@@ -270,17 +270,17 @@ pub(crate) mod testing {
 
     use super::*;
 
-    pub const FILE: &str = "content/holidays.yaml";
+    pub(crate) const FILE: &str = "content/holidays.yaml";
     const REAL: &str = include_str!("../../content/holidays.yaml");
 
     /// `text` as `content/holidays.yaml`, read and checked.
-    pub fn parse(text: &str) -> Result<Calendar, Vec<Diagnostic>> {
+    pub(crate) fn parse(text: &str) -> Result<Calendar, Vec<Diagnostic>> {
         let data: HolidaysFile = crate::yaml::parse(Path::new(FILE), text).map_err(|d| vec![d])?;
         holiday_calendar(Path::new(FILE), &data)
     }
 
     /// The calendar of the default site's `content/holidays.yaml` (2023 to 2026).
-    pub fn real() -> Calendar {
+    pub(crate) fn real() -> Calendar {
         match parse(REAL) {
             Ok(cal) => cal,
             Err(errors) => panic!("content/holidays.yaml does not check: {errors:#?}"),

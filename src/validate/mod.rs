@@ -289,7 +289,7 @@ impl Checker {
             .stages
             .iter()
             .flat_map(|s| &s.materials)
-            .map(|m| m.as_str())
+            .map(super::yaml::Spanned::as_str)
             .collect();
         for material in &content.materials {
             if !content.stages.is_empty() && !used.contains(material.id.as_str()) {
@@ -344,7 +344,7 @@ fn id_problem(id: &str) -> String {
     if id.len() > 100 {
         return format!("it has {} characters", id.chars().count());
     }
-    if let Some(c) = id.chars().find(|c| c.is_ascii_uppercase()) {
+    if let Some(c) = id.chars().find(char::is_ascii_uppercase) {
         return format!("it contains the upper-case letter `{c}`");
     }
     let first = id.chars().next().unwrap_or_default();

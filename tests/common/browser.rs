@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
-pub fn browser() -> Browser {
+pub(crate) fn browser() -> Browser {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let options = LaunchOptions::default_builder()
         .path(Some(PathBuf::from(chromium)))
@@ -29,7 +29,7 @@ pub fn browser() -> Browser {
 }
 
 /// Builds the default site (with the tests' fixed date) into a fresh folder and serves it.
-pub fn build_and_serve_default_site(label: &str) -> (PathBuf, u16) {
+pub(crate) fn build_and_serve_default_site(label: &str) -> (PathBuf, u16) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{label}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let output = super::bin()
@@ -45,7 +45,7 @@ pub fn build_and_serve_default_site(label: &str) -> (PathBuf, u16) {
 }
 
 /// Serves `dir` over HTTP on 127.0.0.1 (a free port) from a background thread; returns the port.
-pub fn static_server(dir: PathBuf) -> u16 {
+pub(crate) fn static_server(dir: PathBuf) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let dir = Arc::new(dir);
@@ -66,7 +66,7 @@ fn answer(mut stream: std::net::TcpStream, dir: &Path) {
     }
     loop {
         let mut header = String::new();
-        if reader.read_line(&mut header).map(|n| n == 0).unwrap_or(true) || header == "\r\n" {
+        if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
             break;
         }
     }
@@ -119,7 +119,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Evaluates `expression` in the page and returns its JSON value (objects come back whole).
-pub fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
+pub(crate) fn eval(tab: &Tab, expression: &str) -> serde_json::Value {
     let wrapped = format!("JSON.stringify((function(){{ return ({expression}); }})())");
     let result = tab
         .evaluate(&wrapped, false)
@@ -144,7 +144,7 @@ fn try_eval(tab: &Tab, expression: &str) -> serde_json::Value {
 }
 
 /// Polls `expression` until it is true; panics with `what` after 20 s.
-pub fn wait_until(tab: &Tab, expression: &str, what: &str) {
+pub(crate) fn wait_until(tab: &Tab, expression: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while try_eval(tab, expression) != serde_json::Value::Bool(true) {
         assert!(Instant::now() < deadline, "gave up waiting for {what} ({expression})");
@@ -153,14 +153,14 @@ pub fn wait_until(tab: &Tab, expression: &str, what: &str) {
 }
 
 /// Opens `url` and waits until the document (and its scripts) have loaded.
-pub fn open(tab: &Tab, url: &str) {
+pub(crate) fn open(tab: &Tab, url: &str) {
     tab.navigate_to(url).unwrap();
     tab.wait_until_navigated().unwrap();
     wait_until(tab, "document.readyState === 'complete'", &format!("{url} to load"));
 }
 
 /// Reloads and waits for the new document (the old one is marked so it cannot be mistaken for it).
-pub fn reload(tab: &Tab) {
+pub(crate) fn reload(tab: &Tab) {
     eval(tab, "window.__old_document = 1");
     tab.reload(false, None).unwrap();
     wait_until(
@@ -171,7 +171,7 @@ pub fn reload(tab: &Tab) {
 }
 
 /// Saves a screenshot for people to look at, in tests/screenshots/ (git-ignored).
-pub fn screenshot(tab: &Tab, name: &str) {
+pub(crate) fn screenshot(tab: &Tab, name: &str) {
     use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -184,7 +184,7 @@ pub fn screenshot(tab: &Tab, name: &str) {
 /// From now on, every page this tab opens records its uncaught exceptions and unhandled promise
 /// rejections in `window.__page_errors` (read with `page_errors`). The recorder is installed
 /// before any of the page's own scripts runs, so errors thrown while a page sets itself up count.
-pub fn record_page_errors(tab: &Tab) {
+pub(crate) fn record_page_errors(tab: &Tab) {
     use headless_chrome::protocol::cdp::Page::AddScriptToEvaluateOnNewDocument;
     let recorder = "window.__page_errors = [];
         window.addEventListener('error', function (e) {
@@ -203,7 +203,7 @@ pub fn record_page_errors(tab: &Tab) {
 }
 
 /// The errors `record_page_errors` saw on the current page (none: an empty list).
-pub fn page_errors(tab: &Tab) -> Vec<String> {
+pub(crate) fn page_errors(tab: &Tab) -> Vec<String> {
     let errors = eval(tab, "window.__page_errors");
     let list = errors
         .as_array()

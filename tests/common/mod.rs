@@ -1,41 +1,41 @@
 //! Helpers shared by the integration tests: run the real binary, copy fixture sites.
 #![allow(dead_code)]
 
-pub mod browser;
-pub mod server;
+pub(crate) mod browser;
+pub(crate) mod server;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub const TODAY: &str = "2026-11-27";
+pub(crate) const TODAY: &str = "2026-11-27";
 
-pub fn bin() -> Command {
+pub(crate) fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_guidegen"));
     command.env("NO_COLOR", "1");
     command
 }
 
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn run(args: &[&str]) -> Output {
+pub(crate) fn run(args: &[&str]) -> Output {
     bin().args(args).output().expect("the guidegen binary runs")
 }
 
-pub fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// A fresh temporary folder under target/, removed when dropped.
-pub struct TempDir(pub PathBuf);
+pub(crate) struct TempDir(pub PathBuf);
 
 impl TempDir {
-    pub fn new(label: &str) -> Self {
+    pub(crate) fn new(label: &str) -> Self {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
@@ -45,7 +45,7 @@ impl TempDir {
         TempDir(dir)
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -58,7 +58,7 @@ impl Drop for TempDir {
 
 /// Copies the folder `from` into `to` (created), recursively, over what `to` already holds.
 /// A symbolic link is copied as a link (a broken fixture holds a link loop).
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
@@ -75,7 +75,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Every file below `dir` as (relative path, bytes), sorted.
-pub fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     collect(dir, dir, &mut files);
     files.sort();

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use super::{bin, copy_dir, fixture, TempDir, TODAY};
 
-pub struct Server {
+pub(crate) struct Server {
     pub child: Child,
     /// The host part of the URL the server printed (`127.0.0.1` unless `--bind` says otherwise).
     pub host: String,
@@ -22,7 +22,7 @@ pub struct Server {
 
 impl Server {
     /// Starts `guidegen serve --port 0` on a copy of `fixture_name`, with `extra` arguments.
-    pub fn start_with(fixture_name: &str, extra: &[&str]) -> Server {
+    pub(crate) fn start_with(fixture_name: &str, extra: &[&str]) -> Server {
         let site = TempDir::new("serve");
         copy_dir(&fixture(fixture_name), &site.path().join("site"));
         let mut child = bin()
@@ -79,16 +79,16 @@ impl Server {
     }
 
     /// The site folder the server watches (a copy, free to edit).
-    pub fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.site.path().join("site")
     }
 
     /// The loopback address of the server: the only address tests ever connect to.
-    pub fn address(&self) -> SocketAddr {
+    pub(crate) fn address(&self) -> SocketAddr {
         SocketAddr::from(([127, 0, 0, 1], self.port))
     }
 
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
 }
