@@ -2,6 +2,7 @@
 //! Rule: the guides come out sorted by path, whatever order the disk lists them in; a file that
 //! cannot be read or parsed is a diagnostic, never a skipped guide.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -28,7 +29,7 @@ fn file_stamp(path: &Path) -> Option<FileStamp> {
 /// guide files the last load found.
 #[derive(Default)]
 pub(super) struct GuideMemo {
-    read: Memo<PathBuf, ReadGuide>,
+    read: Memo<OsString, ReadGuide>,
     /// Every guide file the last load found, sorted by path, with its stamp as last seen; `None`
     /// when the next load must walk the folder (nothing kept, or the last walk found problems,
     /// which must be found again until they are fixed).
@@ -141,31 +142,23 @@ impl Reader {
     /// not be looked at) is always read.
     fn read_guides(
         &mut self,
-        memo: &mut Memo<PathBuf, ReadGuide>,
+        memo: &mut Memo<OsString, ReadGuide>,
         listing: &[(PathBuf, Option<FileStamp>)],
     ) -> Vec<Arc<Guide>> {
         let root = self.root.clone();
-        let read = |file: &PathBuf| read_guide(&root, file);
-        let (stamped, unstamped): (Vec<_>, Vec<_>) =
-            listing.iter().enumerate().partition(|(_, (_, stamp))| stamp.is_some());
-        let mut results: Vec<(usize, Result<ReadGuide, Unread>)> = Vec::with_capacity(listing.len());
-        let jobs = stamped
+        // Keyed by the path's bytes: hashing a `Path` walks its components, which at ten
+        // thousand guides per rebuild shows. A file without a stamp could not be looked at, so it
+        // cannot be read either: it fails, and failures are never kept.
+        let jobs = listing
             .iter()
-            .map(|(i, (file, stamp))| (file.as_path(), (*i, file, *stamp)))
+            .map(|(file, stamp)| (file.as_os_str(), (file, *stamp)))
             .collect();
-        let kept = memo.try_get_or_build_all(jobs, |(_, _, stamp)| Stamp::of(stamp), |(_, file, _)| read(file));
-        results.extend(stamped.iter().map(|(i, _)| *i).zip(kept));
-        results.extend(
-            unstamped
-                .par_iter()
-                .map(|(i, (file, _))| (*i, read(file)))
-                .collect::<Vec<_>>(),
-        );
-        results.sort_by_key(|(i, _)| *i);
+        let results =
+            memo.try_get_or_build_all(jobs, |(_, stamp)| Stamp::of(stamp), |(file, _)| read_guide(&root, file));
         results
             .into_iter()
             .zip(listing)
-            .filter_map(|((_, result), (file, _))| match result {
+            .filter_map(|(result, (file, _))| match result {
                 Ok(read) => {
                     self.sources.insert_shared(file, read.text);
                     Some(read.guide)
