@@ -2,6 +2,7 @@
 //! Every stage returns `Diagnostic`s; only `main` decides how to print them and how to exit.
 
 use ahash::AHashMap as HashMap;
+use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -97,17 +98,19 @@ impl Diagnostic {
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
     /// Shared, because `serve` keeps every guide's text between builds and hands it to each one.
-    texts: HashMap<PathBuf, Arc<str>>,
+    /// Keyed by the path's bytes: hashing a `Path` walks its components, and `serve` files every
+    /// guide's text here on every rebuild.
+    texts: HashMap<OsString, Arc<str>>,
 }
 
 impl SourceMap {
     pub fn insert(&mut self, file: &Path, text: &str) {
-        self.texts.insert(file.to_path_buf(), Arc::from(text));
+        self.texts.insert(file.as_os_str().to_owned(), Arc::from(text));
     }
 
     /// `insert` without copying the text.
     pub fn insert_shared(&mut self, file: &Path, text: Arc<str>) {
-        self.texts.insert(file.to_path_buf(), text);
+        self.texts.insert(file.as_os_str().to_owned(), text);
     }
 
     /// Adds every file of `other`.
@@ -116,7 +119,7 @@ impl SourceMap {
     }
 
     pub fn get(&self, file: &Path) -> Option<&str> {
-        self.texts.get(file).map(|text| &**text)
+        self.texts.get(file.as_os_str()).map(|text| &**text)
     }
 }
 

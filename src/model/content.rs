@@ -406,7 +406,7 @@ pub struct FrontMatter {
 }
 
 /// A guide as loaded: front matter, body and where it came from.
-#[derive(Debug, Clone, Hash, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Guide {
     /// Path under `content/guides/` without `.md`, with `/` separators (e.g. `sms/verify`).
     pub slug: String,
@@ -420,6 +420,22 @@ pub struct Guide {
     /// 1-based line of the body's first line in the file.
     #[serde(skip)]
     pub body_line: u32,
+}
+
+// Spelled out whole, so that a field added to `Guide` does not compile until it is hashed here.
+// The file's path is hashed as its bytes: hashing a `Path` walks its components, and serve stamps
+// every guide on every rebuild.
+impl std::hash::Hash for Guide {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let Guide {
+            slug,
+            file,
+            front,
+            body,
+            body_line,
+        } = self;
+        (slug, file.as_os_str(), front, body, body_line).hash(state);
+    }
 }
 
 /// A guide's Markdown, stamped once when it is read, so that later stages can tell whether the
