@@ -186,10 +186,18 @@ impl<K: Hash + Eq + Send + Sync, V: Clone + Send + Sync> Memo<K, V> {
                 (key, job, stamp, kept)
             })
             .collect();
-        let built: Vec<Option<Result<V, E>>> = found
-            .par_iter()
-            .map(|(_, job, _, kept)| kept.is_none().then(|| build(job)))
-            .collect();
+        // Only the missing values go to the thread pool: waking it for ten thousand kept
+        // values would cost more than looking them up.
+        let missing: Vec<usize> = (0..found.len()).filter(|&at| found[at].3.is_none()).collect();
+        let mut built: Vec<Option<Result<V, E>>> = (0..found.len()).map(|_| None).collect();
+        let made: Vec<(usize, Result<V, E>)> = if missing.len() > 1 {
+            missing.par_iter().map(|&at| (at, build(&found[at].1))).collect()
+        } else {
+            missing.iter().map(|&at| (at, build(&found[at].1))).collect()
+        };
+        for (at, result) in made {
+            built[at] = Some(result);
+        }
         found
             .into_iter()
             .zip(built)
