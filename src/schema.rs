@@ -32,6 +32,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         named::<StagesFile>("stages.schema.json", "content/stages.yaml"),
         named::<DeadlinesFile>("deadlines.schema.json", "content/deadlines.yaml"),
         named::<FormsFile>("forms.schema.json", "content/forms.yaml"),
+        named::<ProvidersFile>("providers.schema.json", "content/providers.yaml"),
         named::<HolidaysFile>("holidays.schema.json", "content/holidays.yaml"),
         named::<FrontMatter>(
             "guide-front-matter.schema.json",

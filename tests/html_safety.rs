@@ -323,6 +323,14 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
     }
     write("materials.yaml", materials);
 
+    let mut providers = vec!["providers:".to_string()];
+    for (id, filer) in [("filer", true), ("on_platform", false), ("platform", false)] {
+        providers.push(format!("  - id: {id}"));
+        providers.push(format!("    name: {}", h.text(&format!("providers.yaml {id}: name"))));
+        providers.push(format!("    filer: {filer}"));
+    }
+    write("providers.yaml", providers);
+
     let mut stages = vec!["stages:".to_string()];
     for (number, (id, materials)) in [
         ("prepare", "[]"),

@@ -443,6 +443,7 @@ struct Rules {
     stages: Vec<Stage>,
     deadlines: Vec<Deadline>,
     forms: Vec<Form>,
+    providers: Vec<Provider>,
     guides: Vec<RulesGuide>,
     #[serde(deserialize_with = "calendar_from_rules")]
     calendar: Option<Calendar>,
@@ -620,7 +621,7 @@ fn condition() -> impl Strategy<Value = Condition> {
 fn material() -> impl Strategy<Value = Material> {
     (
         (id(), any_text(), any_text(), texts()),
-        prop::sample::select(vec![Provider::Filer, Provider::OnPlatform, Provider::Platform]),
+        id(),
         (ids_list(), prop::collection::vec(subject_kind(), 0..3), ids_list()),
         (confidence(), prop::option::of(id())),
     )
@@ -638,6 +639,10 @@ fn material() -> impl Strategy<Value = Material> {
                 source,
             },
         )
+}
+
+fn provider() -> impl Strategy<Value = Provider> {
+    (id(), any_text(), any::<bool>()).prop_map(|(id, name, filer)| Provider { id, name, filer })
 }
 
 fn duration() -> impl Strategy<Value = Duration> {
@@ -870,11 +875,12 @@ fn model() -> impl Strategy<Value = Model> {
         prop::collection::vec(stage(), 0..3),
         prop::collection::vec(deadline(), 0..3),
         prop::collection::vec(form(), 0..2),
+        prop::collection::vec(provider(), 0..3),
         prop::collection::vec(guide(), 0..3),
         prop::option::of(holidays()),
     )
         .prop_map(
-            |(site, subjects, conditions, materials, stages, deadlines, forms, guides, holidays)| {
+            |(site, subjects, conditions, materials, stages, deadlines, forms, providers, guides, holidays)| {
                 let (holidays, calendar) = holidays.unzip();
                 Model {
                     deadline_dates: vec![today(); deadlines.len()],
@@ -886,6 +892,7 @@ fn model() -> impl Strategy<Value = Model> {
                         stages,
                         deadlines,
                         forms,
+                        providers,
                         guides,
                         holidays,
                     },

@@ -45,6 +45,7 @@ struct YamlMemos {
     stages: Memo<(), StagesFile>,
     deadlines: Memo<(), DeadlinesFile>,
     forms: Memo<(), FormsFile>,
+    providers: Memo<(), ProvidersFile>,
     holidays: Memo<(), HolidaysFile>,
 }
 
@@ -60,6 +61,7 @@ impl LoadCache {
                 stages: Memo::keeping(),
                 deadlines: Memo::keeping(),
                 forms: Memo::keeping(),
+                providers: Memo::keeping(),
                 holidays: Memo::keeping(),
             },
             guides: guides::GuideMemo::keeping(),
@@ -99,6 +101,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
     let stages = reader.optional_yaml("content/stages.yaml", &mut memos.stages);
     let deadlines = reader.optional_yaml("content/deadlines.yaml", &mut memos.deadlines);
     let forms = reader.optional_yaml("content/forms.yaml", &mut memos.forms);
+    let providers = reader.optional_yaml("content/providers.yaml", &mut memos.providers);
     let holidays = reader.holidays(&mut memos.holidays);
     let guides = reader.guides(&mut cache.guides, cache.changes.take());
     let static_files: Vec<(String, Vec<u8>)> = files_under(root, &root.join("static"), &mut reader.diagnostics)
@@ -115,6 +118,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
                 stages: stages.map(|f| f.stages).unwrap_or_default(),
                 deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
                 forms: forms.map(|f| f.forms).unwrap_or_default(),
+                providers: providers.map(|f| f.providers).unwrap_or_default(),
                 guides,
                 holidays,
             },

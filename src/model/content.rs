@@ -168,7 +168,8 @@ pub struct Material {
     /// Practical tips: format, size, validity (each Markdown).
     #[serde(default)]
     pub tips: Vec<String>,
-    pub provider: Provider,
+    /// Who provides it: the id of an entry of `content/providers.yaml`.
+    pub provider: Id,
     /// Subject ids that need it; empty means every subject of `kinds`.
     #[serde(default)]
     pub subjects: Vec<Id>,
@@ -184,16 +185,26 @@ pub struct Material {
     pub source: Option<Id>,
 }
 
-/// Who provides a material.
-#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Provider {
-    /// The filer prepares it beforehand.
-    Filer,
-    /// The filer does it on the platform while filing.
-    OnPlatform,
-    /// The platform provides it.
-    Platform,
+/// `content/providers.yaml`: who provides materials (the filer, an office, a platform), so that
+/// each material can say where it comes from in the words of its own process.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProvidersFile {
+    pub providers: Vec<Provider>,
+}
+
+/// One provider of materials.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Provider {
+    /// What materials name in `provider:`: lower-case letters, digits, `-` and `_`.
+    pub id: Id,
+    /// Shown on every material it provides (e.g. "you prepare it", "the platform issues it").
+    pub name: String,
+    /// True when the filer prepares these materials themselves; the theme sets the others apart
+    /// (the default theme in another colour), so a reader sees at once what is theirs to do.
+    #[serde(default)]
+    pub filer: bool,
 }
 
 /// `content/stages.yaml`: the process, in order.
@@ -478,6 +489,8 @@ pub struct Content {
     pub stages: Vec<Stage>,
     pub deadlines: Vec<Deadline>,
     pub forms: Vec<Form>,
+    /// Who provides materials (`content/providers.yaml`).
+    pub providers: Vec<Provider>,
     /// Shared, so `serve` hands an unchanged guide to the next build without copying it.
     pub guides: Vec<Arc<Guide>>,
     /// `content/holidays.yaml` as written, if the site has one; `validate` checks it and makes

@@ -38,6 +38,7 @@ impl Model {
             stages,
             deadlines,
             forms,
+            providers,
             guides,
             holidays: _,
         } = &self.content;
@@ -49,6 +50,7 @@ impl Model {
             stages,
             deadlines,
             forms,
+            providers,
             guides,
             calendar: self.calendar.as_ref(),
         }
@@ -65,6 +67,7 @@ pub struct Rules<'a> {
     stages: &'a [Stage],
     deadlines: &'a [Deadline],
     forms: &'a [Form],
+    providers: &'a [Provider],
     guides: &'a [Arc<Guide>],
     calendar: Option<&'a Calendar>,
 }

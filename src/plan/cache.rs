@@ -62,11 +62,17 @@ pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveD
         stages,
         deadlines,
         forms,
+        providers,
         guides: _,
         holidays,
     } = content;
     Stamp::of(&(
-        site, subjects, conditions, materials, stages, deadlines, forms, holidays, structure, today,
+        (
+            site, subjects, conditions, materials, stages, deadlines, forms, providers,
+        ),
+        holidays,
+        structure,
+        today,
     ))
 }
 

@@ -5,12 +5,22 @@
 use std::collections::HashSet;
 
 use super::{
-    ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner, QuestionView,
-    SubjectGroups, SubjectSummary,
+    ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner, ProviderView,
+    QuestionView, SubjectGroups, SubjectSummary,
 };
 use crate::model::{Condition, Material, Subject, SubjectKind};
 
 impl Planner<'_> {
+    /// Who provides `material` (validate made sure the provider exists).
+    pub(super) fn provider_view(&self, material: &Material) -> ProviderView {
+        let provider = self.providers.get(material.provider.as_str());
+        ProviderView {
+            id: material.provider.value.clone(),
+            name: provider.map(|p| p.name.clone()).unwrap_or_default(),
+            filer: provider.is_some_and(|p| p.filer),
+        }
+    }
+
     /// A material as stage pages and checklists show it, its conditions written out.
     pub(super) fn material_view(&self, material: &Material, root: &str) -> MaterialView {
         MaterialView {
@@ -18,7 +28,7 @@ impl Planner<'_> {
             name: material.name.clone(),
             description_html: self.markdown(&material.description, root),
             tips_html: self.markdown_all(&material.tips, root),
-            provider: material.provider,
+            provider: self.provider_view(material),
             conditions: material
                 .when
                 .iter()
@@ -317,6 +327,32 @@ mod tests {
         let organisations: Vec<&str> = data.subjects.organisation.iter().map(|s| s.href.as_str()).collect();
         assert_eq!(individuals, ["../checklists/person.html"]);
         assert_eq!(organisations, ["../checklists/company.html"]);
+    }
+
+    #[test]
+    fn a_material_shows_its_providers_name_from_the_content_and_whether_the_filer_prepares_it() {
+        let mut model = minimal();
+        model.content.providers[0].name = "Bring it yourself".into();
+        let planner = Planner::new(&model, today());
+        let views: Vec<ProviderView> = model
+            .content
+            .materials
+            .iter()
+            .map(|m| planner.provider_view(m))
+            .collect();
+        let shown: Vec<(&str, &str, bool)> = views
+            .iter()
+            .map(|p| (p.id.as_str(), p.name.as_str(), p.filer))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("filer", "Bring it yourself", true),
+                ("filer", "Bring it yourself", true),
+                ("filer", "Bring it yourself", true),
+                ("platform", "The platform provides it", false)
+            ]
+        );
     }
 
     #[test]

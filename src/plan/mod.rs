@@ -95,6 +95,7 @@ struct Planner<'a> {
     conditions: HashMap<&'a str, &'a Condition>,
     materials: HashMap<&'a str, &'a Material>,
     stages: HashMap<&'a str, &'a Stage>,
+    providers: HashMap<&'a str, &'a Provider>,
     guides: guide_nav::Layout<'a>,
     /// The site's sections, worked out once (every page's breadcrumbs look here).
     nav: Vec<NavItem>,
@@ -111,6 +112,7 @@ impl<'a> Planner<'a> {
             conditions: content.conditions.iter().map(|c| (c.id.as_str(), c)).collect(),
             materials: content.materials.iter().map(|m| (m.id.as_str(), m)).collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
+            providers: content.providers.iter().map(|p| (p.id.as_str(), p)).collect(),
             guides: guide_nav::Layout::new(&content.guides),
             nav: Vec::new(),
         };

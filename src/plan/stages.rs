@@ -37,7 +37,7 @@ impl Planner<'_> {
                 .filter_map(|id| self.materials.get(id.as_str()))
                 .map(|m| MaterialRef {
                     name: m.name.clone(),
-                    provider: m.provider,
+                    provider: self.provider_view(m),
                 })
                 .collect(),
         }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::markdown::Heading;
-use crate::model::{Confidence, DurationUnit, FieldKind, Provider, SignBox, SourceKind, SubjectKind};
+use crate::model::{Confidence, DurationUnit, FieldKind, SignBox, SourceKind, SubjectKind};
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
@@ -131,11 +131,21 @@ pub struct DurationView {
     pub exact: bool,
 }
 
-/// A material named in the overview, with who provides it (`filer`, `on_platform`, `platform`).
+/// A material named in the overview, with who provides it.
 #[derive(Debug, Clone, Serialize)]
 pub struct MaterialRef {
     pub name: String,
-    pub provider: Provider,
+    pub provider: ProviderView,
+}
+
+/// Who provides a material, from `content/providers.yaml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderView {
+    /// The provider's id, for a CSS class (`provider-<id>`).
+    pub id: String,
+    pub name: String,
+    /// The filer prepares it themselves (else a theme may set it apart).
+    pub filer: bool,
 }
 
 /// `data` of a stage page. `page.prev` and `page.next` are the stages before and after it.
@@ -187,7 +197,7 @@ pub struct MaterialView {
     pub name: String,
     pub description_html: String,
     pub tips_html: Vec<String>,
-    pub provider: Provider,
+    pub provider: ProviderView,
     /// Each condition written out; empty when always needed.
     pub conditions: Vec<String>,
     /// The same conditions' ids, space-separated, for the questionnaire script.

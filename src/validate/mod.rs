@@ -26,6 +26,7 @@ const MATERIALS: &str = "content/materials.yaml";
 const STAGES: &str = "content/stages.yaml";
 const DEADLINES: &str = "content/deadlines.yaml";
 const FORMS: &str = "content/forms.yaml";
+const PROVIDERS: &str = "content/providers.yaml";
 const HOLIDAYS: &str = "content/holidays.yaml";
 
 /// Checks `content`; returns the model (when there is no error) and every diagnostic found.
@@ -91,6 +92,7 @@ impl Checker {
         self.collect_ids("stage", STAGES, content.stages.iter().map(|s| &s.id));
         self.collect_ids("deadline", DEADLINES, content.deadlines.iter().map(|d| &d.id));
         self.collect_ids("form", FORMS, content.forms.iter().map(|f| &f.id));
+        self.collect_ids("provider", PROVIDERS, content.providers.iter().map(|p| &p.id));
     }
 
     /// Records the ids of one kind, reporting malformed, reserved and duplicate ones.
@@ -136,7 +138,7 @@ impl Checker {
         let known = self.known.get(kind).cloned().unwrap_or_default();
         if !known.contains(reference.as_str()) {
             let hint = if known.is_empty() {
-                format!("no {kind} is defined yet")
+                format!("no {kind} is defined yet; {}", where_defined(kind))
             } else {
                 unknown_id_hint(reference.as_str(), known.iter().map(String::as_str))
             };
@@ -169,6 +171,7 @@ impl Checker {
             for condition in &material.when {
                 self.reference("condition", MATERIALS, condition);
             }
+            self.reference("provider", MATERIALS, &material.provider);
             self.optional_source(MATERIALS, &material.source);
             if material.source.is_none() {
                 self.diagnostics.push(
@@ -381,6 +384,14 @@ fn suggested_id(id: &str) -> Option<String> {
         }
     }
     (is_valid_id(&fixed) && fixed != "index").then_some(fixed)
+}
+
+/// Where an editor defines ids of `kind`, for hints about an unknown one.
+fn where_defined(kind: &str) -> String {
+    match kind {
+        "source" => "list sources under `sources:` in content/site.yaml".into(),
+        _ => format!("define {kind}s in content/{kind}s.yaml"),
+    }
 }
 
 #[cfg(test)]
