@@ -19,7 +19,7 @@ use guidegen::{load, plan, validate};
 use libfuzzer_sys::fuzz_target;
 
 /// The content files a run may replace, in either site.
-const YAML_FILES: [&str; 8] = [
+const YAML_FILES: [&str; 9] = [
     "content/site.yaml",
     "content/subjects.yaml",
     "content/conditions.yaml",
@@ -27,6 +27,7 @@ const YAML_FILES: [&str; 8] = [
     "content/stages.yaml",
     "content/deadlines.yaml",
     "content/forms.yaml",
+    "content/providers.yaml",
     "content/holidays.yaml",
 ];
 /// And a guide and a section's `_index.md` of each site.
