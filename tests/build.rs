@@ -239,6 +239,34 @@ fn a_base_url_adds_a_sitemap_with_absolute_urls() {
 }
 
 #[test]
+fn subjects_without_certificates_build_and_their_pages_say_nothing_of_certificates() {
+    let tmp = TempDir::new("no-certificates");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let label = "可用证件";
+    let output = build(&root, &root.join("output"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(page(&root.join("output"), "checklists/person.html").contains(label));
+    let subjects = std::fs::read_to_string(root.join("content/subjects.yaml")).unwrap();
+    let without: String = subjects
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("certificates:"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(root.join("content/subjects.yaml"), without).unwrap();
+    let output = build(&root, &root.join("output"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    for path in [
+        "checklists/index.html",
+        "checklists/person.html",
+        "checklists/company.html",
+    ] {
+        let html = page(&root.join("output"), path);
+        assert!(!html.contains(label), "{path} still speaks of certificates");
+    }
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let tmp = TempDir::new("failed-build");
     let root = tmp.path().join("site");

@@ -95,7 +95,9 @@ pub struct Subject {
     pub id: Id,
     pub name: String,
     pub kind: SubjectKind,
-    /// The certificates this subject may file with.
+    /// The identifiers or documents this subject may file with (e.g. a business licence with its
+    /// unified social credit code); none when the process asks for nothing of the kind.
+    #[serde(default)]
     pub certificates: Vec<String>,
     /// Anything else worth knowing (Markdown).
     #[serde(default)]
