@@ -267,6 +267,24 @@ fn subjects_without_certificates_build_and_their_pages_say_nothing_of_certificat
 }
 
 #[test]
+fn a_source_of_a_kind_the_site_names_itself_shows_that_name() {
+    let tmp = TempDir::new("source-kinds");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let yaml = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+    let yaml = yaml.replace("    kind: notice\n", "    kind: court_ruling\n");
+    std::fs::write(
+        root.join("content/site.yaml"),
+        format!("{yaml}source_kinds:\n  - id: court_ruling\n    name: Court ruling\n"),
+    )
+    .unwrap();
+    let output = build(&root, &root.join("output"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let sources = page(&root.join("output"), "sources.html");
+    assert!(sources.contains(r#"<p class="caption">Court ruling</p>"#), "{sources}");
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let tmp = TempDir::new("failed-build");
     let root = tmp.path().join("site");

@@ -530,7 +530,7 @@ fn source() -> impl Strategy<Value = Source> {
         prop::option::of(any_text()),
         prop::option::of(spanned_text()),
         prop::option::of(spanned_text()),
-        prop::sample::select(vec![SourceKind::Law, SourceKind::Notice, SourceKind::Reference]),
+        id(),
         prop::option::of(any_text()),
     )
         .prop_map(|(id, title, issuer, number, date, url, kind, note)| Source {
@@ -556,12 +556,17 @@ fn site() -> impl Strategy<Value = Site> {
         ),
         (spanned_text(), any::<bool>(), any_text(), texts(), texts()),
         prop::collection::vec(source(), 0..3),
+        prop::collection::vec(
+            (id(), any_text()).prop_map(|(id, name)| SourceKindName { id, name }),
+            0..2,
+        ),
     )
         .prop_map(
             |(
                 (title, description, language, theme, base_url),
                 (reviewed, allow_html, intro, who_must, who_need_not),
                 sources,
+                source_kinds,
             )| Site {
                 title,
                 description,
@@ -574,6 +579,7 @@ fn site() -> impl Strategy<Value = Site> {
                 who_must,
                 who_need_not,
                 sources,
+                source_kinds,
             },
         )
 }

@@ -44,7 +44,24 @@ pub struct Site {
     pub who_need_not: Vec<String>,
     /// Legal basis and references that rules cite by id.
     pub sources: Vec<Source>,
+    /// Kinds of source beyond the three every site has (`law`, `notice`, `reference`, named by
+    /// the theme), e.g. a court ruling or a guidance manual.
+    #[serde(default)]
+    pub source_kinds: Vec<SourceKindName>,
 }
+
+/// A kind of source a site names itself.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceKindName {
+    /// What sources write in `kind:`.
+    pub id: Id,
+    /// Shown above each source of this kind.
+    pub name: String,
+}
+
+/// The kinds of source every site has; the theme's labels name them.
+pub const BUILT_IN_SOURCE_KINDS: [&str; 3] = ["law", "notice", "reference"];
 
 /// A law, notice or article the rules rest on.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
@@ -64,20 +81,13 @@ pub struct Source {
     /// A web address (`https://…` or `http://…`).
     #[serde(default)]
     pub url: Option<Spanned<String>>,
-    /// `law` (legal basis), `notice` (official notice), or `reference` (secondary source).
+    /// `law` (legal basis), `notice` (official notice), `reference` (secondary source, the
+    /// default), or a kind of the site's own listed under `source_kinds`.
     #[serde(default = "default_source_kind")]
-    pub kind: SourceKind,
+    pub kind: Id,
     /// What this source is used for, in a sentence.
     #[serde(default)]
     pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SourceKind {
-    Law,
-    Notice,
-    Reference,
 }
 
 /// `content/subjects.yaml`: who can file.
@@ -567,6 +577,6 @@ fn default_true() -> bool {
     true
 }
 
-fn default_source_kind() -> SourceKind {
-    SourceKind::Reference
+fn default_source_kind() -> Id {
+    Spanned::detached("reference".to_string())
 }

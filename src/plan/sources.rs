@@ -27,7 +27,14 @@ impl Planner<'_> {
                 number: s.number.clone(),
                 date: s.date.as_ref().map(|d| d.value.clone()),
                 url: s.url.as_ref().map(|u| u.value.clone()),
-                kind: s.kind,
+                kind: s.kind.value.clone(),
+                kind_name: self
+                    .content
+                    .site
+                    .source_kinds
+                    .iter()
+                    .find(|k| k.id.as_str() == s.kind.as_str())
+                    .map(|k| k.name.clone()),
                 note: s.note.clone(),
             })
             .collect();
@@ -46,40 +53,39 @@ impl Planner<'_> {
 mod tests {
     use super::super::testing::{id, minimal, today};
     use super::*;
-    use crate::model::SourceKind;
+    use crate::model::SourceKindName;
 
     #[test]
-    fn the_sources_page_lists_every_source_with_its_details() {
+    fn the_sources_page_lists_every_source_with_its_details_and_names_the_sites_own_kinds() {
         let mut model = minimal();
         let mut second = model.content.site.sources[0].clone();
         second.id = id("law");
-        second.kind = SourceKind::Law;
+        second.kind = id("law");
         second.url = None;
-        model.content.site.sources.push(second);
+        let mut third = second.clone();
+        third.id = id("ruling");
+        third.kind = id("court_ruling");
+        model.content.site.source_kinds.push(SourceKindName {
+            id: id("court_ruling"),
+            name: "Court ruling".into(),
+        });
+        model.content.site.sources.extend([second, third]);
         let page = Planner::new(&model, today()).sources_page();
         let PageData::Sources(data) = &page.data else {
             panic!("the sources page")
         };
-        let listed: Vec<(&str, SourceKind, Option<&str>)> = data
+        let listed: Vec<(&str, &str, Option<&str>, Option<&str>)> = data
             .sources
             .iter()
-            .map(|s| (s.id.as_str(), s.kind, s.url.as_deref()))
+            .map(|s| (s.id.as_str(), s.kind.as_str(), s.kind_name.as_deref(), s.url.as_deref()))
             .collect();
         assert_eq!(
             listed,
             [
-                ("notice", SourceKind::Notice, Some("https://example.org/notice")),
-                ("law", SourceKind::Law, None)
+                ("notice", "notice", None, Some("https://example.org/notice")),
+                ("law", "law", None, None),
+                ("ruling", "court_ruling", Some("Court ruling"), None)
             ]
-        );
-        let notice = &data.sources[0];
-        assert_eq!(
-            (
-                notice.issuer.as_deref(),
-                notice.number.as_deref(),
-                notice.date.as_deref()
-            ),
-            (Some("The ministry"), Some("No. 1"), Some("2023-08-04"))
         );
     }
 

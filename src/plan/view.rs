@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::markdown::Heading;
-use crate::model::{Confidence, DurationUnit, FieldKind, SignBox, SourceKind, SubjectKind};
+use crate::model::{Confidence, DurationUnit, FieldKind, SignBox, SubjectKind};
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
@@ -454,8 +454,11 @@ pub struct SourceView {
     /// When it was published (YYYY-MM-DD).
     pub date: Option<String>,
     pub url: Option<String>,
-    /// `law`, `notice` or `reference`.
-    pub kind: SourceKind,
+    /// `law`, `notice`, `reference` (named by the theme's labels), or a kind of the site's own.
+    pub kind: String,
+    /// The name of a kind of the site's own (`source_kinds` in site.yaml); `None` for the three
+    /// every site has, which the theme names.
+    pub kind_name: Option<String>,
     /// What the source is used for, in a sentence.
     pub note: Option<String>,
 }

@@ -86,6 +86,10 @@ impl Checker {
 
     fn check_ids(&mut self, content: &Content) {
         self.collect_ids("source", SITE, content.site.sources.iter().map(|s| &s.id));
+        self.collect_ids("source kind", SITE, content.site.source_kinds.iter().map(|k| &k.id));
+        // The kinds every site has count as defined, whether or not the site names them.
+        let kinds = self.known.entry("source kind").or_default();
+        kinds.extend(BUILT_IN_SOURCE_KINDS.iter().map(|kind| kind.to_string()));
         self.collect_ids("subject", SUBJECTS, content.subjects.iter().map(|s| &s.id));
         self.collect_ids("condition", CONDITIONS, content.conditions.iter().map(|c| &c.id));
         self.collect_ids("material", MATERIALS, content.materials.iter().map(|m| &m.id));
@@ -137,11 +141,17 @@ impl Checker {
     fn reference(&mut self, kind: &'static str, file: &str, reference: &Id) {
         let known = self.known.get(kind).cloned().unwrap_or_default();
         if !known.contains(reference.as_str()) {
-            let hint = if known.is_empty() {
+            let mut hint = if known.is_empty() {
                 format!("no {kind} is defined yet; {}", where_defined(kind))
             } else {
                 unknown_id_hint(reference.as_str(), known.iter().map(String::as_str))
             };
+            if kind == "source kind" {
+                let joint = if hint.ends_with('?') { " Or" } else { "; or" };
+                hint.push_str(&format!(
+                    "{joint} name a kind of your own under `source_kinds:` in content/site.yaml"
+                ));
+            }
             self.error(
                 file,
                 reference,
@@ -158,6 +168,9 @@ impl Checker {
     }
 
     fn check_references(&mut self, content: &Content) {
+        for source in &content.site.sources {
+            self.reference("source kind", SITE, &source.kind);
+        }
         for subject in &content.subjects {
             self.optional_source(SUBJECTS, &subject.source);
         }
