@@ -89,7 +89,7 @@ impl Checker {
         self.collect_ids("source kind", SITE, content.site.source_kinds.iter().map(|k| &k.id));
         // The kinds every site has count as defined, whether or not the site names them.
         let kinds = self.known.entry("source kind").or_default();
-        kinds.extend(BUILT_IN_SOURCE_KINDS.iter().map(|kind| kind.to_string()));
+        kinds.extend(BUILT_IN_SOURCE_KINDS.iter().map(ToString::to_string));
         self.collect_ids("subject", SUBJECTS, content.subjects.iter().map(|s| &s.id));
         self.collect_ids("condition", CONDITIONS, content.conditions.iter().map(|c| &c.id));
         self.collect_ids("material", MATERIALS, content.materials.iter().map(|m| &m.id));
