@@ -590,19 +590,23 @@ fn subject() -> impl Strategy<Value = Subject> {
         any_text(),
         subject_kind(),
         texts(),
+        ids_list(),
         prop::option::of(any_text()),
         confidence(),
         prop::option::of(id()),
     )
-        .prop_map(|(id, name, kind, certificates, note, confidence, source)| Subject {
-            id,
-            name,
-            kind,
-            certificates,
-            note,
-            confidence,
-            source,
-        })
+        .prop_map(
+            |(id, name, kind, certificates, forms, note, confidence, source)| Subject {
+                id,
+                name,
+                kind,
+                certificates,
+                forms,
+                note,
+                confidence,
+                source,
+            },
+        )
 }
 
 fn condition() -> impl Strategy<Value = Condition> {

@@ -109,6 +109,10 @@ pub struct Subject {
     /// unified social credit code); none when the process asks for nothing of the kind.
     #[serde(default)]
     pub certificates: Vec<String>,
+    /// The printable forms this subject files, by id; when left out, the first form for the
+    /// subject's kind.
+    #[serde(default)]
+    pub forms: Vec<Id>,
     /// Anything else worth knowing (Markdown).
     #[serde(default)]
     pub note: Option<String>,

@@ -8,9 +8,28 @@ use super::{
     ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner, ProviderView,
     QuestionView, SubjectGroups, SubjectSummary,
 };
-use crate::model::{Condition, Material, Subject, SubjectKind};
+use crate::model::{Condition, Form, Material, Subject, SubjectKind};
 
 impl Planner<'_> {
+    /// The forms `subject` names, in its order; a subject that names none gets the first form
+    /// for its kind, if there is one.
+    fn forms_of(&self, subject: &Subject) -> Vec<&Form> {
+        if subject.forms.is_empty() {
+            return self
+                .content
+                .forms
+                .iter()
+                .filter(|f| f.kind == subject.kind)
+                .take(1)
+                .collect();
+        }
+        subject
+            .forms
+            .iter()
+            .filter_map(|id| self.content.forms.iter().find(|f| f.id.as_str() == id.as_str()))
+            .collect()
+    }
+
     /// Who provides `material` (validate made sure the provider exists).
     pub(super) fn provider_view(&self, material: &Material) -> ProviderView {
         let provider = self.providers.get(material.provider.as_str());
@@ -141,15 +160,14 @@ impl Planner<'_> {
             .flat_map(|g| &g.items)
             .filter(|m| m.conditions.is_empty())
             .count();
-        let form = self
-            .content
-            .forms
-            .iter()
-            .find(|f| f.kind == subject.kind)
+        let forms = self
+            .forms_of(subject)
+            .into_iter()
             .map(|f| LinkView {
                 title: f.title.clone(),
                 href: format!("{root}forms/{}.html", f.id.as_str()),
-            });
+            })
+            .collect();
         ChecklistData {
             subject: Self::subject_summary(subject, root),
             note_html: subject.note.as_ref().map(|n| self.markdown(n, root)),
@@ -157,7 +175,7 @@ impl Planner<'_> {
             groups,
             count,
             always_count,
-            form,
+            forms,
             storage_key: format!("guidegen:{}:checklist:{}", self.content.site.title, subject.id.as_str()),
             questions: self.questions(|condition| {
                 let used = self.content.materials.iter().filter(|m| Self::needs(subject, m));
@@ -358,9 +376,28 @@ mod tests {
     #[test]
     fn a_checklist_links_the_form_for_its_subjects_kind_if_there_is_one() {
         let model = minimal();
-        let form = checklist(&model, "person").form.expect("the individuals' form");
-        assert_eq!(form.href, "../forms/verification-person.html");
-        assert!(checklist(&model, "company").form.is_none(), "no form for organisations");
+        let hrefs = |model: &Model, subject| -> Vec<String> {
+            checklist(model, subject).forms.into_iter().map(|f| f.href).collect()
+        };
+        assert_eq!(hrefs(&model, "person"), ["../forms/verification-person.html"]);
+        assert!(hrefs(&model, "company").is_empty(), "no form for organisations");
+    }
+
+    #[test]
+    fn a_subject_that_names_its_forms_gets_exactly_those_whatever_their_kind() {
+        let mut model = minimal();
+        let mut second = model.content.forms[0].clone();
+        second.id = id("annex");
+        model.content.forms.push(second);
+        let company = model
+            .content
+            .subjects
+            .iter_mut()
+            .find(|s| s.id.as_str() == "company")
+            .unwrap();
+        company.forms = vec![id("annex"), id("verification-person")];
+        let hrefs: Vec<String> = checklist(&model, "company").forms.into_iter().map(|f| f.href).collect();
+        assert_eq!(hrefs, ["../forms/annex.html", "../forms/verification-person.html"]);
     }
 
     #[test]

@@ -256,8 +256,8 @@ pub struct ChecklistData {
     pub count: usize,
     /// How many of them are needed whatever the answers (they have no conditions).
     pub always_count: usize,
-    /// The printable form for this subject's kind, if there is one.
-    pub form: Option<LinkView>,
+    /// The printable forms this subject files: those it names, else the first for its kind.
+    pub forms: Vec<LinkView>,
     /// Key for saving ticks in the browser.
     pub storage_key: String,
     /// The questions that can narrow this checklist (those about conditions its materials have).

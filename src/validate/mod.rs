@@ -173,6 +173,9 @@ impl Checker {
         }
         for subject in &content.subjects {
             self.optional_source(SUBJECTS, &subject.source);
+            for form in &subject.forms {
+                self.reference("form", SUBJECTS, form);
+            }
         }
         for condition in &content.conditions {
             self.optional_source(CONDITIONS, &condition.source);
