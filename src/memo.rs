@@ -3,8 +3,9 @@
 //! Rules every stage keeps: a value is reused only while its stamp is unchanged; a value that a
 //! build did not ask for is forgotten when that build ends (`Memo::sweep`), so a memo never
 //! outgrows the site; a stamp is made from the inputs themselves (`Stamp::of` over a value that
-//! derives `Hash`), never from a hand-made list of fields that a new field could miss; and a
-//! one-off build keeps nothing (`Memo::default()`), so it neither hashes nor holds copies.
+//! derives `Hash`, or over a struct destructured whole so that a new field does not compile until
+//! it is placed), never from a hand-made list of fields that a new field could miss; and a
+//! one-off build keeps nothing (`Memo::default()`), so it holds no copies and asks for no stamps.
 
 use std::borrow::Borrow;
 use std::hash::Hash;
@@ -16,8 +17,8 @@ use rayon::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Stamp(u64);
 
-/// Fixed seeds, so that stamps are equal between builds of one process (ahash's default seeds are
-/// random per process, which is fine: stamps are never stored on disk).
+/// Fixed seeds: equal inputs give equal stamps in every build. Stamps are only ever compared
+/// within one `serve` process, never stored, so they need no stability beyond that.
 fn hasher() -> ahash::RandomState {
     ahash::RandomState::with_seeds(0x6775_6964, 0x6567_656e, 0x7374_616d, 0x7073_2121)
 }
