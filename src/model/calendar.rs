@@ -19,7 +19,7 @@ impl MissingYear {
     /// What to do about it, for a diagnostic's hint.
     pub fn hint(&self) -> String {
         format!(
-            "working days in {0} are unknown until the State Council publishes 国务院办公厅关于{0}年部分节假日安排的通知; add that year to content/holidays.yaml",
+            "working days in {0} are unknown until that year's public holidays are published; add {0} to content/holidays.yaml from the official arrangement",
             self.0
         )
     }
@@ -441,7 +441,10 @@ mod tests {
         );
         let message = MissingYear(2027).to_string();
         assert_eq!(message, "no holiday data for 2027");
-        assert!(MissingYear(2027).hint().contains("2027年部分节假日安排"));
+        let hint = MissingYear(2027).hint();
+        assert!(hint.contains("2027") && hint.contains("content/holidays.yaml"), "{hint}");
+        // The generator names no country's authority: that is the content's business.
+        assert!(!hint.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{hint}");
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl Planner<'_> {
                 Diagnostic::warning(format!("the timeline for {} needs holiday data for {year}", self.today))
                     .with_span(Span::file_only(Path::new("content/holidays.yaml")))
                     .with_hint(format!(
-                        "add {year} from the State Council's holiday notice; until then the timeline page says the dates are unknown"
+                        "add {year} to content/holidays.yaml from the official holiday arrangement; until then the timeline page says the dates are unknown"
                     )),
             );
         }
