@@ -9,7 +9,7 @@
   function params() { return window.guidegenQuery.parse(location.search); }
   function query(answers) { return window.guidegenQuery.build(answers); }
 
-  // ---- Questionnaire: answers live in the URL (?non_local=1&pre_approval=新闻) ----
+  // ---- Questionnaire: answers live in the URL (?<condition id>=1&<condition id>=<chosen option>) ----
 
   function readAnswers(form) {
     var answers = {};
