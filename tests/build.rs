@@ -285,6 +285,25 @@ fn a_source_of_a_kind_the_site_names_itself_shows_that_name() {
 }
 
 #[test]
+fn a_holiday_year_may_cite_a_source_instead_of_a_notice_and_the_timeline_names_it() {
+    let tmp = TempDir::new("holiday-source");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    std::fs::write(
+        root.join("content/holidays.yaml"),
+        "years:\n  - year: 2026\n    source: notice\n    days_off:\n      - {name: New Year, dates: [\"2026-01-01\"]}\n",
+    )
+    .unwrap();
+    let output = build(&root, &root.join("output"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let timeline = page(&root.join("output"), "timeline.html");
+    assert!(
+        timeline.contains(r#"<li>2026：<a href="https://example.org/notice">The official notice</a>（No. 1）</li>"#),
+        "{timeline}"
+    );
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_untouched() {
     let tmp = TempDir::new("failed-build");
     let root = tmp.path().join("site");

@@ -818,7 +818,7 @@ fn guide() -> impl Strategy<Value = Arc<Guide>> {
 fn holiday_year(year: i32) -> impl Strategy<Value = HolidayYear> {
     let notice = (
         any_text(),
-        any_text(),
+        prop::option::of(any_text()),
         1u32..=365,
         prop::option::of(prop::sample::select(vec!["https://www.gov.cn/a?b=c&d", "http://x.cn/"])),
     )
@@ -829,10 +829,12 @@ fn holiday_year(year: i32) -> impl Strategy<Value = HolidayYear> {
             url: url.map(|u| Spanned::detached(u.to_string())),
         });
     let days = prop::collection::btree_map(1u32..=366, (0..3usize, any::<bool>()), 0..24);
-    (notice, prop::collection::vec(any_text(), 3), days).prop_map(move |(notice, names, days)| {
+    // A year may cite a source instead of a notice; rules.json then writes `notice: null`.
+    (prop::option::of(notice), prop::collection::vec(any_text(), 3), days).prop_map(move |(notice, names, days)| {
         let mut entry = HolidayYear {
             year: Spanned::detached(year),
             notice,
+            source: None,
             days_off: Vec::new(),
             working_days: Vec::new(),
         };

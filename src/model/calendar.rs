@@ -36,7 +36,8 @@ impl std::error::Error for MissingYear {}
 /// The checked holiday data: which years are known, which days are off, which weekends are worked.
 #[derive(Debug, Clone, Default)]
 pub struct Calendar {
-    notices: BTreeMap<i32, Notice>,
+    /// Every year with data, with its notice where it has one.
+    notices: BTreeMap<i32, Option<Notice>>,
     off: BTreeMap<NaiveDate, String>,
     work: BTreeMap<NaiveDate, String>,
 }
@@ -48,7 +49,7 @@ impl Calendar {
     pub(crate) fn add_year(
         &mut self,
         year: i32,
-        notice: Notice,
+        notice: Option<Notice>,
         off: impl IntoIterator<Item = (NaiveDate, String)>,
         work: impl IntoIterator<Item = (NaiveDate, String)>,
     ) {
@@ -69,7 +70,7 @@ impl Calendar {
 
     /// The notice a year's data comes from.
     pub fn notice(&self, year: i32) -> Option<&Notice> {
-        self.notices.get(&year)
+        self.notices.get(&year).and_then(Option::as_ref)
     }
 
     /// The break `date` belongs to, if it is an official day off.
@@ -169,7 +170,7 @@ struct CalendarOut<'a> {
 #[derive(Serialize)]
 struct YearOut<'a> {
     year: i32,
-    notice: &'a Notice,
+    notice: &'a Option<Notice>,
     days_off: Vec<GroupOut<'a>>,
     working_days: Vec<GroupOut<'a>>,
 }
@@ -442,7 +443,10 @@ mod tests {
         let message = MissingYear(2027).to_string();
         assert_eq!(message, "no holiday data for 2027");
         let hint = MissingYear(2027).hint();
-        assert!(hint.contains("2027") && hint.contains("content/holidays.yaml"), "{hint}");
+        assert!(
+            hint.contains("2027") && hint.contains("content/holidays.yaml"),
+            "{hint}"
+        );
         // The generator names no country's authority: that is the content's business.
         assert!(!hint.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{hint}");
     }
@@ -569,13 +573,14 @@ mod tests {
                     .collect();
                 years.push(HolidayYear {
                     year: Spanned::detached(year),
-                    notice: Notice {
+                    notice: Some(Notice {
                         title: format!("{year}年部分节假日安排"),
-                        number: "test".into(),
+                        number: Some("test".into()),
                         // Four digits even for the year 999 (`0999-12-01`) before a first year 1000.
                         date: Spanned::detached(format!("{:04}-12-01", year - 1)),
                         url: None,
-                    },
+                    }),
+                    source: None,
                     days_off: vec![group("假", &off.iter().copied().collect::<Vec<_>>())]
                         .into_iter()
                         .filter(|g| !g.dates.is_empty())

@@ -521,14 +521,21 @@ pub struct HolidaysFile {
     pub years: Vec<HolidayYear>,
 }
 
-/// One calendar year's arrangement, as the State Council's notice for that year fixed it.
+/// One calendar year's public holidays and adjusted working days, as an official notice or
+/// another source fixed them.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidayYear {
     /// The calendar year; every date listed under it must lie in it.
     pub year: Spanned<i32>,
-    /// The notice the dates come from.
-    pub notice: Notice,
+    /// The notice the dates come from (e.g. the State Council's 国务院办公厅关于YYYY年部分节假日
+    /// 安排的通知); or leave it out and cite a source.
+    #[serde(default)]
+    pub notice: Option<Notice>,
+    /// A source in `content/site.yaml` the dates come from, where there is no notice of its own
+    /// (e.g. a government page listing bank holidays).
+    #[serde(default)]
+    pub source: Option<Id>,
     /// The breaks: every date that is a day off, weekend days inside a break included.
     pub days_off: Vec<DayGroup>,
     /// Adjusted working days (调休上班): weekend days that are working days.
@@ -536,13 +543,14 @@ pub struct HolidayYear {
     pub working_days: Vec<DayGroup>,
 }
 
-/// A State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知).
+/// An official notice fixing one year's holidays.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Notice {
     pub title: String,
-    /// Document number, e.g. 国办发明电〔2022〕16号.
-    pub number: String,
+    /// Document number, e.g. 国办发明电〔2022〕16号, where it has one.
+    #[serde(default)]
+    pub number: Option<String>,
     /// Date of issue, YYYY-MM-DD.
     pub date: Spanned<String>,
     #[serde(default)]

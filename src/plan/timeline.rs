@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{DurationView, Page, PageData, Planner};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::ics::{self, IcsDeadline};
-use crate::model::{Calendar, DurationUnit, MissingYear};
+use crate::model::{Calendar, DurationUnit, MissingYear, Source};
 
 #[derive(Debug, Serialize)]
 pub struct TimelineData {
@@ -39,11 +39,26 @@ pub struct TimelineRow {
 pub struct NoticeView {
     pub year: i32,
     pub title: String,
-    pub number: String,
+    /// The document number, where it has one.
+    pub number: Option<String>,
     pub url: Option<String>,
 }
 
 impl Planner<'_> {
+    /// The source a year of holiday data cites instead of a notice of its own.
+    fn holiday_source(&self, year: i32) -> Option<&Source> {
+        let cited = self
+            .content
+            .holidays
+            .as_ref()?
+            .years
+            .iter()
+            .find(|y| y.year.value == year)?
+            .source
+            .as_ref()?;
+        self.sources.get(cited.as_str()).copied()
+    }
+
     fn stage_durations(&self) -> Vec<(String, StageDuration)> {
         self.content
             .stages
@@ -106,13 +121,19 @@ impl Planner<'_> {
         let notices = calendar
             .covered_years()
             .into_iter()
-            .filter_map(|year| {
-                calendar.notice(year).map(|n| NoticeView {
+            .filter_map(|year| match calendar.notice(year) {
+                Some(n) => Some(NoticeView {
                     year,
                     title: n.title.clone(),
                     number: n.number.clone(),
                     url: n.url.as_ref().map(|u| u.value.clone()),
-                })
+                }),
+                None => self.holiday_source(year).map(|s| NoticeView {
+                    year,
+                    title: s.title.clone(),
+                    number: s.number.clone(),
+                    url: s.url.as_ref().map(|u| u.value.clone()),
+                }),
             })
             .collect();
         let data = TimelineData {

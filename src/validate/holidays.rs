@@ -78,10 +78,12 @@ impl Checker<'_> {
             return;
         }
         seen_years.insert(year, entry.year.line);
-        self.date(&entry.notice.date);
-        if let Some(url) = &entry.notice.url {
-            if let Err(error) = formats::web_address(self.file, url) {
-                self.diagnostics.push(error);
+        if let Some(notice) = &entry.notice {
+            self.date(&notice.date);
+            if let Some(url) = &notice.url {
+                if let Err(error) = formats::web_address(self.file, url) {
+                    self.diagnostics.push(error);
+                }
             }
         }
         let mut listed: BTreeMap<NaiveDate, Listed> = BTreeMap::new();

@@ -168,6 +168,17 @@ impl Checker {
     }
 
     fn check_references(&mut self, content: &Content) {
+        for year in content.holidays.iter().flat_map(|h| &h.years) {
+            match (&year.notice, &year.source) {
+                (_, Some(source)) => self.reference("source", HOLIDAYS, source),
+                (Some(_), None) => {}
+                (None, None) => self.diagnostics.push(
+                    Diagnostic::error(format!("year {} does not say where its dates come from", year.year.value))
+                        .with_span(year.year.span_in(Path::new(HOLIDAYS), year.year.value.to_string().len()))
+                        .with_hint("add `notice:` (title and date of the official notice) or `source: <id>` naming an entry of `sources` in content/site.yaml"),
+                ),
+            }
+        }
         for source in &content.site.sources {
             self.reference("source kind", SITE, &source.kind);
         }
