@@ -8,8 +8,10 @@ use chrono::{Datelike, Days, NaiveDate};
 pub(crate) struct IcsDeadline {
     /// Stable id; the event's UID is `<id>@guidegen`.
     pub id: String,
-    /// The day the event falls on (all day).
+    /// The day the event falls on (all day); for a yearly one, its first day.
     pub date: NaiveDate,
+    /// Repeats every year on the same day.
+    pub yearly: bool,
     /// The event's summary (plain text).
     pub title: String,
     /// The event's description (plain text; newlines are kept).
@@ -38,6 +40,9 @@ pub(crate) fn deadlines_ics(site_title: &str, language: &str, deadlines: &[IcsDe
         line(&format!("DTSTAMP:{stamp}"));
         line(&format!("DTSTART;VALUE=DATE:{}", basic_date(deadline.date)));
         line(&event_end(deadline.date));
+        if deadline.yearly {
+            line("RRULE:FREQ=YEARLY");
+        }
         line(&format!("SUMMARY{language}:{}", escape_text(&deadline.title)));
         if !deadline.description.is_empty() {
             line(&format!("DESCRIPTION{language}:{}", escape_text(&deadline.description)));
@@ -160,12 +165,14 @@ mod tests {
     fn sample() -> Vec<IcsDeadline> {
         vec![
             IcsDeadline {
+                yearly: false,
                 id: "listed-2024-03-31".into(),
                 date: d("2024-03-31"),
                 title: "已上架的小程序补办备案的截止日".into(),
                 description: "已上架的小程序要在 2024 年 3 月 31 日之前完成备案；逾期仍未完成备案的，平台会按照备案相关规定从 2024 年 4 月 1 日起清退。\n小程序会被下架、暂停服务或无法提交新版本更新。".into(),
             },
             IcsDeadline {
+                yearly: false,
                 id: "year-end".into(),
                 date: d("2024-12-31"),
                 title: "Year end, a test; with \\ backslash".into(),
@@ -298,6 +305,7 @@ mod tests {
     #[test]
     fn the_last_representable_day_lasts_one_day_instead_of_ending_in_year_10000() {
         let last = IcsDeadline {
+            yearly: false,
             id: "end-of-time".into(),
             date: d("9999-12-31"),
             title: "Last day".into(),
@@ -333,6 +341,7 @@ mod tests {
         let deadlines: Vec<IcsDeadline> = dates
             .iter()
             .map(|date| IcsDeadline {
+                yearly: false,
                 id: date.to_string(),
                 date: d(date),
                 title: "t".into(),

@@ -112,10 +112,12 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
         Some(site) if reader.diagnostics.iter().all(|d| !d.is_error()) => Ok(Loaded {
             content: Content {
                 site,
+                subject_groups: subjects.as_ref().map(|f| f.groups.clone()).unwrap_or_default(),
                 subjects: subjects.map(|f| f.subjects).unwrap_or_default(),
                 conditions: conditions.map(|f| f.conditions).unwrap_or_default(),
                 materials: materials.map(|f| f.materials).unwrap_or_default(),
                 stages: stages.map(|f| f.stages).unwrap_or_default(),
+                events: deadlines.as_ref().map(|f| f.events.clone()).unwrap_or_default(),
                 deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
                 forms: forms.map(|f| f.forms).unwrap_or_default(),
                 providers: providers.map(|f| f.providers).unwrap_or_default(),

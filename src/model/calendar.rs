@@ -38,6 +38,8 @@ impl std::error::Error for MissingYear {}
 pub struct Calendar {
     /// Every year with data, with its notice where it has one.
     notices: BTreeMap<i32, Option<Notice>>,
+    /// The source id a year cites instead of (or as well as) a notice.
+    sources: BTreeMap<i32, String>,
     off: BTreeMap<NaiveDate, String>,
     work: BTreeMap<NaiveDate, String>,
 }
@@ -49,13 +51,22 @@ impl Calendar {
     pub(crate) fn add_year(
         &mut self,
         year: i32,
-        notice: Option<Notice>,
+        citation: (Option<Notice>, Option<String>),
         off: impl IntoIterator<Item = (NaiveDate, String)>,
         work: impl IntoIterator<Item = (NaiveDate, String)>,
     ) {
+        let (notice, source) = citation;
         self.off.extend(off);
         self.work.extend(work);
         self.notices.insert(year, notice);
+        if let Some(source) = source {
+            self.sources.insert(year, source);
+        }
+    }
+
+    /// The id of the source a year's data cites, if it cites one.
+    pub fn source(&self, year: i32) -> Option<&str> {
+        self.sources.get(&year).map(String::as_str)
     }
 
     /// The years with data, in order.
@@ -154,6 +165,7 @@ impl Serialize for Calendar {
             .map(|(year, notice)| YearOut {
                 year: *year,
                 notice,
+                source: self.sources.get(year),
                 days_off: groups_in(&self.off, *year),
                 working_days: groups_in(&self.work, *year),
             })
@@ -171,6 +183,8 @@ struct CalendarOut<'a> {
 struct YearOut<'a> {
     year: i32,
     notice: &'a Option<Notice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a String>,
     days_off: Vec<GroupOut<'a>>,
     working_days: Vec<GroupOut<'a>>,
 }
@@ -593,7 +607,7 @@ mod tests {
                 all_off.extend(off);
                 all_worked.extend(worked);
             }
-            let calendar = crate::validate::holiday_calendar(Path::new(FILE), &HolidaysFile { years })
+            let calendar = crate::validate::holiday_calendar(Path::new(FILE), &HolidaysFile { years, calendars: Vec::new() })
                 .unwrap_or_else(|errors| panic!("random data does not check: {errors:#?}"));
             (calendar, all_off, all_worked)
         }

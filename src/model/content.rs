@@ -90,27 +90,46 @@ pub struct Source {
     pub note: Option<String>,
 }
 
-/// `content/subjects.yaml`: who can file.
+/// `content/subjects.yaml`: who can go through the process, and the groups they fall into.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectsFile {
+    /// Named groups of subject types (e.g. individuals, organisations, companies). Conditions,
+    /// materials, stages, deadlines and forms may name a group wherever they name subjects.
+    #[serde(default)]
+    pub groups: Vec<SubjectGroup>,
     pub subjects: Vec<Subject>,
 }
 
-/// A subject type (主体类型): an individual or a kind of organisation.
+/// A named group of subject types; a subject joins it by listing it under `groups:`.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectGroup {
+    /// Lower-case letters, digits, `-` and `_`; never the id of a subject type.
+    pub id: Id,
+    /// Shown as the heading above its subject types in lists.
+    pub name: String,
+    /// The printable forms the group's subject types file, by id (a subject's own `forms:` wins).
+    #[serde(default)]
+    pub forms: Vec<Id>,
+}
+
+/// A subject type: who goes through the process (a person, a kind of company, ...).
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Subject {
     /// Used in URLs (`checklists/<id>.html`): lower-case letters, digits, `-` and `_`.
     pub id: Id,
     pub name: String,
-    pub kind: SubjectKind,
+    /// The groups it belongs to, by id; lists show it under the first.
+    #[serde(default)]
+    pub groups: Vec<Id>,
     /// The identifiers or documents this subject may file with (e.g. a business licence with its
     /// unified social credit code); none when the process asks for nothing of the kind.
     #[serde(default)]
     pub certificates: Vec<String>,
-    /// The printable forms this subject files, by id; when left out, the first form for the
-    /// subject's kind.
+    /// The printable forms this subject files, by id; when left out, those its groups name, else
+    /// the forms that say they are for it.
     #[serde(default)]
     pub forms: Vec<Id>,
     /// Anything else worth knowing (Markdown).
@@ -120,13 +139,6 @@ pub struct Subject {
     pub confidence: Confidence,
     #[serde(default)]
     pub source: Option<Id>,
-}
-
-#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SubjectKind {
-    Individual,
-    Organisation,
 }
 
 /// How sure the content is of a fact: `high` (official), `medium`, `low`.
@@ -156,9 +168,9 @@ pub struct Condition {
     /// The question that asks for it (for the questionnaire).
     #[serde(default)]
     pub question: Option<String>,
-    /// Subject kinds the question makes sense for; empty means all.
+    /// Subject types or groups the question is asked of, by id; empty means everyone.
     #[serde(default)]
-    pub kinds: Vec<SubjectKind>,
+    pub subjects: Vec<Id>,
     /// Choices that make the condition true (e.g. pre-approval areas); empty means yes/no.
     #[serde(default)]
     pub options: Vec<String>,
@@ -186,12 +198,9 @@ pub struct Material {
     pub tips: Vec<String>,
     /// Who provides it: the id of an entry of `content/providers.yaml`.
     pub provider: Id,
-    /// Subject ids that need it; empty means every subject of `kinds`.
+    /// Subject types or groups that need it, by id; empty means everyone.
     #[serde(default)]
     pub subjects: Vec<Id>,
-    /// Subject kinds that need it; empty means both.
-    #[serde(default)]
-    pub kinds: Vec<SubjectKind>,
     /// Condition ids that must all hold for it to be needed; empty means always.
     #[serde(default)]
     pub when: Vec<Id>,
@@ -223,7 +232,8 @@ pub struct Provider {
     pub filer: bool,
 }
 
-/// `content/stages.yaml`: the process, in order.
+/// `content/stages.yaml`: the process. Each stage waits for the one above it in the file unless it
+/// says otherwise with `after:`, so a process that runs in sequence needs no `after:` at all.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StagesFile {
@@ -235,13 +245,29 @@ pub struct StagesFile {
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub id: Id,
-    /// Position in the process; must rise by one from stage to stage (0 for "before you start").
-    pub number: Spanned<u32>,
+    /// The step number shown to readers. Worked out from the graph when left out: one more than
+    /// the highest number among the stages it waits for; a stage that waits for none is step 1
+    /// unless it says otherwise (e.g. 0 for "before you start").
+    #[serde(default)]
+    pub number: Option<Spanned<u32>>,
     pub name: String,
     /// One sentence for the overview (Markdown).
     pub summary: String,
     /// Who acts in this stage.
     pub actor: String,
+    /// The stages that must end before this one starts, by id. Left out: the stage above it in
+    /// the file (none for the first). `after: []` starts it at the beginning; two stages that
+    /// wait for the same stage run side by side.
+    #[serde(default)]
+    pub after: Option<Vec<Id>>,
+    /// Subject types or groups that go through this stage, by id; empty means everyone. Others
+    /// skip it, and what waits for it waits for what it waited for.
+    #[serde(default)]
+    pub subjects: Vec<Id>,
+    /// The holiday calendar its working days follow, by id (`calendars:` in holidays.yaml);
+    /// left out, the site's calendar.
+    #[serde(default)]
+    pub calendar: Option<Id>,
     #[serde(default)]
     pub duration: Option<Duration>,
     #[serde(default)]
@@ -308,21 +334,50 @@ pub struct Failure {
     pub back_to: Option<Id>,
 }
 
-/// `content/deadlines.yaml`: dates after which rules apply.
+/// `content/deadlines.yaml`: dates by which something must be done, and the events that start
+/// the clock of relative deadlines.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlinesFile {
+    /// Things that happen on a date only the reader knows (e.g. "you start trading"); relative
+    /// deadlines count from them, and the timeline asks the reader for their dates.
+    #[serde(default)]
+    pub events: Vec<DeadlineEvent>,
     pub deadlines: Vec<Deadline>,
 }
 
+/// An event a relative deadline counts from.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineEvent {
+    pub id: Id,
+    /// What happens, as the timeline asks for its date (e.g. "The day you started trading").
+    pub name: String,
+}
+
+/// A deadline: one of `date` (a fixed day), `after` (counted from an event or a stage's end) or
+/// `yearly` (the same day every year).
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
     pub id: Id,
-    /// YYYY-MM-DD.
-    pub date: Spanned<String>,
+    /// A fixed day, YYYY-MM-DD.
+    #[serde(default)]
+    pub date: Option<Spanned<String>>,
+    /// A time after an event or after a stage ends.
+    #[serde(default)]
+    pub after: Option<RelativeDeadline>,
+    /// The same day every year.
+    #[serde(default)]
+    pub yearly: Option<YearlyDeadline>,
+    /// The holiday calendar working days are counted in, by id; left out, the site's calendar.
+    #[serde(default)]
+    pub calendar: Option<Id>,
+    /// Subject types or groups it applies to, by id; empty means everyone.
+    #[serde(default)]
+    pub subjects: Vec<Id>,
     pub title: String,
-    /// Who it applies to (e.g. 未上架的小程序).
+    /// Who it applies to, in words (e.g. 未上架的小程序).
     pub applies_to: String,
     /// The rule in force from that date (Markdown).
     pub rule: String,
@@ -331,6 +386,41 @@ pub struct Deadline {
     pub consequence: Option<String>,
     #[serde(default)]
     pub source: Option<Id>,
+}
+
+/// When a relative deadline falls: `amount` `unit`s after `event` (an event's or a stage's id).
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelativeDeadline {
+    /// The id of an event in `events:` or of a stage (counted from the day the stage ends).
+    pub event: Id,
+    pub amount: Spanned<u32>,
+    pub unit: OffsetUnit,
+}
+
+/// The units a relative deadline counts in.
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OffsetUnit {
+    /// Whole calendar days, rounded up (25 hours is 2 days).
+    Hours,
+    Days,
+    /// Days that are neither weekend nor holiday in the deadline's calendar.
+    WorkingDays,
+    Weeks,
+    /// Calendar months; a day past the month's end becomes its last day (31 January + 1 month is
+    /// 28 or 29 February).
+    Months,
+}
+
+/// A deadline on the same day every year (e.g. 5 October).
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YearlyDeadline {
+    /// 1 to 12.
+    pub month: Spanned<u32>,
+    /// 1 to 31, a day that month has (29 February is not allowed: it is not in every year).
+    pub day: Spanned<u32>,
 }
 
 /// `content/forms.yaml`: printable forms.
@@ -347,8 +437,10 @@ pub struct Form {
     /// Used in the URL: `forms/<id>.html`.
     pub id: Id,
     pub title: String,
-    /// The subject kind this version is for.
-    pub kind: SubjectKind,
+    /// Subject types or groups this form is for, by id. A subject type whose own `forms:` and
+    /// whose groups' `forms:` are empty files the forms that name it (or one of its groups) here.
+    #[serde(default)]
+    pub subjects: Vec<Id>,
     /// Instructions shown above the form (Markdown).
     #[serde(default)]
     pub intro: Option<String>,
@@ -499,10 +591,14 @@ impl std::hash::Hash for Body {
 #[derive(Debug, Clone, Hash, Serialize)]
 pub struct Content {
     pub site: Site,
+    /// Named groups of subject types (`groups:` in subjects.yaml).
+    pub subject_groups: Vec<SubjectGroup>,
     pub subjects: Vec<Subject>,
     pub conditions: Vec<Condition>,
     pub materials: Vec<Material>,
     pub stages: Vec<Stage>,
+    /// Events relative deadlines count from (`events:` in deadlines.yaml).
+    pub events: Vec<DeadlineEvent>,
     pub deadlines: Vec<Deadline>,
     pub forms: Vec<Form>,
     /// Who provides materials (`content/providers.yaml`).
@@ -514,10 +610,26 @@ pub struct Content {
     pub holidays: Option<HolidaysFile>,
 }
 
-/// `content/holidays.yaml`: the State Council's holiday arrangements, one entry per year.
+/// `content/holidays.yaml`: public holidays and adjusted working days, one entry per year: either
+/// one calendar (`years:`) or several named ones (`calendars:`, the first being the site's).
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HolidaysFile {
+    /// The site's only calendar.
+    #[serde(default)]
+    pub years: Vec<HolidayYear>,
+    /// Several calendars (e.g. one per region); stages and deadlines pick one with `calendar:`.
+    #[serde(default)]
+    pub calendars: Vec<NamedCalendar>,
+}
+
+/// One of several holiday calendars.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamedCalendar {
+    pub id: Id,
+    /// Shown wherever dates follow it (e.g. "England and Wales").
+    pub name: String,
     pub years: Vec<HolidayYear>,
 }
 

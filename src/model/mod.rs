@@ -5,9 +5,11 @@
 
 pub mod calendar;
 pub mod content;
+pub mod graph;
 
 pub use calendar::{Calendar, MissingYear};
 pub use content::*;
+pub use graph::StageGraph;
 
 use std::sync::Arc;
 
@@ -19,23 +21,60 @@ use serde::Serialize;
 pub struct Model {
     pub content: Content,
     pub reviewed: NaiveDate,
-    /// The date of each deadline, in the order of `content.deadlines`.
-    pub deadline_dates: Vec<NaiveDate>,
-    /// Public holidays and adjusted working days, for the timeline; `None` without holidays.yaml.
-    pub calendar: Option<Calendar>,
+    /// The fixed date of each deadline, in the order of `content.deadlines`; `None` for a
+    /// relative or yearly one.
+    pub deadline_dates: Vec<Option<NaiveDate>>,
+    /// Public holidays and adjusted working days, for the timeline: the site's calendar first,
+    /// then any other named in holidays.yaml; empty without holidays.yaml.
+    pub calendars: Vec<SiteCalendar>,
+    /// What each stage waits for, and its step number.
+    pub stage_graph: StageGraph,
+}
+
+/// One checked holiday calendar, with its id and name (both empty for a file's only calendar).
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteCalendar {
+    pub id: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub calendar: Calendar,
 }
 
 impl Model {
-    /// What `rules.json` holds: the content, with the checked calendar in place of the holidays
+    /// The site's holiday calendar, if it has one.
+    pub fn calendar(&self) -> Option<&Calendar> {
+        self.calendars.first().map(|c| &c.calendar)
+    }
+
+    /// The calendar a stage or deadline names (validate made sure it exists), else the site's.
+    pub fn calendar_for(&self, id: Option<&Id>) -> Option<&SiteCalendar> {
+        match id {
+            Some(id) => self.calendars.iter().find(|c| c.id == id.as_str()),
+            None => self.calendars.first(),
+        }
+    }
+
+    /// Whether a list of subject types and groups (`subjects:` of an item) takes in `subject`:
+    /// an empty list takes in everyone.
+    pub fn covers(ids: &[Id], subject: &Subject) -> bool {
+        ids.is_empty()
+            || ids
+                .iter()
+                .any(|id| id.as_str() == subject.id.as_str() || subject.groups.iter().any(|g| g.as_str() == id.as_str()))
+    }
+
+    /// What `rules.json` holds: the content, with the checked calendars in place of the holidays
     /// file (in that file's shape, ranges written out; `null` without one).
     pub fn rules(&self) -> Rules<'_> {
         // Spelled out, so that a field added to `Content` does not compile until it is placed here.
         let Content {
             site,
+            subject_groups,
             subjects,
             conditions,
             materials,
             stages,
+            events,
             deadlines,
             forms,
             providers,
@@ -44,15 +83,18 @@ impl Model {
         } = &self.content;
         Rules {
             site,
+            subject_groups,
             subjects,
             conditions,
             materials,
             stages,
+            events,
             deadlines,
             forms,
             providers,
             guides,
-            calendar: self.calendar.as_ref(),
+            calendar: self.calendar(),
+            calendars: self.calendars.iter().filter(|c| !c.id.is_empty()).collect(),
         }
     }
 }
@@ -61,13 +103,18 @@ impl Model {
 #[derive(Serialize)]
 pub struct Rules<'a> {
     site: &'a Site,
+    subject_groups: &'a [SubjectGroup],
     subjects: &'a [Subject],
     conditions: &'a [Condition],
     materials: &'a [Material],
     stages: &'a [Stage],
+    events: &'a [DeadlineEvent],
     deadlines: &'a [Deadline],
     forms: &'a [Form],
     providers: &'a [Provider],
     guides: &'a [Arc<Guide>],
+    /// The site's calendar (the first, where holidays.yaml names several).
     calendar: Option<&'a Calendar>,
+    /// Every named calendar, the site's first; empty when holidays.yaml lists `years:` only.
+    calendars: Vec<&'a SiteCalendar>,
 }

@@ -56,10 +56,12 @@ pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveD
     // Spelled out whole, so that a field added to `Content` does not compile until it is stamped.
     let Content {
         site,
+        subject_groups,
         subjects,
         conditions,
         materials,
         stages,
+        events,
         deadlines,
         forms,
         providers,
@@ -68,7 +70,7 @@ pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveD
     } = content;
     Stamp::of(&(
         (
-            site, subjects, conditions, materials, stages, deadlines, forms, providers,
+            site, subject_groups, subjects, conditions, materials, stages, events, deadlines, forms, providers,
         ),
         holidays,
         structure,

@@ -6,27 +6,70 @@ use std::collections::HashSet;
 
 use super::{
     ChecklistData, ChecklistGroup, ChecklistIndexData, LinkView, MaterialView, Page, PageData, Planner, ProviderView,
-    QuestionView, SubjectGroups, SubjectSummary,
+    QuestionView, SubjectGroupView, SubjectSummary,
 };
-use crate::model::{Condition, Form, Material, Subject, SubjectKind};
+use crate::model::{Condition, Form, Id, Material, Model, Subject, SubjectGroup};
 
 impl Planner<'_> {
-    /// The forms `subject` names, in its order; a subject that names none gets the first form
-    /// for its kind, if there is one.
-    fn forms_of(&self, subject: &Subject) -> Vec<&Form> {
-        if subject.forms.is_empty() {
-            return self
-                .content
-                .forms
-                .iter()
-                .filter(|f| f.kind == subject.kind)
-                .take(1)
-                .collect();
+    /// The forms `subject` files: those it names; else those its groups name (in the order of its
+    /// groups, each once); else the forms that say they are for it or one of its groups.
+    pub(super) fn forms_of(&self, subject: &Subject) -> Vec<&Form> {
+        let by_id = |ids: &mut dyn Iterator<Item = &Id>| -> Vec<&Form> {
+            let mut forms: Vec<&Form> = Vec::new();
+            for id in ids {
+                if let Some(form) = self.content.forms.iter().find(|f| f.id.as_str() == id.as_str()) {
+                    if !forms.iter().any(|f| f.id.as_str() == form.id.as_str()) {
+                        forms.push(form);
+                    }
+                }
+            }
+            forms
+        };
+        if !subject.forms.is_empty() {
+            return by_id(&mut subject.forms.iter());
         }
-        subject
+        let from_groups = by_id(&mut self.groups_of(subject).flat_map(|g| &g.forms));
+        if !from_groups.is_empty() {
+            return from_groups;
+        }
+        self.content
             .forms
             .iter()
-            .filter_map(|id| self.content.forms.iter().find(|f| f.id.as_str() == id.as_str()))
+            .filter(|f| !f.subjects.is_empty() && Model::covers(&f.subjects, subject))
+            .collect()
+    }
+
+    /// The groups `subject` belongs to, in the order it lists them.
+    pub(super) fn groups_of<'s>(&'s self, subject: &'s Subject) -> impl Iterator<Item = &'s SubjectGroup> + 's {
+        subject
+            .groups
+            .iter()
+            .filter_map(|id| self.content.subject_groups.iter().find(|g| g.id.as_str() == id.as_str()))
+    }
+
+    /// The ids of the subject types a list of subjects and groups takes in, space-separated;
+    /// empty when it takes in everyone.
+    pub(super) fn subject_ids(&self, ids: &[Id]) -> String {
+        if ids.is_empty() {
+            return String::new();
+        }
+        self.content
+            .subjects
+            .iter()
+            .filter(|s| Model::covers(ids, s))
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The names of the subject types and groups in `ids`, in the order written.
+    pub(super) fn audience_names(&self, ids: &[Id]) -> Vec<String> {
+        ids.iter()
+            .filter_map(|id| {
+                let subject = self.content.subjects.iter().find(|s| s.id.as_str() == id.as_str());
+                let group = self.content.subject_groups.iter().find(|g| g.id.as_str() == id.as_str());
+                subject.map(|s| s.name.clone()).or_else(|| group.map(|g| g.name.clone()))
+            })
             .collect()
     }
 
@@ -65,29 +108,50 @@ impl Planner<'_> {
         }
     }
 
-    fn subject_summary(subject: &Subject, root: &str) -> SubjectSummary {
+    fn subject_summary(&self, subject: &Subject, root: &str) -> SubjectSummary {
         SubjectSummary {
             id: subject.id.value.clone(),
             name: subject.name.clone(),
-            kind: subject.kind,
+            group: self.groups_of(subject).next().map(|g| g.name.clone()),
             certificates: subject.certificates.clone(),
             href: format!("{root}checklists/{}.html", subject.id.as_str()),
         }
     }
 
-    pub(super) fn subject_groups(&self, root: &str) -> SubjectGroups {
-        let of_kind = |kind| {
-            self.content
-                .subjects
-                .iter()
-                .filter(|s| s.kind == kind)
-                .map(|s| Self::subject_summary(s, root))
-                .collect()
-        };
-        SubjectGroups {
-            individual: of_kind(SubjectKind::Individual),
-            organisation: of_kind(SubjectKind::Organisation),
+    /// The subject types under the first group each names, groups in the order of `groups:`;
+    /// those in no group last, under no heading.
+    pub(super) fn subject_groups(&self, root: &str) -> Vec<SubjectGroupView> {
+        let first_group = |s: &Subject| s.groups.first().map(|g| g.as_str().to_string());
+        let mut views: Vec<SubjectGroupView> = self
+            .content
+            .subject_groups
+            .iter()
+            .map(|group| SubjectGroupView {
+                name: Some(group.name.clone()),
+                subjects: self
+                    .content
+                    .subjects
+                    .iter()
+                    .filter(|s| first_group(s).as_deref() == Some(group.id.as_str()))
+                    .map(|s| self.subject_summary(s, root))
+                    .collect(),
+            })
+            .filter(|g| !g.subjects.is_empty())
+            .collect();
+        let ungrouped: Vec<SubjectSummary> = self
+            .content
+            .subjects
+            .iter()
+            .filter(|s| s.groups.is_empty())
+            .map(|s| self.subject_summary(s, root))
+            .collect();
+        if !ungrouped.is_empty() {
+            views.push(SubjectGroupView {
+                name: None,
+                subjects: ungrouped,
+            });
         }
+        views
     }
 
     /// The questions about conditions that pass `relevant`, in the order of conditions.yaml.
@@ -100,15 +164,7 @@ impl Planner<'_> {
                 id: c.id.value.clone(),
                 question: c.question.clone().unwrap_or_default(),
                 options: c.options.clone(),
-                kinds: c
-                    .kinds
-                    .iter()
-                    .map(|k| match k {
-                        SubjectKind::Individual => "individual",
-                        SubjectKind::Organisation => "organisation",
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                subjects: self.subject_ids(&c.subjects),
             })
             .collect()
     }
@@ -130,8 +186,7 @@ impl Planner<'_> {
 
     /// Does `subject` ever need `material` (whatever the conditions)?
     fn needs(subject: &Subject, material: &Material) -> bool {
-        (material.kinds.is_empty() || material.kinds.contains(&subject.kind))
-            && (material.subjects.is_empty() || material.subjects.iter().any(|s| s.as_str() == subject.id.as_str()))
+        Model::covers(&material.subjects, subject)
     }
 
     pub(super) fn checklist_pages(&self) -> Vec<Page> {
@@ -169,7 +224,7 @@ impl Planner<'_> {
             })
             .collect();
         ChecklistData {
-            subject: Self::subject_summary(subject, root),
+            subject: self.subject_summary(subject, root),
             note_html: subject.note.as_ref().map(|n| self.markdown(n, root)),
             confidence: subject.confidence,
             groups,
@@ -182,7 +237,7 @@ impl Planner<'_> {
                 let asked = used
                     .flat_map(|m| &m.when)
                     .any(|id| id.as_str() == condition.id.as_str());
-                asked && (condition.kinds.is_empty() || condition.kinds.contains(&subject.kind))
+                asked && Model::covers(&condition.subjects, subject)
             }),
         }
     }
@@ -197,7 +252,7 @@ impl Planner<'_> {
             .collect();
         let mut placed = HashSet::new();
         let mut groups = Vec::new();
-        for stage in &self.content.stages {
+        for stage in self.content.stages.iter().filter(|s| Model::covers(&s.subjects, subject)) {
             let items: Vec<MaterialView> = stage
                 .materials
                 .iter()
@@ -208,7 +263,7 @@ impl Planner<'_> {
             if !items.is_empty() {
                 groups.push(ChecklistGroup {
                     stage: Some(self.stage_link(stage, root)),
-                    stage_number: Some(stage.number.value),
+                    stage_number: Some(self.stage_number(stage)),
                     items,
                 });
             }
@@ -329,7 +384,7 @@ mod tests {
     }
 
     #[test]
-    fn the_checklists_index_asks_every_question_with_the_kinds_it_is_for() {
+    fn the_checklists_index_asks_every_question_of_the_subject_types_it_is_for() {
         let model = minimal();
         let page = Planner::new(&model, today()).checklist_index_page();
         let PageData::ChecklistIndex(data) = &page.data else {
@@ -338,13 +393,21 @@ mod tests {
         let asked: Vec<(&str, &str)> = data
             .questions
             .iter()
-            .map(|q| (q.id.as_str(), q.kinds.as_str()))
+            .map(|q| (q.id.as_str(), q.subjects.as_str()))
             .collect();
-        assert_eq!(asked, [("non_local", "individual")]);
-        let individuals: Vec<&str> = data.subjects.individual.iter().map(|s| s.href.as_str()).collect();
-        let organisations: Vec<&str> = data.subjects.organisation.iter().map(|s| s.href.as_str()).collect();
-        assert_eq!(individuals, ["../checklists/person.html"]);
-        assert_eq!(organisations, ["../checklists/company.html"]);
+        assert_eq!(asked, [("non_local", "person")], "the group `people` is the subject `person`");
+        let groups: Vec<(Option<&str>, Vec<&str>)> = data
+            .subjects
+            .iter()
+            .map(|g| (g.name.as_deref(), g.subjects.iter().map(|s| s.href.as_str()).collect()))
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (Some("People"), vec!["../checklists/person.html"]),
+                (Some("Organisations"), vec!["../checklists/company.html"])
+            ]
+        );
     }
 
     #[test]

@@ -1,39 +1,86 @@
-//! Planning the deadlines page: every deadline by date, each seen from the build date (`today`)
-//! as a rule in force (`past`), due `today`, or a countdown (`upcoming`). The home page shows the
-//! same list.
+//! Planning the deadlines page: every deadline, each seen from the build date (`today`). A fixed
+//! date is a rule in force (`past`), due `today`, or a countdown (`upcoming`); a yearly one counts
+//! down to its next day; a relative one says what it counts from (the timeline computes it from
+//! the reader's dates). The home page shows the same list.
 
-use super::{DeadlineView, DeadlinesData, Page, PageData, Planner};
+use chrono::{Datelike, NaiveDate};
+
+use super::{DeadlineView, DeadlinesData, LinkView, Page, PageData, Planner, RelativeView};
+use crate::model::{Deadline, YearlyDeadline};
+
+/// The next `yearly` day on or after `today` (validate made sure every year has it).
+pub(super) fn next_yearly(yearly: &YearlyDeadline, today: NaiveDate) -> Option<NaiveDate> {
+    let this_year = NaiveDate::from_ymd_opt(today.year(), yearly.month.value, yearly.day.value)?;
+    if this_year >= today {
+        Some(this_year)
+    } else {
+        NaiveDate::from_ymd_opt(today.year() + 1, yearly.month.value, yearly.day.value)
+    }
+}
 
 impl Planner<'_> {
-    /// Every deadline, sorted by date, with its status and distance in days from `today`.
+    /// Every deadline with its status and distance in days from `today`: those with a date
+    /// (fixed, or a yearly one's next day) by date, then the relative ones in file order.
     pub(super) fn deadline_views(&self, root: &str) -> Vec<DeadlineView> {
         let mut views: Vec<DeadlineView> = self
             .content
             .deadlines
             .iter()
             .zip(&self.model.deadline_dates)
-            .map(|(d, date)| {
-                let days = (*date - self.today).num_days();
-                let status = match days {
-                    d if d > 0 => "upcoming",
-                    0 => "today",
-                    _ => "past",
-                };
-                DeadlineView {
-                    id: d.id.value.clone(),
-                    date: date.to_string(),
-                    title: d.title.clone(),
-                    applies_to: d.applies_to.clone(),
-                    rule_html: self.markdown(&d.rule, root),
-                    consequence_html: d.consequence.as_ref().map(|c| self.markdown(c, root)),
-                    source: self.source_link(&d.source, root),
-                    status,
-                    days: days.abs(),
-                }
-            })
+            .map(|(d, date)| self.deadline_view(d, *date, root))
             .collect();
-        views.sort_by(|a, b| a.date.cmp(&b.date));
+        views.sort_by(|a, b| (a.date.is_none(), &a.date).cmp(&(b.date.is_none(), &b.date)));
         views
+    }
+
+    fn deadline_view(&self, deadline: &Deadline, fixed: Option<NaiveDate>, root: &str) -> DeadlineView {
+        let date = fixed.or_else(|| next_yearly(deadline.yearly.as_ref()?, self.today));
+        let days = date.map(|date| (date - self.today).num_days());
+        let status = match days {
+            None => "relative",
+            Some(d) if d > 0 => "upcoming",
+            Some(0) => "today",
+            Some(_) => "past",
+        };
+        DeadlineView {
+            id: deadline.id.value.clone(),
+            date: date.map(|d| d.to_string()),
+            yearly: deadline.yearly.is_some(),
+            relative: deadline.after.as_ref().map(|after| RelativeView {
+                amount: after.amount.value,
+                unit: after.unit,
+                event: self.event_link(after.event.as_str(), root),
+            }),
+            calendar: self
+                .model
+                .calendar_for(deadline.calendar.as_ref())
+                .filter(|_| deadline.calendar.is_some())
+                .map(|c| c.name.clone()),
+            title: deadline.title.clone(),
+            applies_to: deadline.applies_to.clone(),
+            rule_html: self.markdown(&deadline.rule, root),
+            consequence_html: deadline.consequence.as_ref().map(|c| self.markdown(c, root)),
+            source: self.source_link(&deadline.source, root),
+            status,
+            days: days.unwrap_or_default().abs(),
+        }
+    }
+
+    /// What a relative deadline counts from: an event (named, no page) or a stage (linked).
+    fn event_link(&self, id: &str, root: &str) -> LinkView {
+        match self.stages.get(id) {
+            Some(stage) => self.stage_link(stage, root),
+            None => LinkView {
+                title: self
+                    .content
+                    .events
+                    .iter()
+                    .find(|e| e.id.as_str() == id)
+                    .map(|e| e.name.clone())
+                    .unwrap_or_default(),
+                href: String::new(),
+            },
+        }
     }
 
     pub(super) fn deadlines_page(&self) -> Page {
@@ -81,8 +128,8 @@ mod tests {
         model.content.deadlines.reverse();
         model.deadline_dates.reverse();
         let views = Planner::new(&model, today()).deadline_views("");
-        let dates: Vec<(&str, &str)> = views.iter().map(|v| (v.id.as_str(), v.date.as_str())).collect();
-        assert_eq!(dates, [("start", "2023-09-01"), ("future", "2030-01-01")]);
+        let dates: Vec<(&str, Option<&str>)> = views.iter().map(|v| (v.id.as_str(), v.date.as_deref())).collect();
+        assert_eq!(dates, [("start", Some("2023-09-01")), ("future", Some("2030-01-01"))]);
     }
 
     #[test]

@@ -14,9 +14,34 @@ impl Planner<'_> {
             .iter()
             .map(|f| FormSummary {
                 title: f.title.clone(),
-                kind: f.kind,
+                audience: self.form_audience(f),
                 href: format!("{root}forms/{}.html", f.id.as_str()),
             })
+            .collect()
+    }
+
+    /// Who files `form`, by name: the subject types and groups it says it is for; else the groups
+    /// that name it; else the subject types that name it.
+    fn form_audience(&self, form: &Form) -> Vec<String> {
+        if !form.subjects.is_empty() {
+            return self.audience_names(&form.subjects);
+        }
+        let names = |forms: &[crate::model::Id]| forms.iter().any(|id| id.as_str() == form.id.as_str());
+        let groups: Vec<String> = self
+            .content
+            .subject_groups
+            .iter()
+            .filter(|g| names(&g.forms))
+            .map(|g| g.name.clone())
+            .collect();
+        if !groups.is_empty() {
+            return groups;
+        }
+        self.content
+            .subjects
+            .iter()
+            .filter(|s| names(&s.forms))
+            .map(|s| s.name.clone())
             .collect()
     }
 
@@ -56,7 +81,6 @@ impl Planner<'_> {
         FormView {
             id: form.id.value.clone(),
             title: form.title.clone(),
-            kind: form.kind,
             intro_html: form.intro.as_ref().map(|t| self.markdown(t, root)),
             sections: form
                 .sections
@@ -91,7 +115,6 @@ mod tests {
     use super::super::testing::{minimal, today};
     use super::*;
     use crate::model::Model;
-    use crate::model::SubjectKind;
 
     /// The ruled lines of each field of the fixture's form.
     fn lines(model: &Model) -> Vec<(String, usize)> {
@@ -148,7 +171,7 @@ mod tests {
         let summaries = planner.form_summaries("");
         assert_eq!(summaries.len(), 1);
         assert_eq!(summaries[0].href, "forms/verification-person.html");
-        assert_eq!(summaries[0].kind, SubjectKind::Individual);
+        assert_eq!(summaries[0].audience, ["People"], "the group that names it");
         let index = planner.form_index_page();
         let PageData::FormIndex(data) = &index.data else {
             panic!("the forms index")

@@ -10,7 +10,7 @@ impl Planner<'_> {
             intro_html: self.markdown(&site.intro, ""),
             who_must_html: self.markdown_all(&site.who_must, ""),
             who_need_not_html: self.markdown_all(&site.who_need_not, ""),
-            stages: self.content.stages.iter().map(|s| self.stage_summary(s, "")).collect(),
+            steps: self.step_views(""),
             deadlines: self.deadline_views(""),
             subjects: self.subject_groups(""),
             guides: self.guide_list(""),
@@ -44,8 +44,8 @@ mod tests {
         let PageData::Index(data) = &page.data else {
             panic!("the home page")
         };
-        assert_eq!(data.stages[0].href, "stages/prepare.html");
-        assert_eq!(data.subjects.individual[0].href, "checklists/person.html");
+        assert_eq!(data.steps[0].stages[0].href, "stages/prepare.html");
+        assert_eq!(data.subjects[0].subjects[0].href, "checklists/person.html");
         assert_eq!(data.forms[0].href, "forms/verification-person.html");
         assert_eq!(data.guides.guides[0].href, "guides/first.html");
         assert!(
@@ -62,13 +62,13 @@ mod tests {
         let PageData::Index(data) = &page.data else {
             panic!("the home page")
         };
-        let stages: Vec<&str> = data.stages.iter().map(|s| s.id.as_str()).collect();
+        let stages: Vec<&str> = data.steps.iter().flat_map(|s| &s.stages).map(|s| s.id.as_str()).collect();
         assert_eq!(stages, ["prepare", "fill-in", "review"]);
         let deadlines: Vec<(&str, &str)> = data.deadlines.iter().map(|d| (d.id.as_str(), d.status)).collect();
         assert_eq!(deadlines, [("start", "past"), ("future", "upcoming")]);
         assert_eq!(
-            (data.subjects.individual.len(), data.subjects.organisation.len()),
-            (1, 1)
+            data.subjects.iter().map(|g| g.subjects.len()).collect::<Vec<_>>(),
+            [1, 1]
         );
         let sections: Vec<(&str, usize)> = data
             .guides

@@ -22,7 +22,7 @@ mod timeline;
 mod view;
 
 pub use cache::PlanCache;
-pub use timeline::{browser_data, browser_script, timeline, StageDates, StageDuration};
+pub use timeline::{browser_data, browser_script, timeline, timeline_of, StageDates, StageDuration, TimelineStage};
 pub use view::*;
 
 use std::collections::BTreeMap;
@@ -95,6 +95,8 @@ struct Planner<'a> {
     conditions: HashMap<&'a str, &'a Condition>,
     materials: HashMap<&'a str, &'a Material>,
     stages: HashMap<&'a str, &'a Stage>,
+    /// Each stage's place in `content.stages` (and so in the stage graph).
+    stage_index: HashMap<&'a str, usize>,
     providers: HashMap<&'a str, &'a Provider>,
     guides: guide_nav::Layout<'a>,
     /// The site's sections, worked out once (every page's breadcrumbs look here).
@@ -112,6 +114,7 @@ impl<'a> Planner<'a> {
             conditions: content.conditions.iter().map(|c| (c.id.as_str(), c)).collect(),
             materials: content.materials.iter().map(|m| (m.id.as_str(), m)).collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
+            stage_index: content.stages.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect(),
             providers: content.providers.iter().map(|p| (p.id.as_str(), p)).collect(),
             guides: guide_nav::Layout::new(&content.guides),
             nav: Vec::new(),
@@ -236,7 +239,7 @@ impl<'a> Planner<'a> {
                 href: "guides/index.html".into(),
             });
         }
-        if self.model.calendar.is_some() && !self.content.stages.is_empty() {
+        if self.model.calendar().is_some() && !self.content.stages.is_empty() {
             nav.push(NavItem {
                 key: "timeline",
                 href: "timeline.html".into(),

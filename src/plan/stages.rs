@@ -2,9 +2,10 @@
 //! the stages' summaries for the overview. A stage page lists its materials in the stage's order.
 
 use super::{
-    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageSummary, StageView, StepView,
+    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageSummary, StageView, StepGroupView,
+    StepView,
 };
-use crate::model::Stage;
+use crate::model::{Model, Stage};
 
 /// The path of a stage's page, from the site root.
 pub(super) fn stage_href(stage: &Stage) -> String {
@@ -12,6 +13,15 @@ pub(super) fn stage_href(stage: &Stage) -> String {
 }
 
 impl Planner<'_> {
+    /// The step number the stage graph gives `stage`.
+    pub(super) fn stage_number(&self, stage: &Stage) -> u32 {
+        self.stage_index
+            .get(stage.id.as_str())
+            .and_then(|&i| self.model.stage_graph.numbers.get(i))
+            .copied()
+            .unwrap_or_default()
+    }
+
     pub(super) fn duration(stage: &Stage) -> Option<DurationView> {
         stage.duration.as_ref().map(|d| DurationView {
             min: d.min.value,
@@ -22,10 +32,46 @@ impl Planner<'_> {
         })
     }
 
+    /// The stages grouped by step number, each joined to the one before it by `and` or `or`.
+    pub(super) fn step_views(&self, root: &str) -> Vec<StepGroupView> {
+        self.model
+            .stage_graph
+            .steps()
+            .into_iter()
+            .map(|(number, indices)| StepGroupView {
+                number,
+                stages: indices
+                    .iter()
+                    .enumerate()
+                    .map(|(place, &i)| {
+                        let stage = &self.content.stages[i];
+                        let mut summary = self.stage_summary(stage, root);
+                        summary.connector = place.checked_sub(1).map(|before| {
+                            let before = &self.content.stages[indices[before]];
+                            let both = self
+                                .content
+                                .subjects
+                                .iter()
+                                .any(|s| Model::covers(&before.subjects, s) && Model::covers(&stage.subjects, s));
+                            if both || self.content.subjects.is_empty() {
+                                "and"
+                            } else {
+                                "or"
+                            }
+                        });
+                        summary
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
     pub(super) fn stage_summary(&self, stage: &Stage, root: &str) -> StageSummary {
         StageSummary {
+            connector: None,
+            audience: self.audience_names(&stage.subjects),
             id: stage.id.value.clone(),
-            number: stage.number.value,
+            number: self.stage_number(stage),
             name: stage.name.clone(),
             summary_html: self.markdown(&stage.summary, root),
             actor: stage.actor.clone(),
@@ -66,9 +112,26 @@ impl Planner<'_> {
     }
 
     fn stage_view(&self, stage: &Stage, root: &str) -> StageView {
+        let index = self.stage_index.get(stage.id.as_str()).copied().unwrap_or_default();
         StageView {
+            after: self
+                .model
+                .stage_graph
+                .waits_for
+                .get(index)
+                .filter(|_| stage.after.is_some())
+                .into_iter()
+                .flatten()
+                .map(|&before| self.stage_link(&self.content.stages[before], root))
+                .collect(),
+            audience: self.audience_names(&stage.subjects),
+            calendar: stage
+                .calendar
+                .as_ref()
+                .and_then(|id| self.model.calendar_for(Some(id)))
+                .map(|c| c.name.clone()),
             id: stage.id.value.clone(),
-            number: stage.number.value,
+            number: self.stage_number(stage),
             name: stage.name.clone(),
             summary_html: self.markdown(&stage.summary, root),
             actor: stage.actor.clone(),

@@ -10,18 +10,31 @@ use serde::Serialize;
 use super::{DurationView, Page, PageData, Planner};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::ics::{self, IcsDeadline};
-use crate::model::{Calendar, DurationUnit, MissingYear, Source};
+use crate::model::{Calendar, DurationUnit, MissingYear, Model, Source};
 
 #[derive(Debug, Serialize)]
 pub struct TimelineData {
-    /// The submission date the table was computed for (the build date).
+    /// The submission date the tables were computed for (the build date).
     pub submitted: String,
-    pub rows: Vec<TimelineRow>,
+    /// One table per set of stages: subject types that go through the same stages share one.
+    pub tables: Vec<TimelineTable>,
     /// The year with no holiday data that stopped the calculation, if any.
     pub missing_year: Option<i32>,
     /// `window.GUIDEGEN_TIMELINE = …` for timeline.js (inline, so it works from file://).
     pub script: String,
+    /// Where each calendar's years come from, the site's calendar first.
     pub notices: Vec<NoticeView>,
+}
+
+/// The stages some subject types go through, each after all it waits for, and when they end.
+#[derive(Debug, Serialize)]
+pub struct TimelineTable {
+    /// The subject types this table is for, by name (all of them when there is one table).
+    pub subjects: Vec<String>,
+    pub rows: Vec<TimelineRow>,
+    /// When the last stage ends at the earliest and at the latest: the longest path.
+    pub finish_earliest: Option<String>,
+    pub finish_latest: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,12 +44,18 @@ pub struct TimelineRow {
     pub name: String,
     pub href: String,
     pub duration: Option<DurationView>,
+    /// The stages it waits for in this table, by name (empty: it starts on the submission day).
+    pub after: Vec<String>,
+    /// The calendar its working days follow, when it is not the site's.
+    pub calendar: Option<String>,
     pub earliest: Option<String>,
     pub latest: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct NoticeView {
+    /// The calendar's name, when the site has several.
+    pub calendar: Option<String>,
     pub year: i32,
     pub title: String,
     /// The document number, where it has one.
@@ -44,45 +63,105 @@ pub struct NoticeView {
     pub url: Option<String>,
 }
 
-impl Planner<'_> {
-    /// The source a year of holiday data cites instead of a notice of its own.
-    fn holiday_source(&self, year: i32) -> Option<&Source> {
-        let cited = self
-            .content
-            .holidays
-            .as_ref()?
-            .years
-            .iter()
-            .find(|y| y.year.value == year)?
-            .source
-            .as_ref()?;
-        self.sources.get(cited.as_str()).copied()
-    }
+/// One stage of a timeline: its duration, the calendar its working days follow, and the stages
+/// (by place in the same list, each earlier) it waits for.
+pub struct TimelineStage<'c> {
+    pub id: String,
+    pub duration: StageDuration,
+    pub after: Vec<usize>,
+    pub calendar: &'c Calendar,
+}
 
-    fn stage_durations(&self) -> Vec<(String, StageDuration)> {
-        self.content
-            .stages
-            .iter()
-            .map(|s| {
-                (
-                    s.id.value.clone(),
-                    s.duration.as_ref().map(|d| (d.min.value, d.max.value, d.unit)),
-                )
+/// The stages some subject types take, in graph order, with who takes them.
+struct StageSet {
+    subjects: Vec<usize>,
+    /// (stage index, the indices among the set's own stages it waits for)
+    stages: Vec<(usize, Vec<usize>)>,
+}
+
+impl Planner<'_> {
+    /// Subject types grouped by the stages they go through; with no subject types, one set of
+    /// every stage.
+    fn stage_sets(&self) -> Vec<StageSet> {
+        let graph = &self.model.stage_graph;
+        let stages = &self.content.stages;
+        let takes_of = |subject: Option<&crate::model::Subject>| -> Vec<bool> {
+            stages
+                .iter()
+                .map(|s| subject.is_none_or(|subject| Model::covers(&s.subjects, subject)))
+                .collect()
+        };
+        let mut sets: Vec<(Vec<bool>, Vec<usize>)> = Vec::new();
+        if self.content.subjects.is_empty() {
+            sets.push((takes_of(None), Vec::new()));
+        }
+        for (i, subject) in self.content.subjects.iter().enumerate() {
+            let takes = takes_of(Some(subject));
+            match sets.iter_mut().find(|(t, _)| *t == takes) {
+                Some((_, subjects)) => subjects.push(i),
+                None => sets.push((takes, vec![i])),
+            }
+        }
+        sets.into_iter()
+            .map(|(takes, subjects)| {
+                let waits = graph.waits_among(&takes);
+                let order: Vec<usize> = graph.order.iter().copied().filter(|&s| takes[s]).collect();
+                let place = |stage: usize| order.iter().position(|&s| s == stage).unwrap_or_default();
+                StageSet {
+                    subjects,
+                    stages: order
+                        .iter()
+                        .map(|&s| (s, waits[s].iter().map(|&w| place(w)).collect()))
+                        .collect(),
+                }
             })
             .collect()
     }
 
+    /// The source a year of holiday data cites instead of a notice of its own.
+    fn holiday_source(&self, calendar: &Calendar, year: i32) -> Option<&Source> {
+        self.sources.get(calendar.source(year)?).copied()
+    }
+
+    fn stage_duration(stage: &crate::model::Stage) -> StageDuration {
+        stage.duration.as_ref().map(|d| (d.min.value, d.max.value, d.unit))
+    }
+
     /// The timeline page, when the site has stages and a holiday calendar; and its warnings.
     pub(super) fn timeline_page(&self) -> Option<(Page, Vec<Diagnostic>)> {
-        let calendar = self.model.calendar.as_ref()?;
+        let site_calendar = self.model.calendar()?;
         if self.content.stages.is_empty() {
             return None;
         }
-        let durations = self.stage_durations();
-        let (dates, missing_year) = match timeline(calendar, self.today, &durations) {
-            Ok(dates) => (dates, None),
-            Err(missing) => (Vec::new(), Some(missing.0)),
-        };
+        let sets = self.stage_sets();
+        let mut missing_year = None;
+        let mut tables = Vec::new();
+        for set in &sets {
+            let stages: Vec<TimelineStage> = set
+                .stages
+                .iter()
+                .map(|(s, after)| {
+                    let stage = &self.content.stages[*s];
+                    TimelineStage {
+                        id: stage.id.value.clone(),
+                        duration: Self::stage_duration(stage),
+                        after: after.clone(),
+                        calendar: self
+                            .model
+                            .calendar_for(stage.calendar.as_ref())
+                            .map_or(site_calendar, |c| &c.calendar),
+                    }
+                })
+                .collect();
+            let dates = match timeline_of(self.today, &stages) {
+                Ok(dates) => dates,
+                Err(missing) => {
+                    missing_year = missing_year.or(Some(missing.0));
+                    Vec::new()
+                }
+            };
+            tables.push(self.timeline_table(set, &dates, sets.len() > 1));
+        }
         let mut warnings = Vec::new();
         if let Some(year) = missing_year {
             warnings.push(
@@ -93,55 +172,13 @@ impl Planner<'_> {
                     )),
             );
         }
-        let rows = self
-            .content
-            .stages
-            .iter()
-            .map(|stage| {
-                let found = dates.iter().find(|d| d.id == stage.id.as_str());
-                TimelineRow {
-                    id: stage.id.value.clone(),
-                    number: stage.number.value,
-                    name: stage.name.clone(),
-                    href: format!("stages/{}.html", stage.id.as_str()),
-                    duration: Self::duration(stage),
-                    earliest: found.map(|d| d.earliest.to_string()),
-                    latest: found.map(|d| d.latest.to_string()),
-                }
-            })
-            .collect();
-        let browser_stages: Vec<(String, String, StageDuration)> = self
-            .content
-            .stages
-            .iter()
-            .zip(&durations)
-            .map(|(stage, (id, duration))| (id.clone(), stage.name.clone(), *duration))
-            .collect();
-        let script = browser_script(&browser_data(calendar, &browser_stages, self.today));
-        let notices = calendar
-            .covered_years()
-            .into_iter()
-            .filter_map(|year| match calendar.notice(year) {
-                Some(n) => Some(NoticeView {
-                    year,
-                    title: n.title.clone(),
-                    number: n.number.clone(),
-                    url: n.url.as_ref().map(|u| u.value.clone()),
-                }),
-                None => self.holiday_source(year).map(|s| NoticeView {
-                    year,
-                    title: s.title.clone(),
-                    number: s.number.clone(),
-                    url: s.url.as_ref().map(|u| u.value.clone()),
-                }),
-            })
-            .collect();
+        let script = browser_script(&self.browser_data_of(&sets));
         let data = TimelineData {
             submitted: self.today.to_string(),
-            rows,
+            tables,
             missing_year,
             script,
-            notices,
+            notices: self.notices(),
         };
         let page = self.page(
             "timeline.html".into(),
@@ -154,7 +191,129 @@ impl Planner<'_> {
         Some((page, warnings))
     }
 
-    /// `deadlines.ics`: every deadline as an all-day event, stamped with the build date.
+    fn timeline_table(&self, set: &StageSet, dates: &[StageDates], several: bool) -> TimelineTable {
+        let rows: Vec<TimelineRow> = set
+            .stages
+            .iter()
+            .enumerate()
+            .map(|(place, (s, after))| {
+                let stage = &self.content.stages[*s];
+                let found = dates.iter().find(|d| d.id == stage.id.as_str());
+                TimelineRow {
+                    id: stage.id.value.clone(),
+                    number: self.stage_number(stage),
+                    name: stage.name.clone(),
+                    href: format!("stages/{}.html", stage.id.as_str()),
+                    duration: Self::duration(stage),
+                    // Named only where the table's order does not already say it (the row above).
+                    after: if after.len() == 1 && after[0] + 1 == place {
+                        Vec::new()
+                    } else {
+                        after
+                            .iter()
+                            .map(|&a| self.content.stages[set.stages[a].0].name.clone())
+                            .collect()
+                    },
+                    calendar: stage
+                        .calendar
+                        .as_ref()
+                        .and_then(|id| self.model.calendar_for(Some(id)))
+                        .map(|c| c.name.clone()),
+                    earliest: found.map(|d| d.earliest.to_string()),
+                    latest: found.map(|d| d.latest.to_string()),
+                }
+            })
+            .collect();
+        let finish = |pick: fn(&StageDates) -> NaiveDate| dates.iter().map(pick).max().map(|d| d.to_string());
+        TimelineTable {
+            subjects: if several {
+                set.subjects.iter().map(|&i| self.content.subjects[i].name.clone()).collect()
+            } else {
+                Vec::new()
+            },
+            rows,
+            finish_earliest: finish(|d| d.earliest),
+            finish_latest: finish(|d| d.latest),
+        }
+    }
+
+    /// Where each calendar's years come from: a notice, or the source the year cites.
+    fn notices(&self) -> Vec<NoticeView> {
+        let several = self.model.calendars.len() > 1;
+        let mut notices = Vec::new();
+        for site_calendar in &self.model.calendars {
+            let calendar = &site_calendar.calendar;
+            for year in calendar.covered_years() {
+                let name = several.then(|| site_calendar.name.clone());
+                let notice = match calendar.notice(year) {
+                    Some(n) => NoticeView {
+                        calendar: name,
+                        year,
+                        title: n.title.clone(),
+                        number: n.number.clone(),
+                        url: n.url.as_ref().map(|u| u.value.clone()),
+                    },
+                    None => match self.holiday_source(calendar, year) {
+                        Some(s) => NoticeView {
+                            calendar: name,
+                            year,
+                            title: s.title.clone(),
+                            number: s.number.clone(),
+                            url: s.url.as_ref().map(|u| u.value.clone()),
+                        },
+                        None => continue,
+                    },
+                };
+                notices.push(notice);
+            }
+        }
+        notices
+    }
+
+    /// What timeline.js reads: every stage with its duration and calendar, every calendar, and
+    /// for each table its stages in order with what each waits for.
+    fn browser_data_of(&self, sets: &[StageSet]) -> serde_json::Value {
+        let stages: Vec<(String, String, StageDuration)> = self
+            .content
+            .stages
+            .iter()
+            .map(|s| (s.id.value.clone(), s.name.clone(), Self::stage_duration(s)))
+            .collect();
+        let site_calendar = self.model.calendar().cloned().unwrap_or_default();
+        let mut data = browser_data(&site_calendar, &stages, self.today);
+        for (json, stage) in data["stages"].as_array_mut().into_iter().flatten().zip(&self.content.stages) {
+            json["calendar"] = stage.calendar.as_ref().map_or(serde_json::Value::Null, |c| c.value.clone().into());
+        }
+        data["calendars"] = self
+            .model
+            .calendars
+            .iter()
+            .filter(|c| !c.id.is_empty())
+            .map(|c| (c.id.clone(), c.calendar.to_json()))
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        data["tables"] = sets
+            .iter()
+            .map(|set| {
+                let ids: Vec<&str> = set.stages.iter().map(|(s, _)| self.content.stages[*s].id.as_str()).collect();
+                let rows: Vec<serde_json::Value> = set
+                    .stages
+                    .iter()
+                    .map(|(s, after)| {
+                        let after: Vec<&str> = after.iter().map(|&a| ids[a]).collect();
+                        serde_json::json!({"id": self.content.stages[*s].id.as_str(), "after": after})
+                    })
+                    .collect();
+                serde_json::Value::from(rows)
+            })
+            .collect::<Vec<_>>()
+            .into();
+        data
+    }
+
+    /// `deadlines.ics`: every deadline with a date as an all-day event (a yearly one repeating
+    /// every year from its next day), stamped with the build date. Relative deadlines have no
+    /// date until the reader gives one, so they are left out.
     pub(super) fn deadlines_calendar(&self) -> Option<(String, Vec<u8>)> {
         if self.content.deadlines.is_empty() {
             return None;
@@ -164,19 +323,27 @@ impl Planner<'_> {
             .deadlines
             .iter()
             .zip(&self.model.deadline_dates)
-            .map(|(d, date)| IcsDeadline {
-                id: d.id.value.clone(),
-                date: *date,
-                title: d.title.clone(),
-                description: [
-                    Some(d.applies_to.as_str()),
-                    Some(d.rule.as_str()),
-                    d.consequence.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join("\n"),
+            .filter_map(|(d, date)| {
+                let (date, yearly) = match (date, &d.yearly) {
+                    (Some(date), _) => (*date, false),
+                    (None, Some(yearly)) => (super::deadlines::next_yearly(yearly, self.today)?, true),
+                    (None, None) => return None,
+                };
+                Some(IcsDeadline {
+                    id: d.id.value.clone(),
+                    date,
+                    yearly,
+                    title: d.title.clone(),
+                    description: [
+                        Some(d.applies_to.as_str()),
+                        Some(d.rule.as_str()),
+                        d.consequence.as_deref(),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                })
             })
             .collect();
         let site = &self.content.site;
@@ -196,25 +363,51 @@ pub struct StageDates {
     pub latest: NaiveDate,
 }
 
-/// The end dates of each stage, cumulative from `submitted`: the earliest chain adds every stage's
-/// `min`, the latest chain every `max`. Working days follow `cal`; hours count as whole calendar
-/// days rounded up (ceil(hours / 24)); a stage without a duration adds nothing.
-/// themes/default/static/timeline.js computes the same in the browser, from `browser_data`.
+/// The end dates of each stage of a sequence, cumulative from `submitted`: the earliest chain
+/// adds every stage's `min`, the latest chain every `max` (see `timeline_of`).
 pub fn timeline(
     cal: &Calendar,
     submitted: NaiveDate,
     stages: &[(String, StageDuration)],
 ) -> Result<Vec<StageDates>, MissingYear> {
-    let mut earliest = submitted;
-    let mut latest = submitted;
-    let mut out = Vec::with_capacity(stages.len());
-    for (id, duration) in stages {
-        if let Some((min, max, unit)) = *duration {
-            earliest = advance(cal, earliest, min, unit)?;
-            latest = advance(cal, latest, max, unit)?;
+    let stages: Vec<TimelineStage> = stages
+        .iter()
+        .enumerate()
+        .map(|(i, (id, duration))| TimelineStage {
+            id: id.clone(),
+            duration: *duration,
+            after: i.checked_sub(1).into_iter().collect(),
+            calendar: cal,
+        })
+        .collect();
+    timeline_of(submitted, &stages)
+}
+
+/// The end dates of each stage of a graph, `stages` each after all it waits for. A stage starts
+/// when the last stage it waits for ends (on `submitted` when it waits for none); its earliest end
+/// adds its `min` to its earliest start, its latest end its `max` to its latest start. Working
+/// days follow the stage's calendar; hours count as whole calendar days rounded up
+/// (ceil(hours / 24)); a stage without a duration ends when it starts.
+/// themes/default/static/timeline.js computes the same in the browser, from `browser_data`.
+pub fn timeline_of(submitted: NaiveDate, stages: &[TimelineStage]) -> Result<Vec<StageDates>, MissingYear> {
+    let mut out: Vec<StageDates> = Vec::with_capacity(stages.len());
+    for stage in stages {
+        let start = |pick: fn(&StageDates) -> NaiveDate| {
+            stage
+                .after
+                .iter()
+                .filter_map(|&a| out.get(a))
+                .map(pick)
+                .max()
+                .unwrap_or(submitted)
+        };
+        let (mut earliest, mut latest) = (start(|d| d.earliest), start(|d| d.latest));
+        if let Some((min, max, unit)) = stage.duration {
+            earliest = advance(stage.calendar, earliest, min, unit)?;
+            latest = advance(stage.calendar, latest, max, unit)?;
         }
         out.push(StageDates {
-            id: id.clone(),
+            id: stage.id.clone(),
             earliest,
             latest,
         });
@@ -349,6 +542,41 @@ mod tests {
         ];
         assert_eq!(ends(&rows), expected);
         assert_eq!(timeline(&cal, d("2024-09-30"), &[]), Ok(vec![]));
+    }
+
+    /// The Node test "parallel stages start together and the finish is the longest path" checks
+    /// the same dates in timeline.js.
+    #[test]
+    fn parallel_stages_start_together_each_in_its_own_calendar() {
+        let calendar = |off: &[&str]| {
+            let mut cal = Calendar::default();
+            let off = off.iter().map(|o| (d(o), "off".to_string()));
+            cal.add_year(2024, (None, None), off, Vec::new());
+            cal
+        };
+        let (site, other) = (calendar(&["2024-10-01"]), calendar(&["2024-10-02", "2024-10-03"]));
+        let stage = |id: &str, duration: StageDuration, after: Vec<usize>, calendar| TimelineStage {
+            id: id.to_string(),
+            duration,
+            after,
+            calendar,
+        };
+        let stages = [
+            stage("a", Some((1, 1, DurationUnit::WorkingDays)), vec![], &site),
+            stage("b", Some((3, 3, DurationUnit::Days)), vec![0], &site),
+            stage("c", Some((1, 2, DurationUnit::WorkingDays)), vec![0], &other),
+            stage("d", None, vec![1, 2], &site),
+        ];
+        let rows = timeline_of(d("2024-09-30"), &stages).unwrap();
+        let expected = [
+            ("a", "2024-10-02", "2024-10-02"),
+            ("b", "2024-10-05", "2024-10-05"),
+            ("c", "2024-10-04", "2024-10-07"),
+            ("d", "2024-10-05", "2024-10-07"),
+        ];
+        let expected: Vec<(&str, String, String)> =
+            expected.iter().map(|(id, a, b)| (*id, a.to_string(), b.to_string())).collect();
+        assert_eq!(ends(&rows), expected);
     }
 
     #[test]

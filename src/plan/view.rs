@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::markdown::Heading;
-use crate::model::{Confidence, DurationUnit, FieldKind, SignBox, SubjectKind};
+use crate::model::{Confidence, DurationUnit, FieldKind, OffsetUnit, SignBox};
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
@@ -92,20 +92,33 @@ pub struct IndexData {
     pub who_must_html: Vec<String>,
     /// Who need not, one item each.
     pub who_need_not_html: Vec<String>,
-    /// Every stage, in order.
-    pub stages: Vec<StageSummary>,
+    /// Every stage, grouped by step number: stages in one step run side by side (`and`) or one
+    /// instead of another (`or`).
+    pub steps: Vec<StepGroupView>,
     /// Every deadline, by date.
     pub deadlines: Vec<DeadlineView>,
-    pub subjects: SubjectGroups,
+    pub subjects: Vec<SubjectGroupView>,
     pub guides: GuideList,
     pub forms: Vec<FormSummary>,
 }
 
 // ---- Stages (`stage.html`, and the overview on the home page) ----
 
+/// The stages that share a step number, in file order.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepGroupView {
+    pub number: u32,
+    pub stages: Vec<StageSummary>,
+}
+
 /// A stage in the overview of the process.
 #[derive(Debug, Clone, Serialize)]
 pub struct StageSummary {
+    /// How it joins the stage before it in the same step: `and` (some subject type goes through
+    /// both, side by side) or `or` (no subject type goes through both); none for the first.
+    pub connector: Option<&'static str>,
+    /// The subject types and groups that go through it, by name; empty for everyone.
+    pub audience: Vec<String>,
     pub id: String,
     /// Its position in the process (0 for "before you start").
     pub number: u32,
@@ -151,6 +164,13 @@ pub struct ProviderView {
 /// `data` of a stage page. `page.prev` and `page.next` are the stages before and after it.
 #[derive(Debug, Serialize)]
 pub struct StageView {
+    /// The stages it waits for, when it says so (`after:`); empty when it simply follows the
+    /// stage above it, or starts the process.
+    pub after: Vec<LinkView>,
+    /// The subject types and groups that go through it, by name; empty for everyone.
+    pub audience: Vec<String>,
+    /// The holiday calendar its working days follow, when it is not the site's.
+    pub calendar: Option<String>,
     pub id: String,
     pub number: u32,
     pub name: String,
@@ -214,15 +234,16 @@ pub struct QuestionView {
     pub question: String,
     /// Choices that make the condition true; empty for a yes/no question.
     pub options: Vec<String>,
-    /// Subject kinds it is asked for, space-separated (empty: all).
-    pub kinds: String,
+    /// The ids of the subject types it is asked of, space-separated (empty: all).
+    pub subjects: String,
 }
 
-/// The subject types, split by kind (each list in the order of `subjects.yaml`).
+/// Subject types under one heading: a group's name (none for those in no group), each subject in
+/// the order of `subjects.yaml`.
 #[derive(Debug, Serialize)]
-pub struct SubjectGroups {
-    pub individual: Vec<SubjectSummary>,
-    pub organisation: Vec<SubjectSummary>,
+pub struct SubjectGroupView {
+    pub name: Option<String>,
+    pub subjects: Vec<SubjectSummary>,
 }
 
 /// A subject type (who files), linking to its checklist.
@@ -230,8 +251,8 @@ pub struct SubjectGroups {
 pub struct SubjectSummary {
     pub id: String,
     pub name: String,
-    /// `individual` or `organisation`.
-    pub kind: SubjectKind,
+    /// The name of the first group it belongs to, if any.
+    pub group: Option<String>,
     /// The certificates this subject may file with.
     pub certificates: Vec<String>,
     pub href: String,
@@ -240,7 +261,7 @@ pub struct SubjectSummary {
 /// `data` of the checklists index: every subject, and every question of the questionnaire.
 #[derive(Debug, Serialize)]
 pub struct ChecklistIndexData {
-    pub subjects: SubjectGroups,
+    pub subjects: Vec<SubjectGroupView>,
     pub questions: Vec<QuestionView>,
 }
 
@@ -256,7 +277,8 @@ pub struct ChecklistData {
     pub count: usize,
     /// How many of them are needed whatever the answers (they have no conditions).
     pub always_count: usize,
-    /// The printable forms this subject files: those it names, else the first for its kind.
+    /// The printable forms this subject files: those it names, else those its groups name, else
+    /// those that say they are for it.
     pub forms: Vec<LinkView>,
     /// Key for saving ticks in the browser.
     pub storage_key: String,
@@ -281,11 +303,12 @@ pub struct FormIndexData {
     pub forms: Vec<FormSummary>,
 }
 
-/// A form in a list: its title, the subject kind it is for, and its page.
+/// A form in a list: its title, who files it, and its page.
 #[derive(Debug, Clone, Serialize)]
 pub struct FormSummary {
     pub title: String,
-    pub kind: SubjectKind,
+    /// The subject types and groups that file it, by name.
+    pub audience: Vec<String>,
     pub href: String,
 }
 
@@ -294,7 +317,6 @@ pub struct FormSummary {
 pub struct FormView {
     pub id: String,
     pub title: String,
-    pub kind: SubjectKind,
     /// Instructions above the form.
     pub intro_html: Option<String>,
     pub sections: Vec<FormSectionView>,
@@ -414,12 +436,18 @@ pub struct DeadlinesData {
     pub deadlines: Vec<DeadlineView>,
 }
 
-/// A date from which a rule applies, seen from the build date.
+/// A deadline, seen from the build date.
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadlineView {
     pub id: String,
-    /// YYYY-MM-DD.
-    pub date: String,
+    /// YYYY-MM-DD: the fixed date, or a yearly deadline's next day; none for a relative one.
+    pub date: Option<String>,
+    /// True for a deadline on the same day every year (`date` is then its next day).
+    pub yearly: bool,
+    /// For a deadline counted from an event or a stage: how long after what.
+    pub relative: Option<RelativeView>,
+    /// The holiday calendar it counts working days in, when it names one.
+    pub calendar: Option<String>,
     pub title: String,
     /// Who it applies to.
     pub applies_to: String,
@@ -427,10 +455,21 @@ pub struct DeadlineView {
     /// What happens to those who miss it.
     pub consequence_html: Option<String>,
     pub source: Option<LinkView>,
-    /// `past` (a rule in force), `today` or `upcoming` (a countdown).
+    /// `past` (a rule in force), `today` or `upcoming` (a countdown); `relative` when it has no
+    /// date of its own.
     pub status: &'static str,
     /// Days until the date (upcoming) or since it (past).
     pub days: i64,
+}
+
+/// How long after what a relative deadline falls.
+#[derive(Debug, Clone, Serialize)]
+pub struct RelativeView {
+    pub amount: u32,
+    /// `hours`, `days`, `working_days`, `weeks` or `months`.
+    pub unit: OffsetUnit,
+    /// The event (no `href`) or the stage (linked) it counts from.
+    pub event: LinkView,
 }
 
 // ---- Sources (`sources.html`) ----

@@ -10,29 +10,77 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use super::formats::{self, NOTICE_DATES};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::model::calendar::is_weekend;
-use crate::model::{Calendar, DayGroup, HolidayYear, HolidaysFile};
+use crate::model::{Calendar, DayGroup, HolidayYear, HolidaysFile, SiteCalendar};
 use crate::yaml::Spanned;
 
 /// The longest range `from`..`to` accepted, in days: a guard against a mistyped month.
 const LONGEST_RANGE: i64 = 31;
 
 /// The calendar of the holiday data `data` (from `file`, relative to the site root), or every
-/// problem found in it.
+/// problem found in it. For a file with several `calendars:`, the site's (the first).
 pub fn holiday_calendar(file: &Path, data: &HolidaysFile) -> Result<Calendar, Vec<Diagnostic>> {
+    let mut calendars = holiday_calendars(file, data)?;
+    Ok(calendars.remove(0).calendar)
+}
+
+/// Every calendar of the holiday data `data`, the site's first (one, with an empty id and name,
+/// for a file that lists `years:`); or every problem found in it. Calendar ids are checked with
+/// the other ids, by `validate`.
+pub fn holiday_calendars(file: &Path, data: &HolidaysFile) -> Result<Vec<SiteCalendar>, Vec<Diagnostic>> {
+    let mut diagnostics = Vec::new();
+    if !data.years.is_empty() && !data.calendars.is_empty() {
+        diagnostics.push(
+            Diagnostic::error("the file lists both `years` and `calendars`")
+                .with_span(Span::file_only(file))
+                .with_hint("list one calendar's years under `years:`, or name each calendar under `calendars:` with its own `years:`, not both"),
+        );
+        return Err(diagnostics);
+    }
+    let mut calendars = Vec::new();
+    if data.calendars.is_empty() {
+        match years_calendar(file, &data.years, "`years` lists no year") {
+            Ok(calendar) => calendars.push(SiteCalendar {
+                id: String::new(),
+                name: String::new(),
+                calendar,
+            }),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    for named in &data.calendars {
+        let empty = format!("calendar `{}` lists no year", named.id.as_str());
+        match years_calendar(file, &named.years, &empty) {
+            Ok(calendar) => calendars.push(SiteCalendar {
+                id: named.id.value.clone(),
+                name: named.name.clone(),
+                calendar,
+            }),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    if diagnostics.is_empty() {
+        Ok(calendars)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// The calendar of one list of years, or every problem in it (`empty` when it lists none).
+fn years_calendar(file: &Path, years: &[HolidayYear], empty: &str) -> Result<Calendar, Vec<Diagnostic>> {
     let mut checker = Checker {
         file,
         diagnostics: Vec::new(),
         calendar: Calendar::default(),
     };
-    if data.years.is_empty() {
+    if years.is_empty() {
         checker.diagnostics.push(
-            Diagnostic::error("`years` lists no year")
+            Diagnostic::error(empty)
                 .with_span(Span::file_only(file))
                 .with_hint("add each year's notice and dates, or delete the file if the site needs no working days"),
         );
     }
     let mut seen_years: BTreeMap<i32, u32> = BTreeMap::new();
-    for year in &data.years {
+    for year in years {
         checker.year(year, &mut seen_years);
     }
     if checker.diagnostics.is_empty() {
@@ -110,7 +158,8 @@ impl Checker<'_> {
             let days = if listed.off { &mut off } else { &mut work };
             days.push((date, listed.name));
         }
-        self.calendar.add_year(year, entry.notice.clone(), off, work);
+        let source = entry.source.as_ref().map(|s| s.value.clone());
+        self.calendar.add_year(year, (entry.notice.clone(), source), off, work);
     }
 
     /// Records a date once; a second listing (as off or working) is an error.

@@ -3,11 +3,13 @@
 //! files or renders anything. Dates and web addresses are checked by `formats`, the same way in
 //! every file; `holidays` checks holidays.yaml.
 
+mod deadlines;
 mod formats;
 pub(crate) mod holidays;
+mod stages;
 
 pub use formats::is_web_address;
-pub use holidays::holiday_calendar;
+pub use holidays::{holiday_calendar, holiday_calendars};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -34,13 +36,16 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     let mut checker = Checker::default();
     checker.check_ids(&content);
     checker.check_references(&content);
-    checker.check_stage_order(&content.stages);
+    checker.check_audiences(&content);
+    let stage_graph = stages::stage_graph(&content.stages)
+        .map_err(|errors| checker.diagnostics.extend(errors))
+        .unwrap_or_default();
     checker.check_details(&content);
     let reviewed = checker.date(SITE, &content.site.reviewed);
     let deadline_dates: Vec<Option<NaiveDate>> = content
         .deadlines
         .iter()
-        .map(|d| checker.date(DEADLINES, &d.date))
+        .map(|d| checker.deadline_date(d, content.holidays.is_some()))
         .collect();
     for source in &content.site.sources {
         if let Some(date) = &source.date {
@@ -55,7 +60,11 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
             checker.web_address(SITE, url);
         }
     }
-    let calendar = content.holidays.as_ref().and_then(|data| checker.calendar(data));
+    let calendars = content
+        .holidays
+        .as_ref()
+        .map(|data| checker.calendars(data))
+        .unwrap_or_default();
     let diagnostics = checker.diagnostics;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
@@ -63,8 +72,9 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     let model = Model {
         content,
         reviewed: reviewed.unwrap_or_default(),
-        deadline_dates: deadline_dates.into_iter().map(Option::unwrap_or_default).collect(),
-        calendar,
+        deadline_dates,
+        calendars,
+        stage_graph,
     };
     (Some(model), diagnostics)
 }
@@ -91,6 +101,20 @@ impl Checker {
         let kinds = self.known.entry("source kind").or_default();
         kinds.extend(BUILT_IN_SOURCE_KINDS.iter().map(ToString::to_string));
         self.collect_ids("subject", SUBJECTS, content.subjects.iter().map(|s| &s.id));
+        self.collect_ids("subject group", SUBJECTS, content.subject_groups.iter().map(|g| &g.id));
+        self.collect_ids("event", DEADLINES, content.events.iter().map(|e| &e.id));
+        let calendars = content.holidays.iter().flat_map(|h| &h.calendars);
+        self.collect_ids("calendar", HOLIDAYS, calendars.map(|c| &c.id));
+        self.refuse_shared_ids(
+            ("subject group", SUBJECTS, content.subject_groups.iter().map(|g| &g.id)),
+            "subject",
+            "the same list (`subjects:` of a material, a stage, ...) names both, so one id must mean one thing",
+        );
+        self.refuse_shared_ids(
+            ("event", DEADLINES, content.events.iter().map(|e| &e.id)),
+            "stage",
+            "a relative deadline's `after: event:` names either, so one id must mean one thing",
+        );
         self.collect_ids("condition", CONDITIONS, content.conditions.iter().map(|c| &c.id));
         self.collect_ids("material", MATERIALS, content.materials.iter().map(|m| &m.id));
         self.collect_ids("stage", STAGES, content.stages.iter().map(|s| &s.id));
@@ -192,9 +216,6 @@ impl Checker {
             self.optional_source(CONDITIONS, &condition.source);
         }
         for material in &content.materials {
-            for subject in &material.subjects {
-                self.reference("subject", MATERIALS, subject);
-            }
             for condition in &material.when {
                 self.reference("condition", MATERIALS, condition);
             }
@@ -234,43 +255,84 @@ impl Checker {
         }
     }
 
-    /// Stage numbers must rise by exactly one, in file order.
-    /// Each stage is compared with its place counted from the first stage's number, not with its
-    /// neighbour, so one run names every number to change (0, 2, 1 -> "1" and "2", not "1" and "3").
-    fn check_stage_order(&mut self, stages: &[Stage]) {
-        let Some(first) = stages.first() else {
-            return;
-        };
-        for (place, pair) in stages.windows(2).enumerate() {
-            let (previous, current) = (&pair[0], &pair[1]);
-            // Counted in u64: a first number near u32::MAX overflowed (a panic in debug builds).
-            let expected = u64::from(first.number.value) + place as u64 + 1;
-            if u64::from(current.number.value) != expected {
-                let fix = if expected > u64::from(u32::MAX) {
-                    "number the stages from 0 or 1".to_string()
-                } else {
-                    format!("give this one `number: {expected}`, or move it")
-                };
-                self.diagnostics.push(
-                    Diagnostic::error(format!(
-                        "stage `{}` has number {}, but it follows stage `{}` (number {}) in the file",
-                        current.id.as_str(),
-                        current.number.value,
-                        previous.id.as_str(),
-                        previous.number.value
-                    ))
-                    .with_span(
-                        current
-                            .number
-                            .span_in(Path::new(STAGES), current.number.value.to_string().len()),
-                    )
-                    .with_hint(format!(
-                        "stages are numbered in file order, rising by one from `{}` (number {}); {fix}",
-                        first.id.as_str(),
-                        first.number.value
-                    )),
-                );
+    /// Reports ids of one kind that are also ids of `other` (both are named in the same places).
+    fn refuse_shared_ids<'a>(
+        &mut self,
+        (kind, file, ids): (&'static str, &str, impl Iterator<Item = &'a Id>),
+        other: &'static str,
+        why: &str,
+    ) {
+        let taken = self.known.get(other).cloned().unwrap_or_default();
+        for id in ids.filter(|id| taken.contains(id.as_str())) {
+            self.error(
+                file,
+                id,
+                format!("{kind} id `{}` is also a {other} id", id.as_str()),
+                format!("rename one of them; {why}"),
+            );
+        }
+    }
+
+    /// Reports each id in `ids` that names neither a subject type nor a group.
+    fn audience(&mut self, file: &str, ids: &[Id]) {
+        for id in ids {
+            let known = |kind| self.known.get(kind).is_some_and(|k| k.contains(id.as_str()));
+            if known("subject") || known("subject group") {
+                continue;
             }
+            let names: Vec<String> = ["subject", "subject group"]
+                .iter()
+                .flat_map(|kind| self.known.get(kind).cloned().unwrap_or_default())
+                .collect();
+            let hint = if names.is_empty() {
+                "no subject type is defined yet; define them (and any groups) in content/subjects.yaml".to_string()
+            } else {
+                unknown_id_hint(id.as_str(), names.iter().map(String::as_str))
+            };
+            self.error(
+                file,
+                id,
+                format!("unknown subject type or group `{}`", id.as_str()),
+                hint,
+            );
+        }
+    }
+
+    /// Who each item applies to, and what subjects and groups name.
+    fn check_audiences(&mut self, content: &Content) {
+        for group in &content.subject_groups {
+            for form in &group.forms {
+                self.reference("form", SUBJECTS, form);
+            }
+        }
+        for subject in &content.subjects {
+            for group in &subject.groups {
+                self.reference("subject group", SUBJECTS, group);
+            }
+        }
+        for condition in &content.conditions {
+            self.audience(CONDITIONS, &condition.subjects);
+        }
+        for material in &content.materials {
+            self.audience(MATERIALS, &material.subjects);
+        }
+        for stage in &content.stages {
+            self.audience(STAGES, &stage.subjects);
+            for before in stage.after.iter().flatten() {
+                self.reference("stage", STAGES, before);
+            }
+            if let Some(calendar) = &stage.calendar {
+                self.reference("calendar", STAGES, calendar);
+            }
+        }
+        for deadline in &content.deadlines {
+            self.audience(DEADLINES, &deadline.subjects);
+            if let Some(calendar) = &deadline.calendar {
+                self.reference("calendar", DEADLINES, calendar);
+            }
+        }
+        for form in &content.forms {
+            self.audience(FORMS, &form.subjects);
         }
     }
 
@@ -332,11 +394,11 @@ impl Checker {
         }
     }
 
-    /// The calendar of holidays.yaml, or `None` and every problem in the file.
-    fn calendar(&mut self, data: &HolidaysFile) -> Option<Calendar> {
-        holiday_calendar(Path::new(HOLIDAYS), data)
+    /// The calendars of holidays.yaml, or none and every problem in the file.
+    fn calendars(&mut self, data: &HolidaysFile) -> Vec<SiteCalendar> {
+        holiday_calendars(Path::new(HOLIDAYS), data)
             .map_err(|errors| self.diagnostics.extend(errors))
-            .ok()
+            .unwrap_or_default()
     }
 
     /// Reports `url` unless it is a web address.
@@ -417,6 +479,9 @@ fn suggested_id(id: &str) -> Option<String> {
 fn where_defined(kind: &str) -> String {
     match kind {
         "source" => "list sources under `sources:` in content/site.yaml".into(),
+        "subject group" => "list groups under `groups:` in content/subjects.yaml".into(),
+        "event" => "list events under `events:` in content/deadlines.yaml".into(),
+        "calendar" => "name calendars under `calendars:` in content/holidays.yaml".into(),
         _ => format!("define {kind}s in content/{kind}s.yaml"),
     }
 }

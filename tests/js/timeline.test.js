@@ -89,8 +89,11 @@ function addWorkingDays(start, n) {
 }
 
 test("the domain example crosses the 2023 National Day break", () => {
-  const result = timeline.compute("2023-09-25");
-  assert.deepEqual(JSON.parse(JSON.stringify(result)), {
+  const result = JSON.parse(JSON.stringify(timeline.compute("2023-09-25")));
+  assert.deepEqual(result.tables.length, 1, "a sequence is one table");
+  assert.deepEqual(result.tables[0].finish, { earliest: "2023-09-27", latest: "2023-11-01" });
+  delete result.tables;
+  assert.deepEqual(result, {
     stages: [
       { id: "before-you-start", earliest: "2023-09-25", latest: "2023-09-25" },
       { id: "fill-in", earliest: "2023-09-25", latest: "2023-09-25" },
@@ -124,7 +127,7 @@ test("completion dates across each year's breaks", () => {
 });
 
 test("a year without data is reported, never guessed", () => {
-  assert.deepEqual(JSON.parse(JSON.stringify(timeline.compute("2026-12-01"))), { stages: [], missingYear: 2027 });
+  assert.deepEqual(JSON.parse(JSON.stringify(timeline.compute("2026-12-01"))), { tables: [], stages: [], missingYear: 2027 });
   assert.deepEqual(addWorkingDays("2026-12-30", 1), "2026-12-31");
   assert.deepEqual(addWorkingDays("2026-12-30", 2), { missingYear: 2027 });
   assert.deepEqual(addWorkingDays("2022-12-30", 1), { missingYear: 2022 });
@@ -199,4 +202,34 @@ test("the time zone of the machine does not shift a date", () => {
       id: "filed", earliest: "2023-09-27", latest: "2023-11-01",
     }, tz);
   }
+});
+
+test("parallel stages start together and the finish is the longest path, each stage in its calendar", () => {
+  // a (1 working day) -> b (3 days) and c (1-2 working days in the other calendar) -> d.
+  const data = {
+    calendar: { years: [2024], off: ["2024-10-01"], work: [] },
+    calendars: { other: { years: [2024], off: ["2024-10-02", "2024-10-03"], work: [] } },
+    stages: [
+      { id: "a", name: "a", min: 1, max: 1, unit: "working_days" },
+      { id: "b", name: "b", min: 3, max: 3, unit: "days" },
+      { id: "c", name: "c", min: 1, max: 2, unit: "working_days", calendar: "other" },
+      { id: "d", name: "d", min: null, max: null, unit: null },
+    ],
+    tables: [
+      [{ id: "a", after: [] }, { id: "b", after: ["a"] }, { id: "c", after: ["a"] }, { id: "d", after: ["b", "c"] }],
+      [{ id: "a", after: [] }, { id: "c", after: ["a"] }],
+    ],
+  };
+  const graph = load(data);
+  const result = JSON.parse(JSON.stringify(graph.compute("2024-09-30")));
+  // Monday 30 September; 1 October is off in the site's calendar: a ends on Wednesday 2 October.
+  assert.deepEqual(result.tables[0].stages, [
+    { id: "a", earliest: "2024-10-02", latest: "2024-10-02" },
+    { id: "b", earliest: "2024-10-05", latest: "2024-10-05" },
+    // In the other calendar 2 and 3 October are off, 1 October is not: the next working day is the 4th.
+    { id: "c", earliest: "2024-10-04", latest: "2024-10-07" },
+    { id: "d", earliest: "2024-10-05", latest: "2024-10-07" },
+  ]);
+  assert.deepEqual(result.tables[0].finish, { earliest: "2024-10-05", latest: "2024-10-07" });
+  assert.deepEqual(result.tables[1].finish, { earliest: "2024-10-04", latest: "2024-10-07" });
 });

@@ -81,10 +81,10 @@
     }
     form.hidden = false;
     function showRelevant() {
-      var kind = select.options[select.selectedIndex].getAttribute("data-kind");
+      var subject = select.value;
       each(form.querySelectorAll("fieldset.question"), function (set) {
-        var kinds = (set.getAttribute("data-kinds") || "").split(" ").filter(Boolean);
-        set.hidden = kinds.length > 0 && kinds.indexOf(kind) < 0;
+        var subjects = (set.getAttribute("data-subjects") || "").split(" ").filter(Boolean);
+        set.hidden = subjects.length > 0 && subjects.indexOf(subject) < 0;
       });
     }
     select.addEventListener("change", showRelevant);

@@ -1,7 +1,7 @@
 // guidegen default theme: the filing timeline, recounted in the browser for the reader's own date.
 // It does exactly what its twins do: `timeline` in src/plan/timeline.rs and `add_working_days` in
 // src/model/calendar.rs; without it the page shows the dates computed at build time.
-// Data: window.GUIDEGEN_TIMELINE = {calendar, stages, today}.
+// Data: window.GUIDEGEN_TIMELINE = {calendar, calendars, stages, tables, today}.
 (function () {
   "use strict";
 
@@ -79,29 +79,76 @@
 
   function isCount(n) { return typeof n === "number" && n >= 0 && Math.floor(n) === n; }
 
-  // The end dates of each stage from `submittedISO`: earliest adds every min, latest every max.
-  // -> {stages: [{id, earliest, latest}], missingYear: null or the year without data}
-  //    (plus `error` when the date or the data is unusable; stages is then empty).
+  // The end dates of one table's stages from `start`, each after all it waits for (`after`, ids
+  // of earlier rows): a stage starts when the last it waits for ends, on `start` when it waits
+  // for none; its earliest end adds min to its earliest start, its latest end max to its latest.
+  // Twin of `timeline_of` in src/plan/timeline.rs.
+  function computeTable(data, rows, start) {
+    var byId = {}, ends = {}, out = [];
+    data.stages.forEach(function (stage) { byId[stage.id] = stage; });
+    rows.forEach(function (row) {
+      var stage = byId[row.id];
+      if (!stage) throw new Error("unknown stage " + row.id);
+      var earliest = start, latest = start;
+      (row.after || []).forEach(function (id) {
+        var end = ends[id];
+        if (!end) throw new Error("stage " + row.id + " waits for a later one");
+        if (end.earliest > earliest) earliest = end.earliest;
+        if (end.latest > latest) latest = end.latest;
+      });
+      if (stage.unit !== null && stage.unit !== undefined) {
+        if (!isCount(stage.min) || !isCount(stage.max)) throw new Error("bad duration for " + stage.id);
+        var cal = stage.calendar && data.calendars && data.calendars[stage.calendar]
+          ? cachedCalendar(data.calendars[stage.calendar]) : cachedCalendar(data.calendar);
+        earliest = advance(cal, earliest, stage.min, stage.unit);
+        latest = advance(cal, latest, stage.max, stage.unit);
+      }
+      ends[row.id] = { earliest: earliest, latest: latest };
+      out.push({ id: row.id, earliest: earliest, latest: latest });
+    });
+    return out;
+  }
+
+  // The stages of a sequence: each waits for the one before it.
+  function sequence(stages) {
+    return stages.map(function (stage, i) { return { id: stage.id, after: i > 0 ? [stages[i - 1].id] : [] }; });
+  }
+
+  // The end dates of every table's stages from `submittedISO` (one table, every stage in
+  // sequence, when the data names no tables), and each table's finish (the longest path).
+  // -> {tables: [{stages: [{id, earliest, latest}], finish: {earliest, latest} or null}],
+  //     stages: the first table's stages, missingYear: null or the year without data}
+  //    (plus `error` when the date or the data is unusable; tables and stages are then empty).
   function computeWith(data, submittedISO) {
     var start = parseDay(submittedISO);
-    if (!data || !data.stages) return { stages: [], missingYear: null, error: "no-data" };
-    if (start === null) return { stages: [], missingYear: null, error: "invalid-date" };
-    var cal = cachedCalendar(data.calendar);
-    var earliest = start, latest = start, out = [];
+    var none = function (extra) {
+      var result = { tables: [], stages: [], missingYear: null };
+      Object.keys(extra).forEach(function (k) { result[k] = extra[k]; });
+      return result;
+    };
+    if (!data || !data.stages) return none({ error: "no-data" });
+    if (start === null) return none({ error: "invalid-date" });
+    var tables;
     try {
-      data.stages.forEach(function (stage) {
-        if (stage.unit !== null && stage.unit !== undefined) {
-          if (!isCount(stage.min) || !isCount(stage.max)) throw new Error("bad duration for " + stage.id);
-          earliest = advance(cal, earliest, stage.min, stage.unit);
-          latest = advance(cal, latest, stage.max, stage.unit);
-        }
-        out.push({ id: stage.id, earliest: isoDay(earliest), latest: isoDay(latest) });
+      tables = (data.tables || [sequence(data.stages)]).map(function (rows) {
+        var ends = computeTable(data, rows, start);
+        var finish = null;
+        ends.forEach(function (end) {
+          if (!finish) finish = { earliest: end.earliest, latest: end.latest };
+          if (end.earliest > finish.earliest) finish.earliest = end.earliest;
+          if (end.latest > finish.latest) finish.latest = end.latest;
+        });
+        var iso = function (end) { return { id: end.id, earliest: isoDay(end.earliest), latest: isoDay(end.latest) }; };
+        return {
+          stages: ends.map(iso),
+          finish: finish ? { earliest: isoDay(finish.earliest), latest: isoDay(finish.latest) } : null
+        };
       });
     } catch (e) {
-      if (e instanceof MissingYear) return { stages: [], missingYear: e.year };
-      return { stages: [], missingYear: null, error: "bad-data" };
+      if (e instanceof MissingYear) return none({ missingYear: e.year });
+      return none({ error: "bad-data" });
     }
-    return { stages: out, missingYear: null };
+    return { tables: tables, stages: tables.length ? tables[0].stages : [], missingYear: null };
   }
 
   var cache = { json: null, cal: null };
@@ -157,14 +204,20 @@
   }
 
   function show(result) {
-    var byId = {};
-    result.stages.forEach(function (stage) { byId[stage.id] = stage; });
-    each(document.querySelectorAll("[data-stage]"), function (row) {
-      var earliest = row.querySelector(".earliest"), latest = row.querySelector(".latest");
-      if (!earliest && !latest) return;
-      var stage = byId[row.getAttribute("data-stage")];
-      setCell(earliest, stage ? stage.earliest : null);
-      setCell(latest, stage ? stage.latest : null);
+    each(document.querySelectorAll("table[data-table]"), function (table) {
+      var computed = result.tables[Number(table.getAttribute("data-table"))];
+      var byId = {};
+      (computed ? computed.stages : []).forEach(function (stage) { byId[stage.id] = stage; });
+      each(table.querySelectorAll("[data-stage]"), function (row) {
+        var stage = byId[row.getAttribute("data-stage")];
+        setCell(row.querySelector(".earliest"), stage ? stage.earliest : null);
+        setCell(row.querySelector(".latest"), stage ? stage.latest : null);
+      });
+      each(table.querySelectorAll("[data-finish]"), function (row) {
+        var finish = computed ? computed.finish : null;
+        setCell(row.querySelector(".earliest"), finish ? finish.earliest : null);
+        setCell(row.querySelector(".latest"), finish ? finish.latest : null);
+      });
     });
     each(document.querySelectorAll(".timeline-warning"), function (warning) {
       var template = warning.getAttribute("data-template");
