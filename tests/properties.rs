@@ -437,16 +437,35 @@ fn a_heading_never_takes_an_id_the_page_already_uses() {
 #[serde(deny_unknown_fields)]
 struct Rules {
     site: Site,
+    subject_groups: Vec<SubjectGroup>,
     subjects: Vec<Subject>,
     conditions: Vec<Condition>,
     materials: Vec<Material>,
     stages: Vec<Stage>,
+    events: Vec<DeadlineEvent>,
     deadlines: Vec<Deadline>,
     forms: Vec<Form>,
     providers: Vec<Provider>,
     guides: Vec<RulesGuide>,
     #[serde(deserialize_with = "calendar_from_rules")]
     calendar: Option<Calendar>,
+    #[serde(deserialize_with = "calendars_from_rules")]
+    calendars: Vec<SiteCalendar>,
+}
+
+/// Named calendars as rules.json writes them: each an id, a name and the years of
+/// `content/holidays.yaml`, checked again.
+fn calendars_from_rules<'de, D: Deserializer<'de>>(json: D) -> Result<Vec<SiteCalendar>, D::Error> {
+    let calendars = Vec::<NamedCalendar>::deserialize(json)?;
+    if calendars.is_empty() {
+        return Ok(Vec::new());
+    }
+    let data = HolidaysFile {
+        years: Vec::new(),
+        calendars,
+    };
+    guidegen::validate::holiday_calendars(Path::new("rules.json"), &data)
+        .map_err(|errors| serde::de::Error::custom(format!("the calendars do not check: {errors:?}")))
 }
 
 fn calendar_from_rules<'de, D: Deserializer<'de>>(json: D) -> Result<Option<Calendar>, D::Error> {
@@ -518,8 +537,18 @@ fn confidence() -> impl Strategy<Value = Confidence> {
     prop::sample::select(vec![Confidence::High, Confidence::Medium, Confidence::Low])
 }
 
-fn subject_kind() -> impl Strategy<Value = SubjectKind> {
-    prop::sample::select(vec![SubjectKind::Individual, SubjectKind::Organisation])
+fn subject_group() -> impl Strategy<Value = SubjectGroup> {
+    (id(), any_text(), ids_list()).prop_map(|(id, name, forms)| SubjectGroup { id, name, forms })
+}
+
+fn offset_unit() -> impl Strategy<Value = OffsetUnit> {
+    prop::sample::select(vec![
+        OffsetUnit::Hours,
+        OffsetUnit::Days,
+        OffsetUnit::WorkingDays,
+        OffsetUnit::Weeks,
+        OffsetUnit::Months,
+    ])
 }
 
 fn source() -> impl Strategy<Value = Source> {
@@ -588,7 +617,7 @@ fn subject() -> impl Strategy<Value = Subject> {
     (
         id(),
         any_text(),
-        subject_kind(),
+        ids_list(),
         texts(),
         ids_list(),
         prop::option::of(any_text()),
@@ -596,10 +625,10 @@ fn subject() -> impl Strategy<Value = Subject> {
         prop::option::of(id()),
     )
         .prop_map(
-            |(id, name, kind, certificates, forms, note, confidence, source)| Subject {
+            |(id, name, groups, certificates, forms, note, confidence, source)| Subject {
                 id,
                 name,
-                kind,
+                groups,
                 certificates,
                 forms,
                 note,
@@ -614,15 +643,15 @@ fn condition() -> impl Strategy<Value = Condition> {
         id(),
         any_text(),
         prop::option::of(any_text()),
-        prop::collection::vec(subject_kind(), 0..3),
+        ids_list(),
         texts(),
         prop::option::of(id()),
     )
-        .prop_map(|(id, label, question, kinds, options, source)| Condition {
+        .prop_map(|(id, label, question, subjects, options, source)| Condition {
             id,
             label,
             question,
-            kinds,
+            subjects,
             options,
             source,
         })
@@ -632,18 +661,17 @@ fn material() -> impl Strategy<Value = Material> {
     (
         (id(), any_text(), any_text(), texts()),
         id(),
-        (ids_list(), prop::collection::vec(subject_kind(), 0..3), ids_list()),
+        (ids_list(), ids_list()),
         (confidence(), prop::option::of(id())),
     )
         .prop_map(
-            |((id, name, description, tips), provider, (subjects, kinds, when), (confidence, source))| Material {
+            |((id, name, description, tips), provider, (subjects, when), (confidence, source))| Material {
                 id,
                 name,
                 description,
                 tips,
                 provider,
                 subjects,
-                kinds,
                 when,
                 confidence,
                 source,
@@ -681,12 +709,13 @@ fn stage() -> impl Strategy<Value = Stage> {
     (
         (
             id(),
-            any::<u32>(),
+            prop::option::of(any::<u32>()),
             any_text(),
             any_text(),
             any_text(),
             prop::option::of(duration()),
         ),
+        (prop::option::of(ids_list()), ids_list(), prop::option::of(id())),
         (
             prop::collection::vec(step, 0..3),
             prop::collection::vec(failure, 0..2),
@@ -702,14 +731,18 @@ fn stage() -> impl Strategy<Value = Stage> {
         .prop_map(
             |(
                 (id, number, name, summary, actor, duration),
+                (after, subjects, calendar),
                 (steps, on_failure, materials),
                 (notification, tips, confidence, source),
             )| Stage {
                 id,
-                number: Spanned::detached(number),
+                number: number.map(Spanned::detached),
                 name,
                 summary,
                 actor,
+                after,
+                subjects,
+                calendar,
                 duration,
                 steps,
                 on_failure,
@@ -723,18 +756,37 @@ fn stage() -> impl Strategy<Value = Stage> {
 }
 
 fn deadline() -> impl Strategy<Value = Deadline> {
+    let relative = (id(), any::<u32>(), offset_unit()).prop_map(|(event, amount, unit)| RelativeDeadline {
+        event,
+        amount: Spanned::detached(amount),
+        unit,
+    });
+    let yearly = (any::<u32>(), any::<u32>()).prop_map(|(month, day)| YearlyDeadline {
+        month: Spanned::detached(month),
+        day: Spanned::detached(day),
+    });
     (
-        id(),
-        spanned_text(),
+        (
+            id(),
+            prop::option::of(spanned_text()),
+            prop::option::of(relative),
+            prop::option::of(yearly),
+            prop::option::of(id()),
+            ids_list(),
+        ),
         any_text(),
         any_text(),
         any_text(),
         prop::option::of(any_text()),
         prop::option::of(id()),
     )
-        .prop_map(|(id, date, title, applies_to, rule, consequence, source)| Deadline {
+        .prop_map(|((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
             id,
             date,
+            after,
+            yearly,
+            calendar,
+            subjects,
             title,
             applies_to,
             rule,
@@ -771,7 +823,7 @@ fn form() -> impl Strategy<Value = Form> {
     )
         .prop_map(|(label, kind)| SignBox { label, kind });
     (
-        (id(), any_text(), subject_kind(), prop::option::of(any_text())),
+        (id(), any_text(), ids_list(), prop::option::of(any_text())),
         (prop::collection::vec(section, 0..3), prop::option::of(any_text())),
         (
             prop::collection::vec(sign_box, 0..3),
@@ -780,10 +832,10 @@ fn form() -> impl Strategy<Value = Form> {
         ),
     )
         .prop_map(
-            |((id, title, kind, intro), (sections, declaration), (sign_boxes, confidence, source))| Form {
+            |((id, title, subjects, intro), (sections, declaration), (sign_boxes, confidence, source))| Form {
                 id,
                 title,
-                kind,
+                subjects,
                 intro,
                 sections,
                 declaration,
@@ -830,11 +882,12 @@ fn holiday_year(year: i32) -> impl Strategy<Value = HolidayYear> {
         });
     let days = prop::collection::btree_map(1u32..=366, (0..3usize, any::<bool>()), 0..24);
     // A year may cite a source instead of a notice; rules.json then writes `notice: null`.
-    (prop::option::of(notice), prop::collection::vec(any_text(), 3), days).prop_map(move |(notice, names, days)| {
+    let cited = (prop::option::of(notice), prop::option::of(id()));
+    (cited, prop::collection::vec(any_text(), 3), days).prop_map(move |((notice, source), names, days)| {
         let mut entry = HolidayYear {
             year: Spanned::detached(year),
             notice,
-            source: None,
+            source,
             days_off: Vec::new(),
             working_days: Vec::new(),
         };
@@ -866,42 +919,76 @@ fn ymd(date: NaiveDate) -> String {
 
 /// Holiday data of one to three years between 1000 and 9999, not necessarily consecutive, and
 /// the calendar it checks into.
-fn holidays() -> impl Strategy<Value = (HolidaysFile, Calendar)> {
+fn holiday_years() -> impl Strategy<Value = Vec<HolidayYear>> {
     prop::collection::btree_set(1000..=9999i32, 1..=3)
         .prop_flat_map(|years| years.into_iter().map(holiday_year).collect::<Vec<_>>())
-        .prop_map(|years| {
-            let data = HolidaysFile { years };
-            let calendar = holiday_calendar(Path::new("content/holidays.yaml"), &data)
-                .unwrap_or_else(|errors| panic!("the generated holiday data does not check: {errors:#?}"));
-            (data, calendar)
-        })
+}
+
+/// Holiday data: one calendar (`years:`) or one to three named ones, and the calendars it checks
+/// into.
+fn holidays() -> impl Strategy<Value = (HolidaysFile, Vec<SiteCalendar>)> {
+    let named = (id(), any_text(), holiday_years()).prop_map(|(id, name, years)| NamedCalendar { id, name, years });
+    prop_oneof![
+        holiday_years().prop_map(|years| HolidaysFile {
+            years,
+            calendars: Vec::new()
+        }),
+        prop::collection::vec(named, 1..=3).prop_map(|calendars| HolidaysFile {
+            years: Vec::new(),
+            calendars
+        }),
+    ]
+    .prop_map(|data| {
+        let calendars = guidegen::validate::holiday_calendars(Path::new("content/holidays.yaml"), &data)
+            .unwrap_or_else(|errors| panic!("the generated holiday data does not check: {errors:#?}"));
+        (data, calendars)
+    })
 }
 
 /// A model as `validate` makes it (the dates `rules.json` does not hold are the test's date).
 fn model() -> impl Strategy<Value = Model> {
     (
-        site(),
+        (site(), prop::collection::vec(subject_group(), 0..3)),
         prop::collection::vec(subject(), 0..3),
         prop::collection::vec(condition(), 0..3),
         prop::collection::vec(material(), 0..3),
         prop::collection::vec(stage(), 0..3),
-        prop::collection::vec(deadline(), 0..3),
+        (
+            prop::collection::vec(deadline(), 0..3),
+            prop::collection::vec(
+                (id(), any_text()).prop_map(|(id, name)| DeadlineEvent { id, name }),
+                0..2,
+            ),
+        ),
         prop::collection::vec(form(), 0..2),
         prop::collection::vec(provider(), 0..3),
         prop::collection::vec(guide(), 0..3),
         prop::option::of(holidays()),
     )
         .prop_map(
-            |(site, subjects, conditions, materials, stages, deadlines, forms, providers, guides, holidays)| {
-                let (holidays, calendar) = holidays.unzip();
+            |(
+                (site, subject_groups),
+                subjects,
+                conditions,
+                materials,
+                stages,
+                (deadlines, events),
+                forms,
+                providers,
+                guides,
+                holidays,
+            )| {
+                let (holidays, calendars) = holidays.unzip();
                 Model {
-                    deadline_dates: vec![today(); deadlines.len()],
+                    deadline_dates: vec![Some(today()); deadlines.len()],
                     content: Content {
                         site,
+                        subject_groups,
                         subjects,
                         conditions,
                         materials,
                         stages,
+                        events,
                         deadlines,
                         forms,
                         providers,
@@ -909,7 +996,8 @@ fn model() -> impl Strategy<Value = Model> {
                         holidays,
                     },
                     reviewed: today(),
-                    calendar,
+                    calendars: calendars.unwrap_or_default(),
+                    stage_graph: StageGraph::default(),
                 }
             },
         )
@@ -931,10 +1019,16 @@ proptest! {
         let rules: Rules = serde_json::from_slice(&json).unwrap();
         let slugs: Vec<&str> = rules.guides.iter().map(|g| g.slug.as_str()).collect();
         prop_assert_eq!(slugs, model.content.guides.iter().map(|g| g.slug.as_str()).collect::<Vec<_>>());
-        let stages: Vec<(&str, u32)> = rules.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect();
-        prop_assert_eq!(stages, model.content.stages.iter().map(|s| (s.id.as_str(), s.number.value)).collect::<Vec<_>>());
+        let number = |n: &Option<Spanned<u32>>| n.as_ref().map(|n| n.value);
+        let stages: Vec<(&str, Option<u32>)> = rules.stages.iter().map(|s| (s.id.as_str(), number(&s.number))).collect();
+        prop_assert_eq!(stages, model.content.stages.iter().map(|s| (s.id.as_str(), number(&s.number))).collect::<Vec<_>>());
+        // And every named calendar, by id, with its years.
+        let named = |calendars: &[SiteCalendar]| -> Vec<(String, Vec<i32>)> {
+            calendars.iter().filter(|c| !c.id.is_empty()).map(|c| (c.id.clone(), c.calendar.covered_years())).collect()
+        };
+        prop_assert_eq!(named(&rules.calendars), named(&model.calendars));
         // And the whole calendar: every year, day off and worked weekend day, with its name.
-        match (&rules.calendar, &model.calendar) {
+        match (&rules.calendar, model.calendar()) {
             (Some(read), Some(written)) => {
                 prop_assert_eq!(read.covered_years(), written.covered_years());
                 prop_assert!(read.days_off().eq(written.days_off()));

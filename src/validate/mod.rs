@@ -280,7 +280,7 @@ impl Checker {
             if known("subject") || known("subject group") {
                 continue;
             }
-            let names: Vec<String> = ["subject", "subject group"]
+            let names: BTreeSet<String> = ["subject", "subject group"]
                 .iter()
                 .flat_map(|kind| self.known.get(kind).cloned().unwrap_or_default())
                 .collect();

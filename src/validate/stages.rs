@@ -27,6 +27,7 @@ pub(super) fn stage_graph(stages: &[Stage]) -> Result<StageGraph, Vec<Diagnostic
         Err(circle) => return Err(vec![circle_error(stages, &circle)]),
     };
     let mut numbers = vec![0u32; stages.len()];
+    let mut overflowed = vec![false; stages.len()];
     let mut errors = Vec::new();
     for &i in &order {
         let stage = &stages[i];
@@ -36,7 +37,11 @@ pub(super) fn stage_graph(stages: &[Stage]) -> Result<StageGraph, Vec<Diagnostic
             Some((number, _)) => match number.checked_add(1) {
                 Some(next) => next,
                 None => {
-                    errors.push(number_overflow(stage));
+                    // Reported once, at the first stage past the limit, not at every one after it.
+                    if !waits_for[i].iter().any(|&p| overflowed[p]) {
+                        errors.push(number_overflow(stage));
+                    }
+                    overflowed[i] = true;
                     number
                 }
             },
