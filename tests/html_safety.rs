@@ -33,7 +33,7 @@ const OWN_SCRIPTS: [&str; 5] = [
     "assets/query.js",
 ];
 /// Keys of `rules.json` whose strings are ids, dates or enum values, not free text.
-const STRUCTURAL_KEYS: [&str; 16] = [
+const STRUCTURAL_KEYS: [&str; 18] = [
     "id",
     "date",
     "reviewed",
@@ -48,7 +48,9 @@ const STRUCTURAL_KEYS: [&str; 16] = [
     "subjects[]",
     "when[]",
     "materials[]",
-    "kinds[]",
+    "groups[]",
+    "forms[]",
+    "event",
     "dates[]",
 ];
 
@@ -249,10 +251,16 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
     write("site.yaml", site);
 
     let subjects = vec![
+        "groups:".into(),
+        "  - id: people".into(),
+        format!("    name: {}", h.text("subjects.yaml people: name")),
+        "    forms: [verification-person]".into(),
+        "  - id: organisations".into(),
+        format!("    name: {}", h.text("subjects.yaml organisations: name")),
         "subjects:".into(),
         "  - id: person".into(),
         format!("    name: {}", h.text("subjects.yaml person: name")),
-        "    kind: individual".into(),
+        "    groups: [people]".into(),
         format!(
             "    certificates: [{}, {}]",
             h.text("subjects.yaml person: certificates[0]"),
@@ -261,7 +269,7 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
         format!("    note: {}", h.md("subjects.yaml person: note")),
         "  - id: company".into(),
         format!("    name: {}", h.text("subjects.yaml company: name")),
-        "    kind: organisation".into(),
+        "    groups: [organisations]".into(),
         format!(
             "    certificates: [{}]",
             h.text("subjects.yaml company: certificates[0]")
@@ -277,7 +285,7 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
         "  - id: non_local".into(),
         format!("    label: {}", h.text("conditions.yaml non_local: label")),
         format!("    question: {}", h.text("conditions.yaml non_local: question")),
-        "    kinds: [individual]".into(),
+        "    subjects: [people]".into(),
         "    source: notice".into(),
         "  - id: approval".into(),
         format!("    label: {}", h.text("conditions.yaml approval: label")),
@@ -292,14 +300,14 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
 
     let mut materials = vec!["materials:".to_string()];
     for (id, extra) in [
-        ("id_card", vec!["provider: filer", "kinds: [individual]"]),
+        ("id_card", vec!["provider: filer", "subjects: [people]"]),
         (
             "licence",
-            vec!["provider: filer", "kinds: [organisation]", "confidence: low"],
+            vec!["provider: filer", "subjects: [organisations]", "confidence: low"],
         ),
         (
             "residence",
-            vec!["provider: on_platform", "kinds: [individual]", "when: [non_local]"],
+            vec!["provider: on_platform", "subjects: [people]", "when: [non_local]"],
         ),
         (
             "permit",
@@ -384,7 +392,24 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
     }
     write("stages.yaml", stages);
 
-    let mut deadlines = vec!["deadlines:".to_string()];
+    let mut deadlines = vec![
+        "events:".to_string(),
+        "  - id: began".into(),
+        format!("    name: {}", h.text("deadlines.yaml began: name")),
+        "deadlines:".into(),
+        "  - id: after-began".into(),
+        "    after: {event: began, amount: 3, unit: months}".into(),
+        format!("    title: {}", h.text("deadlines.yaml after-began: title")),
+        format!("    applies_to: {}", h.text("deadlines.yaml after-began: applies_to")),
+        format!("    rule: {}", h.md("deadlines.yaml after-began: rule")),
+        "    source: notice".into(),
+        "  - id: after-review".into(),
+        "    after: {event: review, amount: 2, unit: working_days}".into(),
+        format!("    title: {}", h.text("deadlines.yaml after-review: title")),
+        format!("    applies_to: {}", h.text("deadlines.yaml after-review: applies_to")),
+        format!("    rule: {}", h.md("deadlines.yaml after-review: rule")),
+        "    source: notice".into(),
+    ];
     for (id, date) in [("start", "2023-09-01"), ("future", "2030-01-01")] {
         deadlines.extend([
             format!("  - id: {id}"),
@@ -408,7 +433,6 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
         "forms:".into(),
         "  - id: verification-person".into(),
         format!("    title: {}", h.text("forms.yaml: title")),
-        "    kind: individual".into(),
         format!("    intro: {}", h.md("forms.yaml: intro")),
         "    sections:".into(),
         format!("      - title: {}", h.text("forms.yaml: sections[0].title")),

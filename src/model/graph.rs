@@ -17,8 +17,13 @@ impl StageGraph {
     /// For a subject that goes through the stages marked in `takes`: what each stage it takes
     /// waits for among the stages it takes. A skipped stage passes on what it waited for, so a
     /// stage after a skipped one waits for the skipped one's own predecessors.
+    /// A stage already waited for through another is left out (with a before b before c, c
+    /// waits for b, not for a and b).
     pub fn waits_among(&self, takes: &[bool]) -> Vec<Vec<usize>> {
-        let mut through: Vec<Vec<usize>> = vec![Vec::new(); self.waits_for.len()];
+        let count = self.waits_for.len();
+        let mut through: Vec<Vec<usize>> = vec![Vec::new(); count];
+        // Every stage each stage comes after, directly or not.
+        let mut earlier: Vec<std::collections::BTreeSet<usize>> = vec![Default::default(); count];
         for &stage in &self.order {
             let mut waits = Vec::new();
             for &before in &self.waits_for[stage] {
@@ -27,9 +32,18 @@ impl StageGraph {
                 } else {
                     waits.extend(through[before].iter().copied());
                 }
+                let inherited = earlier[before].clone();
+                earlier[stage].extend(inherited);
+                earlier[stage].insert(before);
             }
             waits.sort_unstable();
             waits.dedup();
+            let implied: Vec<usize> = waits
+                .iter()
+                .copied()
+                .filter(|&w| waits.iter().any(|&other| other != w && earlier[other].contains(&w)))
+                .collect();
+            waits.retain(|w| !implied.contains(w));
             through[stage] = waits;
         }
         through
@@ -72,6 +86,14 @@ mod tests {
             graph.waits_among(&[true, false, true, true]),
             vec![vec![], vec![0], vec![0], vec![0, 2]]
         );
+        // d waits for a and c directly; a comes before c, so waiting for c is enough.
+        let shortcut = StageGraph {
+            waits_for: vec![vec![], vec![0], vec![1], vec![0, 2]],
+            order: vec![0, 1, 2, 3],
+            numbers: vec![1, 2, 3, 4],
+        };
+        assert_eq!(shortcut.waits_among(&[true; 4])[3], vec![2]);
+        assert_eq!(shortcut.waits_among(&[true, false, true, true])[3], vec![2]);
         let chain = StageGraph {
             waits_for: vec![vec![], vec![0], vec![1]],
             order: vec![0, 1, 2],
