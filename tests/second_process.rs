@@ -84,7 +84,7 @@ fn each_subject_type_gets_the_materials_of_its_groups_and_of_itself_only() {
     );
     assert_eq!(
         ids("limited-company"),
-        ["business-name", "articles", "company-number", "utr", "vat-number", "paye-reference"]
+        ["business-name", "articles", "company-number", "vat-number", "paye-reference", "utr"]
     );
 }
 
