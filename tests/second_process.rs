@@ -191,6 +191,21 @@ fn the_timeline_follows_the_graph_per_set_of_stages_each_in_its_calendar() {
     );
     assert_eq!(row_dates(companies, r#"data-stage="register-vat""#), pair("2026-12-31", "2027-02-08"));
     assert_eq!(row_dates(companies, "data-finish"), pair("2026-12-31", "2027-02-08"));
+    // Relative deadlines: two weeks after PAYE ends; ten Scottish working days after Companies
+    // House ends (22 December + 10: 23, 24, 29, 30, 31 December, 5, 6, 7, 8, 11 January).
+    assert_eq!(
+        row_dates(people, r#"data-deadline="paye-first-payday""#),
+        pair("2027-01-12", "2027-02-04")
+    );
+    assert_eq!(
+        row_dates(companies, r#"data-deadline="confirmation-statement""#),
+        pair("2027-01-11", "2027-01-12")
+    );
+    assert!(!people.contains(r#"data-deadline="confirmation-statement""#), "no Companies House stage");
+    assert!(!people.contains(r#"data-deadline="corporation-tax""#), "a limited company's only");
+    // Counted from an event: the page asks for its date, and dates it once given (timeline.js).
+    assert!(companies.contains(r#"data-deadline="corporation-tax""#));
+    assert!(timeline.contains(r#"<input type="date" id="event-started-trading" name="event-started-trading" data-event="started-trading">"#));
     // The timeline names where both calendars come from.
     assert!(timeline.contains("England and Wales") && timeline.contains("Scotland"));
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{DurationView, Page, PageData, Planner};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::ics::{self, IcsDeadline};
-use crate::model::{Calendar, DurationUnit, MissingYear, Model, Source};
+use crate::model::{Calendar, DurationUnit, MissingYear, Model, OffsetUnit, Source};
 
 #[derive(Debug, Serialize)]
 pub struct TimelineData {
@@ -24,6 +24,8 @@ pub struct TimelineData {
     pub script: String,
     /// Where each calendar's years come from, the site's calendar first.
     pub notices: Vec<NoticeView>,
+    /// The events relative deadlines count from, each with a date field.
+    pub events: Vec<EventInput>,
 }
 
 /// The stages some subject types go through, each after all it waits for, and when they end.
@@ -35,6 +37,29 @@ pub struct TimelineTable {
     /// When the last stage ends at the earliest and at the latest: the longest path.
     pub finish_earliest: Option<String>,
     pub finish_latest: Option<String>,
+    /// The relative deadlines these subject types have, counted from a stage of this table (dates
+    /// worked out) or from an event (dates once the reader gives the event's date).
+    pub deadlines: Vec<TimelineDeadline>,
+}
+
+/// A relative deadline on the timeline.
+#[derive(Debug, Serialize)]
+pub struct TimelineDeadline {
+    pub id: String,
+    pub title: String,
+    pub amount: u32,
+    pub unit: OffsetUnit,
+    /// What it counts from: a stage (`href` set) or an event.
+    pub from: super::LinkView,
+    pub earliest: Option<String>,
+    pub latest: Option<String>,
+}
+
+/// An event the timeline asks the reader for, because a relative deadline counts from it.
+#[derive(Debug, Serialize)]
+pub struct EventInput {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,7 +185,12 @@ impl Planner<'_> {
                     Vec::new()
                 }
             };
-            tables.push(self.timeline_table(set, &dates, sets.len() > 1));
+            let mut table = self.timeline_table(set, &dates, sets.len() > 1);
+            match self.timeline_deadlines(set, &dates) {
+                Ok(deadlines) => table.deadlines = deadlines,
+                Err(missing) => missing_year = missing_year.or(Some(missing.0)),
+            }
+            tables.push(table);
         }
         let mut warnings = Vec::new();
         if let Some(year) = missing_year {
@@ -179,6 +209,19 @@ impl Planner<'_> {
             missing_year,
             script,
             notices: self.notices(),
+            events: self
+                .content
+                .events
+                .iter()
+                .filter(|e| {
+                    let counts_from = |d: &crate::model::Deadline| d.after.as_ref().is_some_and(|a| a.event.as_str() == e.id.as_str());
+                    self.content.deadlines.iter().any(counts_from)
+                })
+                .map(|e| EventInput {
+                    id: e.id.value.clone(),
+                    name: e.name.clone(),
+                })
+                .collect(),
         };
         let page = self.page(
             "timeline.html".into(),
@@ -234,7 +277,56 @@ impl Planner<'_> {
             rows,
             finish_earliest: finish(|d| d.earliest),
             finish_latest: finish(|d| d.latest),
+            deadlines: Vec::new(),
         }
+    }
+
+    /// The relative deadlines of a set's subject types, dated where they count from one of its
+    /// stages; those counting from a stage the set skips are left out.
+    fn timeline_deadlines(&self, set: &StageSet, dates: &[StageDates]) -> Result<Vec<TimelineDeadline>, MissingYear> {
+        let subjects: Vec<&crate::model::Subject> = set.subjects.iter().map(|&i| &self.content.subjects[i]).collect();
+        let mut out = Vec::new();
+        for deadline in &self.content.deadlines {
+            let Some(after) = &deadline.after else { continue };
+            let applies = subjects.is_empty() || subjects.iter().any(|s| Model::covers(&deadline.subjects, s));
+            let stage = self.stages.get(after.event.as_str());
+            let in_set = |stage: &crate::model::Stage| {
+                set.stages.iter().any(|(s, _)| self.content.stages[*s].id.as_str() == stage.id.as_str())
+            };
+            if !applies || stage.is_some_and(|s| !in_set(s)) {
+                continue;
+            }
+            let calendar = self.model.calendar_for(deadline.calendar.as_ref()).map(|c| &c.calendar);
+            let ends = dates.iter().find(|d| d.id == after.event.as_str());
+            let date = |pick: fn(&StageDates) -> NaiveDate| -> Result<Option<String>, MissingYear> {
+                match ends {
+                    Some(end) => Ok(Some(offset(calendar, pick(end), after.amount.value, after.unit)?.to_string())),
+                    None => Ok(None),
+                }
+            };
+            out.push(TimelineDeadline {
+                id: deadline.id.value.clone(),
+                title: deadline.title.clone(),
+                amount: after.amount.value,
+                unit: after.unit,
+                from: match stage {
+                    Some(stage) => self.stage_link(stage, ""),
+                    None => super::LinkView {
+                        title: self
+                            .content
+                            .events
+                            .iter()
+                            .find(|e| e.id.as_str() == after.event.as_str())
+                            .map(|e| e.name.clone())
+                            .unwrap_or_default(),
+                        href: String::new(),
+                    },
+                },
+                earliest: date(|d| d.earliest)?,
+                latest: date(|d| d.latest)?,
+            });
+        }
+        Ok(out)
     }
 
     /// Where each calendar's years come from: a notice, or the source the year cites.
@@ -291,6 +383,23 @@ impl Planner<'_> {
             .filter(|c| !c.id.is_empty())
             .map(|c| (c.id.clone(), c.calendar.to_json()))
             .collect::<serde_json::Map<_, _>>()
+            .into();
+        data["deadlines"] = self
+            .content
+            .deadlines
+            .iter()
+            .filter_map(|d| {
+                let after = d.after.as_ref()?;
+                Some(serde_json::json!({
+                    "id": d.id.as_str(),
+                    "from": after.event.as_str(),
+                    "stage": self.stages.contains_key(after.event.as_str()),
+                    "amount": after.amount.value,
+                    "unit": after.unit,
+                    "calendar": d.calendar.as_ref().map(crate::yaml::Spanned::as_str),
+                }))
+            })
+            .collect::<Vec<_>>()
             .into();
         data["tables"] = sets
             .iter()
@@ -413,6 +522,24 @@ pub fn timeline_of(submitted: NaiveDate, stages: &[TimelineStage]) -> Result<Vec
         });
     }
     Ok(out)
+}
+
+/// The day `amount` `unit`s after `from`: hours as whole days rounded up, weeks as 7 days,
+/// months as calendar months (a day past the month's end becomes its last day), working days in
+/// `cal`. themes/default/static/timeline.js has its twin, `offset`.
+pub(super) fn offset(cal: Option<&Calendar>, from: NaiveDate, amount: u32, unit: OffsetUnit) -> Result<NaiveDate, MissingYear> {
+    let beyond = MissingYear(from.year().saturating_add(1));
+    let days = |days: u64| from.checked_add_days(chrono::Days::new(days)).ok_or(beyond);
+    match unit {
+        OffsetUnit::Hours => days(u64::from(amount.div_ceil(24))),
+        OffsetUnit::Days => days(u64::from(amount)),
+        OffsetUnit::Weeks => days(u64::from(amount) * 7),
+        OffsetUnit::Months => from.checked_add_months(chrono::Months::new(amount)).ok_or(beyond),
+        OffsetUnit::WorkingDays => match cal {
+            Some(cal) => cal.add_working_days(from, amount),
+            None => Err(MissingYear(from.year())),
+        },
+    }
 }
 
 fn advance(cal: &Calendar, from: NaiveDate, amount: u32, unit: DurationUnit) -> Result<NaiveDate, MissingYear> {
@@ -577,6 +704,20 @@ mod tests {
         let expected: Vec<(&str, String, String)> =
             expected.iter().map(|(id, a, b)| (*id, a.to_string(), b.to_string())).collect();
         assert_eq!(ends(&rows), expected);
+    }
+
+    /// The Node test "relative deadlines count from a stage's ends or from the reader's event
+    /// date" checks the same days in timeline.js.
+    #[test]
+    fn relative_deadlines_count_from_stage_ends_and_months_keep_the_month_end() {
+        let mut cal = Calendar::default();
+        cal.add_year(2024, (None, None), [(d("2024-10-01"), "off".to_string())], Vec::new());
+        assert_eq!(offset(Some(&cal), d("2024-10-02"), 2, OffsetUnit::Weeks), Ok(d("2024-10-16")));
+        assert_eq!(offset(Some(&cal), d("2024-01-31"), 1, OffsetUnit::Months), Ok(d("2024-02-29")));
+        assert_eq!(offset(None, d("2024-12-31"), 1, OffsetUnit::Months), Ok(d("2025-01-31")));
+        assert_eq!(offset(None, d("2024-01-31"), 25, OffsetUnit::Hours), Ok(d("2024-02-02")));
+        assert_eq!(offset(Some(&cal), d("2024-09-30"), 1, OffsetUnit::WorkingDays), Ok(d("2024-10-02")));
+        assert_eq!(offset(Some(&cal), d("2024-12-31"), 1, OffsetUnit::WorkingDays), Err(MissingYear(2025)));
     }
 
     #[test]

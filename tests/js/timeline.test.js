@@ -233,3 +233,31 @@ test("parallel stages start together and the finish is the longest path, each st
   assert.deepEqual(result.tables[0].finish, { earliest: "2024-10-05", latest: "2024-10-07" });
   assert.deepEqual(result.tables[1].finish, { earliest: "2024-10-04", latest: "2024-10-07" });
 });
+
+test("relative deadlines count from a stage's ends or from the reader's event date", () => {
+  // Twin of the Rust test `relative_deadlines_count_from_stage_ends_and_months_keep_the_month_end`.
+  const data = {
+    calendar: { years: [2024], off: ["2024-10-01"], work: [] },
+    stages: [{ id: "a", name: "a", min: 1, max: 2, unit: "working_days" }],
+    tables: [[{ id: "a", after: [] }]],
+    deadlines: [
+      { id: "after-a", from: "a", stage: true, amount: 2, unit: "weeks", calendar: null },
+      { id: "after-start", from: "start", stage: false, amount: 1, unit: "months", calendar: null },
+      { id: "hours", from: "start", stage: false, amount: 25, unit: "hours", calendar: null },
+    ],
+  };
+  const t = load(data);
+  const plain = (r) => JSON.parse(JSON.stringify(r.tables[0].deadlines));
+  // a ends 2 or 3 October (1 October is off); two weeks later: 16 and 17 October.
+  assert.deepEqual(plain(t.compute("2024-09-30")), [
+    { id: "after-a", earliest: "2024-10-16", latest: "2024-10-17" },
+    { id: "after-start", earliest: null, latest: null },
+    { id: "hours", earliest: null, latest: null },
+  ]);
+  // 31 January + 1 month is the last day of February (2024 is a leap year).
+  const withEvent = plain(t.compute("2024-09-30", { start: "2024-01-31" }));
+  assert.deepEqual(withEvent[1], { id: "after-start", earliest: "2024-02-29", latest: "2024-02-29" });
+  assert.deepEqual(withEvent[2], { id: "hours", earliest: "2024-02-02", latest: "2024-02-02" });
+  const december = plain(t.compute("2024-09-30", { start: "2024-12-31" }));
+  assert.deepEqual(december[1], { id: "after-start", earliest: "2025-01-31", latest: "2025-01-31" });
+});

@@ -77,6 +77,28 @@
     throw new Error("unknown unit " + unit);
   }
 
+  // The day `amount` `unit`s after `day`: hours as whole days rounded up, weeks as 7 days, months
+  // as calendar months (a day past the month's end becomes its last day), working days in `cal`.
+  // Twin of `offset` in src/plan/timeline.rs.
+  function offset(cal, day, amount, unit) {
+    if (unit === "hours") return day + Math.ceil(amount / 24);
+    if (unit === "days") return day + amount;
+    if (unit === "weeks") return day + 7 * amount;
+    if (unit === "working_days") return addWorkingDays(cal, day, amount);
+    if (unit === "months") {
+      var t = toDate(day);
+      var months = t.getUTCMonth() + amount;
+      var year = t.getUTCFullYear() + Math.floor(months / 12), month = months % 12;
+      var last = new Date(Date.UTC(2000, month + 1, 0));
+      last.setUTCFullYear(year, month + 1, 0);
+      var date = Math.min(t.getUTCDate(), last.getUTCDate());
+      var out = new Date(Date.UTC(2000, month, date));
+      out.setUTCFullYear(year, month, date);
+      return Math.round(out.getTime() / DAY_MS);
+    }
+    throw new Error("unknown unit " + unit);
+  }
+
   function isCount(n) { return typeof n === "number" && n >= 0 && Math.floor(n) === n; }
 
   // The end dates of one table's stages from `start`, each after all it waits for (`after`, ids
@@ -119,7 +141,10 @@
   // -> {tables: [{stages: [{id, earliest, latest}], finish: {earliest, latest} or null}],
   //     stages: the first table's stages, missingYear: null or the year without data}
   //    (plus `error` when the date or the data is unusable; tables and stages are then empty).
-  function computeWith(data, submittedISO) {
+  // `events` (optional): the reader's dates of events, {id: "YYYY-MM-DD"}; a relative deadline
+  // counts from one of them or from a stage's ends in the same table, and is left undated (null)
+  // when neither is known. Each table also gets `deadlines: [{id, earliest, latest}]`.
+  function computeWith(data, submittedISO, events) {
     var start = parseDay(submittedISO);
     var none = function (extra) {
       var result = { tables: [], stages: [], missingYear: null };
@@ -139,7 +164,27 @@
           if (end.latest > finish.latest) finish.latest = end.latest;
         });
         var iso = function (end) { return { id: end.id, earliest: isoDay(end.earliest), latest: isoDay(end.latest) }; };
+        var byStage = {};
+        ends.forEach(function (end) { byStage[end.id] = end; });
+        var deadlines = (data.deadlines || []).map(function (d) {
+          var cal = d.calendar && data.calendars && data.calendars[d.calendar]
+            ? cachedCalendar(data.calendars[d.calendar]) : cachedCalendar(data.calendar);
+          var from = null;
+          if (d.stage) {
+            if (byStage[d.from]) from = byStage[d.from];
+          } else if (events && parseDay(events[d.from]) !== null) {
+            var day = parseDay(events[d.from]);
+            from = { earliest: day, latest: day };
+          }
+          if (!from) return { id: d.id, earliest: null, latest: null };
+          return {
+            id: d.id,
+            earliest: isoDay(offset(cal, from.earliest, d.amount, d.unit)),
+            latest: isoDay(offset(cal, from.latest, d.amount, d.unit))
+          };
+        });
         return {
+          deadlines: deadlines,
           stages: ends.map(iso),
           finish: finish ? { earliest: isoDay(finish.earliest), latest: isoDay(finish.latest) } : null
         };
@@ -157,8 +202,8 @@
     return cache.cal;
   }
 
-  function compute(submittedISO) {
-    return computeWith(window.GUIDEGEN_TIMELINE, submittedISO);
+  function compute(submittedISO, events) {
+    return computeWith(window.GUIDEGEN_TIMELINE, submittedISO, events);
   }
 
   window.guidegenTimeline = { compute: compute, computeWith: computeWith };
@@ -213,6 +258,13 @@
         setCell(row.querySelector(".earliest"), stage ? stage.earliest : null);
         setCell(row.querySelector(".latest"), stage ? stage.latest : null);
       });
+      var deadlines = {};
+      (computed && computed.deadlines ? computed.deadlines : []).forEach(function (d) { deadlines[d.id] = d; });
+      each(table.querySelectorAll("[data-deadline]"), function (row) {
+        var d = deadlines[row.getAttribute("data-deadline")];
+        setCell(row.querySelector(".earliest"), d ? d.earliest : null);
+        setCell(row.querySelector(".latest"), d ? d.latest : null);
+      });
       each(table.querySelectorAll("[data-finish]"), function (row) {
         var finish = computed ? computed.finish : null;
         setCell(row.querySelector(".earliest"), finish ? finish.earliest : null);
@@ -237,6 +289,17 @@
     if (!input) return;
     var wanted = param("submitted");
     if (wanted !== null && parseDay(wanted) !== null) input.value = wanted;
+    var eventInputs = form.querySelectorAll("input[data-event]");
+    each(eventInputs, function (field) {
+      var given = param(field.name);
+      if (given !== null && parseDay(given) !== null) field.value = given;
+    });
+
+    function eventDates() {
+      var dates = {};
+      each(eventInputs, function (field) { dates[field.getAttribute("data-event")] = field.value; });
+      return dates;
+    }
 
     function update(writeUrl) {
       var value = input.value;
@@ -245,16 +308,21 @@
         value = data && data.today ? data.today : "";
         if (value) input.value = value;
       }
-      show(compute(value));
-      if (writeUrl) replaceParam("submitted", parseDay(value) !== null ? value : null);
+      show(compute(value, eventDates()));
+      if (writeUrl) {
+        replaceParam("submitted", parseDay(value) !== null ? value : null);
+        each(eventInputs, function (field) { replaceParam(field.name, parseDay(field.value) !== null ? field.value : null); });
+      }
     }
 
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       update(true);
     });
-    input.addEventListener("change", function () { update(true); });
-    input.addEventListener("input", function () { update(true); });
+    [input].concat(Array.prototype.slice.call(eventInputs)).forEach(function (field) {
+      field.addEventListener("change", function () { update(true); });
+      field.addEventListener("input", function () { update(true); });
+    });
     update(false);
   }
 
