@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::Serialize;
 
-use super::content::Notice;
+use super::holidays::Notice;
 
 /// A date in a year the calendar has no data for: its working days are unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,11 +1,12 @@
-//! What the content files say: the typed form of every YAML file in `content/` (holidays.yaml
-//! included) and of each guide, as loaded. These structs are the schema (docs/schema/ is
+//! What the content files say: the typed form of every YAML file in `content/` (holidays.yaml's
+//! types are in holidays.rs) and of each guide, as loaded. These structs are the schema (docs/schema/ is
 //! generated from them); they hold data, no logic, and nothing in them is checked yet.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+use super::holidays::HolidaysFile;
 use crate::memo::Stamp;
 use crate::yaml::Spanned;
 
@@ -69,10 +70,10 @@ pub const BUILT_IN_SOURCE_KINDS: [&str; 3] = ["law", "notice", "reference"];
 pub struct Source {
     pub id: Id,
     pub title: String,
-    /// Who issued it (e.g. 工业和信息化部).
+    /// Who issued it (a ministry, an agency).
     #[serde(default)]
     pub issuer: Option<String>,
-    /// Official document number (e.g. 工信部信管〔2023〕105号).
+    /// Official document number, where it has one.
     #[serde(default)]
     pub number: Option<String>,
     /// Publication date, YYYY-MM-DD.
@@ -163,7 +164,7 @@ pub struct ConditionsFile {
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub id: Id,
-    /// The condition written out, as a checklist shows it ("如果……").
+    /// The condition written out, as a checklist shows it ("If ...").
     pub label: String,
     /// The question that asks for it (for the questionnaire).
     #[serde(default)]
@@ -296,7 +297,7 @@ pub struct Duration {
     pub min: Spanned<u32>,
     pub max: Spanned<u32>,
     pub unit: DurationUnit,
-    /// Qualifier such as "以实际审核时间为准".
+    /// Qualifier such as "as the review actually takes".
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -377,7 +378,7 @@ pub struct Deadline {
     #[serde(default)]
     pub subjects: Vec<Id>,
     pub title: String,
-    /// Who it applies to, in words (e.g. 未上架的小程序).
+    /// Who it applies to, in words (e.g. "services not yet live").
     pub applies_to: String,
     /// The rule in force from that date (Markdown).
     pub rule: String,
@@ -492,7 +493,7 @@ pub enum FieldKind {
     Lines,
     /// Tick boxes from `options`.
     Choice,
-    /// A date: 年 月 日.
+    /// A date: boxes for the day, the month and the year, in the order of the site's language.
     Date,
 }
 
@@ -608,85 +609,6 @@ pub struct Content {
     /// `content/holidays.yaml` as written, if the site has one; `validate` checks it and makes
     /// it the model's `Calendar`.
     pub holidays: Option<HolidaysFile>,
-}
-
-/// `content/holidays.yaml`: public holidays and adjusted working days, one entry per year: either
-/// one calendar (`years:`) or several named ones (`calendars:`, the first being the site's).
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HolidaysFile {
-    /// The site's only calendar.
-    #[serde(default)]
-    pub years: Vec<HolidayYear>,
-    /// Several calendars (e.g. one per region); stages and deadlines pick one with `calendar:`.
-    #[serde(default)]
-    pub calendars: Vec<NamedCalendar>,
-}
-
-/// One of several holiday calendars.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NamedCalendar {
-    pub id: Id,
-    /// Shown wherever dates follow it (e.g. "England and Wales").
-    pub name: String,
-    pub years: Vec<HolidayYear>,
-}
-
-/// One calendar year's public holidays and adjusted working days, as an official notice or
-/// another source fixed them.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HolidayYear {
-    /// The calendar year; every date listed under it must lie in it.
-    pub year: Spanned<i32>,
-    /// The notice the dates come from (e.g. the State Council's 国务院办公厅关于YYYY年部分节假日
-    /// 安排的通知); or leave it out and cite a source.
-    #[serde(default)]
-    pub notice: Option<Notice>,
-    /// A source in `content/site.yaml` the dates come from, where there is no notice of its own
-    /// (e.g. a government page listing bank holidays).
-    #[serde(default)]
-    pub source: Option<Id>,
-    /// The breaks: every date that is a day off, weekend days inside a break included.
-    pub days_off: Vec<DayGroup>,
-    /// Adjusted working days (调休上班): weekend days that are working days.
-    #[serde(default)]
-    pub working_days: Vec<DayGroup>,
-}
-
-/// An official notice fixing one year's holidays.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Notice {
-    pub title: String,
-    /// Document number, e.g. 国办发明电〔2022〕16号, where it has one.
-    #[serde(default)]
-    pub number: Option<String>,
-    /// Date of issue, YYYY-MM-DD.
-    pub date: Spanned<String>,
-    #[serde(default)]
-    pub url: Option<Spanned<String>>,
-}
-
-/// Named dates: either a list (`dates`) or an inclusive range (`from` and `to`), not both.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DayGroup {
-    /// The festival (e.g. 春节), or what the working days make up for (e.g. 春节调休).
-    pub name: Spanned<String>,
-    /// The dates, YYYY-MM-DD.
-    #[serde(default)]
-    pub dates: Vec<Spanned<String>>,
-    /// First day of a range, YYYY-MM-DD.
-    #[serde(default)]
-    pub from: Option<Spanned<String>>,
-    /// Last day of a range (included), YYYY-MM-DD.
-    #[serde(default)]
-    pub to: Option<Spanned<String>>,
-    /// Anything worth knowing, e.g. a day of the break that falls in another year.
-    #[serde(default)]
-    pub note: Option<String>,
 }
 
 fn default_language() -> String {

@@ -6,9 +6,11 @@
 pub mod calendar;
 pub mod content;
 pub mod graph;
+pub mod holidays;
 
 pub use calendar::{Calendar, MissingYear};
 pub use content::*;
+pub use holidays::*;
 pub use graph::StageGraph;
 
 use std::sync::Arc;

@@ -12,8 +12,8 @@ use crate::model::Model;
 use crate::model::{Body, FrontMatter, Guide, Id};
 use crate::yaml::Spanned;
 
-/// The fixture's site: 3 stages (`prepare`, `fill-in`, `review`), 2 subjects (`person`, an
-/// individual; `company`, an organisation), 4 materials, 1 condition (`non_local`), 2 deadlines
+/// The fixture's site: 3 stages (`prepare`, `fill-in`, `review`), 2 subjects (`person`, in the
+/// group `people`; `company`, in `organisations`), 4 materials, 1 condition (`non_local`), 2 deadlines
 /// (`start` 2023-09-01, `future` 2030-01-01), 1 form, 1 source (`notice`), and the guides
 /// `first` and `sub/second`.
 pub(super) fn minimal() -> Model {

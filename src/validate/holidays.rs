@@ -146,7 +146,7 @@ impl Checker<'_> {
                     self.error(
                         at.span(self.file),
                         format!("`{}` is a {}, not a Saturday or Sunday", at.as_str(), weekday_name(date)),
-                        "`working_days` lists only weekend days that are worked (调休上班); a weekday is a working day unless it is in `days_off`",
+                        "`working_days` lists only weekend days that are worked; a weekday is a working day unless it is in `days_off`",
                     );
                     continue;
                 }
