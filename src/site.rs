@@ -76,16 +76,23 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
     };
     timings.load = started.elapsed();
     let started = Instant::now();
-    let theme_name = loaded
-        .as_ref()
-        .map_or_else(|| "default".into(), |c| c.site.theme.clone());
-    let theme = match render::theme::load(root, &theme_name, &mut sources) {
-        Ok(theme) => Some(theme),
+    let (theme_name, language) = loaded.as_ref().map_or_else(
+        || ("default".into(), String::new()),
+        |c| (c.site.theme.clone(), c.site.language.clone()),
+    );
+    let mut theme = match render::theme::load(root, &theme_name, &language, &mut sources) {
+        Ok((theme, warnings)) => {
+            diagnostics.extend(warnings);
+            Some(theme)
+        }
         Err(errors) => {
             diagnostics.extend(errors);
             None
         }
     };
+    if let (Some(theme), Some(content)) = (theme.as_mut(), loaded.as_ref()) {
+        diagnostics.extend(theme.use_words(&content.site.words));
+    }
     let model = loaded.and_then(|content| {
         let (model, found) = validate::validate(content);
         diagnostics.extend(found);

@@ -9,8 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::{closest, Diagnostic, Span};
 
-/// A value read from YAML together with where it stands (1-based line and column).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A value read from YAML together with where it stands (1-based line and column). Ordered by
+/// value first, so a map keyed by it keeps the keys' order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Spanned<T> {
     pub value: T,
     pub line: u32,

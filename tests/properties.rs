@@ -780,19 +780,21 @@ fn deadline() -> impl Strategy<Value = Deadline> {
         prop::option::of(any_text()),
         prop::option::of(id()),
     )
-        .prop_map(|((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
-            id,
-            date,
-            after,
-            yearly,
-            calendar,
-            subjects,
-            title,
-            applies_to,
-            rule,
-            consequence,
-            source,
-        })
+        .prop_map(
+            |((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
+                id,
+                date,
+                after,
+                yearly,
+                calendar,
+                subjects,
+                title,
+                applies_to,
+                rule,
+                consequence,
+                source,
+            },
+        )
 }
 
 fn form() -> impl Strategy<Value = Form> {

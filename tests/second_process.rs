@@ -74,17 +74,39 @@ fn each_subject_type_gets_the_materials_of_its_groups_and_of_itself_only() {
     );
     assert_eq!(
         ids("partnership"),
-        ["business-name", "ni-number", "utr", "corporate-partner-details", "vat-number", "paye-reference"]
+        [
+            "business-name",
+            "ni-number",
+            "utr",
+            "corporate-partner-details",
+            "vat-number",
+            "paye-reference"
+        ]
     );
     // An LLP is in two groups: a partnership's National Insurance numbers and a company's number.
     // It skips Self Assessment, the stage that uses the UTR, so the UTR comes last, under no stage.
     assert_eq!(
         ids("llp"),
-        ["business-name", "ni-number", "llp-agreement", "company-number", "vat-number", "paye-reference", "utr"]
+        [
+            "business-name",
+            "ni-number",
+            "llp-agreement",
+            "company-number",
+            "vat-number",
+            "paye-reference",
+            "utr"
+        ]
     );
     assert_eq!(
         ids("limited-company"),
-        ["business-name", "articles", "company-number", "vat-number", "paye-reference", "utr"]
+        [
+            "business-name",
+            "articles",
+            "company-number",
+            "vat-number",
+            "paye-reference",
+            "utr"
+        ]
     );
 }
 
@@ -101,7 +123,11 @@ fn forms_come_from_the_subject_type_else_from_its_groups() {
     };
     assert_eq!(form_links("sole-trader"), ["sole-trader-checklist.html"]);
     assert_eq!(form_links("partnership"), ["partnership-nomination.html"]);
-    assert_eq!(form_links("llp"), ["partnership-nomination.html"], "its first group names it");
+    assert_eq!(
+        form_links("llp"),
+        ["partnership-nomination.html"],
+        "its first group names it"
+    );
     assert_eq!(form_links("limited-company"), ["company-details.html"], "its own");
 }
 
@@ -127,7 +153,9 @@ fn the_step_by_step_overview_joins_alternatives_with_or_and_parallel_stages_with
     let step = |n: usize, parts: &[&str]| {
         let mut at = 0;
         for part in parts {
-            let found = steps[n][at..].find(part).unwrap_or_else(|| panic!("step {n}: no {part} after {at}"));
+            let found = steps[n][at..]
+                .find(part)
+                .unwrap_or_else(|| panic!("step {n}: no {part} after {at}"));
             at += found + part.len();
         }
     };
@@ -142,7 +170,8 @@ fn the_step_by_step_overview_joins_alternatives_with_or_and_parallel_stages_with
     );
     assert!(steps[1].contains(r#"<p class="step-nav-connector">"#));
     let connector = |n: usize| {
-        let at = steps[n].find(r#"<p class="step-nav-connector">"#).unwrap() + r#"<p class="step-nav-connector">"#.len();
+        let at =
+            steps[n].find(r#"<p class="step-nav-connector">"#).unwrap() + r#"<p class="step-nav-connector">"#.len();
         steps[n][at..at + steps[n][at..].find('<').unwrap()].to_string()
     };
     // VAT and PAYE run side by side for everyone: "and".
@@ -158,7 +187,10 @@ fn the_timeline_follows_the_graph_per_set_of_stages_each_in_its_calendar() {
     assert_eq!(tables.len(), 2, "sole traders and partnerships; companies and LLPs");
     let (people, companies) = (tables[0], tables[1]);
     assert!(people.contains("Sole trader") && people.contains("Partnership"));
-    assert!(!people.contains(r#"data-stage="register-company""#), "they skip Companies House");
+    assert!(
+        !people.contains(r#"data-stage="register-company""#),
+        "they skip Companies House"
+    );
     assert!(companies.contains("Limited company") && companies.contains("Limited liability partnership"));
     assert!(!companies.contains(r#"data-stage="register-self-assessment""#));
 
@@ -170,10 +202,16 @@ fn the_timeline_follows_the_graph_per_set_of_stages_each_in_its_calendar() {
     );
     // VAT waits for it: 5 working days from 24 December (29, 30, 31 December, 4, 5 January);
     // 30 from 14 January end on 25 February.
-    assert_eq!(row_dates(people, r#"data-stage="register-vat""#), pair("2027-01-05", "2027-02-25"));
+    assert_eq!(
+        row_dates(people, r#"data-stage="register-vat""#),
+        pair("2027-01-05", "2027-02-25")
+    );
     // PAYE, side by side with VAT, in Scotland's calendar: 1 working day from 24 December is 29
     // December; 5 from 14 January end on 21 January.
-    assert_eq!(row_dates(people, r#"data-stage="register-paye""#), pair("2026-12-29", "2027-01-21"));
+    assert_eq!(
+        row_dates(people, r#"data-stage="register-paye""#),
+        pair("2026-12-29", "2027-01-21")
+    );
     // The finish is the longest path: through VAT.
     assert_eq!(row_dates(people, "data-finish"), pair("2027-01-05", "2027-02-25"));
 
@@ -189,7 +227,10 @@ fn the_timeline_follows_the_graph_per_set_of_stages_each_in_its_calendar() {
         row_dates(companies, r#"data-stage="register-paye""#),
         pair("2026-12-23", "2027-01-05")
     );
-    assert_eq!(row_dates(companies, r#"data-stage="register-vat""#), pair("2026-12-31", "2027-02-08"));
+    assert_eq!(
+        row_dates(companies, r#"data-stage="register-vat""#),
+        pair("2026-12-31", "2027-02-08")
+    );
     assert_eq!(row_dates(companies, "data-finish"), pair("2026-12-31", "2027-02-08"));
     // Relative deadlines: two weeks after PAYE ends; ten Scottish working days after Companies
     // House ends (22 December + 10: 23, 24, 29, 30, 31 December, 5, 6, 7, 8, 11 January).
@@ -201,11 +242,19 @@ fn the_timeline_follows_the_graph_per_set_of_stages_each_in_its_calendar() {
         row_dates(companies, r#"data-deadline="confirmation-statement""#),
         pair("2027-01-11", "2027-01-12")
     );
-    assert!(!people.contains(r#"data-deadline="confirmation-statement""#), "no Companies House stage");
-    assert!(!people.contains(r#"data-deadline="corporation-tax""#), "a limited company's only");
+    assert!(
+        !people.contains(r#"data-deadline="confirmation-statement""#),
+        "no Companies House stage"
+    );
+    assert!(
+        !people.contains(r#"data-deadline="corporation-tax""#),
+        "a limited company's only"
+    );
     // Counted from an event: the page asks for its date, and dates it once given (timeline.js).
     assert!(companies.contains(r#"data-deadline="corporation-tax""#));
-    assert!(timeline.contains(r#"<input type="date" id="event-started-trading" name="event-started-trading" data-event="started-trading">"#));
+    assert!(timeline.contains(
+        r#"<input type="date" id="event-started-trading" name="event-started-trading" data-event="started-trading">"#
+    ));
     // The timeline names where both calendars come from.
     assert!(timeline.contains("England and Wales") && timeline.contains("Scotland"));
 }
@@ -215,16 +264,24 @@ fn the_calendar_file_holds_fixed_and_yearly_deadlines_and_no_relative_one() {
     let (_dir, output) = built("second-ics");
     let ics = page(&output, "deadlines.ics");
     let event = |uid: &str| -> String {
-        let at = ics.find(&format!("UID:{uid}@guidegen")).unwrap_or_else(|| panic!("no {uid} in {ics}"));
+        let at = ics
+            .find(&format!("UID:{uid}@guidegen"))
+            .unwrap_or_else(|| panic!("no {uid} in {ics}"));
         ics[at..at + ics[at..].find("END:VEVENT").unwrap()].to_string()
     };
     let yearly = event("self-assessment-by");
-    assert!(yearly.contains("DTSTART;VALUE=DATE:20271005\r\n"), "the next 5 October: {yearly}");
+    assert!(
+        yearly.contains("DTSTART;VALUE=DATE:20271005\r\n"),
+        "the next 5 October: {yearly}"
+    );
     assert!(yearly.contains("RRULE:FREQ=YEARLY\r\n"), "{yearly}");
     let fixed = event("digital-records");
     assert!(fixed.contains("DTSTART;VALUE=DATE:20260406\r\n") && !fixed.contains("RRULE"));
     for relative in ["corporation-tax", "paye-first-payday", "confirmation-statement"] {
-        assert!(!ics.contains(&format!("UID:{relative}@")), "{relative} has no date of its own");
+        assert!(
+            !ics.contains(&format!("UID:{relative}@")),
+            "{relative} has no date of its own"
+        );
     }
 }
 
@@ -237,11 +294,82 @@ fn relative_and_yearly_deadlines_say_what_they_count_from() {
         deadlines[at..at + deadlines[at..].find("</li>").unwrap()].to_string()
     };
     let tax = item("corporation-tax");
-    assert!(tax.contains("the day you started trading") && tax.contains('3'), "{tax}");
+    assert!(
+        tax.contains("the day you started trading") && tax.contains('3'),
+        "{tax}"
+    );
     let paye = item("paye-first-payday");
-    assert!(paye.contains(r#"href="stages/register-paye.html""#), "a stage is linked: {paye}");
+    assert!(
+        paye.contains(r#"href="stages/register-paye.html""#),
+        "a stage is linked: {paye}"
+    );
     let yearly = item("self-assessment-by");
     assert!(yearly.contains(r#"datetime="2027-10-05""#), "{yearly}");
     let scotland = item("confirmation-statement");
     assert!(scotland.contains("Scotland"), "it names its calendar: {scotland}");
+}
+
+/// Han characters and full-width punctuation (CJK symbols, full-width forms): what an English
+/// site must not inherit from a Chinese theme or from the default content.
+fn is_chinese_script_or_punctuation(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF
+        | 0x20000..=0x2FA1F)
+}
+
+#[test]
+fn an_english_site_has_no_han_character_and_no_full_width_punctuation_in_any_output_file() {
+    let (_dir, output) = built("second-clean");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&output) {
+        let entry = entry.expect("walk the output");
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).expect("read an output file");
+        let text = String::from_utf8_lossy(&bytes);
+        let found: Vec<(usize, char)> = text
+            .lines()
+            .enumerate()
+            .flat_map(|(n, line)| {
+                line.chars()
+                    .filter(|c| is_chinese_script_or_punctuation(*c))
+                    .map(move |c| (n + 1, c))
+            })
+            .take(5)
+            .collect();
+        assert!(found.is_empty(), "{}: {found:?}", entry.path().display());
+        checked += 1;
+    }
+    assert!(checked > 20, "the whole output was read ({checked} files)");
+}
+
+#[test]
+fn dates_punctuation_and_form_date_boxes_read_in_english() {
+    let (_dir, output) = built("second-words");
+    let deadlines = page(&output, "deadlines.html");
+    assert!(
+        deadlines.contains(r#"<time datetime="2026-12-21">21 December 2026</time>"#),
+        "{deadlines}"
+    );
+    assert!(deadlines.contains(r#"Every year on <time datetime="2027-10-05">5 October</time>"#));
+    assert!(deadlines.contains("Applies to: "), "an English colon");
+    let timeline = page(&output, "timeline.html");
+    assert!(
+        timeline.contains(r#"Starting on <time class="timeline-start" datetime="2026-12-21">21 December 2026</time>"#)
+    );
+    assert!(timeline.contains(r#"<time datetime="2027-01-14">14 January 2027</time>"#));
+    let forms: Vec<_> = std::fs::read_dir(output.join("forms"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .filter(|html| html.contains("date-fill"))
+        .collect();
+    assert!(!forms.is_empty(), "a form with a date to fill in");
+    assert!(
+        forms[0].contains(r#"<span class="date-fill">Day <span class="blank short"></span> Month <span class="blank short"></span> Year <span class="blank wide"></span></span>"#),
+        "{}",
+        forms[0]
+    );
+    assert!(page(&output, "index.html").contains(r#"<html lang="en""#));
 }

@@ -607,8 +607,14 @@ mod tests {
                 all_off.extend(off);
                 all_worked.extend(worked);
             }
-            let calendar = crate::validate::holiday_calendar(Path::new(FILE), &HolidaysFile { years, calendars: Vec::new() })
-                .unwrap_or_else(|errors| panic!("random data does not check: {errors:#?}"));
+            let calendar = crate::validate::holiday_calendar(
+                Path::new(FILE),
+                &HolidaysFile {
+                    years,
+                    calendars: Vec::new(),
+                },
+            )
+            .unwrap_or_else(|errors| panic!("random data does not check: {errors:#?}"));
             (calendar, all_off, all_worked)
         }
 

@@ -45,6 +45,11 @@ pub struct Site {
     pub who_need_not: Vec<String>,
     /// Legal basis and references that rules cite by id.
     pub sources: Vec<Source>,
+    /// The theme's words that this process names its own way, by the theme's key (e.g. what its
+    /// forms are called, or a warning shown above the timeline). Facts about the process belong
+    /// here or in the other content files, never in the theme.
+    #[serde(default)]
+    pub words: std::collections::BTreeMap<Spanned<String>, String>,
     /// Kinds of source beyond the three every site has (`law`, `notice`, `reference`, named by
     /// the theme), e.g. a court ruling or a guidance manual.
     #[serde(default)]

@@ -81,7 +81,10 @@ mod tests {
     #[test]
     fn a_stage_after_a_skipped_stage_waits_for_what_the_skipped_one_waited_for() {
         let graph = diamond();
-        assert_eq!(graph.waits_among(&[true; 4]), vec![vec![], vec![0], vec![0], vec![1, 2]]);
+        assert_eq!(
+            graph.waits_among(&[true; 4]),
+            vec![vec![], vec![0], vec![0], vec![1, 2]]
+        );
         // Without b, d waits for a and c; c already waits for a, so c is enough.
         assert_eq!(
             graph.waits_among(&[true, false, true, true]),

@@ -10,8 +10,8 @@ pub mod holidays;
 
 pub use calendar::{Calendar, MissingYear};
 pub use content::*;
-pub use holidays::*;
 pub use graph::StageGraph;
+pub use holidays::*;
 
 use std::sync::Arc;
 
@@ -60,9 +60,9 @@ impl Model {
     /// an empty list takes in everyone.
     pub fn covers(ids: &[Id], subject: &Subject) -> bool {
         ids.is_empty()
-            || ids
-                .iter()
-                .any(|id| id.as_str() == subject.id.as_str() || subject.groups.iter().any(|g| g.as_str() == id.as_str()))
+            || ids.iter().any(|id| {
+                id.as_str() == subject.id.as_str() || subject.groups.iter().any(|g| g.as_str() == id.as_str())
+            })
     }
 
     /// What `rules.json` holds: the content, with the checked calendars in place of the holidays

@@ -70,7 +70,16 @@ pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveD
     } = content;
     Stamp::of(&(
         (
-            site, subject_groups, subjects, conditions, materials, stages, events, deadlines, forms, providers,
+            site,
+            subject_groups,
+            subjects,
+            conditions,
+            materials,
+            stages,
+            events,
+            deadlines,
+            forms,
+            providers,
         ),
         holidays,
         structure,

@@ -41,10 +41,12 @@ impl Planner<'_> {
 
     /// The groups `subject` belongs to, in the order it lists them.
     pub(super) fn groups_of<'s>(&'s self, subject: &'s Subject) -> impl Iterator<Item = &'s SubjectGroup> + 's {
-        subject
-            .groups
-            .iter()
-            .filter_map(|id| self.content.subject_groups.iter().find(|g| g.id.as_str() == id.as_str()))
+        subject.groups.iter().filter_map(|id| {
+            self.content
+                .subject_groups
+                .iter()
+                .find(|g| g.id.as_str() == id.as_str())
+        })
     }
 
     /// The ids of the subject types a list of subjects and groups takes in, space-separated;
@@ -67,8 +69,14 @@ impl Planner<'_> {
         ids.iter()
             .filter_map(|id| {
                 let subject = self.content.subjects.iter().find(|s| s.id.as_str() == id.as_str());
-                let group = self.content.subject_groups.iter().find(|g| g.id.as_str() == id.as_str());
-                subject.map(|s| s.name.clone()).or_else(|| group.map(|g| g.name.clone()))
+                let group = self
+                    .content
+                    .subject_groups
+                    .iter()
+                    .find(|g| g.id.as_str() == id.as_str());
+                subject
+                    .map(|s| s.name.clone())
+                    .or_else(|| group.map(|g| g.name.clone()))
             })
             .collect()
     }
@@ -252,7 +260,12 @@ impl Planner<'_> {
             .collect();
         let mut placed = HashSet::new();
         let mut groups = Vec::new();
-        for stage in self.content.stages.iter().filter(|s| Model::covers(&s.subjects, subject)) {
+        for stage in self
+            .content
+            .stages
+            .iter()
+            .filter(|s| Model::covers(&s.subjects, subject))
+        {
             let items: Vec<MaterialView> = stage
                 .materials
                 .iter()
@@ -395,7 +408,11 @@ mod tests {
             .iter()
             .map(|q| (q.id.as_str(), q.subjects.as_str()))
             .collect();
-        assert_eq!(asked, [("non_local", "person")], "the group `people` is the subject `person`");
+        assert_eq!(
+            asked,
+            [("non_local", "person")],
+            "the group `people` is the subject `person`"
+        );
         let groups: Vec<(Option<&str>, Vec<&str>)> = data
             .subjects
             .iter()

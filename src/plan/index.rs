@@ -62,7 +62,12 @@ mod tests {
         let PageData::Index(data) = &page.data else {
             panic!("the home page")
         };
-        let stages: Vec<&str> = data.steps.iter().flat_map(|s| &s.stages).map(|s| s.id.as_str()).collect();
+        let stages: Vec<&str> = data
+            .steps
+            .iter()
+            .flat_map(|s| &s.stages)
+            .map(|s| s.id.as_str())
+            .collect();
         assert_eq!(stages, ["prepare", "fill-in", "review"]);
         let deadlines: Vec<(&str, &str)> = data.deadlines.iter().map(|d| (d.id.as_str(), d.status)).collect();
         assert_eq!(deadlines, [("start", "past"), ("future", "upcoming")]);

@@ -114,7 +114,12 @@ impl<'a> Planner<'a> {
             conditions: content.conditions.iter().map(|c| (c.id.as_str(), c)).collect(),
             materials: content.materials.iter().map(|m| (m.id.as_str(), m)).collect(),
             stages: content.stages.iter().map(|s| (s.id.as_str(), s)).collect(),
-            stage_index: content.stages.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect(),
+            stage_index: content
+                .stages
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), i))
+                .collect(),
             providers: content.providers.iter().map(|p| (p.id.as_str(), p)).collect(),
             guides: guide_nav::Layout::new(&content.guides),
             nav: Vec::new(),

@@ -214,7 +214,9 @@ impl Planner<'_> {
                 .events
                 .iter()
                 .filter(|e| {
-                    let counts_from = |d: &crate::model::Deadline| d.after.as_ref().is_some_and(|a| a.event.as_str() == e.id.as_str());
+                    let counts_from = |d: &crate::model::Deadline| {
+                        d.after.as_ref().is_some_and(|a| a.event.as_str() == e.id.as_str())
+                    };
                     self.content.deadlines.iter().any(counts_from)
                 })
                 .map(|e| EventInput {
@@ -270,7 +272,10 @@ impl Planner<'_> {
         let finish = |pick: fn(&StageDates) -> NaiveDate| dates.iter().map(pick).max().map(|d| d.to_string());
         TimelineTable {
             subjects: if several {
-                set.subjects.iter().map(|&i| self.content.subjects[i].name.clone()).collect()
+                set.subjects
+                    .iter()
+                    .map(|&i| self.content.subjects[i].name.clone())
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -291,7 +296,9 @@ impl Planner<'_> {
             let applies = subjects.is_empty() || subjects.iter().any(|s| Model::covers(&deadline.subjects, s));
             let stage = self.stages.get(after.event.as_str());
             let in_set = |stage: &crate::model::Stage| {
-                set.stages.iter().any(|(s, _)| self.content.stages[*s].id.as_str() == stage.id.as_str())
+                set.stages
+                    .iter()
+                    .any(|(s, _)| self.content.stages[*s].id.as_str() == stage.id.as_str())
             };
             if !applies || stage.is_some_and(|s| !in_set(s)) {
                 continue;
@@ -300,7 +307,9 @@ impl Planner<'_> {
             let ends = dates.iter().find(|d| d.id == after.event.as_str());
             let date = |pick: fn(&StageDates) -> NaiveDate| -> Result<Option<String>, MissingYear> {
                 match ends {
-                    Some(end) => Ok(Some(offset(calendar, pick(end), after.amount.value, after.unit)?.to_string())),
+                    Some(end) => Ok(Some(
+                        offset(calendar, pick(end), after.amount.value, after.unit)?.to_string(),
+                    )),
                     None => Ok(None),
                 }
             };
@@ -373,8 +382,16 @@ impl Planner<'_> {
             .collect();
         let site_calendar = self.model.calendar().cloned().unwrap_or_default();
         let mut data = browser_data(&site_calendar, &stages, self.today);
-        for (json, stage) in data["stages"].as_array_mut().into_iter().flatten().zip(&self.content.stages) {
-            json["calendar"] = stage.calendar.as_ref().map_or(serde_json::Value::Null, |c| c.value.clone().into());
+        for (json, stage) in data["stages"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .zip(&self.content.stages)
+        {
+            json["calendar"] = stage
+                .calendar
+                .as_ref()
+                .map_or(serde_json::Value::Null, |c| c.value.clone().into());
         }
         data["calendars"] = self
             .model
@@ -404,7 +421,11 @@ impl Planner<'_> {
         data["tables"] = sets
             .iter()
             .map(|set| {
-                let ids: Vec<&str> = set.stages.iter().map(|(s, _)| self.content.stages[*s].id.as_str()).collect();
+                let ids: Vec<&str> = set
+                    .stages
+                    .iter()
+                    .map(|(s, _)| self.content.stages[*s].id.as_str())
+                    .collect();
                 let rows: Vec<serde_json::Value> = set
                     .stages
                     .iter()
@@ -527,7 +548,12 @@ pub fn timeline_of(submitted: NaiveDate, stages: &[TimelineStage]) -> Result<Vec
 /// The day `amount` `unit`s after `from`: hours as whole days rounded up, weeks as 7 days,
 /// months as calendar months (a day past the month's end becomes its last day), working days in
 /// `cal`. themes/default/static/timeline.js has its twin, `offset`.
-pub(super) fn offset(cal: Option<&Calendar>, from: NaiveDate, amount: u32, unit: OffsetUnit) -> Result<NaiveDate, MissingYear> {
+pub(super) fn offset(
+    cal: Option<&Calendar>,
+    from: NaiveDate,
+    amount: u32,
+    unit: OffsetUnit,
+) -> Result<NaiveDate, MissingYear> {
     let beyond = MissingYear(from.year().saturating_add(1));
     let days = |days: u64| from.checked_add_days(chrono::Days::new(days)).ok_or(beyond);
     match unit {
@@ -701,8 +727,10 @@ mod tests {
             ("c", "2024-10-04", "2024-10-07"),
             ("d", "2024-10-05", "2024-10-07"),
         ];
-        let expected: Vec<(&str, String, String)> =
-            expected.iter().map(|(id, a, b)| (*id, a.to_string(), b.to_string())).collect();
+        let expected: Vec<(&str, String, String)> = expected
+            .iter()
+            .map(|(id, a, b)| (*id, a.to_string(), b.to_string()))
+            .collect();
         assert_eq!(ends(&rows), expected);
     }
 
@@ -712,12 +740,30 @@ mod tests {
     fn relative_deadlines_count_from_stage_ends_and_months_keep_the_month_end() {
         let mut cal = Calendar::default();
         cal.add_year(2024, (None, None), [(d("2024-10-01"), "off".to_string())], Vec::new());
-        assert_eq!(offset(Some(&cal), d("2024-10-02"), 2, OffsetUnit::Weeks), Ok(d("2024-10-16")));
-        assert_eq!(offset(Some(&cal), d("2024-01-31"), 1, OffsetUnit::Months), Ok(d("2024-02-29")));
-        assert_eq!(offset(None, d("2024-12-31"), 1, OffsetUnit::Months), Ok(d("2025-01-31")));
-        assert_eq!(offset(None, d("2024-01-31"), 25, OffsetUnit::Hours), Ok(d("2024-02-02")));
-        assert_eq!(offset(Some(&cal), d("2024-09-30"), 1, OffsetUnit::WorkingDays), Ok(d("2024-10-02")));
-        assert_eq!(offset(Some(&cal), d("2024-12-31"), 1, OffsetUnit::WorkingDays), Err(MissingYear(2025)));
+        assert_eq!(
+            offset(Some(&cal), d("2024-10-02"), 2, OffsetUnit::Weeks),
+            Ok(d("2024-10-16"))
+        );
+        assert_eq!(
+            offset(Some(&cal), d("2024-01-31"), 1, OffsetUnit::Months),
+            Ok(d("2024-02-29"))
+        );
+        assert_eq!(
+            offset(None, d("2024-12-31"), 1, OffsetUnit::Months),
+            Ok(d("2025-01-31"))
+        );
+        assert_eq!(
+            offset(None, d("2024-01-31"), 25, OffsetUnit::Hours),
+            Ok(d("2024-02-02"))
+        );
+        assert_eq!(
+            offset(Some(&cal), d("2024-09-30"), 1, OffsetUnit::WorkingDays),
+            Ok(d("2024-10-02"))
+        );
+        assert_eq!(
+            offset(Some(&cal), d("2024-12-31"), 1, OffsetUnit::WorkingDays),
+            Err(MissingYear(2025))
+        );
     }
 
     #[test]

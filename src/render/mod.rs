@@ -2,6 +2,7 @@
 //! It never touches the disk; `write` does. Pages render in parallel; the result keeps plan order.
 
 pub mod theme;
+pub mod words;
 
 use ahash::AHashMap as HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -67,6 +68,8 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
     context.insert("site", &plan.site);
     context.insert("nav", &plan.nav);
     context.insert("labels", &labels);
+    // Computed once from the labels, so templates only place the pieces.
+    context.insert("date_boxes", &words::date_boxes(&labels));
     let shared = Stamp::of_json(&(&plan.site, &plan.nav, &labels, &theme.template_texts));
     let theme: &Theme = theme;
     let navs = SectionNavHtml::render(plan, theme, &mut cache.navs, shared)

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostic, SourceMap, Span};
 use crate::site_files::files_under;
 
+use super::words::{register_date_filter, site_key_span, theme_labels, Labels};
+
 /// The built-in default theme, compiled into the binary so any site folder can use it.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
@@ -81,9 +83,6 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Interface words of the default theme (nav labels, provider names, units), by key.
-const DEFAULT_LABELS: &str = include_str!("../../themes/default/labels.yaml");
-
 const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("site.js", include_str!("../../themes/default/static/site.js")),
@@ -98,10 +97,22 @@ pub struct Theme {
     pub static_files: Vec<(String, Vec<u8>)>,
     /// Template name -> the path it is reported under.
     pub template_paths: Vec<(String, PathBuf)>,
-    /// Interface words, from `labels.yaml` (the site theme's keys override the default's).
-    pub labels: std::collections::BTreeMap<String, String>,
+    /// Interface words in the site's language (see `words`); content's `words:` go over them.
+    pub labels: Labels,
     /// Every template's name and text, so a change to any of them can be noticed.
     pub template_texts: Vec<(String, String)>,
+}
+
+impl Theme {
+    /// Puts content's `words:` over the theme's labels (warnings for keys the theme lacks).
+    pub fn use_words(
+        &mut self,
+        words: &std::collections::BTreeMap<crate::yaml::Spanned<String>, String>,
+    ) -> Vec<Diagnostic> {
+        let warnings = super::words::apply_words(&mut self.labels, words);
+        register_date_filter(&mut self.tera, &self.labels);
+        warnings
+    }
 }
 
 /// One template's text and the path it is reported under.
@@ -111,12 +122,18 @@ struct TemplateSource {
     text: String,
 }
 
-/// Loads theme `name` for the site at `root`; template text goes into `sources` for diagnostics.
-pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, Vec<Diagnostic>> {
+/// Loads theme `name` for the site at `root` in `language`; template text goes into `sources`
+/// for diagnostics. Warnings (a language without words) come back beside the theme.
+pub fn load(
+    root: &Path,
+    name: &str,
+    language: &str,
+    sources: &mut SourceMap,
+) -> Result<(Theme, Vec<Diagnostic>), Vec<Diagnostic>> {
     let site_theme = root.join("themes").join(name);
     if name != "default" && !site_theme.is_dir() {
         return Err(vec![Diagnostic::error(format!("theme `{name}` not found"))
-            .with_span(theme_key_span(sources))
+            .with_span(site_key_span(sources, "theme"))
             .with_hint(format!(
                 "create the folder themes/{name}/ or remove `theme:` to use the default theme{}",
                 existing_themes(root)
@@ -125,8 +142,8 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     let mut diagnostics = Vec::new();
     let templates = template_sources(root, &site_theme, name, &mut diagnostics);
     let static_files = static_files(root, &site_theme, &mut diagnostics);
-    let labels = labels(root, &site_theme, sources, &mut diagnostics);
-    if !diagnostics.is_empty() {
+    let labels = theme_labels(root, &site_theme, language, sources, &mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
     for t in &templates {
@@ -134,19 +151,22 @@ pub fn load(root: &Path, name: &str, sources: &mut SourceMap) -> Result<Theme, V
     }
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Filters must exist before templates are added: tera refuses a template naming an unknown one.
+    register_date_filter(&mut tera, &labels);
     let raw: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
     let template_paths = templates_paths(&templates);
     if let Err(error) = tera.add_raw_templates(raw) {
         return Err(template_diagnostics(&error, &template_paths));
     }
     let template_texts = templates.into_iter().map(|t| (t.name, t.text)).collect();
-    Ok(Theme {
+    let theme = Theme {
         tera,
         static_files,
         template_paths,
         labels,
         template_texts,
-    })
+    };
+    Ok((theme, diagnostics))
 }
 
 fn templates_paths(templates: &[TemplateSource]) -> Vec<(String, PathBuf)> {
@@ -191,41 +211,6 @@ fn template_sources(
     templates
 }
 
-fn labels(
-    root: &Path,
-    site_theme: &Path,
-    sources: &mut SourceMap,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> std::collections::BTreeMap<String, String> {
-    let default_path = Path::new("themes/default/labels.yaml");
-    sources.insert(default_path, DEFAULT_LABELS);
-    let mut labels: std::collections::BTreeMap<String, String> = match crate::yaml::parse(default_path, DEFAULT_LABELS)
-    {
-        Ok(labels) => labels,
-        Err(d) => {
-            diagnostics.push(d);
-            return Default::default();
-        }
-    };
-    let own = site_theme.join("labels.yaml");
-    if own.is_file() {
-        let relative = own.strip_prefix(root).unwrap_or(&own).to_path_buf();
-        match std::fs::read_to_string(&own) {
-            Ok(text) => {
-                sources.insert(&relative, &text);
-                match crate::yaml::parse::<std::collections::BTreeMap<String, String>>(&relative, &text) {
-                    Ok(own_labels) => labels.extend(own_labels),
-                    Err(d) => diagnostics.push(d),
-                }
-            }
-            Err(error) => diagnostics.push(
-                Diagnostic::error(format!("cannot read this file: {error}")).with_span(Span::file_only(&relative)),
-            ),
-        }
-    }
-    labels
-}
-
 fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic>) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
         .iter()
@@ -247,20 +232,6 @@ fn static_files(root: &Path, site_theme: &Path, diagnostics: &mut Vec<Diagnostic
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files
-}
-
-/// Where `theme:` is set in content/site.yaml (the model keeps no position for it).
-fn theme_key_span(sources: &SourceMap) -> Span {
-    let file = Path::new("content/site.yaml");
-    let found = sources.get(file).and_then(|text| {
-        text.lines().position(|line| line.starts_with("theme:")).map(|index| {
-            let line = text.lines().nth(index).unwrap_or_default();
-            let value = line["theme:".len()..].trim_start();
-            let column = line.chars().count() - value.chars().count() + 1;
-            Span::new(file, index as u32 + 1, column as u32, value.chars().count().max(1))
-        })
-    });
-    found.unwrap_or_else(|| Span::file_only(file))
 }
 
 /// "; the themes here are: a, b" listing the folders under `root/themes/`, or nothing.

@@ -13,7 +13,11 @@ use crate::model::{Deadline, OffsetUnit, YearlyDeadline};
 impl Checker {
     /// The fixed date of `deadline`, `None` for a relative or yearly one (or a wrong one, reported).
     pub(super) fn deadline_date(&mut self, deadline: &Deadline, has_calendar: bool) -> Option<NaiveDate> {
-        let ways = [deadline.date.is_some(), deadline.after.is_some(), deadline.yearly.is_some()];
+        let ways = [
+            deadline.date.is_some(),
+            deadline.after.is_some(),
+            deadline.yearly.is_some(),
+        ];
         let count = ways.iter().filter(|&&w| w).count();
         if count != 1 {
             let message = if count == 0 {
@@ -30,7 +34,12 @@ impl Checker {
             return None;
         }
         if let Some(after) = &deadline.after {
-            let known = |checker: &Self, kind| checker.known.get(kind).is_some_and(|k| k.contains(after.event.as_str()));
+            let known = |checker: &Self, kind| {
+                checker
+                    .known
+                    .get(kind)
+                    .is_some_and(|k| k.contains(after.event.as_str()))
+            };
             if !known(self, "event") && !known(self, "stage") {
                 let names: Vec<String> = ["event", "stage"]
                     .iter()
@@ -55,7 +64,10 @@ impl Checker {
                 self.error(
                     DEADLINES,
                     &after.event,
-                    format!("deadline `{}` counts working days, but the site has no holiday calendar", deadline.id.as_str()),
+                    format!(
+                        "deadline `{}` counts working days, but the site has no holiday calendar",
+                        deadline.id.as_str()
+                    ),
                     "add content/holidays.yaml (see docs/holidays.md), or count in `days`, `weeks` or `months`",
                 );
             }

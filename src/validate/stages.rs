@@ -80,9 +80,13 @@ fn number_overflow(stage: &Stage) -> Diagnostic {
         || stage.id.span(Path::new(STAGES)),
         |n| n.span_in(Path::new(STAGES), n.value.to_string().len()),
     );
-    Diagnostic::error(format!("stage `{}` would be step {}", stage.id.as_str(), u64::from(u32::MAX) + 1))
-        .with_span(at)
-        .with_hint("number the stages from 0 or 1")
+    Diagnostic::error(format!(
+        "stage `{}` would be step {}",
+        stage.id.as_str(),
+        u64::from(u32::MAX) + 1
+    ))
+    .with_span(at)
+    .with_hint("number the stages from 0 or 1")
 }
 
 /// The stages, each after every stage it waits for, file order kept where the graph allows; or
@@ -160,7 +164,10 @@ mod tests {
 
     #[test]
     fn stages_are_ordered_after_what_they_wait_for_keeping_file_order() {
-        assert_eq!(topological_order(&[vec![], vec![0], vec![0], vec![1, 2]]), Ok(vec![0, 1, 2, 3]));
+        assert_eq!(
+            topological_order(&[vec![], vec![0], vec![0], vec![1, 2]]),
+            Ok(vec![0, 1, 2, 3])
+        );
         assert_eq!(topological_order(&[vec![2], vec![], vec![]]), Ok(vec![1, 2, 0]));
     }
 

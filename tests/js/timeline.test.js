@@ -261,3 +261,13 @@ test("relative deadlines count from a stage's ends or from the reader's event da
   const december = plain(t.compute("2024-09-30", { start: "2024-12-31" }));
   assert.deepEqual(december[1], { id: "after-start", earliest: "2025-01-31", latest: "2025-01-31" });
 });
+
+test("dates read in the site's words, as DateWords::text writes them in Rust", () => {
+  const t = load({ stages: [] });
+  const months = "January,February,March,April,May,June,July,August,September,October,November,December";
+  assert.equal(t.formatDate("2024-03-31", "{y}年{m}月{d}日", ""), "2024年3月31日");
+  assert.equal(t.formatDate("2024-03-31", "{d} {month} {y}", months), "31 March 2024");
+  assert.equal(t.formatDate("2027-01-05", "{d} {month}", months), "5 January");
+  assert.equal(t.formatDate("2027-01-05", "", months), "2027-01-05");
+  assert.equal(t.formatDate("2027-02-30", "{d} {month} {y}", months), "2027-02-30");
+});

@@ -206,7 +206,23 @@
     return computeWith(window.GUIDEGEN_TIMELINE, submittedISO, events);
   }
 
-  window.guidegenTimeline = { compute: compute, computeWith: computeWith };
+  // A date in the site's words: {y} {m} {d} as numbers, {month} the month's name from `months`
+  // (names separated by commas); no format gives YYYY-MM-DD.
+  // Twin of DateWords::text in src/render/words.rs.
+  function formatDate(iso, format, months) {
+    var day = parseDay(iso);
+    if (day === null || !format) return iso;
+    var parts = iso.split("-");
+    var names = (months || "").split(",");
+    var name = (names[Number(parts[1]) - 1] || "").trim();
+    return format
+      .replace(/\{y\}/g, String(Number(parts[0])))
+      .replace(/\{month\}/g, name)
+      .replace(/\{m\}/g, String(Number(parts[1])))
+      .replace(/\{d\}/g, String(Number(parts[2])));
+  }
+
+  window.guidegenTimeline = { compute: compute, computeWith: computeWith, formatDate: formatDate };
 
   // ---- The page: a form with the submission date, a table of stages, a warning ----
 
@@ -222,18 +238,11 @@
     try { history.replaceState(history.state, "", url); } catch (e) { /* some file:// pages refuse */ }
   }
 
-  // A date as the page writes it: data.dateFormat with {y} {m} {d} {mm} {dd}, or YYYY-MM-DD.
+  // A date as the page writes it: the date words the template put on the timeline's form.
   function display(iso) {
-    var data = window.GUIDEGEN_TIMELINE;
-    var format = data && typeof data.dateFormat === "string" ? data.dateFormat : null;
-    if (!format) return iso;
-    var parts = iso.split("-");
-    return format
-      .replace(/\{y\}/g, String(Number(parts[0])))
-      .replace(/\{mm\}/g, parts[1])
-      .replace(/\{dd\}/g, parts[2])
-      .replace(/\{m\}/g, String(Number(parts[1])))
-      .replace(/\{d\}/g, String(Number(parts[2])));
+    var form = document.querySelector("form.timeline-form");
+    if (!form) return iso;
+    return formatDate(iso, form.getAttribute("data-date-format"), form.getAttribute("data-months"));
   }
 
   function setCell(cell, iso) {
@@ -248,7 +257,7 @@
     }
   }
 
-  function show(result) {
+  function show(result, submitted) {
     each(document.querySelectorAll("table[data-table]"), function (table) {
       var computed = result.tables[Number(table.getAttribute("data-table"))];
       var byId = {};
@@ -270,6 +279,11 @@
         setCell(row.querySelector(".earliest"), finish ? finish.earliest : null);
         setCell(row.querySelector(".latest"), finish ? finish.latest : null);
       });
+    });
+    each(document.querySelectorAll("time.timeline-start"), function (time) {
+      if (parseDay(submitted) === null) return;
+      time.setAttribute("datetime", submitted);
+      time.textContent = display(submitted);
     });
     each(document.querySelectorAll(".timeline-warning"), function (warning) {
       var template = warning.getAttribute("data-template");
@@ -308,7 +322,7 @@
         value = data && data.today ? data.today : "";
         if (value) input.value = value;
       }
-      show(compute(value, eventDates()));
+      show(compute(value, eventDates()), value);
       if (writeUrl) {
         replaceParam("submitted", parseDay(value) !== null ? value : null);
         each(eventInputs, function (field) { replaceParam(field.name, parseDay(field.value) !== null ? field.value : null); });
