@@ -1,7 +1,8 @@
 //! The visible text of a rendered page, read in one pass without building a tree: tags
 //! removed, entities decoded, and what a reader does not see as the page's own text (scripts,
-//! styles, navigation, hidden elements, comments) left out. It only reads bytes; what becomes
-//! of the text is up to the `TextOut` it is handed to.
+//! styles, navigation, hidden and decorative elements, elements marked `data-nosearch`,
+//! comments) left out. It only reads bytes; what becomes of the text is up to the `TextOut` it
+//! is handed to.
 
 /// Where the visible text goes, character by character.
 pub(super) trait TextOut {
@@ -92,8 +93,8 @@ fn tag_kind(name: &[u8]) -> TagKind {
 }
 
 /// Feeds the visible text of `html` from `from` up to the closing tag `</stop>` (or the end)
-/// into `sink`: tags removed, entities decoded, skipped elements and elements with a `hidden`
-/// attribute left out.
+/// into `sink`: tags removed, entities decoded, skipped elements and [left out](left_out)
+/// elements dropped (each a break between words).
 pub(super) fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut impl TextOut) {
     let mut at = from;
     while at < html.len() {
@@ -140,9 +141,7 @@ pub(super) fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut impl
         let end = tag_end(html, at);
         let kind = tag_kind(name);
         let has_content = !closing && kind != TagKind::Void && html[end - 1] == b'>' && html[end - 2] != b'/';
-        if has_content
-            && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || has_attribute(&html[at..end], b"hidden"))
-        {
+        if has_content && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || left_out(&html[at..end])) {
             at = skip_element(html, name, end, kind == TagKind::SkippedRaw);
             sink.boundary();
             continue;
@@ -220,8 +219,19 @@ fn skip_element(html: &[u8], name: &[u8], from: usize, raw: bool) -> usize {
     html.len()
 }
 
-/// Whether the start tag `tag` (`<name …>`) has the attribute `attribute`.
-fn has_attribute(tag: &[u8], attribute: &[u8]) -> bool {
+/// Whether the element that the start tag `tag` opens is left out of the text, with all it
+/// holds: not shown (`hidden`), decorative (`aria-hidden="true"`: a tick box, an icon, which
+/// separates the words around it), or marked by the theme as no text of the page
+/// (`data-nosearch`: labels, buttons, anything the templates print on every page of a kind).
+fn left_out(tag: &[u8]) -> bool {
+    attribute(tag, b"hidden").is_some()
+        || attribute(tag, b"data-nosearch").is_some()
+        || attribute(tag, b"aria-hidden").is_some_and(|value| value.eq_ignore_ascii_case(b"true"))
+}
+
+/// The value of the attribute `name` in the start tag `tag` (`<name …>`): `Some(b"")` when it
+/// has none (`<p hidden>`), `None` when the tag lacks the attribute. Quotes are removed.
+fn attribute<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
     let mut quote = None;
     for at in 1..tag.len() {
         let b = tag[at];
@@ -231,18 +241,42 @@ fn has_attribute(tag: &[u8], attribute: &[u8]) -> bool {
             None if b == b'"' || b == b'\'' => quote = Some(b),
             None if b.is_ascii_whitespace() => {
                 let start = at + 1;
-                let end = start + attribute.len();
+                let end = start + name.len();
                 if end < tag.len()
-                    && tag[start..end].eq_ignore_ascii_case(attribute)
+                    && tag[start..end].eq_ignore_ascii_case(name)
                     && matches!(tag[end], b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
                 {
-                    return true;
+                    return Some(attribute_value(&tag[end..]));
                 }
             }
             None => {}
         }
     }
-    false
+    None
+}
+
+/// The value after an attribute's name (`="x"`, `='x'`, `=x`, or nothing).
+fn attribute_value(rest: &[u8]) -> &[u8] {
+    let after_space = |bytes: &'_ [u8]| -> usize { bytes.iter().take_while(|b| b.is_ascii_whitespace()).count() };
+    let at = after_space(rest);
+    if rest.get(at) != Some(&b'=') {
+        return b"";
+    }
+    let rest = &rest[at + 1..];
+    let rest = &rest[after_space(rest)..];
+    match rest.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let value = &rest[1..];
+            &value[..value.iter().position(|&b| b == q).unwrap_or(value.len())]
+        }
+        _ => {
+            let end = rest
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+                .unwrap_or(rest.len());
+            &rest[..end]
+        }
+    }
 }
 
 /// Decodes the entity at the start of `s` (which starts with `&`): the character, if it is
@@ -315,6 +349,29 @@ mod tests {
              <form hidden><div><p>隐藏</p></div><div>也隐藏</div></form><input hidden value=\"x\"><p>结尾</p>",
         );
         assert_eq!(p.text, "正文 结尾");
+    }
+
+    #[test]
+    fn decorative_and_theme_marked_elements_are_not_text_and_separate_words() {
+        // A form's choice field: each option after a decorative tick box.
+        let p = extract(
+            "<td><span class=\"choice\"><span class=\"box\" aria-hidden=\"true\"></span>Yes</span>\
+             <span class=\"choice\"><span class=\"box\" aria-hidden=\"true\"></span>No</span>\
+             <span class=\"choice\"><span class=box aria-hidden=TRUE>☐</span>Applying</span></td>\
+             <p>请<span aria-hidden=\"false\">务必</span>核验<span data-nosearch>依据：</span>Source</p>",
+        );
+        assert_eq!(p.text, "Yes No Applying 请务必核验 Source");
+        assert_eq!(words(&p), ["applying", "no", "source", "yes"]);
+    }
+
+    #[test]
+    fn attributes_are_read_with_or_without_quotes_and_values() {
+        assert_eq!(attribute(b"<p hidden>", b"hidden"), Some(&b""[..]));
+        assert_eq!(attribute(b"<p a=\"x y\" b='z' c=w>", b"b"), Some(&b"z"[..]));
+        assert_eq!(attribute(b"<p a=\"x y\" b='z' c=w>", b"c"), Some(&b"w"[..]));
+        assert_eq!(attribute(b"<p a = \"x y\">", b"a"), Some(&b"x y"[..]));
+        assert_eq!(attribute(b"<p title=\"hidden\">", b"hidden"), None);
+        assert_eq!(attribute(b"<p data-hidden>", b"hidden"), None);
     }
 
     #[test]
