@@ -81,9 +81,11 @@ fn tag_kind(name: &[u8]) -> TagKind {
         *to = from.to_ascii_lowercase();
     }
     match &lower[..name.len()] {
+        // Not `small`: small print is set apart from what it follows (a form field's hint,
+        // shown as a block under its label, would otherwise run into the label's last word).
         b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn" | b"em" | b"font"
-        | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span" | b"strong" | b"sub"
-        | b"sup" | b"time" | b"tt" | b"u" | b"var" => TagKind::Inline,
+        | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"span" | b"strong" | b"sub" | b"sup"
+        | b"time" | b"tt" | b"u" | b"var" => TagKind::Inline,
         b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"source"
         | b"track" | b"wbr" => TagKind::Void,
         b"noscript" | b"template" | b"nav" => TagKind::Skipped,
@@ -352,16 +354,20 @@ mod tests {
     }
 
     #[test]
-    fn decorative_and_theme_marked_elements_are_not_text_and_separate_words() {
+    fn decorative_and_theme_marked_elements_are_not_text_and_small_print_stands_apart() {
         // A form's choice field: each option after a decorative tick box.
         let p = extract(
             "<td><span class=\"choice\"><span class=\"box\" aria-hidden=\"true\"></span>Yes</span>\
              <span class=\"choice\"><span class=\"box\" aria-hidden=\"true\"></span>No</span>\
              <span class=\"choice\"><span class=box aria-hidden=TRUE>☐</span>Applying</span></td>\
-             <p>请<span aria-hidden=\"false\">务必</span>核验<span data-nosearch>依据：</span>Source</p>",
+             <p>请<span aria-hidden=\"false\">务必</span>核验<span data-nosearch>依据：</span>Source</p>\
+             <th>Full name<small>As on your passport</small></th>",
         );
-        assert_eq!(p.text, "Yes No Applying 请务必核验 Source");
-        assert_eq!(words(&p), ["applying", "no", "source", "yes"]);
+        assert_eq!(p.text, "Yes No Applying 请务必核验 Source Full name As on your passport");
+        assert_eq!(
+            words(&p),
+            ["applying", "as", "full", "name", "no", "on", "passport", "source", "yes", "your"]
+        );
     }
 
     #[test]
