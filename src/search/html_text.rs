@@ -8,6 +8,11 @@
 pub(super) trait TextOut {
     /// One character of text, as it appears (entities decoded).
     fn push(&mut self, c: char);
+    /// A piece of text, as it appears: its characters one by one, unless the output takes it
+    /// whole.
+    fn push_str(&mut self, text: &str) {
+        text.chars().for_each(|c| self.push(c));
+    }
     /// A break between words: whitespace, or a tag that is not inline.
     fn boundary(&mut self);
 }
@@ -104,10 +109,8 @@ pub(super) fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut impl
         let next = find_either(&html[at..], b'<', b'&').map_or(html.len(), |p| at + p);
         if next > at {
             match std::str::from_utf8(&html[at..next]) {
-                Ok(text) => text.chars().for_each(|c| sink.push(c)),
-                Err(_) => String::from_utf8_lossy(&html[at..next])
-                    .chars()
-                    .for_each(|c| sink.push(c)),
+                Ok(text) => sink.push_str(text),
+                Err(_) => sink.push_str(&String::from_utf8_lossy(&html[at..next])),
             }
         }
         at = next;
@@ -226,35 +229,43 @@ fn skip_element(html: &[u8], name: &[u8], from: usize, raw: bool) -> usize {
 /// separates the words around it), or marked by the theme as no text of the page
 /// (`data-nosearch`: labels, buttons, anything the templates print on every page of a kind).
 fn left_out(tag: &[u8]) -> bool {
-    attribute(tag, b"hidden").is_some()
-        || attribute(tag, b"data-nosearch").is_some()
-        || attribute(tag, b"aria-hidden").is_some_and(|value| value.eq_ignore_ascii_case(b"true"))
+    attribute_starts(tag).any(|rest| {
+        named(rest, b"hidden").is_some()
+            || named(rest, b"data-nosearch").is_some()
+            || named(rest, b"aria-hidden").is_some_and(|value| value.eq_ignore_ascii_case(b"true"))
+    })
 }
 
 /// The value of the attribute `name` in the start tag `tag` (`<name …>`): `Some(b"")` when it
 /// has none (`<p hidden>`), `None` when the tag lacks the attribute. Quotes are removed.
+#[cfg(test)]
 fn attribute<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    attribute_starts(tag).find_map(|rest| named(rest, name))
+}
+
+/// Where each of a start tag's attributes may begin (just after whitespace outside quotes):
+/// the rest of the tag from there.
+fn attribute_starts(tag: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut quote = None;
-    for at in 1..tag.len() {
+    (1..tag.len()).filter_map(move |at| {
         let b = tag[at];
         match quote {
             Some(q) if q == b => quote = None,
             Some(_) => {}
             None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b.is_ascii_whitespace() => {
-                let start = at + 1;
-                let end = start + name.len();
-                if end < tag.len()
-                    && tag[start..end].eq_ignore_ascii_case(name)
-                    && matches!(tag[end], b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-                {
-                    return Some(attribute_value(&tag[end..]));
-                }
-            }
+            None if b.is_ascii_whitespace() => return Some(&tag[at + 1..]),
             None => {}
         }
-    }
-    None
+        None
+    })
+}
+
+/// The value of the attribute `name` if `rest` starts with it (see `attribute`).
+fn named<'t>(rest: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    let after = rest.get(name.len())?;
+    let is_it = rest[..name.len()].eq_ignore_ascii_case(name)
+        && matches!(after, b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    is_it.then(|| attribute_value(&rest[name.len()..]))
 }
 
 /// The value after an attribute's name (`="x"`, `='x'`, `=x`, or nothing).

@@ -42,7 +42,8 @@ pub(super) fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
     } else {
-        c.is_alphanumeric() && !is_han(c)
+        // Han first: most of a Chinese page, and a range test where Alphabetic is a table.
+        !is_han(c) && c.is_alphanumeric()
     }
 }
 
@@ -87,7 +88,8 @@ impl<'g> TextSink<'g> {
             self.boundary();
             return;
         }
-        if is_han(c) {
+        let han = is_han(c);
+        if han {
             if let Some(previous) = self.previous_han {
                 self.grams
                     .han
@@ -97,7 +99,12 @@ impl<'g> TextSink<'g> {
         } else {
             self.previous_han = None;
         }
-        let word_char = is_word_char(c);
+        // is_word_char, knowing whether `c` is Han.
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            !han && c.is_alphanumeric()
+        };
         if !word_char {
             self.end_word();
         }
