@@ -269,7 +269,10 @@ mod tests {
     fn closest_suggests_a_near_id() {
         assert_eq!(closest("id_crad", ["id_card", "licence"]), Some("id_card"));
         assert_eq!(closest("zzzzzz", ["id_card", "licence"]), None);
-        assert_eq!(unknown_id_hint("zzzzzz", ["licence", "id_card"]), "known ids: id_card, licence");
+        assert_eq!(
+            unknown_id_hint("zzzzzz", ["licence", "id_card"]),
+            "known ids: id_card, licence"
+        );
         assert_eq!(unknown_id_hint("zzzzzz", []), "there are none yet");
     }
 

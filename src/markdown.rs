@@ -67,7 +67,10 @@ impl PageTargets {
 
     /// The ids of a kind, for "did you mean" hints.
     pub fn ids(&self, kind: &str) -> impl Iterator<Item = &str> + Clone {
-        self.kinds.get(kind).into_iter().flat_map(|pages| pages.keys().map(String::as_str))
+        self.kinds
+            .get(kind)
+            .into_iter()
+            .flat_map(|pages| pages.keys().map(String::as_str))
     }
 }
 
@@ -257,7 +260,9 @@ fn adapt<'a>(
             title,
             id,
         }) => {
-            let page_link = base.pages.and_then(|pages| page_link(&dest_url, pages, text, range.clone()));
+            let page_link = base
+                .pages
+                .and_then(|pages| page_link(&dest_url, pages, text, range.clone()));
             let rewritten = match page_link {
                 Some(link) => {
                     let href = page_href(&link, base);
@@ -653,7 +658,10 @@ mod tests {
         };
         PageTargets::new(vec![
             ("form", vec![("org".into(), page("forms/org.html", None))]),
-            ("material", vec![("id".into(), page("stages/a.html", Some("material-id")))]),
+            (
+                "material",
+                vec![("id".into(), page("stages/a.html", Some("material-id")))],
+            ),
             ("guide", vec![("a b".into(), page("guides/a b.html", None))]),
             ("deadline", vec![]),
         ])
@@ -687,8 +695,15 @@ mod tests {
             .map(|l| (l.kind.as_str(), l.id.as_str(), l.anchor.as_deref(), &text[l.offset..]))
             .collect();
         assert_eq!(found[0].0, "form");
-        assert!(found[0].3.starts_with("form:org), "), "the destination, not the link text");
-        assert_eq!((found[3].1, found[3].2), ("a b", Some("h")), "decoded like a guide's name");
+        assert!(
+            found[0].3.starts_with("form:org), "),
+            "the destination, not the link text"
+        );
+        assert_eq!(
+            (found[3].1, found[3].2),
+            ("a b", Some("h")),
+            "decoded like a guide's name"
+        );
         assert_eq!(found[4].1, "soon", "a kind without pages still gives page links");
         assert!(found[5].3.starts_with("[r][ref]"), "a reference link: at the link");
         assert_eq!(r.page_links.len(), 6);

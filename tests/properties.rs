@@ -706,11 +706,13 @@ fn duration() -> impl Strategy<Value = Duration> {
 }
 
 fn stage() -> impl Strategy<Value = Stage> {
-    let step = (any_text(), prop::option::of(any_text()), prop::option::of(any_text()))
-        .prop_map(|(title, text, actor)| Step {
-            title,
-            text: text.map(Into::into),
-            actor,
+    let step =
+        (any_text(), prop::option::of(any_text()), prop::option::of(any_text())).prop_map(|(title, text, actor)| {
+            Step {
+                title,
+                text: text.map(Into::into),
+                actor,
+            }
         });
     let failure = (any_text(), any_text(), prop::option::of(id())).prop_map(|(when, then, back_to)| Failure {
         when,
@@ -791,19 +793,21 @@ fn deadline() -> impl Strategy<Value = Deadline> {
         prop::option::of(any_text()),
         prop::option::of(id()),
     )
-        .prop_map(|((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
-            id,
-            date,
-            after,
-            yearly,
-            calendar,
-            subjects,
-            title,
-            applies_to,
-            rule: rule.into(),
-            consequence: consequence.map(Into::into),
-            source,
-        })
+        .prop_map(
+            |((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
+                id,
+                date,
+                after,
+                yearly,
+                calendar,
+                subjects,
+                title,
+                applies_to,
+                rule: rule.into(),
+                consequence: consequence.map(Into::into),
+                source,
+            },
+        )
 }
 
 fn form() -> impl Strategy<Value = Form> {

@@ -152,7 +152,10 @@ fn the_theme_s_labels_and_the_providers_names_are_not_page_text() {
     }
     // What they labelled stays: the actor, the source's title.
     let stage = page_text(&index, "stages/register-vat.html");
-    assert!(stage.contains("you, then hmrc") && stage.contains("set up a business"), "{stage}");
+    assert!(
+        stage.contains("you, then hmrc") && stage.contains("set up a business"),
+        "{stage}"
+    );
 }
 
 #[test]
@@ -172,7 +175,11 @@ fn in_the_browser_a_prefix_finds_the_pages_and_titles_keep_the_spaces_around_the
         "Array.from(document.querySelectorAll('#search-results li a')).map(a => a.getAttribute('href'))",
     );
     assert!(
-        hrefs.as_array().unwrap().iter().any(|h| h == "stages/register-vat.html"),
+        hrefs
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h == "stages/register-vat.html"),
         "{hrefs}"
     );
 
@@ -200,9 +207,16 @@ fn in_the_browser_a_prefix_finds_the_pages_and_titles_keep_the_spaces_around_the
     let widths = widths.as_array().unwrap();
     assert!(!widths.is_empty());
     for row in widths {
-        let (title, mark, gap) = (row[0].as_str().unwrap(), row[1].as_str().unwrap(), row[2].as_f64().unwrap());
+        let (title, mark, gap) = (
+            row[0].as_str().unwrap(),
+            row[1].as_str().unwrap(),
+            row[2].as_f64().unwrap(),
+        );
         assert_eq!(mark.to_lowercase(), "for", "{title}");
-        assert!(gap.abs() < 1.0, "`{title}` is {gap}px off its width as one line of text");
+        assert!(
+            gap.abs() < 1.0,
+            "`{title}` is {gap}px off its width as one line of text"
+        );
     }
     assert!(page_errors(&tab).is_empty(), "{:?}", page_errors(&tab));
 }

@@ -338,7 +338,13 @@ impl Planner<'_> {
             let rendered = &rendered[guide.slug.as_str()];
             for link in &rendered.links {
                 if let Some((message, hint)) = guide_link_problem(link, &names) {
-                    diagnostics.push(at_link(guide, link.offset, link.written.chars().count() + 2, message, hint));
+                    diagnostics.push(at_link(
+                        guide,
+                        link.offset,
+                        link.written.chars().count() + 2,
+                        message,
+                        hint,
+                    ));
                 }
             }
             for link in &rendered.page_links {

@@ -13,10 +13,10 @@ use std::path::Path;
 use ahash::AHashMap as HashMap;
 
 use super::guide_nav::guide_path;
+use super::guides::{guide_link_problem, LinkNames};
 use super::stages::stage_href;
 use super::Planner;
 use crate::diagnostics::{unknown_id_hint, Diagnostic, Span};
-use super::guides::{guide_link_problem, LinkNames};
 use crate::markdown::{self, Heading, LinkBase, PageLink, PageTarget, PageTargets};
 use crate::model::{Content, Markdown, Model};
 
@@ -36,7 +36,10 @@ impl Planner<'_> {
             let id = f.id.value.clone();
             (id.clone(), target(format!("forms/{id}.html"), None))
         });
-        let stages = content.stages.iter().map(|s| (s.id.value.clone(), target(stage_href(s), None)));
+        let stages = content
+            .stages
+            .iter()
+            .map(|s| (s.id.value.clone(), target(stage_href(s), None)));
         let checklists = content.subjects.iter().map(|s| {
             let id = s.id.value.clone();
             (id.clone(), target(format!("checklists/{id}.html"), None))
@@ -57,7 +60,10 @@ impl Planner<'_> {
                     .map(|s| format!("checklists/{}.html", s.id.as_str()))
             };
             let path = on_stage.or_else(on_checklist)?;
-            Some((m.id.value.clone(), target(path, Some(format!("material-{}", m.id.as_str())))))
+            Some((
+                m.id.value.clone(),
+                target(path, Some(format!("material-{}", m.id.as_str()))),
+            ))
         });
         let deadlines = content.deadlines.iter().map(|d| {
             let id = d.id.value.clone();
@@ -69,7 +75,10 @@ impl Planner<'_> {
             let fragment = format!("source-{id}");
             (id, target("sources.html".into(), Some(fragment)))
         });
-        let guides = content.guides.iter().map(|g| (g.slug.clone(), target(guide_path(g), None)));
+        let guides = content
+            .guides
+            .iter()
+            .map(|g| (g.slug.clone(), target(guide_path(g), None)));
         let pages = self
             .nav
             .iter()
@@ -136,9 +145,13 @@ pub(super) fn page_link_problem(
         let hint = match kind {
             "form" => format!("no form `{id}` in content/forms.yaml; {hint}"),
             "stage" => format!("no stage `{id}` in content/stages.yaml; {hint}"),
-            "checklist" => format!("a checklist is named by its subject type: no `{id}` in content/subjects.yaml; {hint}"),
+            "checklist" => {
+                format!("a checklist is named by its subject type: no `{id}` in content/subjects.yaml; {hint}")
+            }
             "material" if content.materials.iter().any(|m| m.id.as_str() == id) => {
-                format!("no page shows material `{id}`: no stage lists it under `materials:` and no subject type needs it")
+                format!(
+                    "no page shows material `{id}`: no stage lists it under `materials:` and no subject type needs it"
+                )
             }
             "material" => format!("no material `{id}` in content/materials.yaml; {hint}"),
             "deadline" => format!("no deadline `{id}` in content/deadlines.yaml; {hint}"),
@@ -167,9 +180,19 @@ fn markdown_texts(content: &Content) -> Vec<(&'static str, &Markdown)> {
         .chain(&site.who_need_not)
         .map(|t| ("content/site.yaml", t))
         .collect();
-    texts.extend(content.subjects.iter().filter_map(|s| s.note.as_ref()).map(|t| ("content/subjects.yaml", t)));
+    texts.extend(
+        content
+            .subjects
+            .iter()
+            .filter_map(|s| s.note.as_ref())
+            .map(|t| ("content/subjects.yaml", t)),
+    );
     for m in &content.materials {
-        texts.extend(std::iter::once(&m.description).chain(&m.tips).map(|t| ("content/materials.yaml", t)));
+        texts.extend(
+            std::iter::once(&m.description)
+                .chain(&m.tips)
+                .map(|t| ("content/materials.yaml", t)),
+        );
     }
     for s in &content.stages {
         let steps = s.steps.iter().filter_map(|step| step.text.as_ref());
@@ -230,7 +253,9 @@ mod tests {
         ] {
             assert!(html.contains(&format!("href=\"{href}\"")), "{href} in {html}");
         }
-        assert!(planner.markdown("[a](form:verification-person)", "").contains("href=\"forms/verification-person.html\""));
+        assert!(planner
+            .markdown("[a](form:verification-person)", "")
+            .contains("href=\"forms/verification-person.html\""));
         let from_a_guide = plan(&model, today(), &mut PlanCache::default()).is_ok();
         assert!(from_a_guide);
     }
@@ -241,7 +266,10 @@ mod tests {
         model.content.stages[1].materials.retain(|m| m.as_str() != "licence");
         let planner = Planner::new(&model, today());
         let html = planner.markdown("[l](material:licence)", "");
-        assert!(html.contains("href=\"checklists/company.html#material-licence\""), "{html}");
+        assert!(
+            html.contains("href=\"checklists/company.html#material-licence\""),
+            "{html}"
+        );
     }
 
     #[test]
@@ -279,10 +307,12 @@ mod tests {
     #[test]
     fn a_broken_page_link_in_a_guide_is_reported_at_its_line_and_column() {
         let mut model = minimal();
-        model
-            .content
-            .guides
-            .push(guide("third", "Third", Some(3), "Intro.\n\nPrint [it](form:verification) and [go](stage:review).\n"));
+        model.content.guides.push(guide(
+            "third",
+            "Third",
+            Some(3),
+            "Intro.\n\nPrint [it](form:verification) and [go](stage:review).\n",
+        ));
         assert_eq!(
             errors(&model),
             [(
@@ -299,7 +329,10 @@ mod tests {
         let model = minimal();
         let planner = Planner::new(&model, today());
         let html = planner.markdown("[m](mailto:a@b.c) [t](tel:123) [w](https://x.y/form:a)", "");
-        assert!(html.contains("href=\"mailto:a@b.c\"") && html.contains("href=\"tel:123\""), "{html}");
+        assert!(
+            html.contains("href=\"mailto:a@b.c\"") && html.contains("href=\"tel:123\""),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://x.y/form:a\""), "{html}");
     }
 }

@@ -81,7 +81,12 @@ impl InterfaceWords {
         patterns.dedup();
         let mut longest = 0;
         for pieces in patterns {
-            longest = longest.max(pieces.iter().map(|p| if let Piece::Text(t) = p { t.len() } else { 0 }).sum());
+            longest = longest.max(
+                pieces
+                    .iter()
+                    .map(|p| if let Piece::Text(t) = p { t.len() } else { 0 })
+                    .sum(),
+            );
             match pieces.first() {
                 Some(Piece::Text(t)) => {
                     let first = t.chars().next().expect("a piece of text is never empty");
@@ -366,8 +371,14 @@ mod tests {
             text_of("<p>Date you started trading</p><p>每年 6 月</p><p>、</p><p>依据法律，必需材料</p>"),
             "Date you started trading 每年 6 月 、 依据法律，必需材料"
         );
-        assert!(!words().is_interface("第 步"), "a placeholder stands for one character or more");
-        assert!(!words().is_interface("、 ·"), "punctuation alone is not interface words");
+        assert!(
+            !words().is_interface("第 步"),
+            "a placeholder stands for one character or more"
+        );
+        assert!(
+            !words().is_interface("、 ·"),
+            "punctuation alone is not interface words"
+        );
     }
 
     #[test]
@@ -381,7 +392,9 @@ mod tests {
     #[test]
     fn without_interface_words_the_text_is_passed_on_as_it_comes() {
         let file = page("p.html", "标题", "<p>依据：通知</p>");
-        let text = PageText::extract(&file.path, &file.bytes, &InterfaceWords::default()).unwrap().text;
+        let text = PageText::extract(&file.path, &file.bytes, &InterfaceWords::default())
+            .unwrap()
+            .text;
         assert_eq!(text, "依据：通知");
     }
 
@@ -390,6 +403,9 @@ mod tests {
         let w = words();
         assert!(w.is_interface("第 1 步") && w.is_interface("Company formation的日期"));
         assert!(!w.is_interface("的日期"));
-        assert_eq!(pieces("{a}{b} x {c}"), [Piece::Any, Piece::Text(" x ".into()), Piece::Any]);
+        assert_eq!(
+            pieces("{a}{b} x {c}"),
+            [Piece::Any, Piece::Text(" x ".into()), Piece::Any]
+        );
     }
 }

@@ -374,7 +374,10 @@ mod tests {
              <p>请<span aria-hidden=\"false\">务必</span>核验<span data-nosearch>依据：</span>Source</p>\
              <th>Full name<small>As on your passport</small></th>",
         );
-        assert_eq!(p.text, "Yes No Applying 请务必核验 Source Full name As on your passport");
+        assert_eq!(
+            p.text,
+            "Yes No Applying 请务必核验 Source Full name As on your passport"
+        );
         assert_eq!(
             words(&p),
             ["applying", "as", "full", "name", "no", "on", "passport", "source", "yes", "your"]

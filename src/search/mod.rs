@@ -180,7 +180,11 @@ mod tests {
         query.chars().for_each(|c| sink.push(c));
         sink.finish();
         let all = index["grams"].as_object().unwrap();
-        let mut lists: Vec<Vec<u32>> = grams.han.iter().map(|pair| pages_of(index, &pair_text(*pair))).collect();
+        let mut lists: Vec<Vec<u32>> = grams
+            .han
+            .iter()
+            .map(|pair| pages_of(index, &pair_text(*pair)))
+            .collect();
         for word in grams.words() {
             let mut pages: Vec<u32> = all
                 .keys()

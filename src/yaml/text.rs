@@ -48,7 +48,10 @@ impl Text {
         if piece.is_empty() {
             return (self.line, self.column);
         }
-        let nth = self.value.get(..offset).map_or(0, |before| before.matches(piece).count());
+        let nth = self
+            .value
+            .get(..offset)
+            .map_or(0, |before| before.matches(piece).count());
         let Some((at, _)) = self.written.match_indices(piece).nth(nth) else {
             return (self.line, self.column);
         };
@@ -102,7 +105,10 @@ impl<'de> Deserialize<'de> for Text {
             (Some(start), Some(len)) => SOURCE.with(|source| {
                 let source = source.borrow();
                 let (start, len) = (start as usize, len as usize);
-                source.as_deref().and_then(|text| text.get(start..start + len)).map(Arc::from)
+                source
+                    .as_deref()
+                    .and_then(|text| text.get(start..start + len))
+                    .map(Arc::from)
             }),
             _ => None,
         };
@@ -184,7 +190,11 @@ mod tests {
         assert_eq!(where_is(&texts[1], "form:c"), (5, 18));
         assert_eq!(where_is(&texts[1], "form:d"), (6, 18));
         assert_eq!(where_is(&texts[2], "form:e"), (7, 23));
-        assert_eq!(where_is(&texts[2], "\"q\""), (7, 8), "escaped: the value's own position");
+        assert_eq!(
+            where_is(&texts[2], "\"q\""),
+            (7, 8),
+            "escaped: the value's own position"
+        );
         assert_eq!(where_is(&texts[3], "form:f"), (10, 8));
     }
 
