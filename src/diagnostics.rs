@@ -232,6 +232,9 @@ pub fn unknown_id_hint<'a>(wanted: &str, known: impl IntoIterator<Item = &'a str
         Some(best) => format!("did you mean `{best}`?"),
         None => {
             let mut list: Vec<&str> = known.into_iter().collect();
+            if list.is_empty() {
+                return "there are none yet".into();
+            }
             list.sort_unstable();
             format!("known ids: {}", list.join(", "))
         }
@@ -266,6 +269,11 @@ mod tests {
     fn closest_suggests_a_near_id() {
         assert_eq!(closest("id_crad", ["id_card", "licence"]), Some("id_card"));
         assert_eq!(closest("zzzzzz", ["id_card", "licence"]), None);
+        assert_eq!(
+            unknown_id_hint("zzzzzz", ["licence", "id_card"]),
+            "known ids: id_card, licence"
+        );
+        assert_eq!(unknown_id_hint("zzzzzz", []), "there are none yet");
     }
 
     #[test]

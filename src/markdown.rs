@@ -1,9 +1,12 @@
-//! Markdown to HTML with heading anchors that keep Chinese and `.md` links rewritten to `.html`.
-//! `plan` calls it and checks the links it reports (with byte offsets); it knows no page or template.
+//! Markdown to HTML with heading anchors that keep Chinese, `.md` links rewritten to `.html`, and
+//! links to the site's pages by what they are (`form:verification-organisation`) pointed at them.
+//! `plan` calls it, says where each page is ([`PageTargets`]) and checks the links it reports
+//! (with byte offsets); it knows no page or template.
 
 use crate::href::encode_path;
-use ahash::AHashSet as HashSet;
-use std::hash::Hash;
+use crate::memo::Stamp;
+use ahash::{AHashMap as HashMap, AHashSet as HashSet};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -16,7 +19,66 @@ pub struct LinkBase<'a> {
     /// Prepended to rewritten guide links when the text is not itself a guide page
     /// (e.g. `../guides/` on a stage page); `None` keeps guide links relative as written.
     pub guides_prefix: Option<&'a str>,
+    /// `../` repeated to climb from the page the text is shown on to the site root: prepended to
+    /// page links, which name their page by its path from the root.
+    pub root: &'a str,
+    /// The pages that `kind:id` links may name; `None` leaves such links as they are written.
+    pub pages: Option<&'a PageTargets>,
     pub allow_html: bool,
+}
+
+/// The pages a link may name by what they are: for each kind the caller names (`form`, `stage`,
+/// ...), each id's page as its path from the site root, and the fragment of the part of the page
+/// it is when it is one (a material on a stage's page). A link `kind:id#anchor` goes to the page
+/// with `#anchor` in place of that fragment.
+#[derive(Debug, Default)]
+pub struct PageTargets {
+    kinds: HashMap<&'static str, HashMap<String, PageTarget>>,
+    /// Of every kind, id and target: the stamp of every text rendered with these targets.
+    stamp: Stamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageTarget {
+    pub path: String,
+    pub fragment: Option<String>,
+}
+
+impl PageTargets {
+    /// `targets` lists each kind with its pages (a kind without pages still makes its links
+    /// page links, to be reported as missing), in a fixed order: that order is stamped.
+    pub fn new(targets: Vec<(&'static str, Vec<(String, PageTarget)>)>) -> Self {
+        let stamp = Stamp::of(&targets);
+        let kinds = targets
+            .into_iter()
+            .map(|(kind, pages)| (kind, pages.into_iter().collect()))
+            .collect();
+        PageTargets { kinds, stamp }
+    }
+
+    pub fn is_kind(&self, kind: &str) -> bool {
+        self.kinds.contains_key(kind)
+    }
+
+    /// The page that `kind:id` names, if there is one.
+    pub fn get(&self, kind: &str, id: &str) -> Option<&PageTarget> {
+        self.kinds.get(kind)?.get(id)
+    }
+
+    /// The ids of a kind, for "did you mean" hints.
+    pub fn ids(&self, kind: &str) -> impl Iterator<Item = &str> + Clone {
+        self.kinds
+            .get(kind)
+            .into_iter()
+            .flat_map(|pages| pages.keys().map(String::as_str))
+    }
+}
+
+// Texts rendered with the same targets give the same HTML: the stamp stands for them all.
+impl Hash for PageTargets {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.stamp.hash(state);
+    }
 }
 
 /// The HTML and what the checker needs to know about it.
@@ -26,6 +88,7 @@ pub struct Rendered {
     pub html: Arc<str>,
     pub headings: Vec<Heading>,
     pub links: Vec<GuideLink>,
+    pub page_links: Vec<PageLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -42,6 +105,19 @@ pub struct GuideLink {
     pub slug: Option<String>,
     pub anchor: Option<String>,
     /// Byte offset of the link in the Markdown text.
+    pub offset: usize,
+    pub written: String,
+}
+
+/// A link to a page by what it is: `kind:id` or `kind:id#anchor`, `kind` one of the caller's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLink {
+    pub kind: String,
+    /// Decoded, as a guide's name is (`guide:a%20b` names `a b`).
+    pub id: String,
+    pub anchor: Option<String>,
+    /// Byte offset of the destination (`form:…`) in the Markdown text, or of the link when the
+    /// destination is written elsewhere (a reference link's definition).
     pub offset: usize,
     pub written: String,
 }
@@ -96,7 +172,7 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
     let mut headings: Vec<PendingHeading> = Vec::new();
     let mut footnote_ids: Vec<String> = Vec::new();
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        let event = adapt(event, range.start, base, &mut rendered.links);
+        let event = adapt(event, text, range, base, &mut rendered);
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 headings.push(PendingHeading {
@@ -168,9 +244,15 @@ impl PendingHeading {
     }
 }
 
-/// Rewrites guide links, defuses script links and raw HTML when HTML is off, and swaps task
-/// markers for read-only boxes.
-fn adapt<'a>(event: Event<'a>, offset: usize, base: &LinkBase, links: &mut Vec<GuideLink>) -> Event<'a> {
+/// Rewrites guide and page links (reporting them in `rendered`), defuses script links and raw
+/// HTML when HTML is off, and swaps task markers for read-only boxes.
+fn adapt<'a>(
+    event: Event<'a>,
+    text: &str,
+    range: std::ops::Range<usize>,
+    base: &LinkBase,
+    rendered: &mut Rendered,
+) -> Event<'a> {
     match event {
         Event::Start(Tag::Link {
             link_type,
@@ -178,9 +260,18 @@ fn adapt<'a>(event: Event<'a>, offset: usize, base: &LinkBase, links: &mut Vec<G
             title,
             id,
         }) => {
-            let dest_url = rewrite_link(&dest_url, base, offset, links)
-                .map(CowStr::from)
-                .unwrap_or(dest_url);
+            let page_link = base
+                .pages
+                .and_then(|pages| page_link(&dest_url, pages, text, range.clone()));
+            let rewritten = match page_link {
+                Some(link) => {
+                    let href = page_href(&link, base);
+                    rendered.page_links.push(link);
+                    href
+                }
+                None => rewrite_link(&dest_url, base, range.start, &mut rendered.links),
+            };
+            let dest_url = rewritten.map(CowStr::from).unwrap_or(dest_url);
             let dest_url = if base.allow_html { dest_url } else { defuse(dest_url) };
             Event::Start(Tag::Link {
                 link_type,
@@ -215,6 +306,40 @@ fn plain_text(events: &[Event]) -> String {
             _ => None,
         })
         .collect()
+}
+
+/// The page link `dest` is, if it names one of the kinds of `pages`; `range` is the whole
+/// link's in `text`.
+fn page_link(dest: &str, pages: &PageTargets, text: &str, range: std::ops::Range<usize>) -> Option<PageLink> {
+    let (kind, rest) = dest.split_once(':')?;
+    if !pages.is_kind(kind) {
+        return None;
+    }
+    let (id, anchor) = match rest.split_once('#') {
+        Some((id, anchor)) => (id, Some(anchor.to_string())),
+        None => (rest, None),
+    };
+    // Written after the link's text: the last occurrence within the link is the destination.
+    let offset = text
+        .get(range.clone())
+        .and_then(|link| link.rfind(dest))
+        .map_or(range.start, |at| range.start + at);
+    Some(PageLink {
+        kind: kind.to_string(),
+        id: crate::href::decode_path(id).into_owned(),
+        anchor,
+        offset,
+        written: dest.to_string(),
+    })
+}
+
+/// Where a page link goes from the page the text is on; `None` (kept as written, and reported
+/// by the caller) when its page does not exist.
+fn page_href(link: &PageLink, base: &LinkBase) -> Option<String> {
+    let target = base.pages?.get(&link.kind, &link.id)?;
+    let fragment = link.anchor.as_ref().or(target.fragment.as_ref());
+    let fragment = fragment.map(|f| format!("#{f}")).unwrap_or_default();
+    Some(format!("{}{}{fragment}", base.root, encode_path(&target.path)))
 }
 
 /// Rewrites a relative `x.md#frag` link; returns the new destination, or `None` to keep it.
@@ -342,6 +467,8 @@ mod tests {
         LinkBase {
             folder: "after",
             guides_prefix: None,
+            root: "",
+            pages: None,
             allow_html: true,
         }
     }
@@ -455,6 +582,8 @@ mod tests {
         let base = LinkBase {
             folder: "",
             guides_prefix: Some("../guides/"),
+            root: "",
+            pages: None,
             allow_html: true,
         };
         let r = render("[x](a/b.md)", &base);
@@ -466,6 +595,8 @@ mod tests {
         let off = LinkBase {
             folder: "",
             guides_prefix: None,
+            root: "",
+            pages: None,
             allow_html: false,
         };
         let r = render(
@@ -482,6 +613,8 @@ mod tests {
         let on = LinkBase {
             folder: "",
             guides_prefix: None,
+            root: "",
+            pages: None,
             allow_html: true,
         };
         assert!(
@@ -495,6 +628,8 @@ mod tests {
         let base = LinkBase {
             folder: "",
             guides_prefix: None,
+            root: "",
+            pages: None,
             allow_html: false,
         };
         let r = render("<script>alert(1)</script>\n", &base);
@@ -514,6 +649,72 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("footnote"));
+    }
+
+    fn targets() -> PageTargets {
+        let page = |path: &str, fragment: Option<&str>| PageTarget {
+            path: path.into(),
+            fragment: fragment.map(Into::into),
+        };
+        PageTargets::new(vec![
+            ("form", vec![("org".into(), page("forms/org.html", None))]),
+            (
+                "material",
+                vec![("id".into(), page("stages/a.html", Some("material-id")))],
+            ),
+            ("guide", vec![("a b".into(), page("guides/a b.html", None))]),
+            ("deadline", vec![]),
+        ])
+    }
+
+    #[test]
+    fn page_links_go_to_their_page_from_the_root_given_and_are_reported_at_their_destination() {
+        let pages = targets();
+        let base = LinkBase {
+            folder: "x",
+            guides_prefix: None,
+            root: "../../",
+            pages: Some(&pages),
+            allow_html: true,
+        };
+        let text = "See [form:org](form:org), [it](material:id), [there](material:id#top),\n\
+                    [g](guide:a%20b#h), [d](deadline:soon) and [r][ref].\n\n[ref]: form:org\n";
+        let r = render(text, &base);
+        for href in [
+            "../../forms/org.html",
+            "../../stages/a.html#material-id",
+            "../../stages/a.html#top",
+            "../../guides/a%20b.html#h",
+            "deadline:soon",
+        ] {
+            assert!(r.html.contains(&format!("href=\"{href}\"")), "{href} in {}", r.html);
+        }
+        let found: Vec<(&str, &str, Option<&str>, &str)> = r
+            .page_links
+            .iter()
+            .map(|l| (l.kind.as_str(), l.id.as_str(), l.anchor.as_deref(), &text[l.offset..]))
+            .collect();
+        assert_eq!(found[0].0, "form");
+        assert!(
+            found[0].3.starts_with("form:org), "),
+            "the destination, not the link text"
+        );
+        assert_eq!(
+            (found[3].1, found[3].2),
+            ("a b", Some("h")),
+            "decoded like a guide's name"
+        );
+        assert_eq!(found[4].1, "soon", "a kind without pages still gives page links");
+        assert!(found[5].3.starts_with("[r][ref]"), "a reference link: at the link");
+        assert_eq!(r.page_links.len(), 6);
+        assert!(r.links.is_empty());
+    }
+
+    #[test]
+    fn without_page_targets_page_links_stay_as_written() {
+        let r = render("[a](form:org)", &guide_base());
+        assert!(r.html.contains("href=\"form:org\""), "{}", r.html);
+        assert!(r.page_links.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! `build`, `check` and `serve` call this; it never writes to disk.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -16,6 +17,8 @@ pub struct Rendered {
     pub pages: usize,
     /// The site has a search page whose index was left to the caller (`Caches::defer_search`).
     pub search_pending: bool,
+    /// What the index leaves out of the pages' text: the theme's labels, the providers' names.
+    pub interface_words: Arc<crate::search::InterfaceWords>,
     /// Pages that went through a template (the rest were unchanged since the last build).
     pub rendered: Vec<String>,
     pub warnings: Vec<Diagnostic>,
@@ -124,13 +127,20 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
             let mut files = result.files;
             let wants_search = plan.pages.iter().any(|p| p.key == "search");
             let pages = plan.pages.len();
+            let interface_words = Arc::new(crate::search::InterfaceWords::new(
+                theme
+                    .labels
+                    .values()
+                    .chain(model.content.providers.iter().map(|p| &p.name))
+                    .map(String::as_str),
+            ));
             // The pages are bytes now; the data they were made from (the guides' HTML among it)
             // would only add to the peak memory of the steps still to come.
             drop(plan);
             drop(model);
             if wants_search && !caches.defer_search {
                 let started = Instant::now();
-                let index = crate::search::build_index(&files);
+                let index = crate::search::build_index(&files, &interface_words);
                 files.push(index);
                 timings.search = started.elapsed();
             }
@@ -148,6 +158,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
                 pages,
                 rendered: result.rendered,
                 search_pending: wants_search && caches.defer_search,
+                interface_words,
                 files,
                 warnings: sorted(diagnostics),
                 sources,

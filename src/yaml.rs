@@ -9,6 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::{closest, Diagnostic, Span};
 
+mod text;
+pub use text::Text;
+
 /// A value read from YAML together with where it stands (1-based line and column). Ordered by
 /// value first, so a map keyed by it keeps the keys' order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,7 +96,7 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T,
         return Err(lone_carriage_return_diagnostic(file, text, at));
     }
     // The library's default limits already refuse alias bombs (at a million replayed events).
-    serde_saphyr::from_str::<T>(text).map_err(|error| to_diagnostic(file, text, &error))
+    text::with_source(text, || serde_saphyr::from_str::<T>(text)).map_err(|error| to_diagnostic(file, text, &error))
 }
 
 /// The byte offset of the first CR that is not part of a CRLF line end.

@@ -26,6 +26,8 @@ fn guide_base() -> LinkBase<'static> {
     LinkBase {
         folder: "",
         guides_prefix: None,
+        root: "",
+        pages: None,
         allow_html: true,
     }
 }
@@ -525,6 +527,11 @@ fn id() -> impl Strategy<Value = Spanned<String>> {
     "[a-z0-9_-]{1,12}".prop_map(Spanned::detached)
 }
 
+/// Markdown texts as code makes them (no position).
+fn markdown_all(texts: Vec<String>) -> Vec<Markdown> {
+    texts.into_iter().map(Into::into).collect()
+}
+
 fn texts() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(any_text(), 0..3)
 }
@@ -598,15 +605,15 @@ fn site() -> impl Strategy<Value = Site> {
                 source_kinds,
             )| Site {
                 title,
-                description,
+                description: description.into(),
                 language,
                 theme,
                 base_url,
                 reviewed,
                 allow_html,
-                intro,
-                who_must,
-                who_need_not,
+                intro: intro.into(),
+                who_must: markdown_all(who_must),
+                who_need_not: markdown_all(who_need_not),
                 sources,
                 source_kinds,
             },
@@ -631,7 +638,7 @@ fn subject() -> impl Strategy<Value = Subject> {
                 groups,
                 certificates,
                 forms,
-                note,
+                note: note.map(Into::into),
                 confidence,
                 source,
             },
@@ -668,8 +675,8 @@ fn material() -> impl Strategy<Value = Material> {
             |((id, name, description, tips), provider, (subjects, when), (confidence, source))| Material {
                 id,
                 name,
-                description,
-                tips,
+                description: description.into(),
+                tips: markdown_all(tips),
                 provider,
                 subjects,
                 when,
@@ -699,11 +706,17 @@ fn duration() -> impl Strategy<Value = Duration> {
 }
 
 fn stage() -> impl Strategy<Value = Stage> {
-    let step = (any_text(), prop::option::of(any_text()), prop::option::of(any_text()))
-        .prop_map(|(title, text, actor)| Step { title, text, actor });
+    let step =
+        (any_text(), prop::option::of(any_text()), prop::option::of(any_text())).prop_map(|(title, text, actor)| {
+            Step {
+                title,
+                text: text.map(Into::into),
+                actor,
+            }
+        });
     let failure = (any_text(), any_text(), prop::option::of(id())).prop_map(|(when, then, back_to)| Failure {
         when,
-        then,
+        then: then.into(),
         back_to,
     });
     (
@@ -738,7 +751,7 @@ fn stage() -> impl Strategy<Value = Stage> {
                 id,
                 number: number.map(Spanned::detached),
                 name,
-                summary,
+                summary: summary.into(),
                 actor,
                 after,
                 subjects,
@@ -748,7 +761,7 @@ fn stage() -> impl Strategy<Value = Stage> {
                 on_failure,
                 materials,
                 notification,
-                tips,
+                tips: markdown_all(tips),
                 confidence,
                 source,
             },
@@ -790,8 +803,8 @@ fn deadline() -> impl Strategy<Value = Deadline> {
                 subjects,
                 title,
                 applies_to,
-                rule,
-                consequence,
+                rule: rule.into(),
+                consequence: consequence.map(Into::into),
                 source,
             },
         )
@@ -838,9 +851,9 @@ fn form() -> impl Strategy<Value = Form> {
                 id,
                 title,
                 subjects,
-                intro,
+                intro: intro.map(Into::into),
                 sections,
-                declaration,
+                declaration: declaration.map(Into::into),
                 sign_boxes,
                 confidence,
                 source,

@@ -19,6 +19,8 @@ fuzz_target!(|data: &[u8]| {
     let base = LinkBase {
         folder: FOLDERS[usize::from(flags & 3)],
         guides_prefix: (flags & 4 != 0).then_some("../guides/"),
+        root: "",
+        pages: None,
         allow_html: flags & 8 != 0,
     };
     let rendered = render(text, &base);

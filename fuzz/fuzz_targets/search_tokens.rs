@@ -6,7 +6,7 @@
 #![no_main]
 
 use guidegen::render::OutputFile;
-use guidegen::search::{build_index, decode_numbers, INDEX_PATH};
+use guidegen::search::{build_index, decode_numbers, InterfaceWords, INDEX_PATH};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         .enumerate()
         .map(|(i, html)| OutputFile::new(format!("p{i}.html"), html.to_vec()))
         .collect();
-    let index = build_index(&files);
+    let index = build_index(&files, &InterfaceWords::default());
     assert_eq!(index.path, INDEX_PATH);
     let script = std::str::from_utf8(&index.bytes).expect("the index is UTF-8");
     assert!(

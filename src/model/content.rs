@@ -13,6 +13,10 @@ use crate::yaml::Spanned;
 /// An id or a reference to one, with its position for diagnostics.
 pub type Id = Spanned<String>;
 
+/// A Markdown text, with where it is written, so that a broken link inside it is reported at
+/// the link's own line and column.
+pub type Markdown = crate::yaml::Text;
+
 /// `content/site.yaml`: the site as a whole.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +24,7 @@ pub struct Site {
     /// Site title, shown in every page header.
     pub title: String,
     /// One or two sentences on what the site covers (Markdown).
-    pub description: String,
+    pub description: Markdown,
     /// BCP 47 language tag of the content, e.g. `zh-CN`.
     #[serde(default = "default_language")]
     pub language: String,
@@ -36,13 +40,13 @@ pub struct Site {
     #[serde(default = "default_true")]
     pub allow_html: bool,
     /// The introduction on the home page (Markdown).
-    pub intro: String,
+    pub intro: Markdown,
     /// Who must go through the process (each item Markdown).
     #[serde(default)]
-    pub who_must: Vec<String>,
+    pub who_must: Vec<Markdown>,
     /// Who need not (each item Markdown).
     #[serde(default)]
-    pub who_need_not: Vec<String>,
+    pub who_need_not: Vec<Markdown>,
     /// Legal basis and references that rules cite by id.
     pub sources: Vec<Source>,
     /// The theme's words that this process names its own way, by the theme's key (e.g. what its
@@ -140,7 +144,7 @@ pub struct Subject {
     pub forms: Vec<Id>,
     /// Anything else worth knowing (Markdown).
     #[serde(default)]
-    pub note: Option<String>,
+    pub note: Option<Markdown>,
     #[serde(default)]
     pub confidence: Confidence,
     #[serde(default)]
@@ -198,10 +202,10 @@ pub struct Material {
     pub id: Id,
     pub name: String,
     /// What it is (Markdown).
-    pub description: String,
+    pub description: Markdown,
     /// Practical tips: format, size, validity (each Markdown).
     #[serde(default)]
-    pub tips: Vec<String>,
+    pub tips: Vec<Markdown>,
     /// Who provides it: the id of an entry of `content/providers.yaml`.
     pub provider: Id,
     /// Subject types or groups that need it, by id; empty means everyone.
@@ -258,7 +262,7 @@ pub struct Stage {
     pub number: Option<Spanned<u32>>,
     pub name: String,
     /// One sentence for the overview (Markdown).
-    pub summary: String,
+    pub summary: Markdown,
     /// Who acts in this stage.
     pub actor: String,
     /// The stages that must end before this one starts, by id. Left out: the stage above it in
@@ -288,7 +292,7 @@ pub struct Stage {
     #[serde(default)]
     pub notification: Option<String>,
     #[serde(default)]
-    pub tips: Vec<String>,
+    pub tips: Vec<Markdown>,
     #[serde(default)]
     pub confidence: Confidence,
     #[serde(default)]
@@ -322,7 +326,7 @@ pub struct Step {
     pub title: String,
     /// Details (Markdown).
     #[serde(default)]
-    pub text: Option<String>,
+    pub text: Option<Markdown>,
     #[serde(default)]
     pub actor: Option<String>,
 }
@@ -334,7 +338,7 @@ pub struct Failure {
     /// What goes wrong.
     pub when: String,
     /// What happens then and what to do (Markdown).
-    pub then: String,
+    pub then: Markdown,
     /// Stage id the filer is sent back to, if any.
     #[serde(default)]
     pub back_to: Option<Id>,
@@ -386,10 +390,10 @@ pub struct Deadline {
     /// Who it applies to, in words (e.g. "services not yet live").
     pub applies_to: String,
     /// The rule in force from that date (Markdown).
-    pub rule: String,
+    pub rule: Markdown,
     /// What happens to those who miss it (Markdown).
     #[serde(default)]
-    pub consequence: Option<String>,
+    pub consequence: Option<Markdown>,
     #[serde(default)]
     pub source: Option<Id>,
 }
@@ -449,11 +453,11 @@ pub struct Form {
     pub subjects: Vec<Id>,
     /// Instructions shown above the form (Markdown).
     #[serde(default)]
-    pub intro: Option<String>,
+    pub intro: Option<Markdown>,
     pub sections: Vec<FormSection>,
     /// The commitment the signer makes (Markdown).
     #[serde(default)]
-    pub declaration: Option<String>,
+    pub declaration: Option<Markdown>,
     /// Signature, seal and date boxes at the end.
     #[serde(default)]
     pub sign_boxes: Vec<SignBox>,

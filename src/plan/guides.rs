@@ -10,6 +10,7 @@ use ahash::AHashMap as HashMap;
 use std::sync::Arc;
 
 use super::guide_nav::{folder_of, guide_path, guide_path_of, is_intro, section_path};
+use super::page_links::{page_link_problem, GuideHeadings};
 use super::{Crumb, GuideData, GuideIndexData, LinkView, Page, PageData, PlanCache, Planner, SectionData, SectionNav};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
@@ -64,12 +65,17 @@ impl Planner<'_> {
     /// The guides index, one page per section and one per guide; errors are broken guide links.
     /// `structure` and `from_site` are the stamps of what the structure and every guide page
     /// take from the guides and the site.
-    pub(super) fn guide_pages(&self, cache: &mut PlanCache, structure: Stamp, from_site: Stamp) -> GuidePages {
+    pub(super) fn guide_pages(
+        &self,
+        cache: &mut PlanCache,
+        rendered: &HashMap<&str, Arc<markdown::Rendered>>,
+        structure: Stamp,
+        from_site: Stamp,
+    ) -> GuidePages {
         if self.content.guides.is_empty() {
             return (Vec::new(), Arc::default(), Vec::new());
         }
-        let rendered = self.guides_markdown(cache);
-        let mut diagnostics = self.check_guide_links(&rendered);
+        let mut diagnostics = self.check_guide_links(rendered);
         diagnostics.extend(
             self.content
                 .guides
@@ -81,7 +87,7 @@ impl Planner<'_> {
         let structure =
             cache
                 .guide_structure
-                .get_or_build(&(), || structure, || self.guide_structure(&rendered, structure));
+                .get_or_build(&(), || structure, || self.guide_structure(rendered, structure));
         cache.guide_structure.sweep();
         let mut pages = structure.pages.clone();
         for (folder, list) in &self.guides.sections {
@@ -107,37 +113,47 @@ impl Planner<'_> {
         (pages, structure.navs, diagnostics)
     }
 
-    fn link_base(guide: &Guide, allow_html: bool) -> LinkBase<'_> {
+    /// How links resolve in `guide`'s Markdown; `root` climbs from its page to the site root.
+    fn link_base<'g>(&'g self, guide: &'g Guide, root: &'g str) -> LinkBase<'g> {
         LinkBase {
             folder: folder_of(&guide.slug),
             guides_prefix: None,
-            allow_html,
+            root,
+            pages: Some(&self.pages),
+            allow_html: self.content.site.allow_html,
         }
     }
 
     /// Every guide's Markdown as HTML, by slug; texts rendered by an earlier plan are not
     /// rendered again.
-    fn guides_markdown(&self, cache: &mut PlanCache) -> HashMap<&str, Arc<markdown::Rendered>> {
-        let allow_html = self.content.site.allow_html;
+    pub(super) fn guides_markdown(&self, cache: &mut PlanCache) -> HashMap<&str, Arc<markdown::Rendered>> {
+        // A guide's page is `guides/<slug>.html`: one folder deeper than its folder.
+        let roots: Vec<String> = self
+            .content
+            .guides
+            .iter()
+            .map(|g| "../".repeat(guide_path(g).matches('/').count()))
+            .collect();
         // Keyed by the stamp of the text and its link base: a text is rendered once, whichever
         // guide it belongs to.
         let stamps: Vec<Stamp> = self
             .content
             .guides
             .iter()
-            .map(|guide| Stamp::of(&(&guide.body, &Self::link_base(guide, allow_html))))
+            .zip(&roots)
+            .map(|(guide, root)| Stamp::of(&(&guide.body, &self.link_base(guide, root))))
             .collect();
         let jobs = self
             .content
             .guides
             .iter()
-            .zip(&stamps)
-            .map(|(guide, stamp)| (stamp, (&**guide, *stamp)))
+            .zip(stamps.iter().zip(&roots))
+            .map(|(guide, (stamp, root))| (stamp, (&**guide, *stamp, root.as_str())))
             .collect();
         let rendered = cache.markdown.get_or_build_all(
             jobs,
-            |(_, stamp)| *stamp,
-            |(guide, _)| Arc::new(markdown::render(&guide.body, &Self::link_base(guide, allow_html))),
+            |(_, stamp, _)| *stamp,
+            |(guide, _, root)| Arc::new(markdown::render(&guide.body, &self.link_base(guide, root))),
         );
         cache.markdown.sweep();
         self.content
@@ -186,9 +202,10 @@ impl Planner<'_> {
     }
 
     /// What every guide page takes from the site as a whole: the navigation its breadcrumbs
-    /// come from, and whether raw HTML is allowed in its Markdown.
+    /// come from, whether raw HTML is allowed in its Markdown, and the pages its links to pages
+    /// by what they are lead to.
     pub(super) fn guide_site_stamp(&self) -> Stamp {
-        Stamp::of(&(&self.nav, self.content.site.allow_html))
+        Stamp::of(&(&self.nav, self.content.site.allow_html, &self.pages))
     }
 
     fn guide_index_page(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
@@ -311,25 +328,68 @@ impl Planner<'_> {
         diagnostics
     }
 
-    /// Every `.md` link between guides must name an existing guide and, if given, one of its headings.
+    /// Every `.md` link between guides must name an existing guide and, if given, one of its
+    /// headings; every link to a page by what it is (`form:…`), a page the site has.
     fn check_guide_links(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Vec<Diagnostic> {
-        // Links name a guide by its output path without `.html` (`_index.md` is `index`).
-        let headings: HashMap<Cow<str>, &[Heading]> = self
-            .content
-            .guides
-            .iter()
-            .map(|g| (link_name(g), rendered[g.slug.as_str()].headings.as_slice()))
-            .collect();
+        let names = self.link_names(rendered);
+        let headings = guide_headings(self.content, rendered);
         let mut diagnostics = Vec::new();
         for guide in &self.content.guides {
-            for link in &rendered[guide.slug.as_str()].links {
-                if let Some(d) = check_guide_link(guide, link, &headings) {
-                    diagnostics.push(d);
+            let rendered = &rendered[guide.slug.as_str()];
+            for link in &rendered.links {
+                if let Some((message, hint)) = guide_link_problem(link, &names) {
+                    diagnostics.push(at_link(
+                        guide,
+                        link.offset,
+                        link.written.chars().count() + 2,
+                        message,
+                        hint,
+                    ));
+                }
+            }
+            for link in &rendered.page_links {
+                if let Some((message, hint)) = page_link_problem(link, &self.pages, self.content, &headings) {
+                    diagnostics.push(at_link(guide, link.offset, link.written.chars().count(), message, hint));
                 }
             }
         }
         diagnostics
     }
+
+    /// Each guide's headings by the name links give it: its output path without `.html`
+    /// (`_index.md` is `index`).
+    pub(super) fn link_names<'r>(&'r self, rendered: &'r HashMap<&str, Arc<markdown::Rendered>>) -> LinkNames<'r> {
+        self.content
+            .guides
+            .iter()
+            .map(|g| (link_name(g), rendered[g.slug.as_str()].headings.as_slice()))
+            .collect()
+    }
+}
+
+/// Guides' headings by the name `.md` links give each guide (see `Planner::link_names`).
+pub(super) type LinkNames<'a> = HashMap<Cow<'a, str>, &'a [Heading]>;
+
+/// Each guide's headings, by its slug (as `guide:` links name it).
+pub(super) fn guide_headings<'a>(
+    content: &'a crate::model::Content,
+    rendered: &'a HashMap<&str, Arc<markdown::Rendered>>,
+) -> GuideHeadings<'a> {
+    content
+        .guides
+        .iter()
+        .map(|g| (g.slug.as_str(), rendered[g.slug.as_str()].headings.as_slice()))
+        .collect()
+}
+
+/// An error at a link `width` characters wide at byte `offset` of `guide`'s body. Worked out only
+/// for a broken link: counting lines for every link of every guide would cost more than the
+/// rest of the check.
+fn at_link(guide: &Guide, offset: usize, width: usize, message: String, hint: String) -> Diagnostic {
+    let (line, column) = line_column(&guide.body, offset);
+    Diagnostic::error(message)
+        .with_span(Span::new(&guide.file, line + guide.body_line - 1, column, width))
+        .with_hint(hint)
 }
 
 /// `index.md` would be published over its folder's own page (`index.html`).
@@ -372,41 +432,28 @@ fn link_name(guide: &Guide) -> Cow<'_, str> {
     }
 }
 
-fn check_guide_link(guide: &Guide, link: &GuideLink, headings: &HashMap<Cow<str>, &[Heading]>) -> Option<Diagnostic> {
-    // Worked out only for a broken link: counting lines for every link of every guide would
-    // cost more than the rest of the check.
-    let at = |d: Diagnostic| {
-        let (line, column) = line_column(&guide.body, link.offset);
-        let width = link.written.chars().count() + 2;
-        d.with_span(Span::new(&guide.file, line + guide.body_line - 1, column, width))
-    };
+/// What is wrong with a `.md` link, as a message and a hint; `None` when it leads to a guide
+/// (and to one of its headings, when it names one).
+pub(super) fn guide_link_problem(link: &GuideLink, headings: &LinkNames) -> Option<(String, String)> {
     let Some(slug) = &link.slug else {
-        return Some(
-            at(Diagnostic::error(format!(
-                "link `{}` leaves the guides folder",
-                link.written
-            )))
-            .with_hint("link to guides with paths inside content/guides/"),
-        );
+        return Some((
+            format!("link `{}` leaves the guides folder", link.written),
+            "link to guides with paths inside content/guides/".into(),
+        ));
     };
     let Some(target) = headings.get(slug.as_str()) else {
         let hint = unknown_id_hint(slug, headings.keys().map(std::convert::AsRef::as_ref));
-        return Some(
-            at(Diagnostic::error(format!("link to a missing guide `{}`", link.written)))
-                .with_hint(format!("no file content/guides/{slug}.md; {hint}")),
-        );
+        return Some((
+            format!("link to a missing guide `{}`", link.written),
+            format!("no file content/guides/{slug}.md; {hint}"),
+        ));
     };
     let anchor = link.anchor.as_deref()?;
     if anchor.is_empty() || target.iter().any(|h| h.id == anchor) {
         return None;
     }
     let hint = unknown_id_hint(anchor, target.iter().map(|h| h.id.as_str()));
-    Some(
-        at(Diagnostic::error(format!(
-            "link to a missing heading `#{anchor}` in `{slug}.md`"
-        )))
-        .with_hint(hint),
-    )
+    Some((format!("link to a missing heading `#{anchor}` in `{slug}.md`"), hint))
 }
 
 #[cfg(test)]

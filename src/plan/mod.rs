@@ -13,6 +13,7 @@ mod forms;
 mod guide_nav;
 mod guides;
 mod index;
+mod page_links;
 mod site_files;
 mod sources;
 mod stages;
@@ -34,7 +35,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, LinkBase};
+use crate::markdown::{self, LinkBase, PageTargets};
 use crate::memo::Stamp;
 use crate::model::*;
 use cache::SitePart;
@@ -101,6 +102,8 @@ struct Planner<'a> {
     guides: guide_nav::Layout<'a>,
     /// The site's sections, worked out once (every page's breadcrumbs look here).
     nav: Vec<NavItem>,
+    /// The pages that links by what a page is (`form:…`) may name, worked out once.
+    pages: PageTargets,
 }
 
 impl<'a> Planner<'a> {
@@ -123,16 +126,25 @@ impl<'a> Planner<'a> {
             providers: content.providers.iter().map(|p| (p.id.as_str(), p)).collect(),
             guides: guide_nav::Layout::new(&content.guides),
             nav: Vec::new(),
+            pages: PageTargets::default(),
         };
         planner.nav = planner.build_nav();
+        planner.pages = planner.page_targets();
         planner
     }
 
     fn plan(&self, cache: &mut PlanCache) -> Result<Plan, Vec<Diagnostic>> {
         let from_site = self.guide_site_stamp();
         let structure = self.guide_structure_stamp(from_site);
-        let (guide_pages, navs, diagnostics) = self.guide_pages(cache, structure, from_site);
+        let rendered = self.guides_markdown(cache);
+        let mut diagnostics = self.check_text_links(
+            &guides::guide_headings(self.content, &rendered),
+            &self.link_names(&rendered),
+        );
+        let (guide_pages, navs, found) = self.guide_pages(cache, &rendered, structure, from_site);
+        diagnostics.extend(found);
         if !diagnostics.is_empty() {
+            crate::diagnostics::sort(&mut diagnostics);
             return Err(diagnostics);
         }
         let stamp = cache::site_part_stamp(self.content, structure, self.today);
@@ -269,12 +281,14 @@ impl<'a> Planner<'a> {
         let base = LinkBase {
             folder: "",
             guides_prefix: Some(&prefix),
+            root,
+            pages: Some(&self.pages),
             allow_html: self.content.site.allow_html,
         };
         markdown::render(text, &base).html.to_string()
     }
 
-    fn markdown_all(&self, texts: &[String], root: &str) -> Vec<String> {
+    fn markdown_all(&self, texts: &[Markdown], root: &str) -> Vec<String> {
         texts.iter().map(|t| self.markdown(t, root)).collect()
     }
 

@@ -467,7 +467,7 @@ impl Planner<'_> {
                     description: [
                         Some(d.applies_to.as_str()),
                         Some(d.rule.as_str()),
-                        d.consequence.as_deref(),
+                        d.consequence.as_ref().map(crate::model::Markdown::as_str),
                     ]
                     .into_iter()
                     .flatten()

@@ -1,12 +1,18 @@
 //! The visible text of a rendered page, read in one pass without building a tree: tags
 //! removed, entities decoded, and what a reader does not see as the page's own text (scripts,
-//! styles, navigation, hidden elements, comments) left out. It only reads bytes; what becomes
-//! of the text is up to the `TextOut` it is handed to.
+//! styles, navigation, hidden and decorative elements, elements marked `data-nosearch`,
+//! comments) left out. It only reads bytes; what becomes of the text is up to the `TextOut` it
+//! is handed to.
 
 /// Where the visible text goes, character by character.
 pub(super) trait TextOut {
     /// One character of text, as it appears (entities decoded).
     fn push(&mut self, c: char);
+    /// A piece of text, as it appears: its characters one by one, unless the output takes it
+    /// whole.
+    fn push_str(&mut self, text: &str) {
+        text.chars().for_each(|c| self.push(c));
+    }
     /// A break between words: whitespace, or a tag that is not inline.
     fn boundary(&mut self);
 }
@@ -80,9 +86,11 @@ fn tag_kind(name: &[u8]) -> TagKind {
         *to = from.to_ascii_lowercase();
     }
     match &lower[..name.len()] {
+        // Not `small`: small print is set apart from what it follows (a form field's hint,
+        // shown as a block under its label, would otherwise run into the label's last word).
         b"a" | b"abbr" | b"b" | b"bdi" | b"bdo" | b"cite" | b"code" | b"data" | b"del" | b"dfn" | b"em" | b"font"
-        | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"small" | b"span" | b"strong" | b"sub"
-        | b"sup" | b"time" | b"tt" | b"u" | b"var" => TagKind::Inline,
+        | b"i" | b"ins" | b"kbd" | b"mark" | b"q" | b"s" | b"samp" | b"span" | b"strong" | b"sub" | b"sup"
+        | b"time" | b"tt" | b"u" | b"var" => TagKind::Inline,
         b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"source"
         | b"track" | b"wbr" => TagKind::Void,
         b"noscript" | b"template" | b"nav" => TagKind::Skipped,
@@ -92,8 +100,8 @@ fn tag_kind(name: &[u8]) -> TagKind {
 }
 
 /// Feeds the visible text of `html` from `from` up to the closing tag `</stop>` (or the end)
-/// into `sink`: tags removed, entities decoded, skipped elements and elements with a `hidden`
-/// attribute left out.
+/// into `sink`: tags removed, entities decoded, skipped elements and [left out](left_out)
+/// elements dropped (each a break between words).
 pub(super) fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut impl TextOut) {
     let mut at = from;
     while at < html.len() {
@@ -101,10 +109,8 @@ pub(super) fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut impl
         let next = find_either(&html[at..], b'<', b'&').map_or(html.len(), |p| at + p);
         if next > at {
             match std::str::from_utf8(&html[at..next]) {
-                Ok(text) => text.chars().for_each(|c| sink.push(c)),
-                Err(_) => String::from_utf8_lossy(&html[at..next])
-                    .chars()
-                    .for_each(|c| sink.push(c)),
+                Ok(text) => sink.push_str(text),
+                Err(_) => sink.push_str(&String::from_utf8_lossy(&html[at..next])),
             }
         }
         at = next;
@@ -140,9 +146,7 @@ pub(super) fn visible_text(html: &[u8], from: usize, stop: &str, sink: &mut impl
         let end = tag_end(html, at);
         let kind = tag_kind(name);
         let has_content = !closing && kind != TagKind::Void && html[end - 1] == b'>' && html[end - 2] != b'/';
-        if has_content
-            && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || has_attribute(&html[at..end], b"hidden"))
-        {
+        if has_content && (matches!(kind, TagKind::Skipped | TagKind::SkippedRaw) || left_out(&html[at..end])) {
             at = skip_element(html, name, end, kind == TagKind::SkippedRaw);
             sink.boundary();
             continue;
@@ -220,29 +224,72 @@ fn skip_element(html: &[u8], name: &[u8], from: usize, raw: bool) -> usize {
     html.len()
 }
 
-/// Whether the start tag `tag` (`<name …>`) has the attribute `attribute`.
-fn has_attribute(tag: &[u8], attribute: &[u8]) -> bool {
+/// Whether the element that the start tag `tag` opens is left out of the text, with all it
+/// holds: not shown (`hidden`), decorative (`aria-hidden="true"`: a tick box, an icon, which
+/// separates the words around it), or marked by the theme as no text of the page
+/// (`data-nosearch`: labels, buttons, anything the templates print on every page of a kind).
+fn left_out(tag: &[u8]) -> bool {
+    attribute_starts(tag).any(|rest| {
+        named(rest, b"hidden").is_some()
+            || named(rest, b"data-nosearch").is_some()
+            || named(rest, b"aria-hidden").is_some_and(|value| value.eq_ignore_ascii_case(b"true"))
+    })
+}
+
+/// The value of the attribute `name` in the start tag `tag` (`<name …>`): `Some(b"")` when it
+/// has none (`<p hidden>`), `None` when the tag lacks the attribute. Quotes are removed.
+#[cfg(test)]
+fn attribute<'t>(tag: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    attribute_starts(tag).find_map(|rest| named(rest, name))
+}
+
+/// Where each of a start tag's attributes may begin (just after whitespace outside quotes):
+/// the rest of the tag from there.
+fn attribute_starts(tag: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut quote = None;
-    for at in 1..tag.len() {
+    (1..tag.len()).filter_map(move |at| {
         let b = tag[at];
         match quote {
             Some(q) if q == b => quote = None,
             Some(_) => {}
             None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b.is_ascii_whitespace() => {
-                let start = at + 1;
-                let end = start + attribute.len();
-                if end < tag.len()
-                    && tag[start..end].eq_ignore_ascii_case(attribute)
-                    && matches!(tag[end], b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-                {
-                    return true;
-                }
-            }
+            None if b.is_ascii_whitespace() => return Some(&tag[at + 1..]),
             None => {}
         }
+        None
+    })
+}
+
+/// The value of the attribute `name` if `rest` starts with it (see `attribute`).
+fn named<'t>(rest: &'t [u8], name: &[u8]) -> Option<&'t [u8]> {
+    let after = rest.get(name.len())?;
+    let is_it = rest[..name.len()].eq_ignore_ascii_case(name)
+        && matches!(after, b'=' | b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    is_it.then(|| attribute_value(&rest[name.len()..]))
+}
+
+/// The value after an attribute's name (`="x"`, `='x'`, `=x`, or nothing).
+fn attribute_value(rest: &[u8]) -> &[u8] {
+    let after_space = |bytes: &'_ [u8]| -> usize { bytes.iter().take_while(|b| b.is_ascii_whitespace()).count() };
+    let at = after_space(rest);
+    if rest.get(at) != Some(&b'=') {
+        return b"";
     }
-    false
+    let rest = &rest[at + 1..];
+    let rest = &rest[after_space(rest)..];
+    match rest.first() {
+        Some(&q @ (b'"' | b'\'')) => {
+            let value = &rest[1..];
+            &value[..value.iter().position(|&b| b == q).unwrap_or(value.len())]
+        }
+        _ => {
+            let end = rest
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>' || b == b'/')
+                .unwrap_or(rest.len());
+            &rest[..end]
+        }
+    }
 }
 
 /// Decodes the entity at the start of `s` (which starts with `&`): the character, if it is
@@ -315,6 +362,36 @@ mod tests {
              <form hidden><div><p>隐藏</p></div><div>也隐藏</div></form><input hidden value=\"x\"><p>结尾</p>",
         );
         assert_eq!(p.text, "正文 结尾");
+    }
+
+    #[test]
+    fn decorative_and_theme_marked_elements_are_not_text_and_small_print_stands_apart() {
+        // A form's choice field: each option after a decorative tick box.
+        let p = extract(
+            "<td><span class=\"choice\"><span class=\"box\" aria-hidden=\"true\"></span>Yes</span>\
+             <span class=\"choice\"><span class=\"box\" aria-hidden=\"true\"></span>No</span>\
+             <span class=\"choice\"><span class=box aria-hidden=TRUE>☐</span>Applying</span></td>\
+             <p>请<span aria-hidden=\"false\">务必</span>核验<span data-nosearch>依据：</span>Source</p>\
+             <th>Full name<small>As on your passport</small></th>",
+        );
+        assert_eq!(
+            p.text,
+            "Yes No Applying 请务必核验 Source Full name As on your passport"
+        );
+        assert_eq!(
+            words(&p),
+            ["applying", "as", "full", "name", "no", "on", "passport", "source", "yes", "your"]
+        );
+    }
+
+    #[test]
+    fn attributes_are_read_with_or_without_quotes_and_values() {
+        assert_eq!(attribute(b"<p hidden>", b"hidden"), Some(&b""[..]));
+        assert_eq!(attribute(b"<p a=\"x y\" b='z' c=w>", b"b"), Some(&b"z"[..]));
+        assert_eq!(attribute(b"<p a=\"x y\" b='z' c=w>", b"c"), Some(&b"w"[..]));
+        assert_eq!(attribute(b"<p a = \"x y\">", b"a"), Some(&b"x y"[..]));
+        assert_eq!(attribute(b"<p title=\"hidden\">", b"hidden"), None);
+        assert_eq!(attribute(b"<p data-hidden>", b"hidden"), None);
     }
 
     #[test]

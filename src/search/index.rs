@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::chrome::{InterfaceWords, WithoutInterface};
 use super::codec::encode_numbers;
 use super::html_text::{content_start, visible_text, TextOut};
 use super::tokens::{Grams, TextSink};
@@ -20,6 +21,7 @@ const SKIPPED: &[&str] = &["404.html", "search.html"];
 /// [`super::build_index_unless`] with the text budget given (for tests and measurements).
 pub(crate) fn build_index_with(
     files: &[OutputFile],
+    interface: &InterfaceWords,
     budget: usize,
     min_chars: usize,
     stop: &(dyn Fn() -> bool + Sync),
@@ -31,7 +33,7 @@ pub(crate) fn build_index_with(
             if stop() {
                 None
             } else {
-                PageText::extract(&file.path, &file.bytes)
+                PageText::extract(&file.path, &file.bytes, interface)
             }
         })
         .collect();
@@ -170,7 +172,7 @@ impl std::hash::Hasher for FastHasher {
 pub(super) struct PageText {
     pub(super) url: String,
     pub(super) title: String,
-    /// The visible text of `<main>`, whitespace collapsed.
+    /// The visible text of `<main>` less the interface words, whitespace collapsed.
     pub(super) text: String,
     /// `text` in characters.
     pub(super) chars: usize,
@@ -179,8 +181,9 @@ pub(super) struct PageText {
 }
 
 impl PageText {
-    /// `None` for a file without `<main>` or `<body>` (not a page of the site).
-    pub(super) fn extract(url: &str, html: &[u8]) -> Option<PageText> {
+    /// `None` for a file without `<main>` or `<body>` (not a page of the site). The theme's
+    /// `interface` words are left out of the text (see `chrome`), not of the title.
+    pub(super) fn extract(url: &str, html: &[u8], interface: &InterfaceWords) -> Option<PageText> {
         let mut grams = Grams::default();
         let title = match content_start(html, "title") {
             Some(start) => {
@@ -204,9 +207,9 @@ impl PageText {
             Some(start) => (start, "main"),
             None => (content_start(html, "body")?, "body"),
         };
-        let mut sink = TextSink::new(&mut grams);
+        let mut sink = WithoutInterface::new(interface, TextSink::new(&mut grams));
         visible_text(html, start, stop, &mut sink);
-        let text = sink.finish();
+        let text = sink.finish().finish();
         Some(PageText {
             url: crate::href::encode_path(url).into_owned(),
             title,
@@ -248,7 +251,7 @@ mod tests {
             page("short.html", "短", "<p>短文</p>"),
             page("long.html", "长", &format!("<p>{long}</p><p>末尾 tail</p>")),
         ];
-        let index = parse(&build_index_with(&files, 40, 10, &|| false).unwrap());
+        let index = parse(&build_index_with(&files, &InterfaceWords::default(), 40, 10, &|| false).unwrap());
         assert_eq!(index["pages"][0]["text"], "短文");
         assert!(index["pages"][0].get("more").is_none());
         assert_eq!(index["pages"][1]["text"].as_str().unwrap().chars().count(), 38);

@@ -10,19 +10,25 @@
 //! removed (block tags become a space, inline tags like `<strong>` nothing, so 请<strong>务必</strong>
 //! stays one run of text), `<script>`, `<style>`, `<noscript>`, `<template>`, `<nav>` (the
 //! table of contents, the section's page list and the pager repeat other pages' titles),
-//! elements with a `hidden` attribute and comments are dropped, entities are decoded and
-//! whitespace is collapsed.
+//! elements with a `hidden` attribute, decorative ones (`aria-hidden="true"`: the tick box before
+//! each option of a form's choice field, which also keeps `Yes` and `No` apart), elements a
+//! theme marks `data-nosearch`, and comments are dropped, entities are decoded and whitespace is
+//! collapsed. The theme's own words around the content (its labels, such as 依据： or 第 1 步,
+//! and the provider's name on every material) are left out too: see `chrome`.
 //!
 //! # Grams
 //!
 //! Chinese has no spaces, so words cannot be split off without a dictionary. Instead every pair
 //! of adjacent Han characters (CJK Unified Ideographs) is a gram: 居住证 gives 居住 and 住证.
-//! Latin text gives lower-cased words: runs of ASCII letters and digits of two or more
-//! characters (`ICP` → `icp`, `12381`). A query is split the same way in the browser, and a page
-//! matches when it holds every gram of the query; the browser then checks that each Chinese run
-//! of the query occurs as written in the page's text (a page with 核验 far from 验证 holds 核验 and
-//! 验证 but not 核验证), so any Chinese query of two or more characters finds exactly the pages
-//! that contain it. A one-character query has no gram: the browser scans the stored texts.
+//! Other text gives lower-cased words: runs of letters and digits of any script but Han
+//! (Unicode's Alphabetic and Numeric) of two or more characters (`ICP` → `icp`, `12381`,
+//! `Société` → `société`). A query is split the same way in the browser, and a page matches when
+//! it holds every Han gram of the query and, for every word of the query, a word that starts
+//! with it (`regist` finds `register` and `registration`: the browser looks the prefix up in the
+//! sorted words of the index). The browser then checks that each Chinese run of the query occurs
+//! as written in the page's text (a page with 核验 far from 验证 holds 核验 and 验证 but not
+//! 核验证), so any Chinese query of two or more characters finds exactly the pages that contain
+//! it. A one-character query has no gram: the browser scans the stored texts.
 //!
 //! # Format
 //!
@@ -80,10 +86,12 @@
 //!
 //! # Parts
 //!
-//! `index.rs` builds the index from the pages; `html_text.rs` reads a page's visible text;
-//! `tokens.rs` splits text into grams and `codec.rs` writes the page numbers. The last two have
-//! twins in `search.js` (`analyse`, `decode`) that must change with them.
+//! `index.rs` builds the index from the pages; `html_text.rs` reads a page's visible text and
+//! `chrome.rs` takes the theme's words out of it; `tokens.rs` splits text into grams and
+//! `codec.rs` writes the page numbers. The last two have twins in `search.js` (`analyse`,
+//! `decode`) that must change with them.
 
+mod chrome;
 mod codec;
 mod html_text;
 mod index;
@@ -91,6 +99,7 @@ mod tokens;
 
 use crate::render::OutputFile;
 
+pub use chrome::InterfaceWords;
 pub use codec::decode_numbers;
 pub(crate) use index::build_index_with;
 pub use tokens::is_han;
@@ -104,15 +113,20 @@ pub const TEXT_BUDGET_CHARS: usize = 2_000_000;
 /// Characters of text every page keeps however large the site (so a snippet has some context).
 pub const MIN_TEXT_CHARS: usize = 200;
 
-/// Builds `assets/search-index.js` from the rendered site (only its `.html` pages are read).
-pub fn build_index(files: &[OutputFile]) -> OutputFile {
-    build_index_with(files, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS, &|| false).expect("never stopped")
+/// Builds `assets/search-index.js` from the rendered site (only its `.html` pages are read),
+/// leaving out the theme's `interface` words.
+pub fn build_index(files: &[OutputFile], interface: &InterfaceWords) -> OutputFile {
+    build_index_with(files, interface, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS, &|| false).expect("never stopped")
 }
 
 /// [`build_index`], giving up (`None`) as soon as `stop` says so: `serve` abandons the index of
 /// a build that a newer one has replaced.
-pub fn build_index_unless(files: &[OutputFile], stop: &(dyn Fn() -> bool + Sync)) -> Option<OutputFile> {
-    build_index_with(files, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS, stop)
+pub fn build_index_unless(
+    files: &[OutputFile],
+    interface: &InterfaceWords,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<OutputFile> {
+    build_index_with(files, interface, TEXT_BUDGET_CHARS, MIN_TEXT_CHARS, stop)
 }
 
 #[cfg(test)]
@@ -157,29 +171,39 @@ mod tests {
             .unwrap_or_default()
     }
 
-    /// The search as `search.js` runs it: every gram of the query, then every Chinese run
-    /// checked in the title or text. Returns the matching pages' urls.
+    /// The search as `search.js` runs it: every Han gram of the query, for every word of the
+    /// query a word of the index that starts with it, then every Chinese run checked in the
+    /// title or text. Returns the matching pages' urls, in page order.
     pub(super) fn find(index: &Value, query: &str) -> Vec<String> {
         let mut grams = Grams::default();
         let mut sink = TextSink::new(&mut grams);
         query.chars().for_each(|c| sink.push(c));
         sink.finish();
-        let keys: Vec<String> = grams
+        let all = index["grams"].as_object().unwrap();
+        let mut lists: Vec<Vec<u32>> = grams
             .han
             .iter()
-            .map(|pair| pair_text(*pair))
-            .chain(grams.words().map(str::to_string))
+            .map(|pair| pages_of(index, &pair_text(*pair)))
             .collect();
-        assert!(!keys.is_empty(), "query {query:?} has no gram");
+        for word in grams.words() {
+            let mut pages: Vec<u32> = all
+                .keys()
+                .filter(|key| key.starts_with(word) && !key.starts_with(is_han))
+                .flat_map(|key| pages_of(index, key))
+                .collect();
+            pages.sort_unstable();
+            pages.dedup();
+            lists.push(pages);
+        }
+        assert!(!lists.is_empty(), "query {query:?} has no gram");
         let runs: Vec<String> = query
             .split(|c: char| !is_han(c))
             .filter(|run| run.chars().count() >= 2)
             .map(str::to_string)
             .collect();
         let pages = index["pages"].as_array().unwrap();
-        let mut hits: Vec<u32> = pages_of(index, &keys[0]);
-        for key in &keys[1..] {
-            let other = pages_of(index, key);
+        let mut hits = lists[0].clone();
+        for other in &lists[1..] {
             hits.retain(|n| other.contains(n));
         }
         hits.into_iter()
@@ -203,7 +227,7 @@ mod tests {
 
     pub(super) fn extract(main: &str) -> PageText {
         let file = page("p.html", "标题", main);
-        PageText::extract(&file.path, &file.bytes).unwrap()
+        PageText::extract(&file.path, &file.bytes, &InterfaceWords::default()).unwrap()
     }
 
     /// A page's Han bigrams, sorted, each once.
@@ -233,7 +257,7 @@ mod tests {
                     .into(),
             },
         ];
-        let index = parse(&build_index(&files));
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
         assert_eq!(index["pages"][0]["title"], "A · B");
         assert_eq!(index["pages"][1]["title"], "微信小程序备案指南");
         // The site title is in every page's <title>, but only the home page is found by it.
@@ -243,8 +267,8 @@ mod tests {
     #[test]
     fn an_index_told_to_stop_gives_up() {
         let files = [page("a.html", "A", "<p>甲乙</p>")];
-        assert!(build_index_unless(&files, &|| true).is_none());
-        assert!(build_index_unless(&files, &|| false).is_some());
+        assert!(build_index_unless(&files, &InterfaceWords::default(), &|| true).is_none());
+        assert!(build_index_unless(&files, &InterfaceWords::default(), &|| false).is_some());
     }
 
     #[test]
@@ -267,7 +291,7 @@ mod tests {
                 bytes: "<title>T</title><body><p>页面 bare</p></body>".as_bytes().into(),
             },
         ];
-        let index = parse(&build_index(&files));
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
         let urls: Vec<&str> = index["pages"]
             .as_array()
             .unwrap()
@@ -301,7 +325,7 @@ mod tests {
             // Holds every gram of 居住证 (居住, 住证) but not the word.
             page("guides/grams-only.html", "只有字", "<p>居住地址。保住证件。</p>"),
         ];
-        let index = parse(&build_index(&files));
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
         assert_eq!(
             find(&index, "核验"),
             ["stages/sms-verification.html", "forms/verification-individual.html"]
@@ -314,7 +338,7 @@ mod tests {
     }
 
     #[test]
-    fn english_words_match_in_any_case() {
+    fn english_words_match_in_any_case_whole_or_by_their_start() {
         let files = [
             page(
                 "a.html",
@@ -324,11 +348,14 @@ mod tests {
             page("b.html", "Other", "<p>wechat pay</p>"),
             page("c.html", "Programs", "<p>programs, miniature</p>"),
         ];
-        let index = parse(&build_index(&files));
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
         assert_eq!(find(&index, "WECHAT"), ["a.html", "b.html"]);
-        assert_eq!(find(&index, "mini program"), ["a.html"]);
+        // `mini` starts `miniature`, `program` starts `programs`.
+        assert_eq!(find(&index, "mini program"), ["a.html", "c.html"]);
         assert_eq!(find(&index, "Icp 核验"), Vec::<String>::new());
         assert_eq!(find(&index, "programs"), ["c.html"]);
+        assert_eq!(find(&index, "VERIF"), ["a.html"]);
+        assert_eq!(find(&index, "erification"), Vec::<String>::new());
     }
 
     #[test]
@@ -347,8 +374,8 @@ mod tests {
                 )
             })
             .collect();
-        let first = build_index(&files);
-        let second = build_index(&files);
+        let first = build_index(&files, &InterfaceWords::default());
+        let second = build_index(&files, &InterfaceWords::default());
         assert_eq!(first, second);
         assert_eq!(first.path, "assets/search-index.js");
         let index = parse(&first);
@@ -370,7 +397,7 @@ mod tests {
             "&lt;/script&gt;",
             "<p>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; &lt;!-- x \u{2028} y \u{2029}</p>",
         )];
-        let index = build_index(&files);
+        let index = build_index(&files, &InterfaceWords::default());
         let js = std::str::from_utf8(&index.bytes).unwrap();
         assert!(!js.contains(['<', '>', '&']), "{js}");
         assert!(!js.contains('\u{2028}') && !js.contains('\u{2029}'));

@@ -1,21 +1,22 @@
 //! Splitting text into the grams the index is keyed by: pairs of adjacent Han characters and
-//! lower-case Latin words, collected while the text's whitespace is collapsed (see `search`'s
-//! documentation). The twin of this file is `analyse` (with `isHan`, `isAlnum`) in
-//! `themes/default/static/search.js`, which splits a query the same way: change both together.
+//! lower-case words (runs of letters and digits of any other script), collected while the text's
+//! whitespace is collapsed (see `search`'s documentation). The twin of this file is `analyse`
+//! (with `isHan`, `isWordChar`, `lowerChar`) in `themes/default/static/search.js`, which splits
+//! a query the same way: change both together.
 
 /// The grams of a page.
 #[derive(Default)]
 pub(super) struct Grams {
     /// Han bigrams, each as `first << 32 | second`.
     pub(super) han: Vec<u64>,
-    /// The Latin words, lower case, one after the other (`word_ends` tells where each ends).
+    /// The words, lower case, one after the other (`word_ends` tells where each ends).
     word_text: String,
     word_ends: Vec<u32>,
 }
 
 impl Grams {
     fn push_word(&mut self, word: &str) {
-        self.word_text.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        self.word_text.extend(word.chars().map(lower_char));
         self.word_ends.push(self.word_text.len() as u32);
     }
 
@@ -34,13 +35,39 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F | 0x30000..=0x323AF)
 }
 
+/// Whether `c` belongs to a word: a letter or digit of any script but Han (Unicode's Alphabetic
+/// or Numeric, as `char::is_alphanumeric`). Twin: `isWordChar` in `search.js`, which tests
+/// `\p{Alphabetic}` and `\p{N}`.
+pub(super) fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        // Han first: most of a Chinese page, and a range test where Alphabetic is a table.
+        !is_han(c) && c.is_alphanumeric()
+    }
+}
+
+/// `c` in lower case, when its lower case is one character (`A` → `a`, `É` → `é`, `Σ` → `σ`);
+/// otherwise `c` as it is (`İ`, whose lower case is two characters). Twin: `lowerChar` in
+/// `search.js`, the same rule on JavaScript's lower case.
+pub(super) fn lower_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let mut lower = c.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(one), None) => one,
+        _ => c,
+    }
+}
+
 /// Collects text: collapses whitespace, and records grams as characters arrive.
 pub(super) struct TextSink<'g> {
     text: String,
     /// A space is due before the next character.
     space: bool,
     previous_han: Option<char>,
-    /// Byte offset in `text` where the current Latin word began.
+    /// Byte offset in `text` where the current word began.
     word_start: Option<usize>,
     grams: &'g mut Grams,
 }
@@ -61,7 +88,8 @@ impl<'g> TextSink<'g> {
             self.boundary();
             return;
         }
-        if is_han(c) {
+        let han = is_han(c);
+        if han {
             if let Some(previous) = self.previous_han {
                 self.grams
                     .han
@@ -71,14 +99,20 @@ impl<'g> TextSink<'g> {
         } else {
             self.previous_han = None;
         }
-        if !c.is_ascii_alphanumeric() {
+        // is_word_char, knowing whether `c` is Han.
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            !han && c.is_alphanumeric()
+        };
+        if !word_char {
             self.end_word();
         }
         if self.space {
             self.text.push(' ');
             self.space = false;
         }
-        if c.is_ascii_alphanumeric() && self.word_start.is_none() {
+        if word_char && self.word_start.is_none() {
             self.word_start = Some(self.text.len());
         }
         self.text.push(c);
@@ -94,7 +128,8 @@ impl<'g> TextSink<'g> {
     fn end_word(&mut self) {
         if let Some(start) = self.word_start.take() {
             let word = &self.text[start..];
-            if word.len() >= 2 {
+            // Two characters or more (not bytes: `é` alone is one character).
+            if word.chars().nth(1).is_some() {
                 self.grams.push_word(word);
             }
         }
@@ -122,6 +157,19 @@ mod tests {
         assert_eq!(han_grams(&p), expected);
         assert_eq!(words(&p), ["12381", "icp", "wechat"]);
         assert_eq!(p.text, "完成ICP备案后，WeChat 会在 12381 短信里 A 提醒 x.y");
+    }
+
+    #[test]
+    fn words_of_any_space_separated_language_are_words_in_lower_case() {
+        let p = extract("<p>Café ÉTÉ Straße Привет мир Ελλάδα İz é 12381 ①② x</p>");
+        assert_eq!(
+            words(&p),
+            ["12381", "café", "straße", "été", "İz", "ελλάδα", "мир", "привет", "①②"]
+        );
+        assert!(is_word_char('é') && is_word_char('Я') && is_word_char('٣') && !is_word_char('核'));
+        assert!(!is_word_char('，') && !is_word_char('-') && !is_word_char('\''));
+        assert_eq!(lower_char('Σ'), 'σ');
+        assert_eq!(lower_char('İ'), 'İ', "its lower case is two characters");
     }
 
     #[test]

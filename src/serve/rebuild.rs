@@ -12,6 +12,7 @@ use tokio::sync::broadcast;
 use super::{LiveEvent, SharedSite};
 use crate::diagnostics;
 use crate::render::OutputFile;
+use crate::search::InterfaceWords;
 use crate::site::{self, Caches};
 
 pub(super) struct Rebuilder {
@@ -75,7 +76,9 @@ impl Rebuilder {
                         })
                         .count()
                 };
-                let for_index = rendered.search_pending.then(|| Arc::new(rendered.files.clone()));
+                let for_index = rendered
+                    .search_pending
+                    .then(|| (Arc::new(rendered.files.clone()), rendered.interface_words.clone()));
                 let files = rendered.files.into_iter().map(|f| (f.path, f.bytes)).collect();
                 let mut served = site.write().unwrap_or_else(std::sync::PoisonError::into_inner);
                 let old_files = std::mem::replace(&mut served.files, files);
@@ -96,8 +99,8 @@ impl Rebuilder {
                     summarize(&rendered.rendered, rendered.pages)
                 );
                 let _ = events.send(LiveEvent::Reload(build));
-                if let Some(files) = for_index {
-                    self.indexer.index(site, build, files);
+                if let Some((files, interface)) = for_index {
+                    self.indexer.index(site, build, files, interface);
                 }
             }
             Err(failed) => {
@@ -137,14 +140,16 @@ struct Indexer {
     /// The newest build asked for; an index of an older one is abandoned on the spot.
     newest: Arc<AtomicU64>,
     started: bool,
-    /// The last build asked for and its files, to ask again if its index was abandoned.
-    last: Option<(u64, Arc<Vec<OutputFile>>)>,
+    /// The last build asked for, its files and interface words, to ask again if its index was
+    /// abandoned.
+    last: Option<(u64, Arc<Vec<OutputFile>>, Arc<InterfaceWords>)>,
 }
 
 struct IndexJob {
     site: SharedSite,
     build: u64,
     files: Arc<Vec<OutputFile>>,
+    interface: Arc<InterfaceWords>,
 }
 
 impl Indexer {
@@ -155,25 +160,26 @@ impl Indexer {
     /// Asks again for the index of the last build, when the site served has none (a rebuild
     /// that stopped it failed, so that build is still the one served).
     fn resume(&mut self, site: &SharedSite) {
-        let Some((build, files)) = self.last.clone() else {
+        let Some((build, files, interface)) = self.last.clone() else {
             return;
         };
         let served = site.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let missing = served.build == build && !served.files.contains_key(crate::search::INDEX_PATH);
         drop(served);
         if missing {
-            self.index(site, build, files);
+            self.index(site, build, files, interface);
         }
     }
 
-    fn index(&mut self, site: &SharedSite, build: u64, files: Arc<Vec<OutputFile>>) {
-        self.last = Some((build, files.clone()));
+    fn index(&mut self, site: &SharedSite, build: u64, files: Arc<Vec<OutputFile>>, interface: Arc<InterfaceWords>) {
+        self.last = Some((build, files.clone(), interface.clone()));
         self.newest.store(build, Ordering::SeqCst);
         let (slot, wake) = &*self.pending;
         *slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(IndexJob {
             site: site.clone(),
             build,
             files,
+            interface,
         });
         wake.notify_one();
         if !self.started {
@@ -207,7 +213,7 @@ fn index_forever(pending: &(Mutex<Option<IndexJob>>, Condvar), newest: &AtomicU6
             }
         };
         let superseded = || newest.load(Ordering::SeqCst) != job.build;
-        let build = || crate::search::build_index_unless(&job.files, &superseded);
+        let build = || crate::search::build_index_unless(&job.files, &job.interface, &superseded);
         let index = match &pool {
             Some(pool) => pool.install(build),
             None => build(),
@@ -257,7 +263,7 @@ mod tests {
         let site: SharedSite = Arc::default();
         site.write().unwrap().build = 1;
         let mut indexer = Indexer::default();
-        indexer.index(&site, 1, Arc::new(vec![page("a.html")]));
+        indexer.index(&site, 1, Arc::new(vec![page("a.html")]), Arc::default());
         assert!(wait_for_index(&site), "the first index arrives");
         // A rebuild starts (the index it would replace is dropped here by hand, as if it had
         // been stopped half-way) and then fails: build 1 is still served and needs its index.

@@ -114,14 +114,51 @@ test("居住证 finds only the page that contains it", () => {
   assert.deepEqual(urls(api.search(SITE, "核验证")), []);
 });
 
-test("English words match whole and in any case", () => {
+test("English words match in any case, whole or by their start", () => {
   assert.deepEqual(urls(api.search(SITE, "WECHAT")), ["guides/english.html"]);
   assert.deepEqual(urls(api.search(SITE, "mini PROGRAM")), ["guides/english.html"]);
   assert.deepEqual(urls(api.search(SITE, "icp")), ["guides/english.html"]);
   assert.deepEqual(urls(api.search(SITE, "a4")), ["forms/verification-individual.html"]);
-  assert.deepEqual(urls(api.search(SITE, "prog")), []);
+  assert.deepEqual(urls(api.search(SITE, "prog")), ["guides/english.html"]);
+  assert.deepEqual(urls(api.search(SITE, "rogram")), [], "only the start of a word");
   assert.deepEqual(urls(api.search(SITE, "")), []);
   assert.deepEqual(urls(api.search(SITE, "a")), []);
+});
+
+const ENGLISH = makeIndex([
+  { url: "stages/register-vat.html", title: "Register for VAT", text: "Register once your taxable turnover goes over the VAT registration threshold." },
+  { url: "stages/start-trading.html", title: "Start trading", text: "Everything is in place: you registered." },
+  { url: "guides/regions.html", title: "Regions", text: "Rules differ by region. Unregistered names are free." },
+  { url: "guides/french.html", title: "Créer une société", text: "Étapes de l'immatriculation d'une SOCIÉTÉ." },
+]);
+
+test("a prefix finds the pages with a word that starts with it, and the whole word is marked", () => {
+  const result = api.search(ENGLISH, "regist");
+  assert.deepEqual(urls(result), ["stages/register-vat.html", "stages/start-trading.html"]);
+  assert.deepEqual(marked(result.hits[0].titleParts), ["Register"]);
+  assert.deepEqual(marked(result.hits[0].snippet), ["Register", "registration"]);
+  assert.deepEqual(marked(result.hits[1].snippet), ["registered"]);
+  assert.deepEqual(urls(api.search(ENGLISH, "REGISTRATION thresh")), ["stages/register-vat.html"]);
+  // Title matches first.
+  assert.deepEqual(urls(api.search(ENGLISH, "regi")), ["stages/register-vat.html", "guides/regions.html", "stages/start-trading.html"]);
+  assert.deepEqual(urls(api.search(ENGLISH, "registx")), []);
+});
+
+test("words of other space-separated languages are words, in any case", () => {
+  const q = api.analyse("SOCIÉTÉ été Straße İz x");
+  assert.deepEqual([...q.words], ["société", "été", "straße", "İz"]);
+  assert.deepEqual(urls(api.search(ENGLISH, "société")), ["guides/french.html"]);
+  assert.deepEqual(urls(api.search(ENGLISH, "ÉTAP")), ["guides/french.html"]);
+  assert.deepEqual(marked(api.search(ENGLISH, "immat").hits[0].snippet), ["immatriculation"]);
+});
+
+test("a highlighted term keeps the spaces around it in the title", () => {
+  const hit = api.search(ENGLISH, "for").hits[0];
+  assert.deepEqual(JSON.parse(JSON.stringify(hit.titleParts)), [
+    { text: "Register ", mark: false },
+    { text: "for", mark: true },
+    { text: " VAT", mark: false },
+  ]);
 });
 
 test("mixed queries need every part", () => {
@@ -255,7 +292,7 @@ test("the search page shows the results of ?q= as links and snippets", () => {
   assert.equal(p.status.textContent, "共 2 个结果");
   assert.equal(p.list.children.length, 2);
   const first = p.list.children[0].html;
-  assert.ok(first.startsWith('<li><a href="../stages/sms-verification.html">工信部短信<mark>核验</mark></a><p class="snippet">'), first);
+  assert.ok(first.startsWith('<li><a href="../stages/sms-verification.html"><span>工信部短信<mark>核验</mark></span></a><p class="snippet">'), first);
   assert.ok(first.includes("<mark>核验</mark>短信"), first);
 });
 
@@ -274,6 +311,13 @@ test("typing searches again and updates the address", () => {
   p.input.value = " ";
   p.input.listeners.input();
   assert.equal(p.replaced[p.replaced.length - 1], "/site/search.html");
+});
+
+test("a result's title is one box inside its link, so the spaces around a mark stay", () => {
+  const p = page("?q=for", ENGLISH);
+  const link = p.list.children[0].children[0];
+  assert.equal(link.children.length, 1, "the link (a flex box) holds one inline box");
+  assert.equal(link.children[0].html, "<span>Register <mark>for</mark> VAT</span>");
 });
 
 test("text from the index is inserted as text, never as markup", () => {

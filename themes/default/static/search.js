@@ -14,7 +14,7 @@
   var DIGIT = {};
   for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
 
-  // ---- Splitting text as src/search/tokens.rs does (is_han, TextSink) ----
+  // ---- Splitting text as src/search/tokens.rs does (is_han, is_word_char, lower_char, TextSink) ----
 
   // A CJK Unified Ideograph: the basic block, extensions A to I, the compatibility ideographs.
   // Twin: is_han in src/search/tokens.rs.
@@ -23,21 +23,45 @@
       (cp >= 0x20000 && cp <= 0x2fa1f) || (cp >= 0x30000 && cp <= 0x323af);
   }
 
-  function isAlnum(cp) {
-    return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122);
+  var WORD_CHAR = /^[\p{Alphabetic}\p{N}]$/u;
+
+  // A letter or digit of any script but Han: Unicode's Alphabetic or Numeric. Twin:
+  // is_word_char in src/search/tokens.rs (Rust's char::is_alphanumeric).
+  function isWordChar(cp) {
+    if (!(cp >= 0)) return false;
+    if (cp < 128) return (cp >= 48 && cp <= 57) || (cp >= 65 && cp <= 90) || (cp >= 97 && cp <= 122);
+    return !isHan(cp) && WORD_CHAR.test(String.fromCodePoint(cp));
   }
 
-  // ASCII letters only, so the result lines up character for character with the input.
+  // The code point at `i`, or NaN outside the text (a word ends there).
+  function codeAt(text, i) {
+    return i >= 0 && i < text.length ? text.codePointAt(i) : NaN;
+  }
+
+  // The code point that ends just before `i`.
+  function codeBefore(text, i) {
+    var c = text.charCodeAt(i - 1);
+    return c >= 0xdc00 && c <= 0xdfff && i >= 2 ? text.codePointAt(i - 2) : codeAt(text, i - 1);
+  }
+
+  // A character in lower case when its lower case is one character of the same length, else
+  // as it is ("İ" stays). Twin: lower_char in src/search/tokens.rs.
+  function lowerChar(ch) {
+    var low = ch.toLowerCase();
+    return low.length === ch.length && Array.from(low).length === 1 ? low : ch;
+  }
+
+  // Lower case, character by character, so the result lines up with the input.
   function lower(text) {
-    return text.replace(/[A-Z]+/g, function (s) { return s.toLowerCase(); });
+    return text.replace(/[A-Z\u0080-\u{10ffff}]/gu, lowerChar);
   }
 
-  // The query's grams (Han bigrams, lower-case words of 2+ letters or digits), its Han runs of
-  // two or more characters (checked as written), and its lone Han characters. Twin: TextSink in
-  // src/search/tokens.rs, which gives a page's text the same grams.
+  // The query's grams (Han bigrams, lower-case words of two or more letters or digits), its Han
+  // runs of two or more characters (checked as written), and its lone Han characters. Twin:
+  // TextSink in src/search/tokens.rs, which gives a page's text the same grams.
   function analyse(query) {
     var grams = [], runs = [], words = [], singles = [];
-    var han = [], word = "";
+    var han = [], word = [];
     function add(list, item) {
       if (list.indexOf(item) === -1) list.push(item);
     }
@@ -50,15 +74,15 @@
       han = [];
     }
     function endWord() {
-      if (word.length >= 2) { var w = lower(word); add(words, w); add(grams, w); }
-      word = "";
+      if (word.length >= 2) { var w = word.map(lowerChar).join(""); add(words, w); add(grams, w); }
+      word = [];
     }
     for (var i = 0; i < query.length;) {
       var cp = query.codePointAt(i);
       var ch = String.fromCodePoint(cp);
       i += ch.length;
       if (isHan(cp)) han.push(ch); else endHan();
-      if (isAlnum(cp)) word += ch; else endWord();
+      if (isWordChar(cp)) word.push(ch); else endWord();
     }
     endHan();
     endWord();
@@ -91,16 +115,53 @@
     return out;
   }
 
-  var decoded = { index: null, lists: {} };
+  // What is decoded of the last index searched: its grams' page lists, its sorted words.
+  var decoded = { index: null, lists: {}, words: null };
+
+  function decodedOf(index) {
+    if (decoded.index !== index) decoded = { index: index, lists: {}, words: null };
+    return decoded;
+  }
 
   function pagesWith(index, gram) {
-    if (decoded.index !== index) decoded = { index: index, lists: {} };
-    var lists = decoded.lists;
+    var lists = decodedOf(index).lists;
     if (!Object.prototype.hasOwnProperty.call(lists, gram)) {
       var code = Object.prototype.hasOwnProperty.call(index.grams, gram) ? index.grams[gram] : "";
       lists[gram] = decode(code);
     }
     return lists[gram];
+  }
+
+  // The index's words (its grams that are not Han bigrams), sorted, made once per index.
+  function wordsOf(index) {
+    var cache = decodedOf(index);
+    if (!cache.words) {
+      cache.words = Object.keys(index.grams).filter(function (gram) { return !isHan(gram.codePointAt(0)); }).sort();
+    }
+    return cache.words;
+  }
+
+  // The index's words that start with `prefix` ("regist" gives "register", "registration").
+  function wordsStarting(index, prefix) {
+    var words = wordsOf(index), low = 0, high = words.length;
+    while (low < high) {
+      var mid = (low + high) >> 1;
+      if (words[mid] < prefix) low = mid + 1; else high = mid;
+    }
+    var out = [];
+    for (var i = low; i < words.length && words[i].lastIndexOf(prefix, 0) === 0; i++) out.push(words[i]);
+    return out;
+  }
+
+  // The pages holding a word that starts with `prefix`, ascending.
+  function pagesWithPrefix(index, prefix) {
+    var seen = {}, out = [];
+    wordsStarting(index, prefix).forEach(function (word) {
+      pagesWith(index, word).forEach(function (n) {
+        if (!seen[n]) { seen[n] = true; out.push(n); }
+      });
+    });
+    return out.sort(function (a, b) { return a - b; });
   }
 
   function intersect(a, b) {
@@ -114,14 +175,18 @@
   // ---- Finding terms in text ----
 
   // Where each term occurs in `text` (already lower-cased): [{start, end}] sorted, not
-  // overlapping. Words count only as whole words.
+  // overlapping. A word counts at the start of a word of the text, and covers that whole word
+  // ("regist" marks "registration").
   function occurrences(text, terms) {
     var found = [];
     terms.forEach(function (term) {
       var from = 0, at;
       while ((at = text.indexOf(term.text, from)) !== -1) {
         var end = at + term.text.length;
-        if (!term.word || (!isAlnum(text.charCodeAt(at - 1)) && !isAlnum(text.charCodeAt(end)))) {
+        if (!term.word || !isWordChar(codeBefore(text, at))) {
+          if (term.word) {
+            for (var cp = codeAt(text, end); isWordChar(cp); cp = codeAt(text, end)) end += cp > 0xffff ? 2 : 1;
+          }
           found.push({ start: at, end: end });
         }
         from = at + 1;
@@ -172,26 +237,26 @@
 
   // Searches `index` (window.GUIDEGEN_SEARCH) for `query`. Returns {total, hits}: at most
   // `limit` (50) hits, best first, each {url, title, titleParts, snippet} with the matches
-  // marked in the parts.
+  // marked in the parts. A page matches when it holds every Han bigram of the query and, for
+  // each word of the query, a word that starts with it.
   function search(index, query, limit) {
     limit = limit === undefined ? MAX_RESULTS : limit;
     var q = analyse(String(query || "").slice(0, 200));
     if (!index || !index.pages || (!q.grams.length && !q.singles.length)) return { total: 0, hits: [] };
     var candidates;
     if (q.grams.length) {
-      // Rarest first (shortest code): the intersection shrinks fastest.
-      var grams = q.grams.slice().sort(function (a, b) {
-        return (index.grams[a] || "").length - (index.grams[b] || "").length;
+      var lists = q.grams.map(function (gram) {
+        return q.words.indexOf(gram) === -1 ? pagesWith(index, gram) : pagesWithPrefix(index, gram);
       });
-      candidates = pagesWith(index, grams[0]);
-      for (var g = 1; g < grams.length && candidates.length; g++) {
-        candidates = intersect(candidates, pagesWith(index, grams[g]));
-      }
+      // Shortest first: the intersection shrinks fastest.
+      lists.sort(function (a, b) { return a.length - b.length; });
+      candidates = lists[0];
+      for (var g = 1; g < lists.length && candidates.length; g++) candidates = intersect(candidates, lists[g]);
     } else {
       candidates = index.pages.map(function (_, n) { return n; });
     }
     // What must be in the page as written: Han runs (the grams may be apart), and with no gram
-    // at all, the lone characters. Words are whole in the index already.
+    // at all, the lone characters. The index vouches for the words.
     var required = q.grams.length ? q.runs : q.runs.concat(q.singles);
     var terms = q.runs.concat(q.grams.length ? [] : q.singles).map(function (t) { return { text: t, word: false }; })
       .concat(q.words.map(function (w) { return { text: w, word: true }; }));
@@ -274,7 +339,12 @@
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.setAttribute("href", root + hit.url);
-      appendParts(link, hit.titleParts);
+      // The link is a flex box (a large tap target): text right in it would become several flex
+      // items, each losing the spaces at its ends, so "the <mark>VAT</mark> rate" would read
+      // "theVATrate". One inline box holds the title whole.
+      var title = document.createElement("span");
+      appendParts(title, hit.titleParts);
+      link.appendChild(title);
       var text = document.createElement("p");
       text.className = "snippet";
       appendParts(text, hit.snippet);
