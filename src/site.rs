@@ -130,7 +130,10 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
             let interface_words = Arc::new(crate::search::InterfaceWords::new(
                 theme
                     .labels
-                    .values()
+                    .iter()
+                    // "Yes" and "No" are also the choices of a form's fields, which are content.
+                    .filter(|(key, _)| !key.starts_with("answer_"))
+                    .map(|(_, word)| word)
                     .chain(model.content.providers.iter().map(|p| &p.name))
                     .map(String::as_str),
             ));

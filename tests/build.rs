@@ -164,10 +164,10 @@ fn deadlines_read_as_rules_in_force_or_countdowns_relative_to_today() {
     assert!(build(&fixture("minimal"), &site).status.success());
     let deadlines = page(&site, "deadlines.html");
     assert!(
-        deadlines.contains("还剩 1131 天"),
+        deadlines.contains("1131 days left"),
         "2026-11-27 to 2030-01-01: {deadlines}"
     );
-    assert!(deadlines.contains("自 2023-09-01 起施行"), "{deadlines}");
+    assert!(deadlines.contains(r#"In force since 1 September 2023"#), "{deadlines}");
 }
 
 #[test]
@@ -243,7 +243,7 @@ fn subjects_without_certificates_build_and_their_pages_say_nothing_of_certificat
     let tmp = TempDir::new("no-certificates");
     let root = tmp.path().join("site");
     copy_dir(&fixture("minimal"), &root);
-    let label = "可用证件";
+    let label = "Can file with";
     let output = build(&root, &root.join("output"));
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(page(&root.join("output"), "checklists/person.html").contains(label));
@@ -298,7 +298,7 @@ fn a_holiday_year_may_cite_a_source_instead_of_a_notice_and_the_timeline_names_i
     assert!(output.status.success(), "{}", text(&output.stderr));
     let timeline = page(&root.join("output"), "timeline.html");
     assert!(
-        timeline.contains(r#"<li>2026：<a href="https://example.org/notice">The official notice</a>（No. 1）</li>"#),
+        timeline.contains(r#"<li>2026: <a href="https://example.org/notice">The official notice</a> (No. 1)</li>"#),
         "{timeline}"
     );
 }
@@ -805,4 +805,45 @@ fn guides_that_vanish_and_return_during_builds_never_crash_them_or_mix_the_outpu
     assert!(flips > 0, "the guide never vanished");
     // Which builds saw the guide missing depends on timing; the point is that none crashed.
     eprintln!("{passed} builds passed, {failed} failed cleanly, over {flips} disappearances");
+}
+
+#[test]
+fn content_words_replace_the_theme_s_and_an_unknown_word_is_a_positioned_warning() {
+    let tmp = TempDir::new("content-words");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let yaml = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+    std::fs::write(
+        root.join("content/site.yaml"),
+        format!("{yaml}words:\n  forms: Practice forms\n  formz: typo\n"),
+    )
+    .unwrap();
+    let output = build(&root, &root.join("output"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    let line = yaml.lines().count() + 3;
+    assert!(
+        stderr.contains("warning: the theme has no word `formz`, so this changes nothing")
+            && stderr.contains(&format!("content/site.yaml:{line}:3"))
+            && stderr.contains("did you mean `forms`?"),
+        "{stderr}"
+    );
+    let forms = page(&root.join("output"), "forms/index.html");
+    assert!(forms.contains("<h1>Practice forms</h1>"), "{forms}");
+}
+
+#[test]
+fn a_language_the_theme_has_no_words_for_gets_english_ones_and_a_warning_at_language() {
+    let tmp = TempDir::new("language-without-words");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("minimal"), &root);
+    let yaml = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+    assert!(yaml.contains("language: en\n"));
+    std::fs::write(root.join("content/site.yaml"), yaml.replace("language: en\n", "language: fr\n")).unwrap();
+    let output = build(&root, &root.join("output"));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("no interface words in `fr`"), "{stderr}");
+    let index = page(&root.join("output"), "index.html");
+    assert!(index.contains(r#"<html lang="fr""#) && index.contains("Skip to main content"));
 }

@@ -231,6 +231,18 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
         format!("  - {}", h.md("site.yaml: who_must[1]")),
         "who_need_not:".into(),
         format!("  - {}", h.md("site.yaml: who_need_not[0]")),
+        // Words go into templates beside HTML the theme builds (a caption with a <time>, a
+        // deadline with a link): they must stay text there too.
+        "words:".into(),
+        format!("  deadline_relative: {}", h.text("site.yaml words: deadline_relative")),
+        format!("  timeline_caption: {}", h.text("site.yaml words: timeline_caption")),
+        format!(
+            "  timeline_event_date: {}",
+            h.text("site.yaml words: timeline_event_date")
+        ),
+        format!("  timeline_restart: {}", h.text("site.yaml words: timeline_restart")),
+        format!("  forms: {}", h.text("site.yaml words: forms")),
+        format!("  date_format: {}", h.text("site.yaml words: date_format")),
         "sources:".into(),
         "  - id: notice".into(),
         format!("    title: {}", h.text("site.yaml notice: title")),

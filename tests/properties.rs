@@ -616,6 +616,7 @@ fn site() -> impl Strategy<Value = Site> {
                 who_need_not: markdown_all(who_need_not),
                 sources,
                 source_kinds,
+                words: Default::default(),
             },
         )
 }

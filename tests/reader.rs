@@ -265,9 +265,13 @@ fn the_timeline_in_the_browser_gives_the_same_dates_as_the_build() {
     // The build computed the table for its --today; the script recomputes it on load.
     let page = std::fs::read_to_string(site().0.join("timeline.html")).unwrap();
     let built = &page[page.find("<tbody>").unwrap()..page.find("</tbody>").unwrap()];
+    // The dates as the page writes them (2026年11月27日): the script's twin must write the same.
     let built_dates: Vec<&str> = built
         .match_indices("<time datetime=\"")
-        .map(|(i, m)| &built[i + m.len()..i + m.len() + 10])
+        .map(|(i, m)| {
+            let text = &built[i + m.len() + "2026-11-27\">".len()..];
+            &text[..text.find("</time>").unwrap()]
+        })
         .collect();
     open(&tab, &file_url("timeline.html"));
     wait_until(&tab, "typeof window.guidegenTimeline === 'object'", "timeline.js");
@@ -288,14 +292,19 @@ fn the_timeline_in_the_browser_gives_the_same_dates_as_the_build() {
     open(&tab, &file_url("timeline.html?submitted=2023-09-25"));
     wait_until(
         &tab,
-        "document.querySelector('tr[data-stage=filed] .latest').textContent.trim() === '2023-11-01'",
+        "(function () { var t = document.querySelector('tr[data-stage=filed] .latest time'); return !!t && t.getAttribute('datetime') === '2023-11-01'; })()",
         "the 2023-09-25 timeline",
     );
     let filed = eval(
         &tab,
         "document.querySelector('tr[data-stage=filed] .earliest').textContent.trim()",
     );
-    assert_eq!(filed, "2023-09-27");
+    assert_eq!(filed, "2023年9月27日");
+    let caption = eval(&tab, "document.querySelector('caption time').getAttribute('datetime') + ' ' + document.querySelector('caption').textContent");
+    assert_eq!(
+        caption, "2023-09-25 按2023年9月25日提交估算",
+        "the caption follows the reader's date"
+    );
     assert_eq!(eval(&tab, "document.getElementById('submitted').value"), "2023-09-25");
     screenshot(&tab, "timeline-2023-09-25");
 }
@@ -515,7 +524,7 @@ fn malformed_parameters_leave_every_page_that_reads_them_working() {
     eval(&tab, "(function(){ var i = document.getElementById('submitted'); i.value = '2023-09-25'; i.dispatchEvent(new Event('change')); })()");
     wait_until(
         &tab,
-        "document.querySelector('tr[data-stage=filed] .latest').textContent.trim() === '2023-11-01'",
+        "(function () { var t = document.querySelector('tr[data-stage=filed] .latest time'); return !!t && t.getAttribute('datetime') === '2023-11-01'; })()",
         "the timeline to recompute for 2023-09-25",
     );
     assert_eq!(eval(&tab, "location.search"), "?%zz=%&submitted=2023-09-25");

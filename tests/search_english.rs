@@ -212,7 +212,7 @@ fn in_the_browser_a_prefix_finds_the_pages_and_titles_keep_the_spaces_around_the
             row[1].as_str().unwrap(),
             row[2].as_f64().unwrap(),
         );
-        assert_eq!(mark.to_lowercase(), "for", "{title}");
+        assert!(mark.to_lowercase().starts_with("for"), "{title}: {mark}");
         assert!(
             gap.abs() < 1.0,
             "`{title}` is {gap}px off its width as one line of text"

@@ -266,7 +266,7 @@ fn nothing_outside_the_site_is_ever_served() {
             "{path} leaked"
         );
         assert!(
-            response.body.contains("<h1>页面不存在</h1>"),
+            response.body.contains("<h1>Page not found</h1>"),
             "{path}: the site's own 404 page"
         );
     }

@@ -33,7 +33,7 @@ fn default_labels_for(language: &str) -> Option<(&'static str, &'static str)> {
 
 /// The default theme's labels for `language`, then the site theme's `labels.yaml` over them.
 /// A language the default theme has no words for gets the English ones and a warning, unless the
-/// site's own theme gives labels.
+/// site's own theme gives labels; so does `""`, a site whose content did not load, without one.
 pub(super) fn theme_labels(
     root: &Path,
     site_theme: &Path,
@@ -43,7 +43,7 @@ pub(super) fn theme_labels(
 ) -> Labels {
     let own = site_theme.join("labels.yaml");
     let found = default_labels_for(language);
-    if found.is_none() && !own.is_file() {
+    if found.is_none() && !own.is_file() && !language.is_empty() {
         diagnostics.push(
             Diagnostic::warning(format!("the default theme has no interface words in `{language}`; English ones are used"))
                 .with_span(site_key_span(sources, "language"))

@@ -19,22 +19,22 @@
 //! # Grams
 //!
 //! Chinese has no spaces, so words cannot be split off without a dictionary. Instead every pair
-//! of adjacent Han characters (CJK Unified Ideographs) is a gram: 居住证 gives 居住 and 住证.
+//! of adjacent Han characters (CJK Unified Ideographs) is a gram: 图书馆 gives 图书 and 书馆.
 //! Other text gives lower-cased words: runs of letters and digits of any script but Han
 //! (Unicode's Alphabetic and Numeric) of two or more characters (`ICP` → `icp`, `12381`,
 //! `Société` → `société`). A query is split the same way in the browser, and a page matches when
 //! it holds every Han gram of the query and, for every word of the query, a word that starts
 //! with it (`regist` finds `register` and `registration`: the browser looks the prefix up in the
 //! sorted words of the index). The browser then checks that each Chinese run of the query occurs
-//! as written in the page's text (a page with 核验 far from 验证 holds 核验 and 验证 but not
-//! 核验证), so any Chinese query of two or more characters finds exactly the pages that contain
+//! as written in the page's text (a page with 工作 far from 作业 holds 工作 and 作业 but not
+//! 工作业), so any Chinese query of two or more characters finds exactly the pages that contain
 //! it. A one-character query has no gram: the browser scans the stored texts.
 //!
 //! # Format
 //!
 //! ```text
 //! window.GUIDEGEN_SEARCH = {"pages":[{"url":"stages/sms-verification.html","title":"…","text":"…"},…],
-//!   "grams":{"12381":"1G13","核验":"12","办理":"~__7",…}};
+//!   "grams":{"12381":"1G13","工作":"12","办理":"~__7",…}};
 //! ```
 //!
 //! `pages[i].url` is the page's path inside the site (relative to the site root, percent-encoded

@@ -23,9 +23,9 @@ pub(super) const RULE_DATES: DateSource = DateSource {
     example: "2024-03-31",
 };
 
-/// Dates of holidays.yaml, taken from the State Council's notices.
+/// Dates of holidays.yaml, taken from the official list of each year's holidays.
 pub(super) const NOTICE_DATES: DateSource = DateSource {
-    check_against: "the notice",
+    check_against: "the official list of holidays",
     example: "2024-10-01",
 };
 
