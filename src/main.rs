@@ -65,6 +65,9 @@ struct SiteArgs {
     /// The date deadlines are counted from, YYYY-MM-DD (default: today).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     today: Option<NaiveDate>,
+    /// Build the site as its rules stood on this day, YYYY-MM-DD (default: --today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
 }
 
 #[derive(Args)]
@@ -105,7 +108,7 @@ fn main() -> ExitCode {
 fn serve(args: ServeArgs) -> ExitCode {
     let options = guidegen::serve::ServeOptions {
         root: args.site.root.clone(),
-        today: today(&args.site),
+        when: when(&args.site),
         bind: args.bind,
         port: args.port,
         poll: args.poll,
@@ -133,8 +136,12 @@ fn schema(args: SchemaArgs) -> ExitCode {
     }
 }
 
-fn today(args: &SiteArgs) -> NaiveDate {
-    args.today.unwrap_or_else(|| chrono::Local::now().date_naive())
+fn when(args: &SiteArgs) -> site::When {
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    site::When {
+        today,
+        as_of: args.as_of.unwrap_or(today),
+    }
 }
 
 fn build(args: BuildArgs) -> ExitCode {
@@ -145,7 +152,7 @@ fn build(args: BuildArgs) -> ExitCode {
         report(&[refusal], &SourceMap::default());
         return ExitCode::from(1);
     }
-    let mut rendered = match site::render_site(root, today(&args.site)) {
+    let mut rendered = match site::render_site(root, when(&args.site)) {
         Ok(rendered) => rendered,
         Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
     };
@@ -183,7 +190,7 @@ fn build(args: BuildArgs) -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    match site::check_site(&args.site.root, today(&args.site)) {
+    match site::check_site(&args.site.root, when(&args.site)) {
         Ok(rendered) => {
             report(&rendered.warnings, &rendered.sources);
             println!(

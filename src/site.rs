@@ -64,13 +64,29 @@ impl Caches {
     }
 }
 
-/// Runs the whole pipeline for the site at `root` as of `today`.
-pub fn render_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
-    render_site_with(root, today, &mut Caches::default())
+/// The days a build is for: `today` (which changes are still to come, how old a review is) and
+/// `as_of`, the day whose rules the site shows (today, unless `--as-of` says otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct When {
+    pub today: NaiveDate,
+    pub as_of: NaiveDate,
+}
+
+impl From<NaiveDate> for When {
+    /// The site as its rules stand today.
+    fn from(today: NaiveDate) -> When {
+        When { today, as_of: today }
+    }
+}
+
+/// Runs the whole pipeline for the site at `root` for `when` (a day, or `When`).
+pub fn render_site(root: &Path, when: impl Into<When>) -> Result<Rendered, Failed> {
+    render_site_with(root, when, &mut Caches::default())
 }
 
 /// `render_site`, reusing what `caches` remember from earlier builds.
-pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> Result<Rendered, Failed> {
+pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches) -> Result<Rendered, Failed> {
+    let when = when.into();
     let mut timings = Timings::default();
     let started = Instant::now();
     let (loaded, static_files, mut diagnostics, mut sources) = match load::load_with(root, &mut caches.load) {
@@ -97,7 +113,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
         diagnostics.extend(theme.use_words(&content.site.words));
     }
     let model = loaded.and_then(|content| {
-        let (model, found) = validate::validate(content);
+        let (model, found) = validate::validate(content, when.as_of, when.today);
         diagnostics.extend(found);
         model
     });
@@ -109,7 +125,7 @@ pub fn render_site_with(root: &Path, today: NaiveDate, caches: &mut Caches) -> R
     }
     timings.validate = started.elapsed();
     let started = Instant::now();
-    let plan = match plan::plan(&model, today, &mut caches.plan) {
+    let plan = match plan::plan(&model, when.as_of, &mut caches.plan) {
         Ok(mut plan) => {
             diagnostics.append(&mut plan.warnings);
             plan
@@ -212,8 +228,8 @@ fn folders_of(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// `render_site` plus a check that every internal link and anchor of the result resolves.
-pub fn check_site(root: &Path, today: NaiveDate) -> Result<Rendered, Failed> {
-    let rendered = render_site(root, today)?;
+pub fn check_site(root: &Path, when: impl Into<When>) -> Result<Rendered, Failed> {
+    let rendered = render_site(root, when)?;
     let broken = linkcheck::check_links(&rendered.files);
     if broken.is_empty() {
         Ok(rendered)

@@ -47,6 +47,7 @@ struct YamlMemos {
     forms: Memo<(), FormsFile>,
     providers: Memo<(), ProvidersFile>,
     holidays: Memo<(), HolidaysFile>,
+    changes: Memo<(), ChangesFile>,
 }
 
 impl LoadCache {
@@ -63,6 +64,7 @@ impl LoadCache {
                 forms: Memo::keeping(),
                 providers: Memo::keeping(),
                 holidays: Memo::keeping(),
+                changes: Memo::keeping(),
             },
             guides: guides::GuideMemo::keeping(),
             changes: None,
@@ -103,6 +105,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
     let forms = reader.optional_yaml("content/forms.yaml", &mut memos.forms);
     let providers = reader.optional_yaml("content/providers.yaml", &mut memos.providers);
     let holidays = reader.holidays(&mut memos.holidays);
+    let changes = reader.optional_yaml("content/changes.yaml", &mut memos.changes);
     let guides = reader.guides(&mut cache.guides, cache.changes.take());
     let static_files: Vec<(String, Vec<u8>)> = files_under(root, &root.join("static"), &mut reader.diagnostics)
         .into_iter()
@@ -123,6 +126,7 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
                 providers: providers.map(|f| f.providers).unwrap_or_default(),
                 guides,
                 holidays,
+                changes: changes.map(|f| f.changes).unwrap_or_default(),
             },
             sources: reader.sources,
             static_files,

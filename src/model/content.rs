@@ -17,6 +17,9 @@ pub type Id = Spanned<String>;
 /// the link's own line and column.
 pub type Markdown = crate::yaml::Text;
 
+/// A day, YYYY-MM-DD, with its position; `validate` parses it.
+pub type Day = Spanned<String>;
+
 /// `content/site.yaml`: the site as a whole.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +39,10 @@ pub struct Site {
     pub base_url: Option<Spanned<String>>,
     /// When a person last checked the rules against the sources (YYYY-MM-DD).
     pub reviewed: Spanned<String>,
+    /// How often, in days, the rules and their sources should be checked again; `check` warns
+    /// when `reviewed` (or a source's `checked`) is older than that.
+    #[serde(default)]
+    pub review_every: Option<Spanned<u32>>,
     /// Allow raw HTML in Markdown (authors are trusted by default).
     #[serde(default = "default_true")]
     pub allow_html: bool,
@@ -98,6 +105,10 @@ pub struct Source {
     /// What this source is used for, in a sentence.
     #[serde(default)]
     pub note: Option<String>,
+    /// The day someone last confirmed that the rules still follow this source (YYYY-MM-DD);
+    /// `check` warns when it is older than `review_every` in site.yaml.
+    #[serde(default)]
+    pub checked: Option<Day>,
 }
 
 /// `content/subjects.yaml`: who can go through the process, and the groups they fall into.
@@ -130,6 +141,12 @@ pub struct SubjectGroup {
 pub struct Subject {
     /// Used in URLs (`checklists/<id>.html`): lower-case letters, digits, `-` and `_`.
     pub id: Id,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
     pub name: String,
     /// The groups it belongs to, by id; lists show it under the first.
     #[serde(default)]
@@ -173,6 +190,12 @@ pub struct ConditionsFile {
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     pub id: Id,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
     /// The condition written out, as a checklist shows it ("If ...").
     pub label: String,
     /// The question that asks for it (for the questionnaire).
@@ -200,6 +223,12 @@ pub struct MaterialsFile {
 #[serde(deny_unknown_fields)]
 pub struct Material {
     pub id: Id,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
     pub name: String,
     /// What it is (Markdown).
     pub description: Markdown,
@@ -255,6 +284,12 @@ pub struct StagesFile {
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub id: Id,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
     /// The step number shown to readers. Worked out from the graph when left out: one more than
     /// the highest number among the stages it waits for; a stage that waits for none is step 1
     /// unless it says otherwise (e.g. 0 for "before you start").
@@ -371,6 +406,12 @@ pub struct DeadlineEvent {
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
     pub id: Id,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
     /// A fixed day, YYYY-MM-DD.
     #[serde(default)]
     pub date: Option<Spanned<String>>,
@@ -446,6 +487,12 @@ pub struct FormsFile {
 pub struct Form {
     /// Used in the URL: `forms/<id>.html`.
     pub id: Id,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
     pub title: String,
     /// Subject types or groups this form is for, by id. A subject type whose own `forms:` and
     /// whose groups' `forms:` are empty files the forms that name it (or one of its groups) here.
@@ -521,6 +568,68 @@ pub enum SignKind {
     Date,
 }
 
+/// `content/changes.yaml`: the change log, what changed in the rules (or in this guide) and when.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesFile {
+    pub changes: Vec<Change>,
+}
+
+/// One entry of the change log.
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Change {
+    /// Used in links (`changes.html#change-<id>`) and as the feed entry's id: lower-case letters,
+    /// digits, `-` and `_`; never change it once published.
+    pub id: Id,
+    /// The day the change took effect, YYYY-MM-DD.
+    pub effective: Day,
+    /// The day it was made public, YYYY-MM-DD.
+    #[serde(default)]
+    pub announced: Option<Day>,
+    pub kind: ChangeKind,
+    /// One line.
+    pub title: String,
+    /// What changed and what it means for readers (Markdown).
+    pub summary: Markdown,
+    /// The items it touches, by id: a bare id, or `kind:id` (`material:photo`, `guide:after/x`)
+    /// when two kinds share the id.
+    #[serde(default)]
+    pub affects: Vec<Id>,
+    /// The source that announced it, by id (none for a correction of this guide's own text).
+    #[serde(default)]
+    pub source: Option<Id>,
+}
+
+/// What a change did.
+#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A new rule, material, stage...
+    Added,
+    /// A rule that now says something else.
+    Changed,
+    /// A rule no longer in force.
+    Removed,
+    /// The same rule, explained better.
+    Clarified,
+    /// A mistake in this guide's text, put right.
+    Correction,
+}
+
+impl ChangeKind {
+    /// The name used in content, labels and anchors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Clarified => "clarified",
+            ChangeKind::Correction => "correction",
+        }
+    }
+}
+
 /// The front matter of a guide (`content/guides/**/*.md`).
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -532,6 +641,12 @@ pub struct FrontMatter {
     /// One sentence for lists (plain text).
     #[serde(default)]
     pub summary: Option<String>,
+    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
+    #[serde(default)]
+    pub effective_from: Option<Day>,
+    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
+    #[serde(default)]
+    pub effective_until: Option<Day>,
 }
 
 /// A guide as loaded: front matter, body and where it came from.
@@ -618,6 +733,8 @@ pub struct Content {
     /// `content/holidays.yaml` as written, if the site has one; `validate` checks it and makes
     /// it the model's `Calendar`.
     pub holidays: Option<HolidaysFile>,
+    /// The change log (`content/changes.yaml`), as written.
+    pub changes: Vec<Change>,
 }
 
 fn default_language() -> String {

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod content;
 pub mod graph;
+pub mod history;
 pub mod holidays;
 
 pub use calendar::{Calendar, MissingYear};
@@ -21,7 +22,12 @@ use serde::Serialize;
 /// Content whose references all resolve, with its dates parsed and its holiday calendar checked.
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The content in force on `as_of`.
     pub content: Content,
+    /// The day the rules are taken as of (`--as-of`, else today).
+    pub as_of: NaiveDate,
+    /// The change log and every version of every item.
+    pub history: history::History,
     pub reviewed: NaiveDate,
     /// The fixed date of each deadline, in the order of `content.deadlines`; `None` for a
     /// relative or yearly one.
@@ -82,8 +88,11 @@ impl Model {
             providers,
             guides,
             holidays: _,
+            changes: _,
         } = &self.content;
+        let all = self.history.versions.as_deref().unwrap_or(&self.content);
         Rules {
+            as_of: self.as_of,
             site,
             subject_groups,
             subjects,
@@ -97,13 +106,26 @@ impl Model {
             guides,
             calendar: self.calendar(),
             calendars: self.calendars.iter().filter(|c| !c.id.is_empty()).collect(),
+            changes: &self.history.changes,
+            versions: Versions {
+                subjects: &all.subjects,
+                conditions: &all.conditions,
+                materials: &all.materials,
+                stages: &all.stages,
+                deadlines: &all.deadlines,
+                forms: &all.forms,
+                guides: all.guides.iter().map(|g| GuideVersion { slug: &g.slug, front: &g.front }).collect(),
+            },
         }
     }
 }
 
-/// `rules.json`: see `Model::rules`.
+/// `rules.json`: see `Model::rules`. The lists at the top are the rules in force on `as_of`;
+/// `versions` holds every version of every item with its `effective_from` / `effective_until`,
+/// and `changes` the change log, so that a tool can work out the rules of any day.
 #[derive(Serialize)]
 pub struct Rules<'a> {
+    as_of: NaiveDate,
     site: &'a Site,
     subject_groups: &'a [SubjectGroup],
     subjects: &'a [Subject],
@@ -119,4 +141,27 @@ pub struct Rules<'a> {
     calendar: Option<&'a Calendar>,
     /// Every named calendar, the site's first; empty when holidays.yaml lists `years:` only.
     calendars: Vec<&'a SiteCalendar>,
+    /// The change log, newest first.
+    changes: &'a [history::ChangeEntry],
+    versions: Versions<'a>,
+}
+
+/// Every version of every item that can have versions.
+#[derive(Serialize)]
+struct Versions<'a> {
+    subjects: &'a [Subject],
+    conditions: &'a [Condition],
+    materials: &'a [Material],
+    stages: &'a [Stage],
+    deadlines: &'a [Deadline],
+    forms: &'a [Form],
+    guides: Vec<GuideVersion<'a>>,
+}
+
+/// A guide in `versions`: its path and front matter (its dates among them), not its text.
+#[derive(Serialize)]
+struct GuideVersion<'a> {
+    slug: &'a str,
+    #[serde(flatten)]
+    front: &'a FrontMatter,
 }

@@ -12,6 +12,7 @@ use super::{Page, SiteView};
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::memo::{Memo, Stamp};
+use crate::model::history::History;
 use crate::model::Content;
 
 /// What one plan leaves for the next. The default keeps nothing.
@@ -52,7 +53,7 @@ impl PlanCache {
 /// The stamp of everything the site part is made from: every rule and the date. The guides count
 /// through `structure` (their paths, front matter and introductions): their bodies, which change
 /// far more often than the rest, appear on no page of the site part.
-pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveDate) -> Stamp {
+pub(super) fn site_part_stamp(content: &Content, history: &History, structure: Stamp, today: NaiveDate) -> Stamp {
     // Spelled out whole, so that a field added to `Content` does not compile until it is stamped.
     let Content {
         site,
@@ -67,6 +68,7 @@ pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveD
         providers,
         guides: _,
         holidays,
+        changes,
     } = content;
     Stamp::of(&(
         (
@@ -82,6 +84,8 @@ pub(super) fn site_part_stamp(content: &Content, structure: Stamp, today: NaiveD
             providers,
         ),
         holidays,
+        changes,
+        history,
         structure,
         today,
     ))
@@ -96,11 +100,11 @@ mod tests {
     fn the_site_part_stamp_leaves_out_the_guides_but_not_the_date_or_the_rules() {
         let mut model = minimal();
         let structure = Stamp::of(&7);
-        let stamp = |model: &crate::model::Model, today| site_part_stamp(&model.content, structure, today);
+        let stamp = |model: &crate::model::Model, today| site_part_stamp(&model.content, &model.history, structure, today);
         let before = stamp(&model, today());
         model.content.guides.push(guide("new", "New", None, "Text."));
         assert_eq!(stamp(&model, today()), before, "guides count through their own stamp");
-        assert_ne!(site_part_stamp(&model.content, Stamp::of(&8), today()), before);
+        assert_ne!(site_part_stamp(&model.content, &model.history, Stamp::of(&8), today()), before);
         assert_ne!(stamp(&model, day("2026-11-28")), before);
         model.content.materials[0].name = "Identity card".into();
         assert_ne!(stamp(&model, today()), before);

@@ -2,6 +2,7 @@
 //! under the first stage that uses each, with the questions that can narrow it; and the index
 //! with every subject and the whole questionnaire. A material is never listed twice.
 
+use crate::model::history::ItemKind;
 use std::collections::HashSet;
 
 use super::{
@@ -113,6 +114,7 @@ impl Planner<'_> {
                 .join(" "),
             confidence: material.confidence,
             source: self.source_link(&material.source, root),
+            history: self.item_history(ItemKind::Material, material.id.as_str(), root),
         }
     }
 

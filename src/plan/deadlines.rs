@@ -3,6 +3,7 @@
 //! down to its next day; a relative one says what it counts from (the timeline computes it from
 //! the reader's dates). The home page shows the same list.
 
+use crate::model::history::ItemKind;
 use chrono::{Datelike, NaiveDate};
 
 use super::{DeadlineView, DeadlinesData, LinkView, Page, PageData, Planner, RelativeView};
@@ -63,6 +64,7 @@ impl Planner<'_> {
             source: self.source_link(&deadline.source, root),
             status,
             days: days.unwrap_or_default().abs(),
+            history: self.item_history(ItemKind::Deadline, deadline.id.as_str(), root),
         }
     }
 

@@ -1,6 +1,7 @@
 //! Planning the printable forms: one page per form, sections and fields numbered and given room
 //! to write by hand (1 to 20 ruled lines a field), and the index listing them.
 
+use crate::model::history::ItemKind;
 use super::{FieldView, FormIndexData, FormSectionView, FormSummary, FormView, Page, PageData, Planner};
 use crate::model::{Form, FormField};
 
@@ -96,6 +97,7 @@ impl Planner<'_> {
             sign_boxes: form.sign_boxes.clone(),
             confidence: form.confidence,
             source: self.source_link(&form.source, root),
+            history: self.item_history(ItemKind::Form, form.id.as_str(), root),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! the navigation and Markdown for YAML values.
 
 mod cache;
+mod changes;
 mod checklists;
 mod deadlines;
 mod forms;
@@ -147,7 +148,7 @@ impl<'a> Planner<'a> {
             crate::diagnostics::sort(&mut diagnostics);
             return Err(diagnostics);
         }
-        let stamp = cache::site_part_stamp(self.content, structure, self.today);
+        let stamp = cache::site_part_stamp(self.content, &self.model.history, structure, self.today);
         let part = cache
             .site_part
             .try_get_or_build(&(), || stamp, || self.site_part(&guide_pages, stamp));
@@ -182,6 +183,9 @@ impl<'a> Planner<'a> {
             warnings.extend(found);
         }
         after.push(self.sources_page());
+        if self.has_changes() {
+            after.push(self.changes_page());
+        }
         after.push(self.search_page());
         after.push(self.not_found_page());
         let stamped = |mut page: Page| {
@@ -204,6 +208,7 @@ impl<'a> Planner<'a> {
             return Err(vec![clash_error]);
         }
         let raw_files = std::iter::once(self.rules_json())
+            .chain(self.has_changes().then(|| self.changes_feed()))
             .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
             .collect();
         Ok(SitePart {
@@ -223,6 +228,8 @@ impl<'a> Planner<'a> {
             language: site.language.clone(),
             reviewed: self.model.reviewed.to_string(),
             base_url: site.base_url.as_ref().map(|u| u.value.clone()),
+            as_of: self.today.to_string(),
+            has_changes: self.has_changes(),
         }
     }
 
@@ -272,6 +279,12 @@ impl<'a> Planner<'a> {
             key: "sources",
             href: "sources.html".into(),
         });
+        if !self.model.history.changes.is_empty() {
+            nav.push(NavItem {
+                key: "changes",
+                href: changes::CHANGES_PAGE.into(),
+            });
+        }
         nav
     }
 

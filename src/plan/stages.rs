@@ -5,6 +5,7 @@ use super::{
     DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageSummary, StageView, StepGroupView,
     StepView,
 };
+use crate::model::history::ItemKind;
 use crate::model::{Model, Stage};
 
 /// The path of a stage's page, from the site root.
@@ -170,6 +171,7 @@ impl Planner<'_> {
             tips_html: self.markdown_all(&stage.tips, root),
             confidence: stage.confidence,
             source: self.source_link(&stage.source, root),
+            history: self.item_history(ItemKind::Stage, stage.id.as_str(), root),
         }
     }
 

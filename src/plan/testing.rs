@@ -19,7 +19,7 @@ use crate::yaml::Spanned;
 pub(super) fn minimal() -> Model {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal");
     let loaded = crate::load::load(&root).unwrap_or_else(|(errors, _)| panic!("the fixture loads: {errors:?}"));
-    let (model, diagnostics) = crate::validate::validate(loaded.content);
+    let (model, diagnostics) = crate::validate::validate(loaded.content, today(), today());
     model.unwrap_or_else(|| panic!("the fixture is valid: {diagnostics:?}"))
 }
 

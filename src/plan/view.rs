@@ -33,6 +33,10 @@ pub struct SiteView {
     pub reviewed: String,
     /// Where the site is published, if given (absolute URL).
     pub base_url: Option<String>,
+    /// The day whose rules the site shows (YYYY-MM-DD): `--as-of`, else the build date.
+    pub as_of: String,
+    /// The site has a change log: a changes page (`changes.html`) and its feed (`changes.xml`).
+    pub has_changes: bool,
 }
 
 /// One entry of `nav`, the site's sections; only sections with something in them are listed.
@@ -78,6 +82,7 @@ pub enum PageData {
     Deadlines(DeadlinesData),
     Timeline(TimelineData),
     Sources(SourcesData),
+    Changes(ChangesData),
     Sitemap(SitemapData),
     /// Pages that show nothing of their own (search, 404).
     Empty(BTreeMap<String, String>),
@@ -188,6 +193,7 @@ pub struct StageView {
     pub confidence: Confidence,
     /// The source the stage cites, linked to its entry on the sources page.
     pub source: Option<LinkView>,
+    pub history: ItemHistory,
 }
 
 /// One thing to do inside a stage, numbered from 1.
@@ -224,6 +230,7 @@ pub struct MaterialView {
     pub condition_ids: String,
     pub confidence: Confidence,
     pub source: Option<LinkView>,
+    pub history: ItemHistory,
 }
 
 /// A question of the "what do I need?" questionnaire, asking whether a condition holds.
@@ -327,6 +334,7 @@ pub struct FormView {
     pub sign_boxes: Vec<SignBox>,
     pub confidence: Confidence,
     pub source: Option<LinkView>,
+    pub history: ItemHistory,
 }
 
 /// A section of a form, numbered from 1.
@@ -460,6 +468,7 @@ pub struct DeadlineView {
     pub status: &'static str,
     /// Days until the date (upcoming) or since it (past).
     pub days: i64,
+    pub history: ItemHistory,
 }
 
 /// How long after what a relative deadline falls.
@@ -500,6 +509,74 @@ pub struct SourceView {
     pub kind_name: Option<String>,
     /// What the source is used for, in a sentence.
     pub note: Option<String>,
+}
+
+// ---- What changed (`changes.html`, and a note on each item) ----
+
+/// What the change log says of one material, stage, deadline or form.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ItemHistory {
+    /// The newest change in force on the day the site is as of.
+    pub last_changed: Option<ChangeLink>,
+    /// Changes announced for later days, soonest first.
+    pub coming: Vec<ChangeLink>,
+}
+
+/// A change, as a note on an item links to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeLink {
+    /// The day it takes (or took) effect, YYYY-MM-DD.
+    pub date: String,
+    pub title: String,
+    /// `added`, `changed`, `removed`, `clarified` or `correction` (named by the theme's labels,
+    /// `change_<kind>`).
+    pub kind: &'static str,
+    /// Its entry on the changes page.
+    pub href: String,
+    /// Days from the day the site is as of to the change (negative: past).
+    pub days: i64,
+}
+
+/// `data` of the changes page.
+#[derive(Debug, Serialize)]
+pub struct ChangesData {
+    /// The day the site is as of; changes after it are `coming`.
+    pub as_of: String,
+    /// Announced changes that take effect after `as_of`, soonest first.
+    pub coming: Vec<ChangeView>,
+    /// Changes in force, newest first.
+    pub past: Vec<ChangeView>,
+    /// The feed's address from the site root.
+    pub feed: String,
+}
+
+/// One entry of the change log. Its element carries the id `change-<id>`.
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    pub id: String,
+    /// YYYY-MM-DD.
+    pub effective: String,
+    /// When it was made public, if the log says.
+    pub announced: Option<String>,
+    /// `added`, `changed`, `removed`, `clarified` or `correction`.
+    pub kind: &'static str,
+    pub title: String,
+    pub summary_html: String,
+    /// The source that announced it.
+    pub source: Option<LinkView>,
+    /// The items it touches.
+    pub affects: Vec<AffectedView>,
+    /// Days from the day the site is as of to the change (positive: still to come).
+    pub days: i64,
+}
+
+/// An item a change touches: linked when the site shows it on the day it is as of.
+#[derive(Debug, Serialize)]
+pub struct AffectedView {
+    /// `subject`, `condition`, `material`, `stage`, `deadline`, `form` or `guide`.
+    pub kind: &'static str,
+    pub title: String,
+    pub href: Option<String>,
 }
 
 // ---- `sitemap.xml` (only with a `base_url`) ----

@@ -81,6 +81,15 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "material.html",
         include_str!("../../themes/default/templates/material.html"),
     ),
+    (
+        "item_history.html",
+        include_str!("../../themes/default/templates/item_history.html"),
+    ),
+    (
+        "changes.html",
+        include_str!("../../themes/default/templates/changes.html"),
+    ),
+    ("change.html", include_str!("../../themes/default/templates/change.html")),
 ];
 
 const DEFAULT_STATIC: &[(&str, &str)] = &[

@@ -10,7 +10,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
-use chrono::NaiveDate;
 use tokio::sync::broadcast;
 
 use crate::diagnostics::Diagnostic;
@@ -20,7 +19,8 @@ pub use http::resolve_request_path;
 /// How `serve` was asked to run.
 pub struct ServeOptions {
     pub root: PathBuf,
-    pub today: NaiveDate,
+    /// The day the site is built for, and the day its rules are as of.
+    pub when: crate::site::When,
     pub bind: IpAddr,
     pub port: u16,
     pub poll: bool,
@@ -58,7 +58,7 @@ pub fn run(options: ServeOptions) -> Result<(), Diagnostic> {
     }
     let site: SharedSite = Arc::default();
     let (events, _) = broadcast::channel::<LiveEvent>(64);
-    let mut rebuilder = rebuild::Rebuilder::new(options.root.clone(), options.today, options.color);
+    let mut rebuilder = rebuild::Rebuilder::new(options.root.clone(), options.when, options.color);
     rebuilder.rebuild_into(&site, &events, "start");
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use tokio::sync::broadcast;
 
 use super::{LiveEvent, SharedSite};
@@ -17,17 +16,17 @@ use crate::site::{self, Caches};
 
 pub(super) struct Rebuilder {
     root: PathBuf,
-    today: NaiveDate,
+    when: site::When,
     color: bool,
     caches: Caches,
     indexer: Indexer,
 }
 
 impl Rebuilder {
-    pub(super) fn new(root: PathBuf, today: NaiveDate, color: bool) -> Self {
+    pub(super) fn new(root: PathBuf, when: site::When, color: bool) -> Self {
         Rebuilder {
             root,
-            today,
+            when,
             color,
             // The search index of a large site takes far longer than a one-page rebuild; readers
             // get the new page first and the index a moment later.
@@ -53,7 +52,7 @@ impl Rebuilder {
         // The index being built is of the site this rebuild replaces: stop it, and leave both
         // cores to the rebuild.
         self.indexer.abandon();
-        match site::render_site_with(&self.root, self.today, &mut self.caches) {
+        match site::render_site_with(&self.root, self.when, &mut self.caches) {
             Ok(rendered) => {
                 if !rendered.warnings.is_empty() {
                     eprint!(

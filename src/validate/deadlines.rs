@@ -10,7 +10,7 @@ use super::{Checker, DEADLINES};
 use crate::diagnostics::{unknown_id_hint, Diagnostic};
 use crate::model::{Deadline, OffsetUnit, YearlyDeadline};
 
-impl Checker {
+impl Checker<'_> {
     /// The fixed date of `deadline`, `None` for a relative or yearly one (or a wrong one, reported).
     pub(super) fn deadline_date(&mut self, deadline: &Deadline, has_calendar: bool) -> Option<NaiveDate> {
         let ways = [

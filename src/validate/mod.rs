@@ -5,6 +5,7 @@
 
 mod deadlines;
 mod formats;
+mod history;
 pub(crate) mod holidays;
 mod stages;
 
@@ -17,6 +18,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::diagnostics::{unknown_id_hint, Diagnostic};
+use crate::model::history::History;
 use crate::model::*;
 use crate::yaml::Spanned;
 use formats::RULE_DATES;
@@ -30,10 +32,62 @@ const DEADLINES: &str = "content/deadlines.yaml";
 const FORMS: &str = "content/forms.yaml";
 const PROVIDERS: &str = "content/providers.yaml";
 const HOLIDAYS: &str = "content/holidays.yaml";
+const CHANGES: &str = "content/changes.yaml";
 
-/// Checks `content`; returns the model (when there is no error) and every diagnostic found.
-pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
-    let mut checker = Checker::default();
+/// Checks `content` (every version of every item, and the change log) and cuts it as it stood
+/// on `as_of`; `today` tells which changes are still to come and how old a review is. Returns
+/// the model (when there is no error) and every diagnostic found.
+pub fn validate(content: Content, as_of: NaiveDate, today: NaiveDate) -> (Option<Model>, Vec<Diagnostic>) {
+    let (timeline, changes, mut diagnostics) = history::check(&content, today);
+    diagnostics.extend(freshness(&content.site, today));
+    if !timeline.has_versions() {
+        let (model, found) = validate_day(content, None, &timeline);
+        diagnostics.extend(found);
+        return finish(model, diagnostics, as_of, History { changes, versions: None });
+    }
+    let (model, found) = validate_day(timeline.in_force_on(&content, as_of), Some(as_of), &timeline);
+    diagnostics.extend(found);
+    // A problem on another day (a reference to an item no longer in force, a stage left without
+    // the one it waits for) is the editor's to fix too; each is reported once, at its place.
+    for day in other_days(&timeline.turning_days, as_of) {
+        let (_, found) = validate_day(timeline.in_force_on(&content, day), Some(day), &timeline);
+        for diagnostic in found {
+            if !diagnostics.iter().any(|d| d.span == diagnostic.span) {
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+    let history = History {
+        changes,
+        versions: Some(Box::new(content)),
+    };
+    finish(model, diagnostics, as_of, history)
+}
+
+fn finish(model: Option<Model>, diagnostics: Vec<Diagnostic>, as_of: NaiveDate, history: History) -> (Option<Model>, Vec<Diagnostic>) {
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
+    }
+    let model = model.map(|model| Model { as_of, history, ..model });
+    (model, diagnostics)
+}
+
+/// One day of each stretch over which the rules stay the same, but the one of `as_of`.
+fn other_days(turning_days: &[NaiveDate], as_of: NaiveDate) -> Vec<NaiveDate> {
+    let before_all = turning_days.first().and_then(|d| d.pred_opt());
+    before_all
+        .into_iter()
+        .chain(turning_days.iter().copied())
+        .filter(|day| *day != as_of)
+        .collect()
+}
+
+/// Checks the content of one day (`day` is `None` when it is the same on every day).
+fn validate_day(content: Content, day: Option<NaiveDate>, timeline: &history::Timeline) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut checker = Checker {
+        day: day.map(|day| (day, timeline)),
+        ..Checker::default()
+    };
     checker.check_ids(&content);
     checker.check_references(&content);
     checker.check_audiences(&content);
@@ -71,6 +125,8 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     }
     let model = Model {
         content,
+        as_of: NaiveDate::MIN,
+        history: History::default(),
         reviewed: reviewed.unwrap_or_default(),
         deadline_dates,
         calendars,
@@ -79,13 +135,53 @@ pub fn validate(content: Content) -> (Option<Model>, Vec<Diagnostic>) {
     (Some(model), diagnostics)
 }
 
-#[derive(Default)]
-struct Checker {
-    diagnostics: Vec<Diagnostic>,
-    known: BTreeMap<&'static str, BTreeSet<String>>,
+/// Warnings for a review, or a source's check, older than `review_every` days before `today`.
+fn freshness(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
+    let Some(every) = &site.review_every else {
+        return Vec::new();
+    };
+    let file = Path::new(SITE);
+    let mut warnings = Vec::new();
+    let mut stale = |at: &Spanned<String>, what: String, hint: &str| {
+        let Ok(day) = formats::parse_date(at.as_str()) else { return };
+        let age = (today - day).num_days();
+        if age > i64::from(every.value) {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{what} {day}, {age} days before today ({today}); site.yaml asks for one every {} days (`review_every`)",
+                    every.value
+                ))
+                .with_span(at.span(file))
+                .with_hint(hint),
+            );
+        }
+    };
+    stale(
+        &site.reviewed,
+        "the rules were last reviewed on".into(),
+        "check the rules against their sources, then set `reviewed:` to the day you did",
+    );
+    for source in &site.sources {
+        if let Some(checked) = &source.checked {
+            stale(
+                checked,
+                format!("source `{}` was last checked on", source.id.as_str()),
+                "open the source, confirm the rules still follow it, then set its `checked:` to that day",
+            );
+        }
+    }
+    warnings
 }
 
-impl Checker {
+#[derive(Default)]
+struct Checker<'t> {
+    diagnostics: Vec<Diagnostic>,
+    known: BTreeMap<&'static str, BTreeSet<String>>,
+    /// The day being checked and the versions of other days, when the content has versions.
+    day: Option<(NaiveDate, &'t history::Timeline)>,
+}
+
+impl Checker<'_> {
     fn error(&mut self, file: &str, at: &Spanned<String>, message: String, hint: impl Into<String>) {
         self.diagnostics.push(
             Diagnostic::error(message)
@@ -161,10 +257,25 @@ impl Checker {
         self.known.insert(kind, seen.into_keys().collect());
     }
 
+    /// The error for a reference to an item that has versions, but none in force on the day.
+    fn not_in_force(&mut self, kind: &'static str, file: &str, reference: &Id) -> bool {
+        let Some((day, timeline)) = self.day else { return false };
+        let Some(message) = timeline.not_in_force(kind, reference.as_str(), day) else {
+            return false;
+        };
+        self.error(
+            file,
+            reference,
+            message,
+            "a reference must name an item in force on every day the referring item is: give the referring item a version that ends (`effective_until`) when this one does, or keep this one in force",
+        );
+        true
+    }
+
     /// Reports `reference` unless it names a known id of `kind`.
     fn reference(&mut self, kind: &'static str, file: &str, reference: &Id) {
         let known = self.known.get(kind).cloned().unwrap_or_default();
-        if !known.contains(reference.as_str()) {
+        if !known.contains(reference.as_str()) && !self.not_in_force(kind, file, reference) {
             let mut hint = if known.is_empty() {
                 format!("no {kind} is defined yet; {}", where_defined(kind))
             } else {
@@ -277,7 +388,7 @@ impl Checker {
     fn audience(&mut self, file: &str, ids: &[Id]) {
         for id in ids {
             let known = |kind| self.known.get(kind).is_some_and(|k| k.contains(id.as_str()));
-            if known("subject") || known("subject group") {
+            if known("subject") || known("subject group") || self.not_in_force("subject", file, id) {
                 continue;
             }
             let names: BTreeSet<String> = ["subject", "subject group"]
