@@ -34,6 +34,7 @@ pub fn all() -> Vec<(&'static str, String)> {
         named::<FormsFile>("forms.schema.json", "content/forms.yaml"),
         named::<ProvidersFile>("providers.schema.json", "content/providers.yaml"),
         named::<HolidaysFile>("holidays.schema.json", "content/holidays.yaml"),
+        named::<ChangesFile>("changes.schema.json", "content/changes.yaml"),
         named::<FrontMatter>(
             "guide-front-matter.schema.json",
             "the front matter of content/guides/**/*.md",

@@ -474,162 +474,6 @@ pub struct YearlyDeadline {
     pub day: Spanned<u32>,
 }
 
-/// `content/forms.yaml`: printable forms.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FormsFile {
-    pub forms: Vec<Form>,
-}
-
-/// A paper form to print, fill in by hand and sign.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Form {
-    /// Used in the URL: `forms/<id>.html`.
-    pub id: Id,
-    /// The first day this version is in force, YYYY-MM-DD; left out, always was.
-    #[serde(default)]
-    pub effective_from: Option<Day>,
-    /// The first day it is no longer in force, YYYY-MM-DD; left out, still is.
-    #[serde(default)]
-    pub effective_until: Option<Day>,
-    pub title: String,
-    /// Subject types or groups this form is for, by id. A subject type whose own `forms:` and
-    /// whose groups' `forms:` are empty files the forms that name it (or one of its groups) here.
-    #[serde(default)]
-    pub subjects: Vec<Id>,
-    /// Instructions shown above the form (Markdown).
-    #[serde(default)]
-    pub intro: Option<Markdown>,
-    pub sections: Vec<FormSection>,
-    /// The commitment the signer makes (Markdown).
-    #[serde(default)]
-    pub declaration: Option<Markdown>,
-    /// Signature, seal and date boxes at the end.
-    #[serde(default)]
-    pub sign_boxes: Vec<SignBox>,
-    #[serde(default)]
-    pub confidence: Confidence,
-    #[serde(default)]
-    pub source: Option<Id>,
-}
-
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FormSection {
-    pub title: String,
-    pub fields: Vec<FormField>,
-}
-
-/// One field: a label and room to write.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FormField {
-    pub label: String,
-    #[serde(default)]
-    pub kind: FieldKind,
-    /// Lines of room to write, for `lines`.
-    #[serde(default)]
-    pub lines: Option<Spanned<u32>>,
-    /// Choices to tick, for `choice`.
-    #[serde(default)]
-    pub options: Vec<String>,
-    /// Small print under the field.
-    #[serde(default)]
-    pub hint: Option<String>,
-}
-
-#[derive(Debug, Clone, Hash, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldKind {
-    /// One line of handwriting.
-    #[default]
-    Text,
-    /// Several lines of handwriting.
-    Lines,
-    /// Tick boxes from `options`.
-    Choice,
-    /// A date: boxes for the day, the month and the year, in the order of the site's language.
-    Date,
-}
-
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SignBox {
-    pub label: String,
-    pub kind: SignKind,
-}
-
-#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SignKind {
-    Signature,
-    Seal,
-    Date,
-}
-
-/// `content/changes.yaml`: the change log, what changed in the rules (or in this guide) and when.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ChangesFile {
-    pub changes: Vec<Change>,
-}
-
-/// One entry of the change log.
-#[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Change {
-    /// Used in links (`changes.html#change-<id>`) and as the feed entry's id: lower-case letters,
-    /// digits, `-` and `_`; never change it once published.
-    pub id: Id,
-    /// The day the change took effect, YYYY-MM-DD.
-    pub effective: Day,
-    /// The day it was made public, YYYY-MM-DD.
-    #[serde(default)]
-    pub announced: Option<Day>,
-    pub kind: ChangeKind,
-    /// One line.
-    pub title: String,
-    /// What changed and what it means for readers (Markdown).
-    pub summary: Markdown,
-    /// The items it touches, by id: a bare id, or `kind:id` (`material:photo`, `guide:after/x`)
-    /// when two kinds share the id.
-    #[serde(default)]
-    pub affects: Vec<Id>,
-    /// The source that announced it, by id (none for a correction of this guide's own text).
-    #[serde(default)]
-    pub source: Option<Id>,
-}
-
-/// What a change did.
-#[derive(Debug, Clone, Hash, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeKind {
-    /// A new rule, material, stage...
-    Added,
-    /// A rule that now says something else.
-    Changed,
-    /// A rule no longer in force.
-    Removed,
-    /// The same rule, explained better.
-    Clarified,
-    /// A mistake in this guide's text, put right.
-    Correction,
-}
-
-impl ChangeKind {
-    /// The name used in content, labels and anchors.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChangeKind::Added => "added",
-            ChangeKind::Changed => "changed",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Clarified => "clarified",
-            ChangeKind::Correction => "correction",
-        }
-    }
-}
-
 /// The front matter of a guide (`content/guides/**/*.md`).
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -725,7 +569,7 @@ pub struct Content {
     /// Events relative deadlines count from (`events:` in deadlines.yaml).
     pub events: Vec<DeadlineEvent>,
     pub deadlines: Vec<Deadline>,
-    pub forms: Vec<Form>,
+    pub forms: Vec<super::Form>,
     /// Who provides materials (`content/providers.yaml`).
     pub providers: Vec<Provider>,
     /// Shared, so `serve` hands an unchanged guide to the next build without copying it.
@@ -734,7 +578,7 @@ pub struct Content {
     /// it the model's `Calendar`.
     pub holidays: Option<HolidaysFile>,
     /// The change log (`content/changes.yaml`), as written.
-    pub changes: Vec<Change>,
+    pub changes: Vec<super::Change>,
 }
 
 fn default_language() -> String {

@@ -4,13 +4,17 @@
 //! (calendar.rs). Only `validate` makes a `Model`; every stage after it reads one.
 
 pub mod calendar;
+pub mod changelog;
 pub mod content;
+pub mod forms;
 pub mod graph;
 pub mod history;
 pub mod holidays;
 
 pub use calendar::{Calendar, MissingYear};
+pub use changelog::*;
 pub use content::*;
+pub use forms::*;
 pub use graph::StageGraph;
 pub use holidays::*;
 

@@ -46,6 +46,8 @@ pub(super) fn guide(slug: &str, title: &str, order: Option<i64>, body: &str) -> 
             title: title.to_string(),
             order,
             summary: None,
+            effective_from: None,
+            effective_until: None,
         },
         body: Body::new(body),
         body_line: 5,
