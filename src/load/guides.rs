@@ -237,8 +237,14 @@ impl Reader {
             );
             return None;
         }
-        let front: FrontMatter = match yaml::parse(&file, split.yaml) {
-            Ok(front) => front,
+        let front: FrontMatter = match yaml::parse::<FrontMatter>(&file, split.yaml) {
+            Ok(mut front) => {
+                // The YAML starts on line 2, after the opening `---`: positions are in the file.
+                for day in [&mut front.effective_from, &mut front.effective_until].into_iter().flatten() {
+                    day.line += 1;
+                }
+                front
+            }
             Err(mut diagnostic) => {
                 if let Some(span) = diagnostic.span.as_mut() {
                     // The YAML starts on line 2, after the opening `---`.

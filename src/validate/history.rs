@@ -124,7 +124,9 @@ fn keep_in_force<T>(items: &mut Vec<T>, ranges: &[Range], day: NaiveDate, id: im
     let mut seen = BTreeSet::new();
     let mut index = 0;
     items.retain(|item| {
-        let keep = ranges[index].contains(day) && seen.insert(id(item).clone());
+        // Two undated entries of one id are a duplicate id, which the day's checks report.
+        let range = ranges[index];
+        let keep = range.contains(day) && (range == Range::default() || seen.insert(id(item).clone()));
         index += 1;
         keep
     });
@@ -150,12 +152,14 @@ fn versions<'a>(content: &'a Content, diagnostics: &mut Vec<Diagnostic>) -> Vec<
                    file: &'a Path,
                    from: &'a Option<Day>,
                    until: &'a Option<Day>| {
-        let range = Range {
+        let mut range = Range {
             from: from.as_ref().and_then(|d| parse(file, d, diagnostics)),
             until: until.as_ref().and_then(|d| parse(file, d, diagnostics)),
         };
         if let (Some(f), Some(u), Some(at)) = (range.from, range.until, until.as_ref()) {
             if u <= f {
+                // Taken as in force on every day, so that its references report nothing more.
+                range = Range::default();
                 diagnostics.push(
                     Diagnostic::error(format!(
                         "`effective_until` {u} is not after `effective_from` {f}"
@@ -214,7 +218,11 @@ fn check_overlaps(versions: &[Version], diagnostics: &mut Vec<Diagnostic>) {
     }
     for same in by_item.values() {
         for (later_index, later) in same.iter().enumerate() {
-            if let Some(earlier) = same[..later_index].iter().find(|e| e.range.overlaps(&later.range)) {
+            let dated = |v: &Version| v.range != Range::default();
+            let overlapping = same[..later_index]
+                .iter()
+                .find(|e| e.range.overlaps(&later.range) && (dated(e) || dated(later)));
+            if let Some(earlier) = overlapping {
                 let Some(at) = later.from.or(later.until).or(later.id_at) else { continue };
                 let line = earlier.id_at.map_or(0, |id| id.line);
                 diagnostics.push(
