@@ -290,3 +290,64 @@ fn a_note_names_the_only_files_read_and_a_bad_file_keeps_failing_until_removed()
     caches.load.note_changes(&["content/guides/notes.txt".to_string()]);
     assert_warm_equals_cold(&root, &mut caches, "the stray file removed");
 }
+
+/// The change log and the version dates feed the changes page, the feed, the notes on items and
+/// which version of each item a page shows: a warm rebuild after editing any of them must give
+/// the bytes of a cold build.
+#[test]
+fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
+    let tmp = TempDir::new("incremental-history");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture("history"), &root);
+    let mut caches = Caches::warm();
+    let _ = files(&root, Some(&mut caches));
+    let changes_yaml = root.join("content/changes.yaml");
+    let guide = root.join("content/guides/first.md");
+    type Edit<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let edits: Vec<Edit> = vec![
+        ("nothing", Box::new(|| {})),
+        (
+            "a change's title",
+            Box::new(|| replace(&changes_yaml, "title: No residence permit any more", "title: Residence permit dropped")),
+        ),
+        (
+            "a change's date",
+            Box::new(|| replace(&changes_yaml, "effective: \"2027-03-01\"", "effective: \"2027-04-01\"")),
+        ),
+        (
+            "a change added",
+            Box::new(|| {
+                let text = std::fs::read_to_string(&changes_yaml).unwrap();
+                std::fs::write(
+                    &changes_yaml,
+                    format!("{text}  - id: licence-note\n    effective: \"2026-01-01\"\n    kind: clarified\n    title: Licence wording\n    summary: Clearer.\n    affects: [licence]\n"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "an effective date of a version",
+            Box::new(|| {
+                for file in ["content/materials.yaml", "content/conditions.yaml", "content/stages.yaml"] {
+                    let path = root.join(file);
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    std::fs::write(&path, text.replace("\"2026-06-01\"", "\"2026-12-01\"")).unwrap();
+                }
+                replace(&changes_yaml, "effective: \"2026-06-01\"", "effective: \"2026-12-01\"");
+            }),
+        ),
+        (
+            "a guide's dates",
+            Box::new(|| replace(&guide, "order: 1\n", "order: 1\neffective_from: \"2024-05-02\"\n")),
+        ),
+    ];
+    for (what, edit) in edits {
+        edit();
+        let rendered = assert_warm_equals_cold(&root, &mut caches, what);
+        if what == "nothing" {
+            assert!(rendered.is_empty(), "nothing changed, yet re-rendered {rendered:?}");
+        } else {
+            assert!(!rendered.is_empty(), "{what} re-rendered nothing");
+        }
+    }
+}

@@ -207,6 +207,7 @@ fn markdown_texts(content: &Content) -> Vec<(&'static str, &Markdown)> {
     for f in &content.forms {
         texts.extend(f.intro.iter().chain(&f.declaration).map(|t| ("content/forms.yaml", t)));
     }
+    texts.extend(content.changes.iter().map(|c| ("content/changes.yaml", &c.summary)));
     texts
 }
 
