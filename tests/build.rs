@@ -839,7 +839,11 @@ fn a_language_the_theme_has_no_words_for_gets_english_ones_and_a_warning_at_lang
     copy_dir(&fixture("minimal"), &root);
     let yaml = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
     assert!(yaml.contains("language: en\n"));
-    std::fs::write(root.join("content/site.yaml"), yaml.replace("language: en\n", "language: fr\n")).unwrap();
+    std::fs::write(
+        root.join("content/site.yaml"),
+        yaml.replace("language: en\n", "language: fr\n"),
+    )
+    .unwrap();
     let output = build(&root, &root.join("output"));
     assert!(output.status.success(), "{}", text(&output.stderr));
     let stderr = text(&output.stderr);

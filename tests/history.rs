@@ -49,17 +49,25 @@ fn the_site_as_of_a_day_shows_the_rules_in_force_that_day() {
     assert!(material_text(&page, "id_card").unwrap().contains("The filer's own ID."));
     assert!(material_text(&page, "photo").is_none());
     assert!(material_text(&page, "residence").is_some());
-    assert!(page.contains("questionnaire"), "the condition is asked before 2026-06-01");
+    assert!(
+        page.contains("questionnaire"),
+        "the condition is asked before 2026-06-01"
+    );
 
     let page = read(&between, "checklists/person.html");
-    assert!(material_text(&page, "id_card").unwrap().contains("both sides, in colour"));
+    assert!(material_text(&page, "id_card")
+        .unwrap()
+        .contains("both sides, in colour"));
     assert!(material_text(&page, "photo").is_some());
     assert!(material_text(&page, "residence").is_some());
 
     let page = read(&after, "checklists/person.html");
     assert!(material_text(&page, "photo").is_some());
     assert!(material_text(&page, "residence").is_none());
-    assert!(!page.contains("class=\"questionnaire\""), "no condition is left to ask about");
+    assert!(
+        !page.contains("class=\"questionnaire\""),
+        "no condition is left to ask about"
+    );
 }
 
 /// `rules.json` without its `as_of`: what the rules of a day are.
@@ -85,7 +93,10 @@ fn two_builds_differ_exactly_where_the_rules_differ() {
             .map(|m| m["id"].as_str().unwrap().to_string())
             .collect()
     };
-    assert_eq!(ids(&late, "materials"), ["id_card", "photo", "licence", "residence", "form"]);
+    assert_eq!(
+        ids(&late, "materials"),
+        ["id_card", "photo", "licence", "residence", "form"]
+    );
     assert_eq!(ids(&later, "materials"), ["id_card", "photo", "licence", "form"]);
     assert_eq!(ids(&late, "conditions"), ["non_local"]);
     assert!(ids(&later, "conditions").is_empty());
@@ -107,7 +118,12 @@ fn the_changes_page_puts_coming_changes_first_then_the_rest_newest_first() {
         .collect();
     assert_eq!(
         order,
-        ["new-verification-form", "residence-dropped", "photo-and-both-sides", "first-guide-typo"]
+        [
+            "new-verification-form",
+            "residence-dropped",
+            "photo-and-both-sides",
+            "first-guide-typo"
+        ]
     );
     let coming = &page[..page.find("id=\"change-residence-dropped\"").unwrap()];
     assert!(coming.contains("Coming changes"));
@@ -128,7 +144,10 @@ fn materials_stages_and_forms_say_when_they_last_changed_and_what_is_coming() {
         "Last changed: <a href=\"../changes.html#change-residence-dropped\"><time datetime=\"2026-06-01\">1 June 2026</time></a> · Removed"
     ));
     let id_card = material_text(&stage, "id_card").unwrap();
-    assert!(id_card.contains("../changes.html#change-photo-and-both-sides"), "{id_card}");
+    assert!(
+        id_card.contains("../changes.html#change-photo-and-both-sides"),
+        "{id_card}"
+    );
     let form = read(&output, "forms/verification-person.html");
     assert!(form.contains(
         "From <time datetime=\"2027-03-01\">1 March 2027</time>: <a href=\"../changes.html#change-new-verification-form\">A new verification form</a>"
@@ -175,18 +194,30 @@ fn the_feed_is_atom_with_stable_ids_and_the_same_bytes_on_every_build() {
     assert!(feed.id().starts_with("urn:guidegen:"), "{}", feed.id());
     assert_eq!(feed.updated().to_rfc3339(), "2026-10-01T00:00:00+00:00");
     assert!(!feed.authors().is_empty(), "a feed names its author (RFC 4287 4.1.1)");
-    assert!(feed.links().iter().any(|l| l.rel() == "self" && l.href() == "changes.xml"));
-    let ids: Vec<&str> = feed.entries().iter().map(|e| e.id()).collect();
+    assert!(feed
+        .links()
+        .iter()
+        .any(|l| l.rel() == "self" && l.href() == "changes.xml"));
+    let ids: Vec<&str> = feed.entries().iter().map(atom_syndication::Entry::id).collect();
     assert_eq!(ids.len(), 4);
     assert!(ids[1].ends_with(":changes:residence-dropped"), "{ids:?}");
     for entry in feed.entries() {
         assert!(!entry.title().as_str().is_empty());
-        assert!(entry.links().iter().any(|l| l.href().starts_with("changes.html#change-")));
-        assert!(entry.content().and_then(|c| c.value()).is_some_and(|v| v.starts_with("<p>")));
+        assert!(entry
+            .links()
+            .iter()
+            .any(|l| l.href().starts_with("changes.html#change-")));
+        assert!(entry
+            .content()
+            .and_then(|c| c.value())
+            .is_some_and(|v| v.starts_with("<p>")));
     }
     assert_eq!(feed.entries()[2].updated().to_rfc3339(), "2025-01-01T00:00:00+00:00");
     assert_eq!(
-        feed.entries()[2].published().map(|d| d.to_rfc3339()).as_deref(),
+        feed.entries()[2]
+            .published()
+            .map(chrono::DateTime::to_rfc3339)
+            .as_deref(),
         Some("2024-11-15T00:00:00+00:00")
     );
 }
@@ -198,7 +229,11 @@ fn a_published_site_gives_the_feed_absolute_addresses() {
     copy_dir(&fixture("history"), &site);
     let site_yaml = site.join("content/site.yaml");
     let text_before = std::fs::read_to_string(&site_yaml).unwrap();
-    std::fs::write(&site_yaml, format!("base_url: https://example.org/guide/\n{text_before}")).unwrap();
+    std::fs::write(
+        &site_yaml,
+        format!("base_url: https://example.org/guide/\n{text_before}"),
+    )
+    .unwrap();
     let (_t, output) = build(&site, None, "history-base-url-out");
     let feed = atom_syndication::Feed::read_from(&std::fs::read(output.join("changes.xml")).unwrap()[..]).unwrap();
     assert_eq!(feed.id(), "https://example.org/guide/changes.html");
@@ -246,7 +281,12 @@ fn check_edited(file: &str, edit: impl Fn(&str) -> String, extra: &[&str]) -> (i
 fn a_version_boundary_no_change_explains_is_a_positioned_warning() {
     let (code, stderr) = check_edited(
         "content/changes.yaml",
-        |t| t.replace("affects: [residence, non_local, fill-in]", "affects: [residence, fill-in]"),
+        |t| {
+            t.replace(
+                "affects: [residence, non_local, fill-in]",
+                "affects: [residence, fill-in]",
+            )
+        },
         &["--deny-warnings"],
     );
     assert_eq!(code, 1);
@@ -322,7 +362,14 @@ warning: source `notice` was last checked on 2025-01-02, 694 days before today (
 
 #[test]
 fn the_history_fixture_checks_clean_on_every_day_it_covers() {
-    for day in ["2020-01-01", "2024-12-31", "2025-01-01", "2026-06-01", "2027-03-01", "2030-06-01"] {
+    for day in [
+        "2020-01-01",
+        "2024-12-31",
+        "2025-01-01",
+        "2026-06-01",
+        "2027-03-01",
+        "2030-06-01",
+    ] {
         let output = run(&[
             "check",
             "--root",

@@ -308,7 +308,13 @@ fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
         ("nothing", Box::new(|| {})),
         (
             "a change's title",
-            Box::new(|| replace(&changes_yaml, "title: No residence permit any more", "title: Residence permit dropped")),
+            Box::new(|| {
+                replace(
+                    &changes_yaml,
+                    "title: No residence permit any more",
+                    "title: Residence permit dropped",
+                )
+            }),
         ),
         (
             "a change's date",
@@ -328,7 +334,11 @@ fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
         (
             "an effective date of a version",
             Box::new(|| {
-                for file in ["content/materials.yaml", "content/conditions.yaml", "content/stages.yaml"] {
+                for file in [
+                    "content/materials.yaml",
+                    "content/conditions.yaml",
+                    "content/stages.yaml",
+                ] {
                     let path = root.join(file);
                     let text = std::fs::read_to_string(&path).unwrap();
                     std::fs::write(&path, text.replace("\"2026-06-01\"", "\"2026-12-01\"")).unwrap();

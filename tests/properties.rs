@@ -570,6 +570,7 @@ fn source() -> impl Strategy<Value = Source> {
         prop::option::of(any_text()),
     )
         .prop_map(|(id, title, issuer, number, date, url, kind, note)| Source {
+            checked: None,
             id,
             title,
             issuer,
@@ -604,6 +605,7 @@ fn site() -> impl Strategy<Value = Site> {
                 sources,
                 source_kinds,
             )| Site {
+                review_every: None,
                 title,
                 description: description.into(),
                 language,
@@ -634,6 +636,8 @@ fn subject() -> impl Strategy<Value = Subject> {
     )
         .prop_map(
             |(id, name, groups, certificates, forms, note, confidence, source)| Subject {
+                effective_from: None,
+                effective_until: None,
                 id,
                 name,
                 groups,
@@ -656,6 +660,8 @@ fn condition() -> impl Strategy<Value = Condition> {
         prop::option::of(id()),
     )
         .prop_map(|(id, label, question, subjects, options, source)| Condition {
+            effective_from: None,
+            effective_until: None,
             id,
             label,
             question,
@@ -674,6 +680,8 @@ fn material() -> impl Strategy<Value = Material> {
     )
         .prop_map(
             |((id, name, description, tips), provider, (subjects, when), (confidence, source))| Material {
+                effective_from: None,
+                effective_until: None,
                 id,
                 name,
                 description: description.into(),
@@ -749,6 +757,8 @@ fn stage() -> impl Strategy<Value = Stage> {
                 (steps, on_failure, materials),
                 (notification, tips, confidence, source),
             )| Stage {
+                effective_from: None,
+                effective_until: None,
                 id,
                 number: number.map(Spanned::detached),
                 name,
@@ -796,6 +806,8 @@ fn deadline() -> impl Strategy<Value = Deadline> {
     )
         .prop_map(
             |((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
+                effective_from: None,
+                effective_until: None,
                 id,
                 date,
                 after,
@@ -849,6 +861,8 @@ fn form() -> impl Strategy<Value = Form> {
     )
         .prop_map(
             |((id, title, subjects, intro), (sections, declaration), (sign_boxes, confidence, source))| Form {
+                effective_from: None,
+                effective_until: None,
                 id,
                 title,
                 subjects,
@@ -874,7 +888,13 @@ fn guide() -> impl Strategy<Value = Arc<Guide>> {
             Arc::new(Guide {
                 file: format!("content/guides/{slug}.md").into(),
                 slug,
-                front: FrontMatter { title, order, summary },
+                front: FrontMatter {
+                    title,
+                    order,
+                    summary,
+                    effective_from: None,
+                    effective_until: None,
+                },
                 body: Body::new(body),
                 body_line: 5,
             })
@@ -998,6 +1018,7 @@ fn model() -> impl Strategy<Value = Model> {
                 Model {
                     deadline_dates: vec![Some(today()); deadlines.len()],
                     content: Content {
+                        changes: Vec::new(),
                         site,
                         subject_groups,
                         subjects,

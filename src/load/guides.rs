@@ -240,7 +240,10 @@ impl Reader {
         let front: FrontMatter = match yaml::parse::<FrontMatter>(&file, split.yaml) {
             Ok(mut front) => {
                 // The YAML starts on line 2, after the opening `---`: positions are in the file.
-                for day in [&mut front.effective_from, &mut front.effective_until].into_iter().flatten() {
+                for day in [&mut front.effective_from, &mut front.effective_until]
+                    .into_iter()
+                    .flatten()
+                {
                     day.line += 1;
                 }
                 front

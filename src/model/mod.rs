@@ -118,7 +118,14 @@ impl Model {
                 stages: &all.stages,
                 deadlines: &all.deadlines,
                 forms: &all.forms,
-                guides: all.guides.iter().map(|g| GuideVersion { slug: &g.slug, front: &g.front }).collect(),
+                guides: all
+                    .guides
+                    .iter()
+                    .map(|g| GuideVersion {
+                        slug: &g.slug,
+                        front: &g.front,
+                    })
+                    .collect(),
             },
         }
     }

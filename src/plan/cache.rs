@@ -100,11 +100,15 @@ mod tests {
     fn the_site_part_stamp_leaves_out_the_guides_but_not_the_date_or_the_rules() {
         let mut model = minimal();
         let structure = Stamp::of(&7);
-        let stamp = |model: &crate::model::Model, today| site_part_stamp(&model.content, &model.history, structure, today);
+        let stamp =
+            |model: &crate::model::Model, today| site_part_stamp(&model.content, &model.history, structure, today);
         let before = stamp(&model, today());
         model.content.guides.push(guide("new", "New", None, "Text."));
         assert_eq!(stamp(&model, today()), before, "guides count through their own stamp");
-        assert_ne!(site_part_stamp(&model.content, &model.history, Stamp::of(&8), today()), before);
+        assert_ne!(
+            site_part_stamp(&model.content, &model.history, Stamp::of(&8), today()),
+            before
+        );
         assert_ne!(stamp(&model, day("2026-11-28")), before);
         model.content.materials[0].name = "Identity card".into();
         assert_ne!(stamp(&model, today()), before);

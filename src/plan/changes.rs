@@ -115,24 +115,59 @@ impl Planner<'_> {
     /// The name readers know an item by: from the day's content, else from its last version.
     fn item_title(&self, kind: ItemKind, id: &str) -> Option<String> {
         let versions = self.model.history.versions.as_deref();
-        [Some(self.content), versions].into_iter().flatten().rev().find_map(|content| {
-            let found = match kind {
-                ItemKind::Subject => content.subjects.iter().find(|x| x.id.as_str() == id).map(|x| x.name.clone()),
-                ItemKind::Condition => content.conditions.iter().find(|x| x.id.as_str() == id).map(|x| x.label.clone()),
-                ItemKind::Material => content.materials.iter().find(|x| x.id.as_str() == id).map(|x| x.name.clone()),
-                ItemKind::Stage => content.stages.iter().find(|x| x.id.as_str() == id).map(|x| x.name.clone()),
-                ItemKind::Deadline => content.deadlines.iter().find(|x| x.id.as_str() == id).map(|x| x.title.clone()),
-                ItemKind::Form => content.forms.iter().find(|x| x.id.as_str() == id).map(|x| x.title.clone()),
-                ItemKind::Guide => content.guides.iter().find(|x| x.slug == id).map(|x| x.front.title.clone()),
-            };
-            found
-        })
+        [Some(self.content), versions]
+            .into_iter()
+            .flatten()
+            .rev()
+            .find_map(|content| {
+                let found = match kind {
+                    ItemKind::Subject => content
+                        .subjects
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.name.clone()),
+                    ItemKind::Condition => content
+                        .conditions
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.label.clone()),
+                    ItemKind::Material => content
+                        .materials
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.name.clone()),
+                    ItemKind::Stage => content
+                        .stages
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.name.clone()),
+                    ItemKind::Deadline => content
+                        .deadlines
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.title.clone()),
+                    ItemKind::Form => content
+                        .forms
+                        .iter()
+                        .find(|x| x.id.as_str() == id)
+                        .map(|x| x.title.clone()),
+                    ItemKind::Guide => content
+                        .guides
+                        .iter()
+                        .find(|x| x.slug == id)
+                        .map(|x| x.front.title.clone()),
+                };
+                found
+            })
     }
 
     /// `changes.xml`: the change log as an Atom feed, every entry but those still to come.
     pub(super) fn changes_feed(&self) -> (String, std::sync::Arc<[u8]>) {
         let site = &self.content.site;
-        let base = site.base_url.as_ref().map(|u| format!("{}/", u.as_str().trim_end_matches('/')));
+        let base = site
+            .base_url
+            .as_ref()
+            .map(|u| format!("{}/", u.as_str().trim_end_matches('/')));
         let address = |path: &str| format!("{}{path}", base.as_deref().unwrap_or(""));
         let entries: Vec<Entry> = self
             .model
@@ -144,9 +179,17 @@ impl Planner<'_> {
                 let mut item = Entry::default();
                 item.set_id(entry_id(base.as_deref(), &site.title, change.id.as_str()));
                 item.set_title(Text::plain(change.title.clone()));
-                item.set_updated(midnight(entry.announced.filter(|_| entry.effective > self.today).unwrap_or(entry.effective)));
+                item.set_updated(midnight(
+                    entry
+                        .announced
+                        .filter(|_| entry.effective > self.today)
+                        .unwrap_or(entry.effective),
+                ));
                 item.set_published(entry.announced.map(midnight));
-                item.set_links(vec![link(address(&format!("{CHANGES_PAGE}#change-{}", change.id.as_str())))]);
+                item.set_links(vec![link(address(&format!(
+                    "{CHANGES_PAGE}#change-{}",
+                    change.id.as_str()
+                )))]);
                 let mut content = AtomContent::default();
                 content.set_content_type(Some("html".to_string()));
                 content.set_value(Some(self.markdown(&change.summary, "")));
@@ -194,12 +237,20 @@ fn midnight(day: NaiveDate) -> FixedDateTime {
 /// is published, else a URN made from the site's title and the change's id, which stay the same
 /// from one build to the next.
 fn entry_id(base: Option<&str>, site_title: &str, change: &str) -> String {
-    let fragment = if change.is_empty() { String::new() } else { format!("#change-{change}") };
+    let fragment = if change.is_empty() {
+        String::new()
+    } else {
+        format!("#change-{change}")
+    };
     match base {
         Some(base) => format!("{base}{CHANGES_PAGE}{fragment}"),
         None => {
             let hash = fnv1a(site_title.as_bytes());
-            let suffix = if change.is_empty() { String::new() } else { format!(":{change}") };
+            let suffix = if change.is_empty() {
+                String::new()
+            } else {
+                format!(":{change}")
+            };
             format!("urn:guidegen:{hash:016x}:changes{suffix}")
         }
     }

@@ -1,8 +1,8 @@
 //! Planning the printable forms: one page per form, sections and fields numbered and given room
 //! to write by hand (1 to 20 ruled lines a field), and the index listing them.
 
-use crate::model::history::ItemKind;
 use super::{FieldView, FormIndexData, FormSectionView, FormSummary, FormView, Page, PageData, Planner};
+use crate::model::history::ItemKind;
 use crate::model::{Form, FormField};
 
 /// The most ruled lines a field gets, whatever the content asks (a page must still fit).

@@ -89,7 +89,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "changes.html",
         include_str!("../../themes/default/templates/changes.html"),
     ),
-    ("change.html", include_str!("../../themes/default/templates/change.html")),
+    (
+        "change.html",
+        include_str!("../../themes/default/templates/change.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: &[(&str, &str)] = &[

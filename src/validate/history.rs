@@ -180,26 +180,68 @@ fn versions<'a>(content: &'a Content, diagnostics: &mut Vec<Diagnostic>) -> Vec<
         });
     };
     for s in &content.subjects {
-        add(ItemKind::Subject, (s.id.as_str(), Some(&s.id)), ItemKind::Subject.file(), &s.effective_from, &s.effective_until);
+        add(
+            ItemKind::Subject,
+            (s.id.as_str(), Some(&s.id)),
+            ItemKind::Subject.file(),
+            &s.effective_from,
+            &s.effective_until,
+        );
     }
     for c in &content.conditions {
-        add(ItemKind::Condition, (c.id.as_str(), Some(&c.id)), ItemKind::Condition.file(), &c.effective_from, &c.effective_until);
+        add(
+            ItemKind::Condition,
+            (c.id.as_str(), Some(&c.id)),
+            ItemKind::Condition.file(),
+            &c.effective_from,
+            &c.effective_until,
+        );
     }
     for m in &content.materials {
-        add(ItemKind::Material, (m.id.as_str(), Some(&m.id)), ItemKind::Material.file(), &m.effective_from, &m.effective_until);
+        add(
+            ItemKind::Material,
+            (m.id.as_str(), Some(&m.id)),
+            ItemKind::Material.file(),
+            &m.effective_from,
+            &m.effective_until,
+        );
     }
     for s in &content.stages {
-        add(ItemKind::Stage, (s.id.as_str(), Some(&s.id)), ItemKind::Stage.file(), &s.effective_from, &s.effective_until);
+        add(
+            ItemKind::Stage,
+            (s.id.as_str(), Some(&s.id)),
+            ItemKind::Stage.file(),
+            &s.effective_from,
+            &s.effective_until,
+        );
     }
     for d in &content.deadlines {
-        add(ItemKind::Deadline, (d.id.as_str(), Some(&d.id)), ItemKind::Deadline.file(), &d.effective_from, &d.effective_until);
+        add(
+            ItemKind::Deadline,
+            (d.id.as_str(), Some(&d.id)),
+            ItemKind::Deadline.file(),
+            &d.effective_from,
+            &d.effective_until,
+        );
     }
     for f in &content.forms {
-        add(ItemKind::Form, (f.id.as_str(), Some(&f.id)), ItemKind::Form.file(), &f.effective_from, &f.effective_until);
+        add(
+            ItemKind::Form,
+            (f.id.as_str(), Some(&f.id)),
+            ItemKind::Form.file(),
+            &f.effective_from,
+            &f.effective_until,
+        );
     }
     for g in &content.guides {
         let front = &g.front;
-        add(ItemKind::Guide, (g.slug.as_str(), None), &g.file, &front.effective_from, &front.effective_until);
+        add(
+            ItemKind::Guide,
+            (g.slug.as_str(), None),
+            &g.file,
+            &front.effective_from,
+            &front.effective_until,
+        );
     }
     all
 }
@@ -223,7 +265,9 @@ fn check_overlaps(versions: &[Version], diagnostics: &mut Vec<Diagnostic>) {
                 .iter()
                 .find(|e| e.range.overlaps(&later.range) && (dated(e) || dated(later)));
             if let Some(earlier) = overlapping {
-                let Some(at) = later.from.or(later.until).or(later.id_at) else { continue };
+                let Some(at) = later.from.or(later.until).or(later.id_at) else {
+                    continue;
+                };
                 let line = earlier.id_at.map_or(0, |id| id.line);
                 diagnostics.push(
                     Diagnostic::error(format!(
@@ -261,7 +305,9 @@ fn check_changes(content: &Content, today: NaiveDate, diagnostics: &mut Vec<Diag
             diagnostics.push(
                 Diagnostic::error(format!("duplicate change id `{}`", id.as_str()))
                     .with_span(id.span(file))
-                    .with_hint(format!("the same id is already used on line {line}; ids must be unique")),
+                    .with_hint(format!(
+                        "the same id is already used on line {line}; ids must be unique"
+                    )),
             );
         }
         let effective = parse(file, &change.effective, diagnostics);
@@ -303,7 +349,7 @@ fn check_changes(content: &Content, today: NaiveDate, diagnostics: &mut Vec<Diag
         }
     }
     // Newest first, as the changes page and the feed list them; the file's order among equals.
-    checked.sort_by(|a, b| b.effective.cmp(&a.effective));
+    checked.sort_by_key(|c| std::cmp::Reverse(c.effective));
     checked
 }
 
@@ -312,12 +358,21 @@ fn check_changes(content: &Content, today: NaiveDate, diagnostics: &mut Vec<Diag
 fn check_boundaries_explained(versions: &[Version], changes: &[ChangeEntry], diagnostics: &mut Vec<Diagnostic>) {
     let explained: BTreeSet<(NaiveDate, ItemKind, &str)> = changes
         .iter()
-        .flat_map(|c| c.affects.iter().map(move |item| (c.effective, item.kind, item.id.as_str())))
+        .flat_map(|c| {
+            c.affects
+                .iter()
+                .map(move |item| (c.effective, item.kind, item.id.as_str()))
+        })
         .collect();
     for version in versions {
-        let ends = [(version.from, version.range.from, "starts"), (version.until, version.range.until, "ends")];
+        let ends = [
+            (version.from, version.range.from, "starts"),
+            (version.until, version.range.until, "ends"),
+        ];
         for (written, day, what) in ends {
-            let (Some(written), Some(day)) = (written, day) else { continue };
+            let (Some(written), Some(day)) = (written, day) else {
+                continue;
+            };
             if !explained.contains(&(day, version.kind, version.id)) {
                 diagnostics.push(
                     Diagnostic::warning(format!(
@@ -341,7 +396,13 @@ fn timeline(content: &Content, versions: &[Version]) -> Timeline {
     if !dated {
         return Timeline::default();
     }
-    let ranges_of = |kind: ItemKind| versions.iter().filter(|v| v.kind == kind).map(|v| v.range).collect::<Vec<_>>();
+    let ranges_of = |kind: ItemKind| {
+        versions
+            .iter()
+            .filter(|v| v.kind == kind)
+            .map(|v| v.range)
+            .collect::<Vec<_>>()
+    };
     let ranges = ItemRanges {
         subjects: ranges_of(ItemKind::Subject),
         conditions: ranges_of(ItemKind::Condition),
@@ -383,13 +444,28 @@ impl<'a> ItemIndex<'a> {
         let mut add = |kind, id: &'a str| {
             ids.entry(kind).or_default().insert(id);
         };
-        content.subjects.iter().for_each(|x| add(ItemKind::Subject, x.id.as_str()));
-        content.conditions.iter().for_each(|x| add(ItemKind::Condition, x.id.as_str()));
-        content.materials.iter().for_each(|x| add(ItemKind::Material, x.id.as_str()));
+        content
+            .subjects
+            .iter()
+            .for_each(|x| add(ItemKind::Subject, x.id.as_str()));
+        content
+            .conditions
+            .iter()
+            .for_each(|x| add(ItemKind::Condition, x.id.as_str()));
+        content
+            .materials
+            .iter()
+            .for_each(|x| add(ItemKind::Material, x.id.as_str()));
         content.stages.iter().for_each(|x| add(ItemKind::Stage, x.id.as_str()));
-        content.deadlines.iter().for_each(|x| add(ItemKind::Deadline, x.id.as_str()));
+        content
+            .deadlines
+            .iter()
+            .for_each(|x| add(ItemKind::Deadline, x.id.as_str()));
         content.forms.iter().for_each(|x| add(ItemKind::Form, x.id.as_str()));
-        content.guides.iter().for_each(|x| add(ItemKind::Guide, x.slug.as_str()));
+        content
+            .guides
+            .iter()
+            .for_each(|x| add(ItemKind::Guide, x.slug.as_str()));
         ItemIndex { ids }
     }
 
@@ -430,9 +506,11 @@ impl<'a> ItemIndex<'a> {
             }
             several => {
                 let choices: Vec<String> = several.iter().map(|k| k.reference(text)).collect();
-                Err(Diagnostic::error(format!("`{text}` is the id of more than one kind of item"))
-                    .with_span(named.span(file))
-                    .with_hint(format!("say which with its kind: {}", choices.join(" or "))))
+                Err(
+                    Diagnostic::error(format!("`{text}` is the id of more than one kind of item"))
+                        .with_span(named.span(file))
+                        .with_hint(format!("say which with its kind: {}", choices.join(" or "))),
+                )
             }
         }
     }

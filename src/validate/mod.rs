@@ -43,7 +43,15 @@ pub fn validate(content: Content, as_of: NaiveDate, today: NaiveDate) -> (Option
     if !timeline.has_versions() {
         let (model, found) = validate_day(content, None, &timeline);
         diagnostics.extend(found);
-        return finish(model, diagnostics, as_of, History { changes, versions: None });
+        return finish(
+            model,
+            diagnostics,
+            as_of,
+            History {
+                changes,
+                versions: None,
+            },
+        );
     }
     let (model, found) = validate_day(timeline.in_force_on(&content, as_of), Some(as_of), &timeline);
     diagnostics.extend(found);
@@ -64,17 +72,26 @@ pub fn validate(content: Content, as_of: NaiveDate, today: NaiveDate) -> (Option
     finish(model, diagnostics, as_of, history)
 }
 
-fn finish(model: Option<Model>, diagnostics: Vec<Diagnostic>, as_of: NaiveDate, history: History) -> (Option<Model>, Vec<Diagnostic>) {
+fn finish(
+    model: Option<Model>,
+    diagnostics: Vec<Diagnostic>,
+    as_of: NaiveDate,
+    history: History,
+) -> (Option<Model>, Vec<Diagnostic>) {
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (None, diagnostics);
     }
-    let model = model.map(|model| Model { as_of, history, ..model });
+    let model = model.map(|model| Model {
+        as_of,
+        history,
+        ..model
+    });
     (model, diagnostics)
 }
 
 /// One day of each stretch over which the rules stay the same, but the one of `as_of`.
 fn other_days(turning_days: &[NaiveDate], as_of: NaiveDate) -> Vec<NaiveDate> {
-    let before_all = turning_days.first().and_then(|d| d.pred_opt());
+    let before_all = turning_days.first().and_then(NaiveDate::pred_opt);
     before_all
         .into_iter()
         .chain(turning_days.iter().copied())
@@ -83,7 +100,11 @@ fn other_days(turning_days: &[NaiveDate], as_of: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// Checks the content of one day (`day` is `None` when it is the same on every day).
-fn validate_day(content: Content, day: Option<NaiveDate>, timeline: &history::Timeline) -> (Option<Model>, Vec<Diagnostic>) {
+fn validate_day(
+    content: Content,
+    day: Option<NaiveDate>,
+    timeline: &history::Timeline,
+) -> (Option<Model>, Vec<Diagnostic>) {
     let mut checker = Checker {
         day: day.map(|day| (day, timeline)),
         ..Checker::default()
@@ -143,7 +164,9 @@ fn freshness(site: &Site, today: NaiveDate) -> Vec<Diagnostic> {
     let file = Path::new(SITE);
     let mut warnings = Vec::new();
     let mut stale = |at: &Spanned<String>, what: String, hint: &str| {
-        let Ok(day) = formats::parse_date(at.as_str()) else { return };
+        let Ok(day) = formats::parse_date(at.as_str()) else {
+            return;
+        };
         let age = (today - day).num_days();
         if age > i64::from(every.value) {
             warnings.push(
