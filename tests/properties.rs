@@ -1033,6 +1033,8 @@ fn model() -> impl Strategy<Value = Model> {
                         holidays,
                     },
                     reviewed: today(),
+                    as_of: today(),
+                    history: guidegen::model::history::History::default(),
                     calendars: calendars.unwrap_or_default(),
                     stage_graph: StageGraph::default(),
                 }
