@@ -313,7 +313,7 @@ fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
                     &changes_yaml,
                     "title: No residence permit any more",
                     "title: Residence permit dropped",
-                )
+                );
             }),
         ),
         (
