@@ -1099,6 +1099,8 @@ fn check_rules(json: &str, h: &Hostile, problems: &mut Vec<String>) {
     }
     let mut all = Vec::new();
     leaves(&rules, "", &mut all);
+    // The day the rules are as of is no content string; the hostile site has no history.
+    all.retain(|(path, _)| path != ".as_of");
     let mut found: Vec<&str> = Vec::new();
     for (path, value) in &all {
         let key = path.rsplit('.').next().unwrap_or_default();

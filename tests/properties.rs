@@ -438,6 +438,8 @@ fn a_heading_never_takes_an_id_the_page_already_uses() {
 #[derive(Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct Rules {
+    /// The day the lists below are as of.
+    as_of: String,
     site: Site,
     subject_groups: Vec<SubjectGroup>,
     subjects: Vec<Subject>,
@@ -453,6 +455,43 @@ struct Rules {
     calendar: Option<Calendar>,
     #[serde(deserialize_with = "calendars_from_rules")]
     calendars: Vec<SiteCalendar>,
+    changes: Vec<RulesChange>,
+    versions: RulesVersions,
+}
+
+/// A change log entry: as written, and the items it names.
+#[derive(Deserialize, Serialize)]
+struct RulesChange {
+    #[serde(flatten)]
+    change: Change,
+    affects_items: Vec<RulesItem>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RulesItem {
+    kind: String,
+    id: String,
+}
+
+/// Every dated version of every item.
+#[derive(Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct RulesVersions {
+    subjects: Vec<Subject>,
+    conditions: Vec<Condition>,
+    materials: Vec<Material>,
+    stages: Vec<Stage>,
+    deadlines: Vec<Deadline>,
+    forms: Vec<Form>,
+    guides: Vec<RulesGuideVersion>,
+}
+
+#[derive(Deserialize, Serialize)]
+struct RulesGuideVersion {
+    slug: String,
+    #[serde(flatten)]
+    front: FrontMatter,
 }
 
 /// Named calendars as rules.json writes them: each an id, a name and the years of
@@ -493,8 +532,8 @@ fn round_trip(json: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 #[test]
-fn rules_json_of_the_default_and_the_minimal_site_reads_back_into_the_same_model() {
-    for root in [repo_root(), fixture("minimal")] {
+fn rules_json_of_the_default_the_minimal_and_the_history_site_reads_back_into_the_same_model() {
+    for root in [repo_root(), fixture("minimal"), fixture("history")] {
         let rendered =
             guidegen::site::render_site(&root, today()).unwrap_or_else(|_| panic!("{} does not build", root.display()));
         let rules = rendered.files.iter().find(|f| f.path == "rules.json").unwrap();

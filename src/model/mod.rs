@@ -112,15 +112,16 @@ impl Model {
             calendars: self.calendars.iter().filter(|c| !c.id.is_empty()).collect(),
             changes: &self.history.changes,
             versions: Versions {
-                subjects: &all.subjects,
-                conditions: &all.conditions,
-                materials: &all.materials,
-                stages: &all.stages,
-                deadlines: &all.deadlines,
-                forms: &all.forms,
+                subjects: dated(&all.subjects, |x| (&x.effective_from, &x.effective_until)),
+                conditions: dated(&all.conditions, |x| (&x.effective_from, &x.effective_until)),
+                materials: dated(&all.materials, |x| (&x.effective_from, &x.effective_until)),
+                stages: dated(&all.stages, |x| (&x.effective_from, &x.effective_until)),
+                deadlines: dated(&all.deadlines, |x| (&x.effective_from, &x.effective_until)),
+                forms: dated(&all.forms, |x| (&x.effective_from, &x.effective_until)),
                 guides: all
                     .guides
                     .iter()
+                    .filter(|g| g.front.effective_from.is_some() || g.front.effective_until.is_some())
                     .map(|g| GuideVersion {
                         slug: &g.slug,
                         front: &g.front,
@@ -157,16 +158,27 @@ pub struct Rules<'a> {
     versions: Versions<'a>,
 }
 
-/// Every version of every item that can have versions.
+/// Every version of every item that has dates (an item without them is the same on every day,
+/// and is in the lists at the top of `rules.json` whatever the day).
 #[derive(Serialize)]
 struct Versions<'a> {
-    subjects: &'a [Subject],
-    conditions: &'a [Condition],
-    materials: &'a [Material],
-    stages: &'a [Stage],
-    deadlines: &'a [Deadline],
-    forms: &'a [Form],
+    subjects: Vec<&'a Subject>,
+    conditions: Vec<&'a Condition>,
+    materials: Vec<&'a Material>,
+    stages: Vec<&'a Stage>,
+    deadlines: Vec<&'a Deadline>,
+    forms: Vec<&'a Form>,
     guides: Vec<GuideVersion<'a>>,
+}
+
+/// The items of `all` that have a date of their own.
+fn dated<T>(all: &[T], dates: impl Fn(&T) -> (&Option<Day>, &Option<Day>)) -> Vec<&T> {
+    all.iter()
+        .filter(|item| {
+            let (from, until) = dates(item);
+            from.is_some() || until.is_some()
+        })
+        .collect()
 }
 
 /// A guide in `versions`: its path and front matter (its dates among them), not its text.
