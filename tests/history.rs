@@ -128,7 +128,7 @@ fn the_changes_page_puts_coming_changes_first_then_the_rest_newest_first() {
     let coming = &page[..page.find("id=\"change-residence-dropped\"").unwrap()];
     assert!(coming.contains("Coming changes"));
     assert!(coming.contains("Days left: 94"), "2026-11-27 to 2027-03-01");
-    assert!(page.contains("<span class=\"tag tag-correction\">Correction</span>"));
+    assert!(page.contains("<span class=\"tag tag-change tag-correction\">Correction</span>"));
     // Affected items link to where the site shows them; an item no longer in force is named only.
     assert!(page.contains("<a href=\"stages/fill-in.html#material-photo\">Face photo</a>"));
     assert!(page.contains("<li>Residence permit</li>"));
