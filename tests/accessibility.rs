@@ -28,6 +28,7 @@ const PAGES: &[&str] = &[
     "timeline.html",
     "search.html",
     "sources.html",
+    "changes.html",
     "404.html",
 ];
 

@@ -391,3 +391,52 @@ fn the_history_fixture_checks_clean_on_every_day_it_covers() {
         assert!(output.status.success(), "{day}: {}", text(&output.stderr));
     }
 }
+
+#[test]
+fn the_default_site_reads_as_the_filing_stood_before_between_and_after_its_deadlines() {
+    let site = repo_root();
+    let (_a, before) = build(&site, Some("2023-08-31"), "default-before");
+    let (_b, between) = build(&site, Some("2024-03-31"), "default-between");
+    let (_c, after) = build(&site, Some("2024-04-01"), "default-after");
+    let deadlines = |output: &Path| -> Vec<String> {
+        rules_of_day(output)["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The rules themselves: the catch-up deadline until it passes, then the clearing.
+    assert_eq!(rules_of_day(&before), rules_of_day(&between));
+    assert_eq!(deadlines(&between), ["unlisted-2023-09-01", "listed-2024-03-31"]);
+    assert_eq!(deadlines(&after), ["unlisted-2023-09-01", "cleanup-2024-04-01"]);
+    let (between_rules, after_rules) = (rules_of_day(&between), rules_of_day(&after));
+    for list in [
+        "subjects",
+        "conditions",
+        "materials",
+        "stages",
+        "forms",
+        "guides",
+        "changes",
+    ] {
+        assert_eq!(between_rules[list], after_rules[list], "{list}");
+    }
+    // What readers are told: before 1 September 2023, filing before listing is still to come.
+    let changes = read(&before, "changes.html");
+    let coming = &changes[..changes.find("id=\"change-miit-app-filing-notice\"").unwrap()];
+    assert!(coming.contains("id=\"change-filing-before-listing\""), "{coming}");
+    assert!(coming.contains("id=\"change-clearing-from-2024-04-01\""));
+    let changes = read(&after, "changes.html");
+    let past = &changes[changes.find("已生效的变更").unwrap()..];
+    assert!(
+        past.contains("id=\"change-clearing-from-2024-04-01\""),
+        "in force from its first day"
+    );
+    let deadlines_page = read(&after, "deadlines.html");
+    assert!(
+        deadlines_page.contains("最近变更"),
+        "deadlines say when they last changed"
+    );
+    assert!(!deadlines_page.contains("id=\"deadline-listed-2024-03-31\""));
+}
