@@ -87,12 +87,41 @@ pub struct ChangeEntry {
 }
 
 /// The change log, newest first, and every version of every item.
-#[derive(Debug, Clone, Default, Hash)]
+#[derive(Debug, Clone, Default)]
 pub struct History {
     pub changes: Vec<ChangeEntry>,
     /// The content with every version of every item, when some item has versions (otherwise it
     /// is the model's content itself).
     pub versions: Option<Box<Content>>,
+}
+
+// Spelled out, so that the guides count by their paths and front matter (what the history shows
+// of them) and not by their bodies: an edit of a guide's text must not re-render the other pages.
+impl std::hash::Hash for History {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.changes.hash(state);
+        if let Some(all) = &self.versions {
+            let Content {
+                site: _,
+                subject_groups: _,
+                subjects,
+                conditions,
+                materials,
+                stages,
+                events: _,
+                deadlines,
+                forms,
+                providers: _,
+                guides,
+                holidays: _,
+                changes: _,
+            } = all.as_ref();
+            (subjects, conditions, materials, stages, deadlines, forms).hash(state);
+            for guide in guides {
+                (&guide.slug, &guide.front).hash(state);
+            }
+        }
+    }
 }
 
 impl History {
