@@ -2,6 +2,7 @@
 //! The pipeline runs load -> validate -> plan -> render -> write, one module per stage.
 
 pub mod diagnostics;
+pub mod diff;
 pub(crate) mod href;
 pub(crate) mod ics;
 pub(crate) mod linkcheck;

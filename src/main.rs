@@ -33,6 +33,26 @@ enum Command {
     Serve(ServeArgs),
     /// Write the JSON Schemas of the content files (for editors) into a folder.
     Schema(SchemaArgs),
+    /// Show what readers would see change: this site against OLD (a site folder or a published
+    /// rules.json), or this site between two days (--from, --to).
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The site or rules.json to compare with (the published one); left out, give --from and --to.
+    old: Option<PathBuf>,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// With --to: compare this site's rules on this day (YYYY-MM-DD) ...
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "to", conflicts_with = "old")]
+    from: Option<NaiveDate>,
+    /// ... with its rules on this day.
+    #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "from")]
+    to: Option<NaiveDate>,
+    /// `text` for people, `json` for tools.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
 }
 
 #[derive(Args)]
@@ -102,6 +122,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Schema(args) => schema(args),
         Command::Serve(args) => serve(args),
+        Command::Diff(args) => diff(args),
     }
 }
 
@@ -120,6 +141,41 @@ fn serve(args: ServeArgs) -> ExitCode {
             report(&[cannot_start], &SourceMap::default());
             ExitCode::from(1)
         }
+    }
+}
+
+fn diff(args: DiffArgs) -> ExitCode {
+    use guidegen::diff;
+    let when = when(&args.site);
+    let root = &args.site.root;
+    let sides = match (&args.old, args.from, args.to) {
+        (Some(old), _, _) => {
+            let old = if old.is_dir() {
+                diff::rules_of_site(old, when.today, when.as_of)
+            } else {
+                diff::rules_of_file(old)
+            };
+            old.and_then(|old| Ok((old, diff::rules_of_site(root, when.today, when.as_of)?)))
+        }
+        (None, Some(from), Some(to)) => diff::rules_of_site(root, when.today, from)
+            .and_then(|old| Ok((old, diff::rules_of_site(root, when.today, to)?))),
+        _ => {
+            eprintln!("error: name the site or rules.json to compare with, or give --from DATE --to DATE");
+            return ExitCode::from(2);
+        }
+    };
+    match sides {
+        Ok((old, new)) => {
+            let found = diff::compare(&old, &new);
+            let report = if args.format == "json" {
+                diff::report::json(&found)
+            } else {
+                diff::report::text(&found)
+            };
+            print!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(failed) => fail(&failed, "diff failed"),
     }
 }
 
