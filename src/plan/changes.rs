@@ -256,6 +256,13 @@ fn entry_id(base: Option<&str>, site_title: &str, change: &str) -> String {
     }
 }
 
+/// A short fingerprint of what `value` says (positions left out, as they are not serialized),
+/// the same on every machine and in every build.
+pub(super) fn fingerprint(value: &impl serde::Serialize) -> String {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    format!("{:012x}", fnv1a(&bytes) >> 16)
+}
+
 /// FNV-1a: a hash that is the same on every machine and in every build, unlike the std hasher.
 fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {

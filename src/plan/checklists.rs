@@ -115,6 +115,7 @@ impl Planner<'_> {
             confidence: material.confidence,
             source: self.source_link(&material.source, root),
             history: self.item_history(ItemKind::Material, material.id.as_str(), root),
+            version: super::changes::fingerprint(material),
         }
     }
 

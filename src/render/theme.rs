@@ -98,6 +98,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_STATIC: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("site.js", include_str!("../../themes/default/static/site.js")),
+    ("ticks.js", include_str!("../../themes/default/static/ticks.js")),
     ("timeline.js", include_str!("../../themes/default/static/timeline.js")),
     ("search.js", include_str!("../../themes/default/static/search.js")),
     ("query.js", include_str!("../../themes/default/static/query.js")),

@@ -99,10 +99,11 @@
     return Array.prototype.some.call(select.options, function (option) { return option.value === value; });
   }
 
-  // ---- Checklist ticks, kept in this browser per site and checklist ----
+  // ---- Checklist ticks, kept in this browser per site and checklist (ticks.js keeps the record) ----
 
   var storageKey = null;
-  var saved = {};
+  var ticks = {};
+  var materials = [];
 
   function updateProgress() {
     var line = document.querySelector(".checklist-progress");
@@ -122,27 +123,77 @@
   }
 
   function store() {
-    try { window.localStorage.setItem(storageKey, JSON.stringify(saved)); } catch (e) { /* storage off: ticks last for this visit */ }
+    try { window.localStorage.setItem(storageKey, window.guidegenTicks.write(ticks, materials)); } catch (e) { /* storage off: ticks last for this visit */ }
+  }
+
+  // Every material of the checklist, shown or hidden by the answers.
+  function pageMaterials(form) {
+    var list = [];
+    each(form.querySelectorAll(".checklist-item"), function (item) {
+      var box = item.querySelector("input[type=checkbox]");
+      if (box) list.push({ id: box.name, version: item.getAttribute("data-version") || "", name: item.getAttribute("data-name") || box.name });
+    });
+    return list;
+  }
+
+  // The notice above the checklist: what is new, changed or no longer needed since the last visit.
+  function showChanges(changes) {
+    var notice = document.querySelector(".changed-notice");
+    if (!notice) return;
+    var list = notice.querySelector("ul");
+    var names = {};
+    materials.forEach(function (m) { names[m.id] = m.name; });
+    function add(label, id, linked) {
+      var li = document.createElement("li");
+      li.appendChild(document.createTextNode(notice.getAttribute(label)));
+      if (linked) {
+        var a = document.createElement("a");
+        a.href = "#material-" + id;
+        a.textContent = names[id];
+        li.appendChild(a);
+      } else {
+        li.appendChild(document.createTextNode(id));
+      }
+      list.appendChild(li);
+    }
+    changes.added.forEach(function (id) { add("data-added", id, true); });
+    changes.changed.forEach(function (id) { add("data-changed", id, true); });
+    changes.removed.forEach(function (m) { add("data-removed", m.name, false); });
+    notice.hidden = list.children.length === 0;
   }
 
   function setUpChecklist(form) {
     storageKey = form.getAttribute("data-storage-key");
-    try { saved = JSON.parse(window.localStorage.getItem(storageKey) || "{}") || {}; } catch (e) { saved = {}; }
+    materials = pageMaterials(form);
+    var stored;
+    try { stored = window.guidegenTicks.read(window.localStorage.getItem(storageKey)); } catch (e) { stored = window.guidegenTicks.read(""); }
+    var changes = window.guidegenTicks.changesSince(stored, materials);
+    ticks = stored.ticks;
+    changes.cleared.forEach(function (id) {
+      delete ticks[id];
+      var item = document.getElementById("material-" + id);
+      var note = item && item.querySelector(".changed-since-tick");
+      if (note) note.hidden = false;
+    });
+    showChanges(changes);
     each(form.querySelectorAll("input[type=checkbox]"), function (box) {
-      box.checked = saved[box.name] === true;
+      var item = box.closest(".checklist-item");
+      box.checked = Object.prototype.hasOwnProperty.call(ticks, box.name);
       mark(box);
       box.addEventListener("change", function () {
-        saved[box.name] = box.checked;
+        if (box.checked) ticks[box.name] = item ? item.getAttribute("data-version") : null; else delete ticks[box.name];
         mark(box);
         store();
         updateProgress();
       });
     });
+    // The notice is for this visit: from now on, the page as it is counts as seen.
+    store();
     var reset = form.querySelector(".checklist-reset");
     if (reset) {
       reset.hidden = false;
       reset.addEventListener("click", function () {
-        saved = {};
+        ticks = {};
         store();
         each(form.querySelectorAll("input[type=checkbox]"), function (box) { box.checked = false; mark(box); });
         updateProgress();
