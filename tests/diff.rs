@@ -74,14 +74,14 @@ fn an_edited_copy_shows_each_change_a_reader_would_see_per_subject_type() {
     assert_eq!(
         stdout,
         "subject person (Individual):
-  material changed: id_card (ID card): description
+  material changed: id_card (ID card): description: \"The filer's own ID.\" → \"Both sides of the filer's ID.\"
   material added: photo (Face photo)
   material removed: residence (Residence permit)
-  stage changed: fill-in (Fill in): materials
-  stage changed: review (Review): duration
+  stage changed: fill-in (Fill in): materials: [id_card, licence, residence] → [id_card, licence, photo]
+  stage changed: review (Review): duration: 1–2 working_days → 1–5 working_days
 subject company (Company):
-  stage changed: fill-in (Fill in): materials
-  stage changed: review (Review): duration
+  stage changed: fill-in (Fill in): materials: [id_card, licence, residence] → [id_card, licence, photo]
+  stage changed: review (Review): duration: 1–2 working_days → 1–5 working_days
 guides:
   guide retitled: first (Start here), was \"First guide\"
 8 differences a reader would see
@@ -130,9 +130,9 @@ fn one_site_between_two_days_shows_its_history() {
   material changed: id_card (ID card): description
   material added: photo (Face photo)
   material removed: residence (Residence permit)
-  stage changed: fill-in (Fill in): materials
+  stage changed: fill-in (Fill in): materials: [id_card, licence, residence] → [id_card, photo, licence]
 subject company (Company):
-  stage changed: fill-in (Fill in): materials
+  stage changed: fill-in (Fill in): materials: [id_card, licence, residence] → [id_card, photo, licence]
 5 differences a reader would see
 "
     );
@@ -164,6 +164,10 @@ fn json_output_is_the_same_diff_for_tools() {
     assert_eq!(value["subjects"][0]["id"], "person");
     assert_eq!(value["subjects"][0]["items"][2]["change"], "removed");
     assert_eq!(value["subjects"][0]["items"][0]["fields"][0], "description");
+    assert_eq!(
+        value["subjects"][0]["items"][4]["values"][0],
+        "duration: 1–2 working_days → 1–5 working_days"
+    );
     assert_eq!(value["guides"][0]["old_name"], "First guide");
 }
 

@@ -90,6 +90,9 @@ pub struct ItemChange {
     pub change: &'static str,
     /// The fields that differ, for a change.
     pub fields: Vec<String>,
+    /// For each field of `fields` whose value is short (a word, a number, a duration): what it
+    /// was and what it is, e.g. `duration: 1–2 working_days → 1–5 working_days`.
+    pub values: Vec<String>,
     /// The former name, when it changed.
     pub old_name: Option<String>,
 }
@@ -165,28 +168,33 @@ fn compare_items(
     new: &[(String, Value)],
 ) -> Vec<ItemChange> {
     let mut changes = Vec::new();
-    let item = |id: &str, value: &Value, change, fields, old_name| ItemChange {
+    let item = |id: &str, value: &Value, change, fields: Vec<String>, old_name, values| ItemChange {
         kind,
         id: id.to_string(),
         name: text(value, name_key),
         change,
         fields,
+        values,
         old_name,
     };
     for (id, value) in new {
         match old.iter().find(|(o, _)| o == id) {
-            None => changes.push(item(id, value, "added", Vec::new(), None)),
+            None => changes.push(item(id, value, "added", Vec::new(), None, Vec::new())),
             Some((_, before)) => {
                 let fields = changed_fields(before, value);
                 if !fields.is_empty() {
                     let old_name = Some(text(before, name_key)).filter(|n| *n != text(value, name_key));
-                    changes.push(item(id, value, "changed", fields, old_name));
+                    let values = fields
+                        .iter()
+                        .filter_map(|f| Some(format!("{f}: {} → {}", short(&before[f])?, short(&value[f])?)))
+                        .collect();
+                    changes.push(item(id, value, "changed", fields, old_name, values));
                 }
             }
         }
     }
     for (id, value) in old.iter().filter(|(id, _)| !new.iter().any(|(n, _)| n == id)) {
-        changes.push(item(id, value, "removed", Vec::new(), None));
+        changes.push(item(id, value, "removed", Vec::new(), None, Vec::new()));
     }
     changes
 }
@@ -222,6 +230,7 @@ fn compare_guides(old: &Value, new: &Value) -> Vec<ItemChange> {
         name: name.clone(),
         change,
         fields: Vec::new(),
+        values: Vec::new(),
         old_name,
     };
     for (slug, title) in &new {
@@ -267,6 +276,27 @@ fn seen_by(rules: &Value, subject: &Value, kind: &str) -> Vec<(String, Value)> {
         .into_iter()
         .filter(|(_, item)| covers(item))
         .collect()
+}
+
+/// A value short enough to show in a line: a word, a number, `none`, or a duration range.
+fn short(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => Some("none".into()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) if s.chars().count() <= 40 && !s.contains('\n') => Some(format!("\"{s}\"")),
+        Value::Object(o) if o.contains_key("min") && o.contains_key("max") && o.contains_key("unit") => Some(format!(
+            "{}–{} {}",
+            o["min"],
+            o["max"],
+            o["unit"].as_str().unwrap_or_default()
+        )),
+        Value::Array(items) if items.iter().all(Value::is_string) && items.len() <= 8 => Some(format!(
+            "[{}]",
+            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+        )),
+        _ => None,
+    }
 }
 
 fn list<'a>(rules: &'a Value, key: &str) -> &'a [Value] {

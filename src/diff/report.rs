@@ -38,7 +38,18 @@ fn line(item: &ItemChange) -> String {
         line.push_str(&format!(", was \"{old}\""));
     }
     if !item.fields.is_empty() {
-        line.push_str(&format!(": {}", item.fields.join(", ")));
+        // A field with a short value says what it was and is; the others are named.
+        let named = item.fields.iter().map(|field| {
+            item.values
+                .iter()
+                .find(|v| {
+                    v.strip_prefix(field.as_str())
+                        .is_some_and(|rest| rest.starts_with(": "))
+                })
+                .cloned()
+                .unwrap_or_else(|| field.clone())
+        });
+        line.push_str(&format!(": {}", named.collect::<Vec<_>>().join("; ")));
     }
     line
 }
