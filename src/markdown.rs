@@ -142,6 +142,7 @@ pub fn options() -> Options {
 /// checklists, deadlines, sources), never on guide pages, and reserving their prefixes would
 /// rename ordinary guide headings such as "Step 1".
 pub const PAGE_IDS: &[&str] = &[
+    "changed-notice-title",
     "deadlines-heading",
     "failure-heading",
     "form-title",
