@@ -25,8 +25,9 @@ const MARKDOWN_JS_URL: &str = "javascript:alert(4)//markdown";
 /// An http(s) URL whose text would break out of an attribute or an XML element if not escaped.
 const MARKUP_URL: &str = "https://guide.example/x?a=1&b=\"><script>alert(1)</script>'";
 /// The assets the default theme loads with `<script src>`; no other script may be loaded.
-const OWN_SCRIPTS: [&str; 5] = [
+const OWN_SCRIPTS: [&str; 6] = [
     "assets/site.js",
+    "assets/ticks.js",
     "assets/search.js",
     "assets/search-index.js",
     "assets/timeline.js",
