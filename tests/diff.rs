@@ -4,7 +4,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 
 fn diff(args: &[&str]) -> (i32, String, String) {
     let mut all = vec!["diff"];
@@ -18,24 +17,18 @@ fn diff(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn replace(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{}: no `{from}`", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 /// A copy of the minimal fixture with a material added, one removed, one changed, a stage's
 /// duration changed and a guide retitled.
 fn edited_minimal(temp: &TempDir) -> std::path::PathBuf {
     let site = temp.path().join("edited");
     copy_dir(&fixture("minimal"), &site);
     let materials = site.join("content/materials.yaml");
-    replace(
+    replace_in_file(
         &materials,
         "description: The filer's own ID.",
         "description: Both sides of the filer's ID.",
     );
-    replace(
+    replace_in_file(
         &materials,
         "  - id: residence\n    name: Residence permit\n    description: Proof that you live where you file.\n    provider: filer\n    subjects: [people]\n    when: [non_local]\n    source: notice\n",
         "",
@@ -47,17 +40,17 @@ fn edited_minimal(temp: &TempDir) -> std::path::PathBuf {
     )
     .unwrap();
     let stages = site.join("content/stages.yaml");
-    replace(
+    replace_in_file(
         &stages,
         "materials: [id_card, licence, residence]",
         "materials: [id_card, licence, photo]",
     );
-    replace(
+    replace_in_file(
         &stages,
         "duration: {min: 1, max: 2, unit: working_days}",
         "duration: {min: 1, max: 5, unit: working_days}",
     );
-    replace(
+    replace_in_file(
         &site.join("content/guides/first.md"),
         "title: First guide",
         "title: Start here",
@@ -185,7 +178,7 @@ fn an_unreadable_side_fails_with_its_reason_and_no_side_is_bad_usage() {
     );
     let broken = temp.path().join("broken");
     copy_dir(&fixture("minimal"), &broken);
-    replace(
+    replace_in_file(
         &broken.join("content/materials.yaml"),
         "when: [non_local]",
         "when: [non-local]",

@@ -22,12 +22,6 @@ fn files(root: &Path, caches: Option<&mut Caches>) -> (Vec<(String, Vec<u8>)>, V
     (files, rendered.rendered)
 }
 
-fn replace(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{}: no `{from}`", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
     let tmp = TempDir::new("incremental");
@@ -52,11 +46,14 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
                 std::fs::write(&guide, format!("{text}\n\n## 新加的一节\n\n正文改了。\n")).unwrap();
             }),
         ),
-        ("a guide title", Box::new(|| replace(&guide, "title: ", "title: 改 "))),
+        (
+            "a guide title",
+            Box::new(|| replace_in_file(&guide, "title: ", "title: 改 ")),
+        ),
         (
             "a guide summary",
             Box::new(|| {
-                replace(
+                replace_in_file(
                     &root.join("content/guides/prepare-materials.md"),
                     "summary: ",
                     "summary: 改过的",
@@ -66,7 +63,7 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
         (
             "a section introduction",
             Box::new(|| {
-                replace(
+                replace_in_file(
                     &root.join("content/guides/after/_index.md"),
                     "备案通过",
                     "改过的介绍：备案通过",
@@ -75,12 +72,12 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
         ),
         (
             "a guide's order",
-            Box::new(|| replace(&root.join("content/guides/after/_index.md"), "order: 90", "order: 1")),
+            Box::new(|| replace_in_file(&root.join("content/guides/after/_index.md"), "order: 90", "order: 1")),
         ),
         (
             "a stage in YAML",
             Box::new(|| {
-                replace(
+                replace_in_file(
                     &root.join("content/stages.yaml"),
                     "name: 平台初审",
                     "name: 平台初审（改）",
@@ -186,7 +183,7 @@ fn warm_rebuilds_told_what_changed_equal_cold_builds() {
         ("nothing", Box::new(|| {}), &[]),
         (
             "a guide body",
-            Box::new(|| replace(&root.join(GUIDE), "\n## ", "\n## 改过的 ")),
+            Box::new(|| replace_in_file(&root.join(GUIDE), "\n## ", "\n## 改过的 ")),
             &[GUIDE],
         ),
         (
@@ -214,7 +211,7 @@ fn warm_rebuilds_told_what_changed_equal_cold_builds() {
         (
             "a YAML rule",
             Box::new(|| {
-                replace(
+                replace_in_file(
                     &root.join("content/stages.yaml"),
                     "name: 平台初审",
                     "name: 平台初审（改）",
@@ -258,7 +255,7 @@ fn a_note_names_the_only_files_read_and_a_bad_file_keeps_failing_until_removed()
     files(&root, Some(&mut caches));
 
     // An edit the note leaves out is not seen (proof that the note is what is read) ...
-    replace(
+    replace_in_file(
         &root.join("content/guides/sms-verification.md"),
         "\n## ",
         "\n## 没说的 ",
@@ -278,7 +275,7 @@ fn a_note_names_the_only_files_read_and_a_bad_file_keeps_failing_until_removed()
     write(&root, "content/guides/notes.txt", "not a guide");
     caches.load.note_changes(&["content/guides/notes.txt".to_string()]);
     assert!(render_site_with(&root, today(), &mut caches).is_err());
-    replace(&root.join("content/guides/sms-verification.md"), "\n## ", "\n## 又改 ");
+    replace_in_file(&root.join("content/guides/sms-verification.md"), "\n## ", "\n## 又改 ");
     caches
         .load
         .note_changes(&["content/guides/sms-verification.md".to_string()]);
@@ -309,7 +306,7 @@ fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
         (
             "a change's title",
             Box::new(|| {
-                replace(
+                replace_in_file(
                     &changes_yaml,
                     "title: No residence permit any more",
                     "title: Residence permit dropped",
@@ -318,7 +315,7 @@ fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
         ),
         (
             "a change's date",
-            Box::new(|| replace(&changes_yaml, "effective: \"2027-03-01\"", "effective: \"2027-04-01\"")),
+            Box::new(|| replace_in_file(&changes_yaml, "effective: \"2027-03-01\"", "effective: \"2027-04-01\"")),
         ),
         (
             "a change added",
@@ -343,12 +340,12 @@ fn warm_rebuilds_equal_cold_builds_after_a_change_to_the_history() {
                     let text = std::fs::read_to_string(&path).unwrap();
                     std::fs::write(&path, text.replace("\"2026-06-01\"", "\"2026-12-01\"")).unwrap();
                 }
-                replace(&changes_yaml, "effective: \"2026-06-01\"", "effective: \"2026-12-01\"");
+                replace_in_file(&changes_yaml, "effective: \"2026-06-01\"", "effective: \"2026-12-01\"");
             }),
         ),
         (
             "a guide's dates",
-            Box::new(|| replace(&guide, "order: 1\n", "order: 1\neffective_from: \"2024-05-02\"\n")),
+            Box::new(|| replace_in_file(&guide, "order: 1\n", "order: 1\neffective_from: \"2024-05-02\"\n")),
         ),
     ];
     for (what, edit) in edits {

@@ -21,12 +21,6 @@ fn build(site: &Path, output: &Path) {
     assert!(result.status.success(), "{}", text(&result.stderr));
 }
 
-fn replace(path: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(path).unwrap();
-    assert!(text.contains(from), "{}: no `{from}`", path.display());
-    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-}
-
 #[test]
 fn a_returning_reader_sees_what_changed_and_keeps_the_ticks_of_what_did_not() {
     let temp = TempDir::new("returning-reader");
@@ -51,7 +45,7 @@ fn a_returning_reader_sees_what_changed_and_keeps_the_ticks_of_what_did_not() {
 
     // The rules change: the ID card now asks for both sides, and a photo is added.
     let materials = site.join("content/materials.yaml");
-    replace(
+    replace_in_file(
         &materials,
         "description: The filer's own ID.",
         "description: Both sides of the filer's ID.",
@@ -62,7 +56,7 @@ fn a_returning_reader_sees_what_changed_and_keeps_the_ticks_of_what_did_not() {
         format!("{text_before}  - id: photo\n    name: Face photo\n    description: A recent photo.\n    provider: filer\n    subjects: [people]\n    source: notice\n"),
     )
     .unwrap();
-    replace(
+    replace_in_file(
         &site.join("content/stages.yaml"),
         "materials: [id_card, licence, residence]",
         "materials: [id_card, licence, residence, photo]",

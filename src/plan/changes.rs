@@ -114,51 +114,9 @@ impl Planner<'_> {
 
     /// The name readers know an item by: from the day's content, else from its last version.
     fn item_title(&self, kind: ItemKind, id: &str) -> Option<String> {
+        let in_force = std::iter::once(self.content);
         let versions = self.model.history.versions.as_deref();
-        [Some(self.content), versions]
-            .into_iter()
-            .flatten()
-            .rev()
-            .find_map(|content| {
-                let found = match kind {
-                    ItemKind::Subject => content
-                        .subjects
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.name.clone()),
-                    ItemKind::Condition => content
-                        .conditions
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.label.clone()),
-                    ItemKind::Material => content
-                        .materials
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.name.clone()),
-                    ItemKind::Stage => content
-                        .stages
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.name.clone()),
-                    ItemKind::Deadline => content
-                        .deadlines
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.title.clone()),
-                    ItemKind::Form => content
-                        .forms
-                        .iter()
-                        .find(|x| x.id.as_str() == id)
-                        .map(|x| x.title.clone()),
-                    ItemKind::Guide => content
-                        .guides
-                        .iter()
-                        .find(|x| x.slug == id)
-                        .map(|x| x.front.title.clone()),
-                };
-                found
-            })
+        in_force.chain(versions).find_map(|content| title_in(content, kind, id))
     }
 
     /// `changes.xml`: the change log as an Atom feed, every entry but those still to come.
@@ -268,4 +226,20 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The name of the last entry of `kind` with `id` in `content`.
+fn title_in(content: &crate::model::Content, kind: ItemKind, id: &str) -> Option<String> {
+    fn last<T>(items: &[T], id: &str, key: impl Fn(&T) -> &str, name: impl Fn(&T) -> &String) -> Option<String> {
+        items.iter().rev().find(|x| key(x) == id).map(|x| name(x).clone())
+    }
+    match kind {
+        ItemKind::Subject => last(&content.subjects, id, |x| x.id.as_str(), |x| &x.name),
+        ItemKind::Condition => last(&content.conditions, id, |x| x.id.as_str(), |x| &x.label),
+        ItemKind::Material => last(&content.materials, id, |x| x.id.as_str(), |x| &x.name),
+        ItemKind::Stage => last(&content.stages, id, |x| x.id.as_str(), |x| &x.name),
+        ItemKind::Deadline => last(&content.deadlines, id, |x| x.id.as_str(), |x| &x.title),
+        ItemKind::Form => last(&content.forms, id, |x| x.id.as_str(), |x| &x.title),
+        ItemKind::Guide => last(&content.guides, id, |x| x.slug.as_str(), |x| &x.front.title),
+    }
 }

@@ -231,8 +231,8 @@ pub struct MaterialView {
     pub confidence: Confidence,
     pub source: Option<LinkView>,
     pub history: ItemHistory,
-    /// A fingerprint of everything the material says (its twin: none; the checklist script
-    /// compares it with the one stored when the reader ticked it, to tell what changed since).
+    /// A fingerprint of everything the material says; the checklist script (ticks.js) compares
+    /// it with the one stored when the reader ticked it, to tell what changed since.
     pub version: String,
 }
 

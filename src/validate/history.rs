@@ -27,15 +27,7 @@ impl Range {
     }
 
     fn overlaps(&self, other: &Range) -> bool {
-        let starts_before_other_ends = match (self.from, other.until) {
-            (Some(from), Some(until)) => from < until,
-            _ => true,
-        };
-        let other_starts_before_this_ends = match (other.from, self.until) {
-            (Some(from), Some(until)) => from < until,
-            _ => true,
-        };
-        starts_before_other_ends && other_starts_before_this_ends
+        starts_before(self.from, other.until) && starts_before(other.from, self.until)
     }
 
     /// "from 2023-09-01 until 2024-04-01", "from 2023-09-01", "until 2024-04-01", "always".
@@ -46,6 +38,14 @@ impl Range {
             (None, Some(until)) => format!("until {until}"),
             (None, None) => "always".into(),
         }
+    }
+}
+
+/// A range starting on `from` begins before one ending on `until` (an open end never blocks).
+fn starts_before(from: Option<NaiveDate>, until: Option<NaiveDate>) -> bool {
+    match (from, until) {
+        (Some(from), Some(until)) => from < until,
+        _ => true,
     }
 }
 
@@ -138,7 +138,7 @@ pub(super) fn check(content: &Content, today: NaiveDate) -> (Timeline, Vec<Chang
     let mut diagnostics = Vec::new();
     let versions = versions(content, &mut diagnostics);
     check_overlaps(&versions, &mut diagnostics);
-    let changes = check_changes(content, today, &mut diagnostics);
+    let changes = check_changes(content, &versions, today, &mut diagnostics);
     check_boundaries_explained(&versions, &changes, &mut diagnostics);
     let timeline = timeline(content, &versions);
     (timeline, changes, diagnostics)
@@ -286,9 +286,14 @@ fn check_overlaps(versions: &[Version], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// The change log, checked; an entry whose date is wrong is left out (and reported).
-fn check_changes(content: &Content, today: NaiveDate, diagnostics: &mut Vec<Diagnostic>) -> Vec<ChangeEntry> {
+fn check_changes(
+    content: &Content,
+    versions: &[Version],
+    today: NaiveDate,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<ChangeEntry> {
     let file = Path::new(CHANGES);
-    let index = ItemIndex::of(content);
+    let index = ItemIndex::of(versions);
     let sources: BTreeSet<&str> = content.site.sources.iter().map(|s| s.id.as_str()).collect();
     let mut seen: BTreeMap<&str, u32> = BTreeMap::new();
     let mut checked = Vec::new();
@@ -439,33 +444,12 @@ struct ItemIndex<'a> {
 }
 
 impl<'a> ItemIndex<'a> {
-    fn of(content: &'a Content) -> Self {
+    /// Every version names its item, so the versions list is the index of every id.
+    fn of(versions: &[Version<'a>]) -> Self {
         let mut ids: BTreeMap<ItemKind, BTreeSet<&'a str>> = BTreeMap::new();
-        let mut add = |kind, id: &'a str| {
-            ids.entry(kind).or_default().insert(id);
-        };
-        content
-            .subjects
-            .iter()
-            .for_each(|x| add(ItemKind::Subject, x.id.as_str()));
-        content
-            .conditions
-            .iter()
-            .for_each(|x| add(ItemKind::Condition, x.id.as_str()));
-        content
-            .materials
-            .iter()
-            .for_each(|x| add(ItemKind::Material, x.id.as_str()));
-        content.stages.iter().for_each(|x| add(ItemKind::Stage, x.id.as_str()));
-        content
-            .deadlines
-            .iter()
-            .for_each(|x| add(ItemKind::Deadline, x.id.as_str()));
-        content.forms.iter().for_each(|x| add(ItemKind::Form, x.id.as_str()));
-        content
-            .guides
-            .iter()
-            .for_each(|x| add(ItemKind::Guide, x.slug.as_str()));
+        for version in versions {
+            ids.entry(version.kind).or_default().insert(version.id);
+        }
         ItemIndex { ids }
     }
 

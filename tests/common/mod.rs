@@ -98,3 +98,11 @@ fn collect(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) {
         }
     }
 }
+
+/// Replaces the first `from` in the file at `path` with `to`; fails when `from` is not there, so
+/// an edit that a fixture change made stale cannot pass unnoticed.
+pub(crate) fn replace_in_file(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{}: no `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
