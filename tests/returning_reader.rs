@@ -101,10 +101,21 @@ fn a_returning_reader_sees_what_changed_and_keeps_the_ticks_of_what_did_not() {
     eval(&tab, "document.querySelector('.changed-notice').scrollIntoView()");
     screenshot(&tab, "checklist-returning-reader");
 
+    // Ticked again, the changed material is checked: its note goes, and the tick stays.
+    tab.wait_for_element("input[name=id_card]").unwrap().click().unwrap();
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('#material-id_card .changed-since-tick').hidden"
+        ),
+        true
+    );
+
     // Seen once: the next visit has nothing new to tell, and the ticks stay.
     reload(&tab);
     assert_eq!(eval(&tab, "document.querySelector('.changed-notice').hidden"), true);
     assert_eq!(checked("residence"), true);
+    assert_eq!(checked("id_card"), true);
 }
 
 #[test]
@@ -131,4 +142,14 @@ fn ticks_stored_before_versions_were_kept_survive_as_they_were() {
     );
     assert_eq!(eval(&tab, "document.querySelector('input[name=form]').checked"), false);
     assert_eq!(eval(&tab, "document.querySelector('.changed-notice').hidden"), true);
+    // The old tick now carries the version on the page, so a later change of the ID card clears it.
+    let version = eval(
+        &tab,
+        "document.getElementById('material-id_card').getAttribute('data-version')",
+    );
+    assert!(version.is_string(), "{version}");
+    assert_eq!(
+        eval(&tab, &format!("JSON.parse(localStorage.getItem({key})).ticks.id_card")),
+        version
+    );
 }

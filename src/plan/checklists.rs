@@ -115,7 +115,7 @@ impl Planner<'_> {
             confidence: material.confidence,
             source: self.source_link(&material.source, root),
             history: self.item_history(ItemKind::Material, material.id.as_str(), root),
-            version: super::changes::fingerprint(material),
+            version: material_version(material),
         }
     }
 
@@ -300,11 +300,29 @@ impl Planner<'_> {
     }
 }
 
+/// A material's version, stored with a reader's tick so that the checklist can tell what changed
+/// since (its reader: `changesSince` in `themes/default/static/ticks.js`, which compares versions
+/// and never recomputes one). A fingerprint of what the material says, fields added later
+/// included, leaving out what does not change what a reader of one checklist is asked to bring:
+/// its id (the key the tick is stored under), the days it is in force (an end announced for
+/// later, or a new version that says the same, is no reason to check it again) and the subject
+/// types it is for (another subject gaining it changes nothing on this checklist).
+fn material_version(material: &Material) -> String {
+    let mut value = serde_json::to_value(material).unwrap_or_default();
+    if let Some(fields) = value.as_object_mut() {
+        for field in ["id", "effective_from", "effective_until", "subjects"] {
+            fields.remove(field);
+        }
+    }
+    super::changes::fingerprint(&value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testing::{id, minimal, today};
     use super::*;
     use crate::model::Model;
+    use crate::yaml::Spanned;
 
     fn checklist(model: &Model, subject: &str) -> ChecklistData {
         let planner = Planner::new(model, today());
@@ -330,6 +348,52 @@ mod tests {
 
     fn questions(data: &ChecklistData) -> Vec<&str> {
         data.questions.iter().map(|q| q.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_materials_version_is_the_same_in_every_build_and_changes_when_what_it_says_changes() {
+        // The hash itself is fixed (FNV-1a of the JSON `"a"`), so every machine and build
+        // writes the same version for the same words.
+        assert_eq!(super::super::changes::fingerprint(&"a"), "d4272417d7c7");
+        let model = minimal();
+        let material = &model.content.materials[0];
+        let version = material_version(material);
+        assert_eq!(version.len(), 12);
+        assert!(version.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(material_version(&material.clone()), version, "a copy says the same");
+        assert_eq!(
+            checklist(&model, "person").groups[0].items[0].version,
+            version,
+            "the checklist hands the template this version"
+        );
+
+        let changed = |edit: &dyn Fn(&mut Material)| {
+            let mut other = material.clone();
+            edit(&mut other);
+            material_version(&other)
+        };
+        for (field, edit) in [
+            ("name", &(|m: &mut Material| m.name.push('!')) as &dyn Fn(&mut Material)),
+            ("description", &|m: &mut Material| m.description = "Both sides.".into()),
+            ("tips", &|m: &mut Material| m.tips.push("In colour.".into())),
+            ("provider", &|m: &mut Material| m.provider = id("office")),
+            ("when", &|m: &mut Material| m.when.push(id("non_local"))),
+        ] {
+            assert_ne!(changed(edit), version, "a change of its {field}");
+        }
+        for (field, edit) in [
+            (
+                "effective_until",
+                &(|m: &mut Material| m.effective_until = Some(Spanned::detached("2027-01-01".into())))
+                    as &dyn Fn(&mut Material),
+            ),
+            ("effective_from", &|m: &mut Material| {
+                m.effective_from = Some(Spanned::detached("2020-01-01".into()));
+            }),
+            ("subjects", &|m: &mut Material| m.subjects.push(id("company"))),
+        ] {
+            assert_eq!(changed(edit), version, "its {field} says nothing new to this checklist");
+        }
     }
 
     #[test]

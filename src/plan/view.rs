@@ -231,8 +231,9 @@ pub struct MaterialView {
     pub confidence: Confidence,
     pub source: Option<LinkView>,
     pub history: ItemHistory,
-    /// A fingerprint of everything the material says; the checklist script (ticks.js) compares
-    /// it with the one stored when the reader ticked it, to tell what changed since.
+    /// A fingerprint of what the material says (`material_version` in `checklists.rs`); the
+    /// checklist script (ticks.js) compares it with the one stored when the reader ticked it, to
+    /// tell what changed since.
     pub version: String,
 }
 

@@ -51,6 +51,25 @@ test("ticks stored in the first shape count as unchanged", () => {
   assert.equal(changes.added.length, 0, "no last visit recorded, so nothing is called new");
 });
 
+test("a tick of the first shape takes the version on the page, so a later change clears it", () => {
+  // First visit with the new script: the old tick stays, now tied to what the page says.
+  const old = ticks.read(JSON.stringify({ a: true }));
+  const first = ticks.settle(old.ticks, page, ticks.changesSince(old, page));
+  assert.deepEqual(JSON.parse(JSON.stringify(first)), { a: "v1" });
+  // Next visit, after material a changed: its tick is cleared and it is called changed.
+  const stored = ticks.read(ticks.write(first, page));
+  const now = [{ id: "a", version: "v1b", name: "A" }, page[1]];
+  const changes = ticks.changesSince(stored, now);
+  assert.deepEqual(JSON.parse(JSON.stringify([changes.changed, changes.cleared])), [["a"], ["a"]]);
+  assert.deepEqual(JSON.parse(JSON.stringify(ticks.settle(stored.ticks, now, changes))), {});
+});
+
+test("settling keeps unchanged ticks and those of materials no longer on the page as they were", () => {
+  const stored = ticks.read(ticks.write({ a: "v0", b: "v2", gone: "v9" }, page));
+  const changes = ticks.changesSince(stored, page);
+  assert.deepEqual(JSON.parse(JSON.stringify(ticks.settle(stored.ticks, page, changes))), { b: "v2", gone: "v9" });
+});
+
 test("anything stored that is not a record reads as nothing", () => {
   for (const text of ["", "null", "[1,2]", "{bad json", "42", JSON.stringify({ ticks: 5, seen: "x" })]) {
     const stored = ticks.read(text);

@@ -168,9 +168,8 @@
     var stored;
     try { stored = window.guidegenTicks.read(window.localStorage.getItem(storageKey)); } catch (e) { stored = window.guidegenTicks.read(""); }
     var changes = window.guidegenTicks.changesSince(stored, materials);
-    ticks = stored.ticks;
+    ticks = window.guidegenTicks.settle(stored.ticks, materials, changes);
     changes.cleared.forEach(function (id) {
-      delete ticks[id];
       var item = document.getElementById("material-" + id);
       var note = item && item.querySelector(".changed-since-tick");
       if (note) note.hidden = false;
@@ -182,6 +181,9 @@
       mark(box);
       box.addEventListener("change", function () {
         if (box.checked) ticks[box.name] = item ? item.getAttribute("data-version") : null; else delete ticks[box.name];
+        // Ticked again after a change: the reader has checked it, so the note has said its piece.
+        var note = box.checked && item && item.querySelector(".changed-since-tick");
+        if (note) note.hidden = true;
         mark(box);
         store();
         updateProgress();

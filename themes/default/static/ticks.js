@@ -1,8 +1,8 @@
 // guidegen default theme: what a checklist remembers between visits, as pure functions (site.js
 // does the page work; tests/js/ticks.test.js checks these under Node). Stored per checklist:
 //   { ticks: { <material id>: <version ticked> }, seen: { <material id>: { v: <version>, name } } }
-// A material's version is a fingerprint of what it says, made by the build (its twin in Rust:
-// `fingerprint` in src/plan/changes.rs; nothing here recomputes it).
+// A material's version is a fingerprint of what it says, made by the build (`material_version`
+// in src/plan/checklists.rs); it has no twin here: these functions only compare versions.
 (function () {
   "use strict";
 
@@ -47,6 +47,20 @@
     return result;
   }
 
+  // The ticks to keep after this visit: those of materials changed since they were ticked are
+  // dropped, and a tick of unknown version (the first shape) takes the version on the page, as it
+  // counted as unchanged on this visit; a later change of that material then clears it.
+  function settle(ticks, current, changes) {
+    var now = {};
+    current.forEach(function (m) { now[m.id] = m; });
+    var kept = {};
+    Object.keys(ticks).forEach(function (id) {
+      if (changes.cleared.indexOf(id) !== -1) return;
+      kept[id] = ticks[id] === null && now[id] ? now[id].version : ticks[id];
+    });
+    return kept;
+  }
+
   // What to store: the ticks, and the page's materials as seen on this visit.
   function write(ticks, current) {
     var seen = {};
@@ -54,5 +68,5 @@
     return JSON.stringify({ ticks: ticks, seen: seen });
   }
 
-  window.guidegenTicks = { read: read, changesSince: changesSince, write: write };
+  window.guidegenTicks = { read: read, changesSince: changesSince, settle: settle, write: write };
 })();
