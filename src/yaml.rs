@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::{closest, Diagnostic, Span};
 
+mod layout;
 mod text;
 pub use text::Text;
 
@@ -124,13 +125,18 @@ fn to_diagnostic(file: &Path, text: &str, error: &serde_saphyr::Error) -> Diagno
     if let Some(opener) = unclosed_opener(text).filter(|o| (o.line, o.column) <= (line, column)) {
         return opener.diagnostic(file);
     }
+    if let Some(layout) = layout::explain(message, text, line, column) {
+        return Diagnostic::error(layout.message)
+            .with_span(Span::new(file, layout.line, layout.column, 1))
+            .with_hint(layout.hint);
+    }
     let found = found_text(text, location.span());
     let (explained, hint) = explain(message, found.as_deref());
     let (line, column, width) = if message.starts_with("missing field ") {
         let (line, column) = mapping_start(text, line, column);
         (line, column, 1)
     } else if explained.starts_with("a tab") {
-        (line, first_tab(text, line).unwrap_or(column), 1)
+        first_tab_from(text, line).map_or((line, column, 1), |(line, column)| (line, column, 1))
     } else {
         let width = found.as_deref().map_or(1, |f| f.chars().count().max(1));
         (line, column, width)
@@ -438,10 +444,16 @@ fn earlier_key(text: &str, line: u32, column: u32, key: &str) -> Option<u32> {
     None
 }
 
-/// The 1-based column of the first tab on `line`.
-fn first_tab(text: &str, line: u32) -> Option<u32> {
-    let line = text.lines().nth(line as usize - 1)?;
-    line.chars().position(|c| c == '\t').map(|i| i as u32 + 1)
+/// The first tab on `line` or below it (1-based line and column). The parser names the tab
+/// when it scans past it, often from the end of the line before, so the search goes forward.
+fn first_tab_from(text: &str, line: u32) -> Option<(u32, u32)> {
+    text.lines()
+        .enumerate()
+        .skip(line.saturating_sub(1) as usize)
+        .find_map(|(index, content)| {
+            let column = content.chars().position(|c| c == '\t')?;
+            Some((index as u32 + 1, column as u32 + 1))
+        })
 }
 
 /// A `[`, `{` or quote that is never closed.
@@ -669,6 +681,21 @@ mod tests {
         assert_eq!(position(&err), (2, 10));
         let err = parse::<Doc>(Path::new("x.yaml"), "id: a\r\nn: 1\rm").unwrap_err();
         assert_eq!(position(&err), (2, 5));
+    }
+
+    #[test]
+    fn a_tab_is_blamed_where_it_stands_not_on_the_line_before() {
+        for (text, at) in [
+            ("items:\n  - id: a\n\t- id: b\n", (3, 1)),
+            ("items:\n  - id: a\n    n: 1\n\tm: 2\n", (4, 1)),
+            ("items:\n  - id: a\n  \t- id: b\n", (3, 3)),
+            ("id: a\n\tn: 2\n", (2, 1)),
+            ("items:\n  - id: a\n    n:\n\t\t1\n", (4, 1)),
+        ] {
+            let err = parse::<serde_json::Value>(Path::new("x.yaml"), text).unwrap_err();
+            assert_eq!(err.message, "a tab is used for indentation", "{text:?}");
+            assert_eq!(position(&err), at, "{text:?}");
+        }
     }
 
     #[test]
