@@ -856,3 +856,34 @@ fn a_language_the_theme_has_no_words_for_gets_english_ones_and_a_warning_at_lang
     let index = page(&root.join("output"), "index.html");
     assert!(index.contains(r#"<html lang="fr""#) && index.contains("Skip to main content"));
 }
+
+/// The README tells an editor which Rust to install; Cargo.toml's `rust-version` makes cargo
+/// refuse an older one. Both must name the same version, and this toolchain must meet it.
+#[test]
+fn the_readme_names_the_rust_version_that_cargo_toml_requires() {
+    let manifest = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+    let required = manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("rust-version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .expect("Cargo.toml sets rust-version");
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("Install Rust {required} or newer")),
+        "README.md must name Rust {required}, the rust-version of Cargo.toml"
+    );
+    let rustc = std::process::Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("--version")
+        .output()
+        .unwrap();
+    let version = text(&rustc.stdout);
+    let number: Vec<u32> = version
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .split('.')
+        .map(|part| part.parse().unwrap())
+        .collect();
+    let wanted: Vec<u32> = required.split('.').map(|part| part.parse().unwrap()).collect();
+    assert!(number[..wanted.len()] >= wanted[..], "{version} is older than rust-version {required}");
+}
