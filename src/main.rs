@@ -33,9 +33,46 @@ enum Command {
     Serve(ServeArgs),
     /// Write the JSON Schemas of the content files (for editors) into a folder.
     Schema(SchemaArgs),
+    /// Start a new site in DIR: every content file with commented examples, ready to edit.
+    Init(InitArgs),
+    /// Work with the site's theme (`guidegen theme eject`).
+    #[command(subcommand)]
+    Theme(ThemeCommand),
     /// Show what readers would see change: this site against OLD (a site folder or a published
     /// rules.json), or this site between two days (--from, --to).
     Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct InitArgs {
+    /// The folder for the new site (made if missing; must be empty unless --force).
+    dir: PathBuf,
+    /// The site's title (default: an example title in the site's language).
+    #[arg(long)]
+    title: Option<String>,
+    /// The site's language: the starter's text and the interface words.
+    #[arg(long = "lang", default_value = "zh-CN", value_parser = ["zh-CN", "en"])]
+    language: String,
+    /// Write into a folder that is not empty (files with the same names are replaced).
+    #[arg(long)]
+    force: bool,
+}
+
+#[derive(Subcommand)]
+enum ThemeCommand {
+    /// Copy the built-in theme (templates, static files, labels.yaml in the site's language)
+    /// into themes/<theme>/ of the site, to change its words and look.
+    Eject(EjectArgs),
+}
+
+#[derive(Args)]
+struct EjectArgs {
+    /// The site folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// Replace files already in the theme folder.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -123,6 +160,50 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema(args),
         Command::Serve(args) => serve(args),
         Command::Diff(args) => diff(args),
+        Command::Init(args) => init(args),
+        Command::Theme(ThemeCommand::Eject(args)) => eject(args),
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let options = guidegen::scaffold::InitOptions {
+        dir: args.dir.clone(),
+        title: args.title,
+        language: args.language,
+        today: chrono::Local::now().date_naive(),
+        force: args.force,
+    };
+    match guidegen::scaffold::init(&options) {
+        Ok(written) => {
+            let dir = display(&args.dir);
+            println!(
+                "made a new site in {dir} ({} files and the schemas in schema/)",
+                written.len() - 1
+            );
+            println!("next: cd {dir} && guidegen serve   (then edit content/, the page reloads on save)");
+            ExitCode::SUCCESS
+        }
+        Err(refused) => {
+            report(&[refused], &SourceMap::default());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn eject(args: EjectArgs) -> ExitCode {
+    match guidegen::scaffold::eject_theme(&args.root, args.force) {
+        Ok((folder, written)) => {
+            println!(
+                "copied the built-in theme into {} ({} files): change labels.yaml for the words, static/style.css for the look",
+                display(&args.root.join(folder)),
+                written.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(refused) => {
+            report(&[refused], &SourceMap::default());
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -193,7 +193,9 @@ impl Planner<'_> {
             tables.push(table);
         }
         let mut warnings = Vec::new();
-        if let Some(year) = missing_year {
+        // A calendar with no year at all is a choice (weekdays only), not a year left to add.
+        let some_year_given = !site_calendar.covered_years().is_empty();
+        if let Some(year) = missing_year.filter(|_| some_year_given) {
             warnings.push(
                 Diagnostic::warning(format!("the timeline for {} needs holiday data for {year}", self.today))
                     .with_span(Span::file_only(Path::new("content/holidays.yaml")))

@@ -399,3 +399,20 @@ fn template_loop(how: &str, chain: &[String], path_of: &dyn Fn(&str) -> PathBuf)
         None => diagnostic,
     }
 }
+
+/// The built-in default theme as files, as a site's own theme folder holds them: every
+/// template under `templates/`, every static file under `static/`, and the words of
+/// `language` as `labels.yaml` (for `guidegen theme eject`).
+pub fn built_in_files(language: &str) -> Vec<(PathBuf, &'static str)> {
+    let templates = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| (Path::new("templates").join(name), *text));
+    let statics = DEFAULT_STATIC
+        .iter()
+        .map(|(name, text)| (Path::new("static").join(name), *text));
+    let (_, labels) = super::words::default_labels_text(language);
+    templates
+        .chain(statics)
+        .chain(std::iter::once((PathBuf::from("labels.yaml"), labels)))
+        .collect()
+}

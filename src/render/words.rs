@@ -68,8 +68,16 @@ pub(super) fn theme_labels(
         match std::fs::read_to_string(&own) {
             Ok(text) => {
                 sources.insert(&relative, &text);
-                match crate::yaml::parse::<Labels>(&relative, &text) {
-                    Ok(own_labels) => labels.extend(own_labels),
+                match crate::yaml::parse::<BTreeMap<Spanned<String>, String>>(&relative, &text) {
+                    Ok(own_labels) => {
+                        diagnostics.extend(unknown_label_keys(
+                            &relative,
+                            &own_labels,
+                            &labels,
+                            &own_template_texts(site_theme),
+                        ));
+                        labels.extend(own_labels.into_iter().map(|(key, text)| (key.value, text)));
+                    }
                     Err(d) => diagnostics.push(d),
                 }
             }
@@ -79,6 +87,55 @@ pub(super) fn theme_labels(
         }
     }
     labels
+}
+
+/// The texts of the site theme's own templates, where a label key of its own may be used.
+fn own_template_texts(site_theme: &Path) -> String {
+    let mut ignored = Vec::new();
+    let templates = site_theme.join("templates");
+    crate::site_files::files_under(&templates, &templates, &mut ignored)
+        .into_iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A key of the site theme's `labels.yaml` that the default theme does not have and none of the
+/// site's own templates uses changes nothing: most likely a misspelt key, so it is a warning.
+fn unknown_label_keys(
+    file: &Path,
+    own: &BTreeMap<Spanned<String>, String>,
+    defaults: &Labels,
+    own_templates: &str,
+) -> Vec<Diagnostic> {
+    own.keys()
+        .filter(|key| !defaults.contains_key(key.as_str()))
+        .filter(|key| {
+            let used = [
+                format!("labels.{}", key.as_str()),
+                format!("labels[\"{}\"]", key.as_str()),
+            ];
+            !used.iter().any(|pattern| own_templates.contains(pattern.as_str()))
+        })
+        .map(|key| {
+            let hint = match closest(key, defaults.keys().map(String::as_str)) {
+                Some(known) => format!("did you mean `{known}`? only the theme's own words can be changed here"),
+                None => "only the theme's own words can be changed here; see the keys in docs/themes.md".to_string(),
+            };
+            Diagnostic::warning(format!(
+                "the theme has no word `{}`, so this changes nothing",
+                key.as_str()
+            ))
+            .with_span(key.span(file))
+            .with_hint(hint)
+        })
+        .collect()
+}
+
+/// The default theme's labels file for `language` (English for a language it has none for):
+/// its language tag and text, for `guidegen theme eject`.
+pub fn default_labels_text(language: &str) -> (&'static str, &'static str) {
+    default_labels_for(language).unwrap_or(DEFAULT_LABELS[0])
 }
 
 /// Puts content's `words:` over `labels`. A key the theme does not know is a warning at its

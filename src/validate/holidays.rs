@@ -37,7 +37,14 @@ pub fn holiday_calendars(file: &Path, data: &HolidaysFile) -> Result<Vec<SiteCal
         return Err(diagnostics);
     }
     let mut calendars = Vec::new();
-    if data.calendars.is_empty() {
+    if data.calendars.is_empty() && data.years.is_empty() {
+        // `years: []`: a file kept, explained, for the years to come; no year has data yet.
+        calendars.push(SiteCalendar {
+            id: String::new(),
+            name: String::new(),
+            calendar: Calendar::default(),
+        });
+    } else if data.calendars.is_empty() {
         match years_calendar(file, &data.years, "`years` lists no year") {
             Ok(calendar) => calendars.push(SiteCalendar {
                 id: String::new(),
@@ -401,7 +408,11 @@ mod tests {
         let errors = parse("years:\n  - year: 2023\n    bogus: 1\n").unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].message, "unknown key `bogus`");
-        let errors = parse("years: []\n").unwrap_err();
-        assert_eq!(errors[0].message, "`years` lists no year");
+        assert!(
+            parse("years: []\n").is_ok(),
+            "an empty list of years is a file kept for later"
+        );
+        let errors = parse("calendars:\n  - id: a\n    name: A\n    years: []\n").unwrap_err();
+        assert_eq!(errors[0].message, "calendar `a` lists no year");
     }
 }

@@ -25,6 +25,11 @@ impl Server {
     pub(crate) fn start_with(fixture_name: &str, extra: &[&str]) -> Server {
         let site = TempDir::new("serve");
         copy_dir(&fixture(fixture_name), &site.path().join("site"));
+        Server::start_in(site, extra)
+    }
+
+    /// Starts `guidegen serve --port 0` on the site in `site`'s folder `site/`.
+    pub(crate) fn start_in(site: TempDir, extra: &[&str]) -> Server {
         let mut child = bin()
             .args(["serve", "--port", "0", "--today", TODAY, "--root"])
             .arg(site.path().join("site"))
