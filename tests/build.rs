@@ -885,5 +885,8 @@ fn the_readme_names_the_rust_version_that_cargo_toml_requires() {
         .map(|part| part.parse().unwrap())
         .collect();
     let wanted: Vec<u32> = required.split('.').map(|part| part.parse().unwrap()).collect();
-    assert!(number[..wanted.len()] >= wanted[..], "{version} is older than rust-version {required}");
+    assert!(
+        number[..wanted.len()] >= wanted[..],
+        "{version} is older than rust-version {required}"
+    );
 }

