@@ -10,10 +10,14 @@ use serde::Serialize;
 
 use super::chrome::{InterfaceWords, WithoutInterface};
 use super::codec::encode_numbers;
-use super::html_text::{content_start, visible_text, TextOut};
+use super::html_text::{content_start, start_tag_with, visible_text, TextOut};
 use super::tokens::{Grams, TextSink};
 use super::INDEX_PATH;
 use crate::render::OutputFile;
+
+/// The attribute of a page's `<main>` that names its kind (`stage`, `checklist`, …): the
+/// browser labels each result with it and may fold results of one kind together.
+pub(super) const KIND_ATTRIBUTE: &str = "data-search-kind";
 
 /// Pages of the site that are not searched (the not-found page and the search page itself).
 const SKIPPED: &[&str] = &["404.html", "search.html"];
@@ -71,6 +75,11 @@ pub(crate) fn build_index_with(
         grams.insert(Cow::Borrowed(*word), encode_numbers(numbers));
     }
 
+    // The kinds of page, each named once; a page refers to its kind by its place in the list.
+    let mut kinds: Vec<&str> = pages.iter().filter_map(|page| page.kind.as_deref()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+
     let lengths: Vec<usize> = pages.iter().map(|page| page.chars).collect();
     let cap = text_cap(&lengths, budget, min_chars);
     let entries: Vec<PageEntry> = pages
@@ -82,11 +91,22 @@ pub(crate) fn build_index_with(
                 title: &page.title,
                 text,
                 more,
+                kind: page
+                    .kind
+                    .as_deref()
+                    .and_then(|kind| kinds.binary_search(&kind).ok()),
             }
         })
         .collect();
 
-    let script = crate::script_json::window_assignment("GUIDEGEN_SEARCH", &Index { pages: entries, grams });
+    let script = crate::script_json::window_assignment(
+        "GUIDEGEN_SEARCH",
+        &Index {
+            kinds,
+            pages: entries,
+            grams,
+        },
+    );
     Some(OutputFile {
         path: INDEX_PATH.to_string(),
         bytes: script.into_bytes().into(),
@@ -95,6 +115,8 @@ pub(crate) fn build_index_with(
 
 #[derive(Serialize)]
 struct Index<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kinds: Vec<&'a str>,
     pages: Vec<PageEntry<'a>>,
     grams: BTreeMap<Cow<'a, str>, String>,
 }
@@ -106,6 +128,8 @@ struct PageEntry<'a> {
     text: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     more: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<usize>,
 }
 
 fn is_searched(path: &str) -> bool {
@@ -172,6 +196,8 @@ impl std::hash::Hasher for FastHasher {
 pub(super) struct PageText {
     pub(super) url: String,
     pub(super) title: String,
+    /// The kind of page its `<main>` names in [`KIND_ATTRIBUTE`], if it does.
+    pub(super) kind: Option<String>,
     /// The visible text of `<main>` less the interface words, whitespace collapsed.
     pub(super) text: String,
     /// `text` in characters.
@@ -203,9 +229,9 @@ impl PageText {
             }
             None => String::new(),
         };
-        let (start, stop) = match content_start(html, "main") {
-            Some(start) => (start, "main"),
-            None => (content_start(html, "body")?, "body"),
+        let (start, stop, kind) = match start_tag_with(html, "main", KIND_ATTRIBUTE) {
+            Some((start, kind)) => (start, "main", kind),
+            None => (content_start(html, "body")?, "body", None),
         };
         let mut sink = WithoutInterface::new(interface, TextSink::new(&mut grams));
         visible_text(html, start, stop, &mut sink);
@@ -213,6 +239,7 @@ impl PageText {
         Some(PageText {
             url: crate::href::encode_path(url).into_owned(),
             title,
+            kind,
             chars: text.chars().count(),
             text,
             grams,
