@@ -261,7 +261,36 @@ impl TextOut for TextSink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::build_index;
     use crate::search::tests::{page, pages_of, parse};
+
+    #[test]
+    fn each_page_names_its_kind_from_its_main_element_by_a_place_in_one_list() {
+        let with_kind = |path: &str, kind: &str| OutputFile {
+            path: path.to_string(),
+            bytes: format!("<title>T</title><main class=\"wrap\" data-search-kind=\"{kind}\"><p>核验</p></main>")
+                .into_bytes()
+                .into(),
+        };
+        let files = [
+            with_kind("checklists/a.html", "checklist"),
+            with_kind("stages/b.html", "stage"),
+            with_kind("checklists/c.html", "checklist"),
+            page("no-kind.html", "无", "<p>核验</p>"),
+        ];
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
+        assert_eq!(index["kinds"], serde_json::json!(["checklist", "stage"]));
+        let kinds: Vec<Option<u64>> = index["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.get("kind").and_then(serde_json::Value::as_u64))
+            .collect();
+        assert_eq!(kinds, [Some(0), Some(1), Some(0), None]);
+        // A site whose pages name no kind has no list of kinds.
+        let index = parse(&build_index(&files[3..], &InterfaceWords::default()));
+        assert!(index.get("kinds").is_none());
+    }
 
     #[test]
     fn long_texts_share_the_budget() {
