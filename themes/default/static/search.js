@@ -3,6 +3,9 @@
 // assets/search-index.js (built by src/search/) puts in window.GUIDEGEN_SEARCH, and lists the
 // results. No fetch, no server: it works from file://. Without it the page says search needs
 // JavaScript. The matching itself is window.guidegenSearch.search(index, query), free of the DOM.
+// Each result is labelled with its kind of page (the index's `kinds`, named by the data-kind-*
+// attributes of #search-results); the kinds in its data-fold (the per-subject checklists) come
+// folded into one result naming the pages (docs/themes.md, "Kinds of page in the search results").
 (function () {
   "use strict";
 
