@@ -41,7 +41,10 @@ fn label(key: &str) -> String {
         return word.to_string();
     }
     let labels = read(repo_root().join("themes/default/labels/zh-CN.yaml"));
-    labels[key].as_str().unwrap_or_else(|| panic!("no label {key}")).to_string()
+    labels[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("no label {key}"))
+        .to_string()
 }
 
 /// The subjects' checklist pages of the built site (not their index).
@@ -172,7 +175,10 @@ fn no_snippet_holds_the_theme_s_words_around_the_content() {
         for row in results(&tab) {
             let snippet = row[4].as_str().unwrap();
             for word in [&tick, &source_line, &caption] {
-                assert!(!snippet.contains(word.as_str()), "{query}: {word} in the snippet of {row}");
+                assert!(
+                    !snippet.contains(word.as_str()),
+                    "{query}: {word} in the snippet of {row}"
+                );
             }
         }
     }

@@ -91,10 +91,7 @@ pub(crate) fn build_index_with(
                 title: &page.title,
                 text,
                 more,
-                kind: page
-                    .kind
-                    .as_deref()
-                    .and_then(|kind| kinds.binary_search(&kind).ok()),
+                kind: page.kind.as_deref().and_then(|kind| kinds.binary_search(&kind).ok()),
             }
         })
         .collect();
