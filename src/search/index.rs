@@ -195,7 +195,8 @@ pub(super) struct PageText {
     pub(super) title: String,
     /// The kind of page its `<main>` names in [`KIND_ATTRIBUTE`], if it does.
     pub(super) kind: Option<String>,
-    /// The visible text of `<main>` less the interface words, whitespace collapsed.
+    /// The visible text of `<main>` less the interface words, whitespace collapsed, without the
+    /// title when it starts with it (the page's heading).
     pub(super) text: String,
     /// `text` in characters.
     pub(super) chars: usize,
@@ -232,7 +233,14 @@ impl PageText {
         };
         let mut sink = WithoutInterface::new(interface, TextSink::new(&mut grams));
         visible_text(html, start, stop, &mut sink);
-        let text = sink.finish().finish();
+        let mut text = sink.finish().finish();
+        // A page's text mostly starts with its heading, the title again: a snippet would show it
+        // twice. The title's grams are in already.
+        if let Some(rest) = text.strip_prefix(title.as_str()) {
+            if !title.is_empty() && (rest.is_empty() || rest.starts_with(' ')) {
+                text = rest.trim_start().to_string();
+            }
+        }
         Some(PageText {
             url: crate::href::encode_path(url).into_owned(),
             title,
@@ -287,6 +295,23 @@ mod tests {
         // A site whose pages name no kind has no list of kinds.
         let index = parse(&build_index(&files[3..], &InterfaceWords::default()));
         assert!(index.get("kinds").is_none());
+    }
+
+    #[test]
+    fn a_text_that_starts_with_the_page_s_title_leaves_it_to_the_title() {
+        let files = [
+            page("a.html", "工信部短信核验", "<h1>工信部短信核验</h1><p>收到短信后完成核验。</p>"),
+            page("b.html", "核验", "<p>核验单要签字。</p>"),
+            page("c.html", "只有标题", "<h1>只有标题</h1>"),
+        ];
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
+        assert_eq!(index["pages"][0]["text"], "收到短信后完成核验。");
+        // 核验 is the start of a word of the text, not a heading: it stays.
+        assert_eq!(index["pages"][1]["text"], "核验单要签字。");
+        assert_eq!(index["pages"][2]["text"], "");
+        // The title's words still find the page.
+        assert_eq!(pages_of(&index, "短信"), [0]);
+        assert_eq!(pages_of(&index, "标题"), [2]);
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //!
 //! Every `.html` page except `404.html`, `search.html` and anything under `assets/`: the text of
 //! its `<title>` (without the ` · <site title>` suffix) and the visible text of its `<main>`
-//! element (of `<body>` when it has no `<main>`; a file with neither is skipped). Tags are
+//! element (of `<body>` when it has no `<main>`; a file with neither is skipped), less the title
+//! at its start (the page's heading, which a snippet would show twice). Tags are
 //! removed (block tags become a space, inline tags like `<strong>` nothing, so 请<strong>务必</strong>
 //! stays one run of text), `<script>`, `<style>`, `<noscript>`, `<template>`, `<nav>` (the
 //! table of contents, the section's page list and the pager repeat other pages' titles),
