@@ -23,6 +23,18 @@ pub(super) fn content_start(html: &[u8], name: &str) -> Option<usize> {
     Some(tag_end(html, open))
 }
 
+/// The first element `name`'s start tag: where its content starts, and the value of its
+/// attribute `attr` (quotes removed; `None` when the tag lacks it or leaves it empty).
+pub(super) fn start_tag_with(html: &[u8], name: &str, attr: &str) -> Option<(usize, Option<String>)> {
+    let open = find_tag(html, name, 0, false)?;
+    let end = tag_end(html, open);
+    let value = attribute_starts(&html[open..end])
+        .find_map(|rest| named(rest, attr.as_bytes()))
+        .filter(|value| !value.is_empty())
+        .map(|value| String::from_utf8_lossy(value).into_owned());
+    Some((end, value))
+}
+
 /// Whether the `<` at `open` starts a tag `<name` or `</name` (any case): `Some(closing)`.
 fn tag_named(html: &[u8], open: usize, name: &str) -> Option<bool> {
     let closing = html.get(open + 1) == Some(&b'/');

@@ -10,10 +10,14 @@ use serde::Serialize;
 
 use super::chrome::{InterfaceWords, WithoutInterface};
 use super::codec::encode_numbers;
-use super::html_text::{content_start, visible_text, TextOut};
+use super::html_text::{content_start, start_tag_with, visible_text, TextOut};
 use super::tokens::{Grams, TextSink};
 use super::INDEX_PATH;
 use crate::render::OutputFile;
+
+/// The attribute of a page's `<main>` that names its kind (`stage`, `checklist`, …): the
+/// browser labels each result with it and may fold results of one kind together.
+pub(super) const KIND_ATTRIBUTE: &str = "data-search-kind";
 
 /// Pages of the site that are not searched (the not-found page and the search page itself).
 const SKIPPED: &[&str] = &["404.html", "search.html"];
@@ -71,6 +75,11 @@ pub(crate) fn build_index_with(
         grams.insert(Cow::Borrowed(*word), encode_numbers(numbers));
     }
 
+    // The kinds of page, each named once; a page refers to its kind by its place in the list.
+    let mut kinds: Vec<&str> = pages.iter().filter_map(|page| page.kind.as_deref()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+
     let lengths: Vec<usize> = pages.iter().map(|page| page.chars).collect();
     let cap = text_cap(&lengths, budget, min_chars);
     let entries: Vec<PageEntry> = pages
@@ -82,11 +91,19 @@ pub(crate) fn build_index_with(
                 title: &page.title,
                 text,
                 more,
+                kind: page.kind.as_deref().and_then(|kind| kinds.binary_search(&kind).ok()),
             }
         })
         .collect();
 
-    let script = crate::script_json::window_assignment("GUIDEGEN_SEARCH", &Index { pages: entries, grams });
+    let script = crate::script_json::window_assignment(
+        "GUIDEGEN_SEARCH",
+        &Index {
+            kinds,
+            pages: entries,
+            grams,
+        },
+    );
     Some(OutputFile {
         path: INDEX_PATH.to_string(),
         bytes: script.into_bytes().into(),
@@ -95,6 +112,8 @@ pub(crate) fn build_index_with(
 
 #[derive(Serialize)]
 struct Index<'a> {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    kinds: Vec<&'a str>,
     pages: Vec<PageEntry<'a>>,
     grams: BTreeMap<Cow<'a, str>, String>,
 }
@@ -106,6 +125,8 @@ struct PageEntry<'a> {
     text: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     more: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<usize>,
 }
 
 fn is_searched(path: &str) -> bool {
@@ -172,7 +193,10 @@ impl std::hash::Hasher for FastHasher {
 pub(super) struct PageText {
     pub(super) url: String,
     pub(super) title: String,
-    /// The visible text of `<main>` less the interface words, whitespace collapsed.
+    /// The kind of page its `<main>` names in [`KIND_ATTRIBUTE`], if it does.
+    pub(super) kind: Option<String>,
+    /// The visible text of `<main>` less the interface words, whitespace collapsed, without the
+    /// title when it starts with it (the page's heading).
     pub(super) text: String,
     /// `text` in characters.
     pub(super) chars: usize,
@@ -203,16 +227,24 @@ impl PageText {
             }
             None => String::new(),
         };
-        let (start, stop) = match content_start(html, "main") {
-            Some(start) => (start, "main"),
-            None => (content_start(html, "body")?, "body"),
+        let (start, stop, kind) = match start_tag_with(html, "main", KIND_ATTRIBUTE) {
+            Some((start, kind)) => (start, "main", kind),
+            None => (content_start(html, "body")?, "body", None),
         };
         let mut sink = WithoutInterface::new(interface, TextSink::new(&mut grams));
         visible_text(html, start, stop, &mut sink);
-        let text = sink.finish().finish();
+        let mut text = sink.finish().finish();
+        // A page's text mostly starts with its heading, the title again: a snippet would show it
+        // twice. The title's grams are in already.
+        if let Some(rest) = text.strip_prefix(title.as_str()) {
+            if !title.is_empty() && (rest.is_empty() || rest.starts_with(' ')) {
+                text = rest.trim_start().to_string();
+            }
+        }
         Some(PageText {
             url: crate::href::encode_path(url).into_owned(),
             title,
+            kind,
             chars: text.chars().count(),
             text,
             grams,
@@ -234,7 +266,53 @@ impl TextOut for TextSink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::build_index;
     use crate::search::tests::{page, pages_of, parse};
+
+    #[test]
+    fn each_page_names_its_kind_from_its_main_element_by_a_place_in_one_list() {
+        let with_kind = |path: &str, kind: &str| OutputFile {
+            path: path.to_string(),
+            bytes: format!("<title>T</title><main class=\"wrap\" data-search-kind=\"{kind}\"><p>核验</p></main>")
+                .into_bytes()
+                .into(),
+        };
+        let files = [
+            with_kind("checklists/a.html", "checklist"),
+            with_kind("stages/b.html", "stage"),
+            with_kind("checklists/c.html", "checklist"),
+            page("no-kind.html", "无", "<p>核验</p>"),
+        ];
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
+        assert_eq!(index["kinds"], serde_json::json!(["checklist", "stage"]));
+        let kinds: Vec<Option<u64>> = index["pages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.get("kind").and_then(serde_json::Value::as_u64))
+            .collect();
+        assert_eq!(kinds, [Some(0), Some(1), Some(0), None]);
+        // A site whose pages name no kind has no list of kinds.
+        let index = parse(&build_index(&files[3..], &InterfaceWords::default()));
+        assert!(index.get("kinds").is_none());
+    }
+
+    #[test]
+    fn a_text_that_starts_with_the_page_s_title_leaves_it_to_the_title() {
+        let files = [
+            page("a.html", "工信部短信核验", "<h1>工信部短信核验</h1><p>收到短信后完成核验。</p>"),
+            page("b.html", "核验", "<p>核验单要签字。</p>"),
+            page("c.html", "只有标题", "<h1>只有标题</h1>"),
+        ];
+        let index = parse(&build_index(&files, &InterfaceWords::default()));
+        assert_eq!(index["pages"][0]["text"], "收到短信后完成核验。");
+        // 核验 is the start of a word of the text, not a heading: it stays.
+        assert_eq!(index["pages"][1]["text"], "核验单要签字。");
+        assert_eq!(index["pages"][2]["text"], "");
+        // The title's words still find the page.
+        assert_eq!(pages_of(&index, "短信"), [0]);
+        assert_eq!(pages_of(&index, "标题"), [2]);
+    }
 
     #[test]
     fn long_texts_share_the_budget() {

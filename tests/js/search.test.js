@@ -45,8 +45,12 @@ function encode(numbers) {
   return "~" + bits.map((b) => DIGITS[b]).join("");
 }
 
-// An index as src/search/ writes it: the grams of each page's title and text.
+// An index as src/search/ writes it: the grams of each page's title and text, and the kinds of
+// page (a page's `kind` given here by name) listed once, sorted, each page naming its kind by
+// its place in that list (build_index_with in src/search/index.rs).
 function makeIndex(pages) {
+  const kinds = [...new Set(pages.map((p) => p.kind).filter(Boolean))].sort();
+  pages = pages.map((p) => (p.kind ? Object.assign({}, p, { kind: kinds.indexOf(p.kind) }) : p));
   const lists = {};
   pages.forEach((page, n) => {
     const grams = new Set([...api.analyse(page.title).grams, ...api.analyse(page.text).grams]);
@@ -54,7 +58,7 @@ function makeIndex(pages) {
   });
   const grams = {};
   for (const gram of Object.keys(lists).sort()) grams[gram] = encode(lists[gram]);
-  return { pages, grams };
+  return kinds.length ? { kinds, pages, grams } : { pages, grams };
 }
 
 const SITE = makeIndex([
@@ -260,6 +264,14 @@ function page(search, index) {
   input.form = form;
   const headerInput = new Node("input");
   const list = new Node("ol");
+  list.setAttribute("data-kind-stage", "步骤");
+  list.setAttribute("data-kind-checklist", "清单");
+  list.setAttribute("data-kind-form", "核验单");
+  list.setAttribute("data-kind-other", "页面");
+  list.setAttribute("data-fold", "checklist");
+  list.setAttribute("data-folded", "出现在 {n} 份清单中");
+  list.setAttribute("data-separator", "、");
+  list.setAttribute("data-colon", "：");
   const status = new Node("p");
   status.setAttribute("data-results", "共 {n} 个结果");
   status.setAttribute("data-more", "只列出前 {n} 个。");
@@ -292,7 +304,7 @@ test("the search page shows the results of ?q= as links and snippets", () => {
   assert.equal(p.status.textContent, "共 2 个结果");
   assert.equal(p.list.children.length, 2);
   const first = p.list.children[0].html;
-  assert.ok(first.startsWith('<li><a href="../stages/sms-verification.html"><span>工信部短信<mark>核验</mark></span></a><p class="snippet">'), first);
+  assert.ok(first.startsWith('<li class="search-result"><p class="search-kind">页面</p><a class="search-title" href="../stages/sms-verification.html">工信部短信<mark>核验</mark></a><p class="snippet">'), first);
   assert.ok(first.includes("<mark>核验</mark>短信"), first);
 });
 
@@ -313,11 +325,11 @@ test("typing searches again and updates the address", () => {
   assert.equal(p.replaced[p.replaced.length - 1], "/site/search.html");
 });
 
-test("a result's title is one box inside its link, so the spaces around a mark stay", () => {
+test("a result's title is inline text in its link, the spaces around a mark kept", () => {
   const p = page("?q=for", ENGLISH);
-  const link = p.list.children[0].children[0];
-  assert.equal(link.children.length, 1, "the link (a flex box) holds one inline box");
-  assert.equal(link.children[0].html, "<span>Register <mark>for</mark> VAT</span>");
+  const link = p.list.children[0].children[1];
+  assert.equal(link.className, "search-title");
+  assert.equal(link.html, '<a class="search-title" href="../stages/register-vat.html">Register <mark>for</mark> VAT</a>');
 });
 
 test("text from the index is inserted as text, never as markup", () => {
@@ -337,4 +349,65 @@ test("more than 50 results say that only 50 are listed; no index says so", () =>
   assert.equal(p.status.textContent, "共 60 个结果 只列出前 50 个。");
   assert.equal(p.list.children.length, 50);
   assert.equal(page("?q=核验", undefined).status.textContent, "搜索索引没有加载。");
+});
+
+// ---- Kinds of page, and the checklists folded into one result ----
+
+// A value made in the script's own context, as plain data of this one (for deepEqual).
+const plain = (value) => JSON.parse(JSON.stringify(value));
+
+// Twelve checklists alike (one per subject type), their index, a stage and a form.
+const KINDS = makeIndex([
+  { url: "stages/fill-in.html", title: "备案信息填写", text: "上传身份证照片。", kind: "stage" },
+  ...["企业", "个人", "个体工商户"].map((name, i) => ({
+    url: `checklists/s${i}.html`, title: name, text: `${name} 主体负责人的有效身份证件。`, kind: "checklist",
+  })),
+  { url: "checklists/index.html", title: "材料清单", text: "按主体类型查看：企业、个人身份证……", kind: "checklists" },
+  { url: "forms/individual.html", title: "核验单（个人）", text: "证件类型 居民身份证", kind: "form" },
+  { url: "other.html", title: "其他", text: "只有一份清单提到营业执照。", kind: "checklist" },
+]);
+
+test("each hit names its kind of page, from the index's list of kinds", () => {
+  const found = api.search(KINDS, "居民身份证");
+  assert.deepEqual(plain(found.hits.map((h) => [h.url, h.kind])), [["forms/individual.html", "form"]]);
+  assert.deepEqual(KINDS.kinds, ["checklist", "checklists", "form", "stage"]);
+  // An index without kinds (an older one, or a theme that names none): no kind, no error.
+  assert.equal(api.search(SITE, "核验").hits[0].kind, "");
+});
+
+test("hits of a folded kind come as one, at the place of the best, naming every member", () => {
+  const found = api.search(KINDS, "身份证", 50, ["checklist"]);
+  assert.equal(found.total, 3, "stage, one fold for the three checklists and their index, the form");
+  const fold = found.hits.find((h) => h.members);
+  assert.equal(fold.url, "checklists/index.html");
+  assert.equal(fold.title, "材料清单");
+  assert.equal(fold.kind, "checklist");
+  assert.deepEqual(plain(fold.members.map((m) => m.title)), ["企业", "个人", "个体工商户"]);
+  assert.ok(fold.snippet.some((part) => part.mark && part.text === "身份证"));
+  assert.equal(found.hits.filter((h) => h.url.startsWith("checklists/")).length, 1);
+  // Without folding, each checklist is its own hit.
+  assert.equal(api.search(KINDS, "身份证").total, 6);
+  // One hit of a folded kind stays as it is.
+  const single = api.search(KINDS, "营业执照", 50, ["checklist"]);
+  assert.deepEqual(plain(single.hits.map((h) => [h.url, "members" in h])), [["other.html", false]]);
+});
+
+test("the page labels each result with its kind and says in how many checklists the words are", () => {
+  const p = page("?q=身份证", KINDS);
+  assert.equal(p.status.textContent, "共 3 个结果");
+  const kinds = p.list.children.map((li) => li.children[0].textContent);
+  assert.deepEqual(kinds.slice().sort(), ["核验单", "步骤", "清单"]);
+  const fold = p.list.children.find((li) => li.children[0].textContent === "清单");
+  assert.equal(fold.children[1].html, '<a class="search-title" href="../checklists/index.html">材料清单</a>');
+  assert.equal(
+    fold.children[2].html,
+    '<p class="search-members">出现在 3 份清单中：<a href="../checklists/s0.html">企业</a>、' +
+      '<a href="../checklists/s1.html">个人</a>、<a href="../checklists/s2.html">个体工商户</a></p>'
+  );
+  // One checklist is not folded; a kind the list names no label for reads as any page.
+  const one = page("?q=营业执照", KINDS);
+  assert.equal(one.list.children[0].children[0].textContent, "清单");
+  assert.equal(one.list.children[0].children.length, 3, "kind, title, snippet: no member list");
+  const other = page("?q=核验", makeIndex([{ url: "t.html", title: "时间", text: "核验", kind: "timeline" }]));
+  assert.equal(other.list.children[0].children[0].textContent, "页面");
 });

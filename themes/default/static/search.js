@@ -3,6 +3,9 @@
 // assets/search-index.js (built by src/search/) puts in window.GUIDEGEN_SEARCH, and lists the
 // results. No fetch, no server: it works from file://. Without it the page says search needs
 // JavaScript. The matching itself is window.guidegenSearch.search(index, query), free of the DOM.
+// Each result is labelled with its kind of page (the index's `kinds`, named by the data-kind-*
+// attributes of #search-results); the kinds in its data-fold (the per-subject checklists) come
+// folded into one result naming the pages (docs/themes.md, "Kinds of page in the search results").
 (function () {
   "use strict";
 
@@ -235,12 +238,55 @@
 
   // ---- The search ----
 
+  // The kind of page `n` ("stage", "checklist", …, as its <main data-search-kind> says; the
+  // index lists each kind once in `kinds`, see src/search/index.rs), or "" when not known.
+  function kindOf(index, page) {
+    return index.kinds && page.kind !== undefined ? index.kinds[page.kind] || "" : "";
+  }
+
+  // The index page of the folder `url` is in ("checklists/a.html" gives "checklists/index.html").
+  function folderIndex(url) {
+    return url.slice(0, url.lastIndexOf("/") + 1) + "index.html";
+  }
+
+  // Folds the hits of each kind in `fold` into one hit at the place of the best of them, when
+  // there are two or more: {folded: true, kind, url, title, titleParts, snippet, members}, its
+  // url the index page of their folder (itself taken into the fold when it is a hit too), its
+  // members [{url, title}] best first, its snippet the best member's.
+  function foldHits(index, hits, fold, terms) {
+    var byKind = {};
+    hits.forEach(function (h) {
+      if (fold.indexOf(h.kind) !== -1) (byKind[h.kind] = byKind[h.kind] || []).push(h);
+    });
+    var out = [], placed = {}, absorbed = {};
+    Object.keys(byKind).forEach(function (kind) {
+      if (byKind[kind].length < 2) { delete byKind[kind]; return; }
+      absorbed[folderIndex(byKind[kind][0].page.url)] = kind;
+    });
+    hits.forEach(function (h) {
+      var kind = byKind[h.kind] ? h.kind : absorbed[h.page.url];
+      if (!kind) { out.push(h); return; }
+      if (placed[kind]) return;
+      placed[kind] = true;
+      var members = byKind[kind], best = members[0], url = folderIndex(best.page.url), title = "";
+      index.pages.forEach(function (page) { if (page.url === url) title = page.title || ""; });
+      out.push({
+        folded: true, kind: kind, url: url, title: title, page: best.page,
+        inTitle: occurrences(lower(title), terms), inText: best.inText,
+        members: members.map(function (m) { return { url: m.page.url, title: m.page.title }; }),
+      });
+    });
+    return out;
+  }
+
   // Searches `index` (window.GUIDEGEN_SEARCH) for `query`. Returns {total, hits}: at most
-  // `limit` (50) hits, best first, each {url, title, titleParts, snippet} with the matches
-  // marked in the parts. A page matches when it holds every Han bigram of the query and, for
-  // each word of the query, a word that starts with it.
-  function search(index, query, limit) {
-    limit = limit === undefined ? MAX_RESULTS : limit;
+  // `limit` (50) hits, best first, each {url, title, kind, titleParts, snippet} with the
+  // matches marked in the parts. A page matches when it holds every Han bigram of the query
+  // and, for each word of the query, a word that starts with it. The hits of each kind in
+  // `fold` (["checklist"]: one page per subject type, much alike) come as one (see foldHits).
+  function search(index, query, limit, fold) {
+    limit = limit === undefined || limit === null ? MAX_RESULTS : limit;
+    fold = fold || [];
     var q = analyse(String(query || "").slice(0, 200));
     if (!index || !index.pages || (!q.grams.length && !q.singles.length)) return { total: 0, hits: [] };
     var candidates;
@@ -270,22 +316,27 @@
         if (title.indexOf(term) === -1 && text.indexOf(term) === -1 && !page.more) return;
       }
       var inTitle = occurrences(title, terms), inText = occurrences(text, terms);
-      hits.push({ n: n, page: page, inTitle: inTitle, inText: inText });
+      hits.push({ n: n, page: page, kind: kindOf(index, page), inTitle: inTitle, inText: inText });
     });
     hits.sort(function (a, b) {
       return (b.inTitle.length > 0) - (a.inTitle.length > 0) ||
         (b.inTitle.length + b.inText.length) - (a.inTitle.length + a.inText.length) ||
         a.n - b.n;
     });
+    if (fold.length) hits = foldHits(index, hits, fold, terms);
     return {
       total: hits.length,
       hits: hits.slice(0, limit).map(function (h) {
-        return {
-          url: h.page.url,
-          title: h.page.title,
-          titleParts: parts(h.page.title || "", h.inTitle, 0),
+        var title = h.folded ? h.title : h.page.title || "";
+        var hit = {
+          url: h.folded ? h.url : h.page.url,
+          title: title,
+          kind: h.kind,
+          titleParts: parts(title, h.inTitle, 0),
           snippet: snippet(h.page, h.inText),
         };
+        if (h.folded) hit.members = h.members;
+        return hit;
       }),
     };
   }
@@ -310,6 +361,8 @@
   if (!input || !list || !status) return;
   var root = body.getAttribute("data-root") || "";
   var headerInput = document.getElementById("site-search-q");
+  // The kinds of page whose results come folded into one (data-fold, space-separated).
+  var fold = (list.getAttribute("data-fold") || "").split(" ").filter(Boolean);
 
   function label(name, values) {
     var text = status.getAttribute("data-" + name) || "";
@@ -330,25 +383,44 @@
     if (!query.trim()) { status.textContent = ""; return; }
     var index = window.GUIDEGEN_SEARCH;
     if (!index) { status.textContent = label("unavailable"); return; }
-    var result = search(index, query);
+    var result = search(index, query, MAX_RESULTS, fold);
     if (!result.total) { status.textContent = label("none", { q: query.trim() }); return; }
     var line = label("results", { n: String(result.total) });
     if (result.total > result.hits.length) line += " " + label("more", { n: String(result.hits.length) });
     status.textContent = line;
     result.hits.forEach(function (hit) {
       var item = document.createElement("li");
+      item.className = "search-result";
+      // The kind of page, named by the theme's labels (data-kind-<kind> on the list).
+      var kind = document.createElement("p");
+      kind.className = "search-kind";
+      kind.textContent = list.getAttribute("data-kind-" + hit.kind) || list.getAttribute("data-kind-other") || "";
+      item.appendChild(kind);
+      // The link is a block (a large tap target) holding the title as inline text, so a
+      // highlighted word stays in the line (a flex box would make it a column of its own).
       var link = document.createElement("a");
+      link.className = "search-title";
       link.setAttribute("href", root + hit.url);
-      // The link is a flex box (a large tap target): text right in it would become several flex
-      // items, each losing the spaces at its ends, so "the <mark>VAT</mark> rate" would read
-      // "theVATrate". One inline box holds the title whole.
-      var title = document.createElement("span");
-      appendParts(title, hit.titleParts);
-      link.appendChild(title);
+      appendParts(link, hit.titleParts.length ? hit.titleParts : [{ text: kind.textContent, mark: false }]);
+      item.appendChild(link);
+      if (hit.members) {
+        var members = document.createElement("p");
+        members.className = "search-members";
+        members.appendChild(document.createTextNode(
+          (list.getAttribute("data-folded") || "{n}").split("{n}").join(String(hit.members.length)) +
+          (list.getAttribute("data-colon") || ": ")));
+        hit.members.forEach(function (member, i) {
+          if (i) members.appendChild(document.createTextNode(list.getAttribute("data-separator") || ", "));
+          var a = document.createElement("a");
+          a.setAttribute("href", root + member.url);
+          a.textContent = member.title;
+          members.appendChild(a);
+        });
+        item.appendChild(members);
+      }
       var text = document.createElement("p");
       text.className = "snippet";
       appendParts(text, hit.snippet);
-      item.appendChild(link);
       item.appendChild(text);
       list.appendChild(item);
     });
