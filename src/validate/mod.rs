@@ -8,6 +8,7 @@ mod formats;
 mod history;
 pub(crate) mod holidays;
 mod stages;
+pub mod unit_spacing;
 
 pub use formats::is_web_address;
 pub use holidays::{holiday_calendar, holiday_calendars};
