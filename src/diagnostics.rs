@@ -124,7 +124,9 @@ impl SourceMap {
 
     /// Every file and its text, in no particular order.
     pub fn files(&self) -> impl Iterator<Item = (&Path, &str)> {
-        self.texts.iter().map(|(file, text)| (Path::new(file.as_os_str()), &**text))
+        self.texts
+            .iter()
+            .map(|(file, text)| (Path::new(file.as_os_str()), &**text))
     }
 }
 

@@ -191,7 +191,15 @@ fn form_layout(html: &str) -> (Vec<(String, Vec<String>)>, Vec<String>) {
         text.split(open)
             .skip(1)
             .filter_map(|rest| rest.split_once(close).map(|(inside, _)| inside))
-            .map(|inside| inside.split('<').next().unwrap_or_default().chars().filter(|c| !c.is_whitespace()).collect())
+            .map(|inside| {
+                inside
+                    .split('<')
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            })
             .collect()
     };
     let sections = html
@@ -220,21 +228,30 @@ fn every_form_prints_on_a4_with_each_section_on_one_page_and_the_signatures_afte
     for page in forms {
         let name = page.file_stem().unwrap().to_string_lossy().into_owned();
         let (sections, signatures) = form_layout(&std::fs::read_to_string(&page).unwrap());
-        assert!(sections.len() >= 2 && !signatures.is_empty(), "{name}: {sections:?} {signatures:?}");
+        assert!(
+            sections.len() >= 2 && !signatures.is_empty(),
+            "{name}: {sections:?} {signatures:?}"
+        );
         let pdf = site.path().join(format!("{name}.pdf"));
         print_to_pdf(&page, &pdf);
         let info = pdf_info(&pdf);
         assert!(info.contains("(A4)"), "{name}: {info}");
         let pages = page_count(&info);
-        assert!((1..=2).contains(&pages), "{name} prints on {pages} A4 pages, not one or two");
+        assert!(
+            (1..=2).contains(&pages),
+            "{name} prints on {pages} A4 pages, not one or two"
+        );
         keep_for_review(&pdf, &name);
         let texts: Vec<String> = (1..=pages).map(|n| pdf_page_text(&pdf, n)).collect();
-        let page_of = |what: &str| -> Vec<usize> {
-            (0..pages).filter(|&n| texts[n].contains(what)).map(|n| n + 1).collect()
-        };
+        let page_of =
+            |what: &str| -> Vec<usize> { (0..pages).filter(|&n| texts[n].contains(what)).map(|n| n + 1).collect() };
         for (heading, rows) in &sections {
             let heading_pages = page_of(heading);
-            assert_eq!(heading_pages.len(), 1, "{name}: `{heading}` printed on pages {heading_pages:?}");
+            assert_eq!(
+                heading_pages.len(),
+                1,
+                "{name}: `{heading}` printed on pages {heading_pages:?}"
+            );
             for row in rows {
                 assert!(
                     page_of(row).contains(&heading_pages[0]),

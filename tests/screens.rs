@@ -107,7 +107,9 @@ fn shot_name(width: u32, page: &str) -> String {
 
 /// Screenshots the whole page (up to 8,000 px), then gives the window its height back.
 fn whole_page_screenshot(tab: &Tab, width: u32, name: &str) {
-    let height = eval(tab, "document.documentElement.scrollHeight").as_u64().unwrap_or(900);
+    let height = eval(tab, "document.documentElement.scrollHeight")
+        .as_u64()
+        .unwrap_or(900);
     set_width(tab, width, height.clamp(600, 8000) as u32);
     screenshot(tab, name);
     set_width(tab, width, 900);
@@ -143,12 +145,18 @@ fn every_page_type_fits_a_375_px_phone_without_scrolling_sideways_and_is_screens
             assert_eq!(inner, f64::from(width), "{page}: the window is {width} px wide");
             if width == PHONE && scroll > inner {
                 let culprits = eval(&tab, OVERFLOWING);
-                problems.push(format!("{page}: {scroll} px wide in a {inner} px window; widest: {culprits}"));
+                problems.push(format!(
+                    "{page}: {scroll} px wide in a {inner} px window; widest: {culprits}"
+                ));
             }
             whole_page_screenshot(&tab, width, &shot_name(width, page));
         }
     }
-    assert!(problems.is_empty(), "pages that scroll sideways at 375 px:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "pages that scroll sideways at 375 px:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -168,7 +176,11 @@ fn a_forms_choices_and_date_boxes_wrap_inside_their_cells_on_a_phone() {
             &tab,
             "Array.from(document.querySelectorAll('.form-table td .choice, .form-table td .date-fill')).filter(e => e.getBoundingClientRect().right > e.closest('td').getBoundingClientRect().right + 0.5).map(e => e.textContent.trim())",
         );
-        assert_eq!(outside, serde_json::json!([]), "{form}: these stick out of their cells at 375 px");
+        assert_eq!(
+            outside,
+            serde_json::json!([]),
+            "{form}: these stick out of their cells at 375 px"
+        );
         let choices = eval(&tab, "document.querySelectorAll('.form-table td .choice').length");
         assert!(choices.as_u64().unwrap() > 0, "{form} has choices");
     }
@@ -195,7 +207,11 @@ fn a_guides_task_list_shows_one_box_per_item_and_no_bullet() {
     let items = items.as_array().unwrap();
     assert!(!items.is_empty(), "{guide}: no task list item found");
     for item in items {
-        assert_eq!(item, &serde_json::json!(["none", true, true]), "{guide}: a task item shows a bullet, or its box is outside it");
+        assert_eq!(
+            item,
+            &serde_json::json!(["none", true, true]),
+            "{guide}: a task item shows a bullet, or its box is outside it"
+        );
     }
     let other_lists = eval(
         &tab,

@@ -12,8 +12,32 @@ use crate::model::Content;
 
 /// Measure words and units that follow a number, longest first so that `个工作日` wins over `个`.
 const UNITS: &[&str] = &[
-    "个工作日", "工作日", "个小时", "个月", "小时", "分钟", "秒钟", "星期", "周", "天", "日", "月", "年", "项", "字",
-    "个", "次", "份", "张", "页", "岁", "元", "秒", "MB", "KB", "GB",
+    "个工作日",
+    "工作日",
+    "个小时",
+    "个月",
+    "小时",
+    "分钟",
+    "秒钟",
+    "星期",
+    "周",
+    "天",
+    "日",
+    "月",
+    "年",
+    "项",
+    "字",
+    "个",
+    "次",
+    "份",
+    "张",
+    "页",
+    "岁",
+    "元",
+    "秒",
+    "MB",
+    "KB",
+    "GB",
 ];
 
 /// Opening marks whose text (up to the matching closing mark) is a quotation or a title.
@@ -177,12 +201,12 @@ fn joined(chars: &[char]) -> Vec<(usize, String, &'static str)> {
         }
         let start = at;
         while at < chars.len()
-            && (chars[at].is_ascii_digit()
-                || (chars[at] == '.' && chars.get(at + 1).is_some_and(char::is_ascii_digit)))
+            && (chars[at].is_ascii_digit() || (chars[at] == '.' && chars.get(at + 1).is_some_and(char::is_ascii_digit)))
         {
             at += 1;
         }
-        let in_word = start > 0 && (chars[start - 1].is_ascii_alphanumeric() || matches!(chars[start - 1], '_' | '-' | '.' | '/'));
+        let in_word = start > 0
+            && (chars[start - 1].is_ascii_alphanumeric() || matches!(chars[start - 1], '_' | '-' | '.' | '/'));
         if in_word {
             continue;
         }
@@ -236,7 +260,10 @@ mod tests {
         let yaml = "a: 通知为“1月1日放假”，见《2023年通知》，关于2023年的通知 # 24小时\nb: https://x.org/2023年\n";
         assert_eq!(warnings(yaml, Kind::Yaml), Vec::<String>::new());
         let markdown = "# 24小时内\n\n`3天` and\n```\n5天\n```\n";
-        assert_eq!(warnings(markdown, Kind::Markdown), ["1:3:4 `24小时`: no space between the number and its unit"]);
+        assert_eq!(
+            warnings(markdown, Kind::Markdown),
+            ["1:3:4 `24小时`: no space between the number and its unit"]
+        );
     }
 
     #[test]
