@@ -121,6 +121,13 @@ impl SourceMap {
     pub fn get(&self, file: &Path) -> Option<&str> {
         self.texts.get(file.as_os_str()).map(|text| &**text)
     }
+
+    /// Every file and its text, in no particular order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &str)> {
+        self.texts
+            .iter()
+            .map(|(file, text)| (Path::new(file.as_os_str()), &**text))
+    }
 }
 
 /// Orders diagnostics by file and position so output is stable whatever order stages ran in.

@@ -113,6 +113,7 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
         diagnostics.extend(theme.use_words(&content.site.words));
     }
     let model = loaded.and_then(|content| {
+        diagnostics.extend(validate::unit_spacing::check(&content, &sources));
         let (model, found) = validate::validate(content, when.as_of, when.today);
         diagnostics.extend(found);
         model

@@ -5,6 +5,7 @@
 //! adds, the paths of minimal it removes in `removed.txt`, and its `expected.txt` (see the README
 //! there). The harness builds each site in a fresh temporary folder, so a format change touches
 //! minimal once instead of every copy, and it refuses an overlay that no longer changes anything.
+//! An overlay's `args.txt` adds arguments to `check` (a site of warnings runs with `--deny-warnings`).
 
 mod common;
 
@@ -14,6 +15,20 @@ use std::path::{Path, PathBuf};
 /// Files of an overlay that describe it and are not laid over minimal.
 const EXPECTED: &str = "expected.txt";
 const REMOVED: &str = "removed.txt";
+/// Extra arguments of `check` for this site, one a line (e.g. `--deny-warnings` for a site whose
+/// only problems are warnings).
+const ARGS: &str = "args.txt";
+
+/// The extra arguments in the overlay's `args.txt` (none without it).
+fn extra_args(name: &str) -> Vec<String> {
+    std::fs::read_to_string(broken_sites_folder().join(name).join(ARGS))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
 
 fn broken_sites_folder() -> PathBuf {
     fixture("broken")
@@ -73,7 +88,7 @@ fn build_broken_site(name: &str) -> (TempDir, PathBuf) {
     for entry in std::fs::read_dir(&overlay).unwrap() {
         let entry = entry.unwrap();
         let file_name = entry.file_name();
-        if file_name == EXPECTED || file_name == REMOVED {
+        if file_name == EXPECTED || file_name == REMOVED || file_name == ARGS {
             continue;
         }
         if entry.file_type().unwrap().is_dir() {
@@ -93,7 +108,7 @@ fn overlay_problems(overlay_dir: &Path, minimal: &Path) -> Vec<String> {
     for entry in std::fs::read_dir(overlay_dir).unwrap() {
         let entry = entry.unwrap();
         let file_name = entry.file_name();
-        if file_name != EXPECTED && file_name != REMOVED {
+        if file_name != EXPECTED && file_name != REMOVED && file_name != ARGS {
             collect_laid_files(overlay_dir, &entry.path(), &mut laid);
         }
     }
@@ -133,11 +148,12 @@ fn collect_laid_files(root: &Path, path: &Path, files: &mut Vec<String>) {
     }
 }
 
-fn snapshot_of(site: &Path) -> String {
+fn snapshot_of(site: &Path, extra: &[String]) -> String {
     let output = bin()
         .args(["check", "--root"])
         .arg(site)
         .args(["--today", TODAY])
+        .args(extra)
         .output()
         .unwrap();
     format!(
@@ -159,7 +175,7 @@ fn each_broken_site_reports_its_exact_diagnostics() {
     let mut failures = Vec::new();
     for name in &names {
         let (_temp, site) = build_broken_site(name);
-        let actual = snapshot_of(&site);
+        let actual = snapshot_of(&site, &extra_args(name));
         let expected_file = broken_sites_folder().join(name).join(EXPECTED);
         if update {
             std::fs::write(&expected_file, &actual).unwrap();
@@ -186,6 +202,7 @@ fn each_broken_site_names_a_file_line_and_column_and_exits_1() {
             .args(["check", "--root"])
             .arg(&site)
             .args(["--today", TODAY])
+            .args(extra_args(&name))
             .output()
             .unwrap();
         let stderr = text(&output.stderr);
@@ -250,6 +267,8 @@ fn a_built_broken_site_lacks_its_removed_paths_and_holds_its_overlay_files() {
     assert!(site.join("content/guides/a.html/second.md").is_file());
     assert!(site.join("content/stages.yaml").is_file(), "minimal's files stay");
     assert!(!site.join(EXPECTED).exists() && !site.join(REMOVED).exists());
+    let (_temp, site) = build_broken_site("number-written-against-its-unit");
+    assert!(!site.join(ARGS).exists(), "args.txt is for the harness, not the site");
 
     let (_temp, site) = build_broken_site("guide-folder-link-loop");
     let link = site.join("content/guides/sub/back");

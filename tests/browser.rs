@@ -171,3 +171,102 @@ fn an_individual_and_a_company_checklist_print_different_materials() {
     assert!(squeeze(&enterprise).contains("主办单位证件"), "{enterprise}");
     assert!(!squeeze(&individual).contains("主办单位证件"));
 }
+
+/// The text of a printed PDF's page `n` (1-based), without any white space (pdftotext breaks a
+/// table cell's words over lines).
+fn pdf_page_text(pdf: &Path, n: usize) -> String {
+    let output = Command::new("pdftotext")
+        .args(["-f", &n.to_string(), "-l", &n.to_string()])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed (poppler-utils)");
+    text(&output.stdout).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Each form section of a form page as (its heading, the labels of its rows), and the labels of
+/// the signature boxes, read from the built HTML.
+fn form_layout(html: &str) -> (Vec<(String, Vec<String>)>, Vec<String>) {
+    let between = |text: &str, open: &str, close: &str| -> Vec<String> {
+        text.split(open)
+            .skip(1)
+            .filter_map(|rest| rest.split_once(close).map(|(inside, _)| inside))
+            .map(|inside| {
+                inside
+                    .split('<')
+                    .next()
+                    .unwrap_or_default()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            })
+            .collect()
+    };
+    let sections = html
+        .split(r#"<section class="form-section">"#)
+        .skip(1)
+        .map(|section| {
+            let section = section.split("</section>").next().unwrap_or_default();
+            let heading = between(section, "<h2>", "</h2>").remove(0);
+            (heading, between(section, r#"<th scope="row">"#, "</th>"))
+        })
+        .collect();
+    (sections, between(html, r#"<span class="sign-label">"#, "</span>"))
+}
+
+#[test]
+fn every_form_prints_on_a4_with_each_section_on_one_page_and_the_signatures_after_the_last_rows() {
+    let site = built_default_site();
+    let forms_dir = site.path().join("site/forms");
+    let mut forms: Vec<_> = std::fs::read_dir(&forms_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html") && !p.ends_with("index.html"))
+        .collect();
+    forms.sort();
+    assert!(forms.len() >= 2, "the default content has forms: {forms:?}");
+    for page in forms {
+        let name = page.file_stem().unwrap().to_string_lossy().into_owned();
+        let (sections, signatures) = form_layout(&std::fs::read_to_string(&page).unwrap());
+        assert!(
+            sections.len() >= 2 && !signatures.is_empty(),
+            "{name}: {sections:?} {signatures:?}"
+        );
+        let pdf = site.path().join(format!("{name}.pdf"));
+        print_to_pdf(&page, &pdf);
+        let info = pdf_info(&pdf);
+        assert!(info.contains("(A4)"), "{name}: {info}");
+        let pages = page_count(&info);
+        assert!(
+            (1..=2).contains(&pages),
+            "{name} prints on {pages} A4 pages, not one or two"
+        );
+        keep_for_review(&pdf, &name);
+        let texts: Vec<String> = (1..=pages).map(|n| pdf_page_text(&pdf, n)).collect();
+        let page_of =
+            |what: &str| -> Vec<usize> { (0..pages).filter(|&n| texts[n].contains(what)).map(|n| n + 1).collect() };
+        for (heading, rows) in &sections {
+            let heading_pages = page_of(heading);
+            assert_eq!(
+                heading_pages.len(),
+                1,
+                "{name}: `{heading}` printed on pages {heading_pages:?}"
+            );
+            for row in rows {
+                assert!(
+                    page_of(row).contains(&heading_pages[0]),
+                    "{name}: the row `{row}` is not on page {} with its section `{heading}`:\n{texts:#?}",
+                    heading_pages[0]
+                );
+            }
+        }
+        let last_row = sections.last().and_then(|(_, rows)| rows.last()).unwrap();
+        let last_page = *page_of(last_row).last().unwrap();
+        for signature in &signatures {
+            assert!(
+                page_of(signature).contains(&last_page),
+                "{name}: the signature box `{signature}` is not on page {last_page} with the last row `{last_row}`:\n{texts:#?}"
+            );
+        }
+    }
+}

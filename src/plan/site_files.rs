@@ -20,12 +20,13 @@ impl Planner<'_> {
         )
     }
 
+    /// The 404 page: it belongs to no entry of the navigation (none is marked current on it).
     pub(super) fn not_found_page(&self) -> Page {
         let mut page = self.page(
             "404.html".into(),
             "404.html",
             "not_found",
-            "index",
+            "not_found",
             None,
             PageData::Empty(BTreeMap::new()),
         );
@@ -79,6 +80,19 @@ mod tests {
             page.crumbs[0].href, "index.html",
             "its crumbs are made before the root is set"
         );
+    }
+
+    #[test]
+    fn the_404_page_belongs_to_no_entry_of_the_navigation() {
+        let model = minimal();
+        let planner = Planner::new(&model, today());
+        let page = planner.not_found_page();
+        assert!(
+            planner.nav.iter().all(|entry| entry.key != page.section),
+            "the navigation would mark `{}` as the 404 page's own",
+            page.section
+        );
+        assert_eq!(page.crumbs.len(), 1, "only home in its crumbs: {:?}", page.crumbs);
     }
 
     #[test]

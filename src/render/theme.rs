@@ -90,6 +90,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/changes.html"),
     ),
     (
+        "confidence.html",
+        include_str!("../../themes/default/templates/confidence.html"),
+    ),
+    (
         "change.html",
         include_str!("../../themes/default/templates/change.html"),
     ),

@@ -1,13 +1,15 @@
 //! Stage 2: cross-check the loaded content (ids, references, order, dates, the holiday calendar)
 //! and type what is checked, as a `Model`. It reports every problem in one pass; it never reads
 //! files or renders anything. Dates and web addresses are checked by `formats`, the same way in
-//! every file; `holidays` checks holidays.yaml.
+//! every file; `holidays` checks holidays.yaml; `unit_spacing` checks how numbers and units are
+//! written in the content's text (it is given the texts the loader read).
 
 mod deadlines;
 mod formats;
 mod history;
 pub(crate) mod holidays;
 mod stages;
+pub mod unit_spacing;
 
 pub use formats::is_web_address;
 pub use holidays::{holiday_calendar, holiday_calendars};
