@@ -89,10 +89,17 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
     let when = when.into();
     let mut timings = Timings::default();
     let started = Instant::now();
-    let (loaded, static_files, mut diagnostics, mut sources) = match load::load_with(root, &mut caches.load) {
-        Ok(loaded) => (Some(loaded.content), loaded.static_files, Vec::new(), loaded.sources),
-        Err((diagnostics, sources)) => (None, Vec::new(), diagnostics, sources),
-    };
+    let (loaded, static_files, mut diagnostics, mut sources, unreadable) =
+        match load::load_partial_with(root, &mut caches.load) {
+            Ok(partial) => (
+                Some(partial.loaded.content),
+                partial.loaded.static_files,
+                partial.problems,
+                partial.loaded.sources,
+                partial.unreadable,
+            ),
+            Err((diagnostics, sources)) => (None, Vec::new(), diagnostics, sources, Default::default()),
+        };
     timings.load = started.elapsed();
     let started = Instant::now();
     let (theme_name, language) = loaded.as_ref().map_or_else(
@@ -114,10 +121,23 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
     }
     let model = loaded.and_then(|content| {
         diagnostics.extend(validate::unit_spacing::check(&content, &sources));
-        let (model, found) = validate::validate(content, when.as_of, when.today);
+        let (model, found) = validate::validate_partial(content, when.as_of, when.today, &unreadable);
         diagnostics.extend(found);
         model
     });
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        // Report the broken links too, in this run, when they can be told apart from the rest:
+        // with a file unreadable, links to its items would all look broken.
+        let links_tell = unreadable.iter().all(|kind| *kind == load::MISTAKEN_STAGES);
+        if let (Some(model), true) = (&model, links_tell) {
+            for broken in plan::check_links(model, when.as_of) {
+                if !diagnostics.iter().any(|d| d.span == broken.span) {
+                    diagnostics.push(broken);
+                }
+            }
+        }
+        return Err(failed(diagnostics, sources));
+    }
     let (Some(model), Some(mut theme)) = (model, theme) else {
         return Err(failed(diagnostics, sources));
     };

@@ -104,11 +104,22 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T,
 /// How many mistakes of one file are reported before the reading stops.
 const MOST_MISTAKES: usize = 100;
 
+/// What a file with mistakes still gave: the value read with the wrong keys left out (when the
+/// reading could go on to the end), and every mistake.
+#[derive(Debug)]
+pub struct Mistakes<T> {
+    pub partial: Option<T>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Like `parse`, but reads past each wrong key or value (see `recover`) to report every
-/// independent mistake of the file in one run. The value comes back only when there were none.
-pub fn parse_all<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+/// independent mistake of the file in one run, and keeps what could be read around them.
+pub fn parse_all<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T, Mistakes<T>> {
     if let Some(at) = lone_carriage_return(text) {
-        return Err(vec![lone_carriage_return_diagnostic(file, text, at)]);
+        return Err(Mistakes {
+            partial: None,
+            diagnostics: vec![lone_carriage_return_diagnostic(file, text, at)],
+        });
     }
     let mut diagnostics = Vec::new();
     let mut current = text.to_string();
@@ -118,7 +129,12 @@ pub fn parse_all<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Resul
     while diagnostics.len() < MOST_MISTAKES {
         let error = match text::with_source(&current, || serde_saphyr::from_str::<T>(&current)) {
             Ok(value) if diagnostics.is_empty() => return Ok(value),
-            Ok(_) => break,
+            Ok(value) => {
+                return Err(Mistakes {
+                    partial: Some(value),
+                    diagnostics,
+                })
+            }
             Err(error) => error,
         };
         let plain = error.without_snippet().to_string();
@@ -168,7 +184,10 @@ pub fn parse_all<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Resul
             None => break,
         }
     }
-    Err(diagnostics)
+    Err(Mistakes {
+        partial: None,
+        diagnostics,
+    })
 }
 
 /// The key named by "unknown field `x`, expected one of ..." and the allowed key closest to it.
@@ -783,7 +802,8 @@ mod tests {
     #[test]
     fn every_wrong_key_and_value_of_a_file_is_reported_in_one_reading() {
         let text = "items:\n  - id: a\n    bogus: 1\n    n: two\n  - id: b\n    nn: 3\n  - id: c\n    n: 4\n";
-        let errors = parse_all::<List>(Path::new("x.yaml"), text).unwrap_err();
+        let mistakes = parse_all::<List>(Path::new("x.yaml"), text).unwrap_err();
+        let errors = mistakes.diagnostics;
         let found: Vec<(&str, (u32, u32))> = errors.iter().map(|e| (e.message.as_str(), position(e))).collect();
         assert_eq!(
             found,
@@ -793,13 +813,20 @@ mod tests {
                 ("unknown key `nn`", (6, 5)),
             ]
         );
+        let read_around = mistakes.partial.expect("the rest of the file is read");
+        assert_eq!(
+            read_around.items.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         let fine = parse_all::<List>(Path::new("x.yaml"), "items:\n  - id: a\n").unwrap();
         assert_eq!(fine.items.len(), 1);
     }
 
     #[test]
     fn a_required_key_blanked_after_its_mistake_is_not_reported_missing_too() {
-        let errors = parse_all::<List>(Path::new("x.yaml"), "items:\n  - id: [a]\n    n: 1\n").unwrap_err();
+        let errors = parse_all::<List>(Path::new("x.yaml"), "items:\n  - id: [a]\n    n: 1\n")
+            .unwrap_err()
+            .diagnostics;
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].message.starts_with("expected text"), "{}", errors[0].message);
     }

@@ -16,6 +16,22 @@ use crate::yaml;
 
 pub use guides::{split_front_matter, FrontMatterProblem, FrontMatterSplit};
 
+/// In `Partial::unreadable` when stages.yaml was read past a mistake: a `number:` left out
+/// because it was wrong would make the later stages' numbers look wrong, so they go unchecked.
+pub const MISTAKEN_STAGES: &str = "stages read past a mistake";
+
+/// In `Partial::unreadable` when a guide could not be read: links to it would look broken.
+pub const UNREADABLE_GUIDE: &str = "guide";
+
+/// What a load with mistakes still read: the content around them (each file read past its wrong
+/// keys), the mistakes, and the kinds of item whose file could not be read at all, so that later
+/// checks skip what depends on them instead of reporting each reference to them.
+pub struct Partial {
+    pub loaded: Loaded,
+    pub problems: Vec<Diagnostic>,
+    pub unreadable: std::collections::BTreeSet<&'static str>,
+}
+
 /// The loaded content and the text of every file it came from.
 pub struct Loaded {
     pub content: Content,
@@ -88,6 +104,16 @@ pub fn load(root: &Path) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
 
 /// `load`, taking unchanged files from `cache`.
 pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diagnostic>, SourceMap)> {
+    let partial = load_partial_with(root, cache)?;
+    if partial.problems.iter().any(Diagnostic::is_error) {
+        return Err((partial.problems, partial.loaded.sources));
+    }
+    Ok(partial.loaded)
+}
+
+/// `load_with`, but a site whose `site.yaml` could be read comes back with its mistakes beside
+/// what was read, so every later check can still run on it (see `Partial`).
+pub fn load_partial_with(root: &Path, cache: &mut LoadCache) -> Result<Partial, (Vec<Diagnostic>, SourceMap)> {
     let mut reader = Reader::new(root);
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
@@ -106,32 +132,77 @@ pub fn load_with(root: &Path, cache: &mut LoadCache) -> Result<Loaded, (Vec<Diag
     let providers = reader.optional_yaml("content/providers.yaml", &mut memos.providers);
     let holidays = reader.holidays(&mut memos.holidays);
     let changes = reader.optional_yaml("content/changes.yaml", &mut memos.changes);
+    let before_guides = reader.diagnostics.len();
     let guides = reader.guides(&mut cache.guides, cache.changes.take());
+    let guide_failed = reader.diagnostics[before_guides..].iter().any(Diagnostic::is_error);
     let static_files: Vec<(String, Vec<u8>)> = files_under(root, &root.join("static"), &mut reader.diagnostics)
         .into_iter()
         .map(|(path, bytes)| (path.trim_start_matches("static/").to_string(), bytes))
         .collect();
+    let unreadable = [
+        ("subject", subjects.is_none()),
+        ("subject group", subjects.is_none()),
+        ("condition", conditions.is_none()),
+        ("material", materials.is_none()),
+        ("stage", stages.is_none()),
+        ("deadline", deadlines.is_none()),
+        ("event", deadlines.is_none()),
+        ("form", forms.is_none()),
+        ("provider", providers.is_none()),
+        ("calendar", holidays.is_none()),
+        ("change", changes.is_none()),
+    ]
+    .into_iter()
+    .filter(|(kind, missing)| *missing && reader.unreadable.contains(&file_of(kind)))
+    .map(|(kind, _)| kind)
+    .chain(guide_failed.then_some(UNREADABLE_GUIDE))
+    .chain(
+        reader
+            .mistaken
+            .contains(&Path::new("content/stages.yaml").to_path_buf())
+            .then_some(MISTAKEN_STAGES),
+    )
+    .collect();
     match site {
-        Some(site) if reader.diagnostics.iter().all(|d| !d.is_error()) => Ok(Loaded {
-            content: Content {
-                site,
-                subject_groups: subjects.as_ref().map(|f| f.groups.clone()).unwrap_or_default(),
-                subjects: subjects.map(|f| f.subjects).unwrap_or_default(),
-                conditions: conditions.map(|f| f.conditions).unwrap_or_default(),
-                materials: materials.map(|f| f.materials).unwrap_or_default(),
-                stages: stages.map(|f| f.stages).unwrap_or_default(),
-                events: deadlines.as_ref().map(|f| f.events.clone()).unwrap_or_default(),
-                deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
-                forms: forms.map(|f| f.forms).unwrap_or_default(),
-                providers: providers.map(|f| f.providers).unwrap_or_default(),
-                guides,
-                holidays,
-                changes: changes.map(|f| f.changes).unwrap_or_default(),
+        Some(site) => Ok(Partial {
+            problems: reader.diagnostics,
+            unreadable,
+            loaded: Loaded {
+                content: Content {
+                    site,
+                    subject_groups: subjects.as_ref().map(|f| f.groups.clone()).unwrap_or_default(),
+                    subjects: subjects.map(|f| f.subjects).unwrap_or_default(),
+                    conditions: conditions.map(|f| f.conditions).unwrap_or_default(),
+                    materials: materials.map(|f| f.materials).unwrap_or_default(),
+                    stages: stages.map(|f| f.stages).unwrap_or_default(),
+                    events: deadlines.as_ref().map(|f| f.events.clone()).unwrap_or_default(),
+                    deadlines: deadlines.map(|f| f.deadlines).unwrap_or_default(),
+                    forms: forms.map(|f| f.forms).unwrap_or_default(),
+                    providers: providers.map(|f| f.providers).unwrap_or_default(),
+                    guides,
+                    holidays,
+                    changes: changes.map(|f| f.changes).unwrap_or_default(),
+                },
+                sources: reader.sources,
+                static_files,
             },
-            sources: reader.sources,
-            static_files,
         }),
-        _ => Err((reader.diagnostics, reader.sources)),
+        None => Err((reader.diagnostics, reader.sources)),
+    }
+}
+
+/// The file that defines items of `kind`.
+fn file_of(kind: &str) -> &'static str {
+    match kind {
+        "subject" | "subject group" => "content/subjects.yaml",
+        "condition" => "content/conditions.yaml",
+        "material" => "content/materials.yaml",
+        "stage" => "content/stages.yaml",
+        "deadline" | "event" => "content/deadlines.yaml",
+        "form" => "content/forms.yaml",
+        "provider" => "content/providers.yaml",
+        "calendar" => "content/holidays.yaml",
+        _ => "content/changes.yaml",
     }
 }
 
@@ -140,6 +211,10 @@ struct Reader {
     root: PathBuf,
     sources: SourceMap,
     diagnostics: Vec<Diagnostic>,
+    /// Files that exist but gave nothing to go on (unreadable, empty, or mistaken past reading).
+    unreadable: Vec<&'static str>,
+    /// Files read past their mistakes (see `yaml::parse_all`).
+    mistaken: Vec<PathBuf>,
 }
 
 impl Reader {
@@ -148,6 +223,8 @@ impl Reader {
             root: root.to_path_buf(),
             sources: SourceMap::default(),
             diagnostics: Vec::new(),
+            unreadable: Vec::new(),
+            mistaken: Vec::new(),
         }
     }
 
@@ -163,8 +240,16 @@ impl Reader {
         self.yaml_file(relative, true, memo)
     }
 
-    fn optional_yaml<T: DeserializeOwned + Clone>(&mut self, relative: &str, memo: &mut Memo<(), T>) -> Option<T> {
-        self.yaml_file(relative, false, memo)
+    fn optional_yaml<T: DeserializeOwned + Clone>(
+        &mut self,
+        relative: &'static str,
+        memo: &mut Memo<(), T>,
+    ) -> Option<T> {
+        let read = self.yaml_file(relative, false, memo);
+        if read.is_none() && self.root.join(relative).exists() {
+            self.unreadable.push(relative);
+        }
+        read
     }
 
     fn yaml_file<T: DeserializeOwned + Clone>(
@@ -204,7 +289,14 @@ impl Reader {
     ) -> Option<T> {
         let parsed = memo.try_get_or_build(&(), || Stamp::of(text), || yaml::parse_all::<T>(relative, text));
         memo.sweep();
-        parsed.map_err(|found| self.diagnostics.extend(found)).ok()
+        match parsed {
+            Ok(value) => Some(value),
+            Err(mistakes) => {
+                self.diagnostics.extend(mistakes.diagnostics);
+                self.mistaken.push(relative.to_path_buf());
+                mistakes.partial
+            }
+        }
     }
 
     /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic.
@@ -252,8 +344,12 @@ impl Reader {
         if !self.root.join(relative).exists() {
             return None;
         }
-        let text = self.read_text(relative)?;
-        self.parsed(relative, &text, memo)
+        let text = self.read_text(relative);
+        let read = text.and_then(|text| self.parsed(relative, &text, memo));
+        if read.is_none() {
+            self.unreadable.push("content/holidays.yaml");
+        }
+        read
     }
 
     fn relative(&self, path: &Path) -> PathBuf {

@@ -89,6 +89,24 @@ pub fn plan(model: &Model, today: NaiveDate, cache: &mut PlanCache) -> Result<Pl
     planner.plan(cache)
 }
 
+/// Only the link checks of `plan` (links written in guides and in the YAML files' Markdown),
+/// for a model that has other errors: an editor then sees broken links in the same run as the
+/// rest, instead of after fixing it. Nothing is laid out or kept.
+pub fn check_links(model: &Model, today: NaiveDate) -> Vec<Diagnostic> {
+    let planner = Planner::new(model, today);
+    let mut cache = PlanCache::default();
+    let rendered = planner.guides_markdown(&mut cache);
+    let mut diagnostics = planner.check_text_links(
+        &guides::guide_headings(planner.content, &rendered),
+        &planner.link_names(&rendered),
+    );
+    let from_site = planner.guide_site_stamp();
+    let structure = planner.guide_structure_stamp(from_site);
+    let (_, _, found) = planner.guide_pages(&mut cache, &rendered, structure, from_site);
+    diagnostics.extend(found);
+    diagnostics
+}
+
 struct Planner<'a> {
     model: &'a Model,
     content: &'a Content,

@@ -300,7 +300,11 @@ mod tests {
     #[test]
     fn a_text_that_starts_with_the_page_s_title_leaves_it_to_the_title() {
         let files = [
-            page("a.html", "工信部短信核验", "<h1>工信部短信核验</h1><p>收到短信后完成核验。</p>"),
+            page(
+                "a.html",
+                "工信部短信核验",
+                "<h1>工信部短信核验</h1><p>收到短信后完成核验。</p>",
+            ),
             page("b.html", "核验", "<p>核验单要签字。</p>"),
             page("c.html", "只有标题", "<h1>只有标题</h1>"),
         ];

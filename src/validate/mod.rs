@@ -40,10 +40,26 @@ const CHANGES: &str = "content/changes.yaml";
 /// on `as_of`; `today` tells which changes are still to come and how old a review is. Returns
 /// the model (when there is no error) and every diagnostic found.
 pub fn validate(content: Content, as_of: NaiveDate, today: NaiveDate) -> (Option<Model>, Vec<Diagnostic>) {
+    let (model, diagnostics) = validate_partial(content, as_of, today, &BTreeSet::new());
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (None, diagnostics);
+    }
+    (model, diagnostics)
+}
+
+/// `validate` for content that loaded with mistakes: references to the kinds in `unreadable`
+/// (whose file could not be read) are not checked, and the model comes back even when there are
+/// errors, for the checks that can still run on it (links). Only an error-free model is built.
+pub fn validate_partial(
+    content: Content,
+    as_of: NaiveDate,
+    today: NaiveDate,
+    unreadable: &BTreeSet<&'static str>,
+) -> (Option<Model>, Vec<Diagnostic>) {
     let (timeline, changes, mut diagnostics) = history::check(&content, today);
     diagnostics.extend(freshness(&content.site, today));
     if !timeline.has_versions() {
-        let (model, found) = validate_day(content, None, &timeline);
+        let (model, found) = validate_day(content, None, &timeline, unreadable);
         diagnostics.extend(found);
         return finish(
             model,
@@ -55,12 +71,17 @@ pub fn validate(content: Content, as_of: NaiveDate, today: NaiveDate) -> (Option
             },
         );
     }
-    let (model, found) = validate_day(timeline.in_force_on(&content, as_of), Some(as_of), &timeline);
+    let (model, found) = validate_day(
+        timeline.in_force_on(&content, as_of),
+        Some(as_of),
+        &timeline,
+        unreadable,
+    );
     diagnostics.extend(found);
     // A problem on another day (a reference to an item no longer in force, a stage left without
     // the one it waits for) is the editor's to fix too; each is reported once, at its place.
     for day in other_days(&timeline.turning_days, as_of) {
-        let (_, found) = validate_day(timeline.in_force_on(&content, day), Some(day), &timeline);
+        let (_, found) = validate_day(timeline.in_force_on(&content, day), Some(day), &timeline, unreadable);
         for diagnostic in found {
             if !diagnostics.iter().any(|d| d.span == diagnostic.span) {
                 diagnostics.push(diagnostic);
@@ -80,9 +101,6 @@ fn finish(
     as_of: NaiveDate,
     history: History,
 ) -> (Option<Model>, Vec<Diagnostic>) {
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, diagnostics);
-    }
     let model = model.map(|model| Model {
         as_of,
         history,
@@ -106,15 +124,17 @@ fn validate_day(
     content: Content,
     day: Option<NaiveDate>,
     timeline: &history::Timeline,
+    unreadable: &BTreeSet<&'static str>,
 ) -> (Option<Model>, Vec<Diagnostic>) {
     let mut checker = Checker {
         day: day.map(|day| (day, timeline)),
+        unreadable: unreadable.clone(),
         ..Checker::default()
     };
     checker.check_ids(&content);
     checker.check_references(&content);
     checker.check_audiences(&content);
-    let stage_graph = stages::stage_graph(&content.stages)
+    let stage_graph = stages::stage_graph(&content.stages, !unreadable.contains(crate::load::MISTAKEN_STAGES))
         .map_err(|errors| checker.diagnostics.extend(errors))
         .unwrap_or_default();
     checker.check_details(&content);
@@ -143,9 +163,6 @@ fn validate_day(
         .map(|data| checker.calendars(data))
         .unwrap_or_default();
     let diagnostics = checker.diagnostics;
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return (None, diagnostics);
-    }
     let model = Model {
         content,
         as_of: NaiveDate::MIN,
@@ -204,6 +221,8 @@ struct Checker<'t> {
     known: BTreeMap<&'static str, BTreeSet<String>>,
     /// The day being checked and the versions of other days, when the content has versions.
     day: Option<(NaiveDate, &'t history::Timeline)>,
+    /// Kinds of item whose file could not be read: references to them are not checked.
+    unreadable: BTreeSet<&'static str>,
 }
 
 impl Checker<'_> {
@@ -299,6 +318,9 @@ impl Checker<'_> {
 
     /// Reports `reference` unless it names a known id of `kind`.
     fn reference(&mut self, kind: &'static str, file: &str, reference: &Id) {
+        if self.unreadable.contains(kind) {
+            return;
+        }
         let known = self.known.get(kind).cloned().unwrap_or_default();
         if !known.contains(reference.as_str()) && !self.not_in_force(kind, file, reference) {
             let mut hint = if known.is_empty() {
@@ -411,6 +433,9 @@ impl Checker<'_> {
 
     /// Reports each id in `ids` that names neither a subject type nor a group.
     fn audience(&mut self, file: &str, ids: &[Id]) {
+        if self.unreadable.contains("subject") {
+            return;
+        }
         for id in ids {
             let known = |kind| self.known.get(kind).is_some_and(|k| k.contains(id.as_str()));
             if known("subject") || known("subject group") || self.not_in_force("subject", file, id) {
