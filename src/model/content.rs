@@ -323,6 +323,13 @@ pub struct Stage {
     /// Material ids used in this stage.
     #[serde(default)]
     pub materials: Vec<Id>,
+    /// The guides that explain this stage, by their path under `content/guides/` without `.md`
+    /// (`sms-verification`, `after/show-number`). Each guide links back to the stages that name it.
+    #[serde(default)]
+    pub guides: Vec<Id>,
+    /// The printable forms filled in or signed in this stage, by id (`forms.yaml`).
+    #[serde(default)]
+    pub forms: Vec<Id>,
     /// How the filer hears of the result.
     #[serde(default)]
     pub notification: Option<String>,

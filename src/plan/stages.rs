@@ -1,12 +1,17 @@
 //! Planning the stage pages (one per stage, each linked to the stages before and after it) and
 //! the stages' summaries for the overview. A stage page lists its materials in the stage's order.
 
+use super::guide_nav::guide_path_of;
 use super::{
-    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageSummary, StageView, StepGroupView,
-    StepView,
+    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageRelated, StageSummary, StageView,
+    StagesIndexData, StepGroupView, StepView,
 };
+use crate::href::encode_path;
 use crate::model::history::ItemKind;
 use crate::model::{Model, Stage};
+
+/// The path of the step-by-step overview, from the site root.
+pub(super) const STAGES_INDEX: &str = "stages/index.html";
 
 /// The path of a stage's page, from the site root.
 pub(super) fn stage_href(stage: &Stage) -> String {
@@ -33,8 +38,9 @@ impl Planner<'_> {
         })
     }
 
-    /// The stages grouped by step number, each joined to the one before it by `and` or `or`.
-    pub(super) fn step_views(&self, root: &str) -> Vec<StepGroupView> {
+    /// The stages grouped by step number, each joined to the one before it by `and` or `or`;
+    /// the stage with the id `current` (on its own page) is marked.
+    pub(super) fn step_views(&self, root: &str, current: Option<&str>) -> Vec<StepGroupView> {
         self.model
             .stage_graph
             .steps()
@@ -47,6 +53,7 @@ impl Planner<'_> {
                     .map(|(place, &i)| {
                         let stage = &self.content.stages[i];
                         let mut summary = self.stage_summary(stage, root);
+                        summary.current = current == Some(stage.id.as_str());
                         summary.connector = place.checked_sub(1).map(|before| {
                             let before = &self.content.stages[indices[before]];
                             let both = self
@@ -87,6 +94,54 @@ impl Planner<'_> {
                     provider: self.provider_view(m),
                 })
                 .collect(),
+            steps: stage.steps.iter().map(|s| s.title.clone()).collect(),
+            current: false,
+        }
+    }
+
+    /// The step-by-step overview of the whole process: `stages/index.html`, what the stages'
+    /// entry of the navigation opens.
+    pub(super) fn stages_index_page(&self) -> Page {
+        let data = StagesIndexData {
+            steps: self.step_views("../", None),
+        };
+        self.page(
+            STAGES_INDEX.into(),
+            "stages.html",
+            "stages",
+            "stages",
+            None,
+            PageData::StagesIndex(data),
+        )
+    }
+
+    /// The pages that belong to `stage`: the guides and forms it names, the checklist when it
+    /// uses materials, the timeline when it takes time.
+    fn stage_related(&self, stage: &Stage, root: &str) -> StageRelated {
+        let guides = stage
+            .guides
+            .iter()
+            .filter_map(|slug| self.content.guides.iter().find(|g| g.slug == slug.as_str()))
+            .map(|g| LinkView {
+                title: g.front.title.clone(),
+                href: format!("{root}{}", encode_path(&guide_path_of(&g.slug))),
+            })
+            .collect();
+        let forms = stage
+            .forms
+            .iter()
+            .filter_map(|id| self.content.forms.iter().find(|f| f.id.as_str() == id.as_str()))
+            .map(|f| LinkView {
+                title: f.title.clone(),
+                href: format!("{root}forms/{}.html", f.id.as_str()),
+            })
+            .collect();
+        let has_section = |key: &str| self.nav.iter().find(|n| n.key == key).map(|n| format!("{root}{}", n.href));
+        StageRelated {
+            guides,
+            forms,
+            checklist: (!stage.materials.is_empty()).then(|| has_section("checklists")).flatten(),
+            timeline: stage.duration.as_ref().and_then(|_| has_section("timeline")),
         }
     }
 
@@ -172,6 +227,9 @@ impl Planner<'_> {
             confidence: stage.confidence,
             source: self.source_link(&stage.source, root),
             history: self.item_history(ItemKind::Stage, stage.id.as_str(), root),
+            journey: self.step_views(root, Some(stage.id.as_str())),
+            overview: format!("{root}{STAGES_INDEX}"),
+            related: self.stage_related(stage, root),
         }
     }
 

@@ -13,6 +13,11 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     ("stage.html", include_str!("../../themes/default/templates/stage.html")),
+    ("stages.html", include_str!("../../themes/default/templates/stages.html")),
+    (
+        "step_nav.html",
+        include_str!("../../themes/default/templates/step_nav.html"),
+    ),
     (
         "checklists.html",
         include_str!("../../themes/default/templates/checklists.html"),

@@ -240,6 +240,10 @@ impl Checker<'_> {
         self.collect_ids("deadline", DEADLINES, content.deadlines.iter().map(|d| &d.id));
         self.collect_ids("form", FORMS, content.forms.iter().map(|f| &f.id));
         self.collect_ids("provider", PROVIDERS, content.providers.iter().map(|p| &p.id));
+        // Guides are named by their path under content/guides (not an id the editor writes), so
+        // they are only recorded, for stages' `guides:`; introductions are sections, not guides.
+        let guides = content.guides.iter().map(|g| g.slug.clone()).filter(|slug| !is_intro_slug(slug));
+        self.known.insert("guide", guides.collect());
     }
 
     /// Records the ids of one kind, reporting malformed, reserved and duplicate ones.
@@ -366,6 +370,12 @@ impl Checker<'_> {
         for stage in &content.stages {
             for material in &stage.materials {
                 self.reference("material", STAGES, material);
+            }
+            for guide in &stage.guides {
+                self.reference("guide", STAGES, guide);
+            }
+            for form in &stage.forms {
+                self.reference("form", STAGES, form);
             }
             for failure in &stage.on_failure {
                 if let Some(back_to) = &failure.back_to {
@@ -610,12 +620,18 @@ fn suggested_id(id: &str) -> Option<String> {
 }
 
 /// Where an editor defines ids of `kind`, for hints about an unknown one.
+/// A section's introduction (`_index.md`), which is its folder's page rather than a guide.
+fn is_intro_slug(slug: &str) -> bool {
+    slug == "_index" || slug.ends_with("/_index")
+}
+
 fn where_defined(kind: &str) -> String {
     match kind {
         "source" => "list sources under `sources:` in content/site.yaml".into(),
         "subject group" => "list groups under `groups:` in content/subjects.yaml".into(),
         "event" => "list events under `events:` in content/deadlines.yaml".into(),
         "calendar" => "name calendars under `calendars:` in content/holidays.yaml".into(),
+        "guide" => "write guides as Markdown files under content/guides/ and name them by their path without `.md` (`after/show-number`)".into(),
         _ => format!("define {kind}s in content/{kind}s.yaml"),
     }
 }
