@@ -526,7 +526,7 @@ mod tests {
     }
 
     #[test]
-    fn a_guide_page_links_to_the_guides_before_and_after_it_in_its_section() {
+    fn a_guide_page_links_to_the_guides_before_and_after_it_across_sections() {
         let mut model = minimal();
         model.content.guides.push(guide("third", "Third guide", Some(2), ""));
         let plan = plan_of(&model);
@@ -535,7 +535,14 @@ mod tests {
         assert_eq!(link(&first.next), Some(("Third guide", "../guides/third.html")));
         let third = page(&plan, "guides/third.html");
         assert_eq!(link(&third.prev), Some(("First guide", "../guides/first.html")));
-        assert_eq!(link(&third.next), None, "the guide in `sub/` is in another section");
+        assert_eq!(
+            link(&third.next),
+            Some(("Second guide", "../guides/sub/second.html")),
+            "the last guide at the top leads on to the first of the next section"
+        );
+        let second = page(&plan, "guides/sub/second.html");
+        assert_eq!(link(&second.prev), Some(("Third guide", "../../guides/third.html")));
+        assert_eq!(link(&second.next), None, "the last guide of all");
     }
 
     #[test]

@@ -299,6 +299,54 @@ mod tests {
     }
 
     #[test]
+    fn a_stage_page_marks_itself_in_the_journey_and_links_the_pages_that_belong_to_it() {
+        use crate::yaml::Spanned;
+        let mut model = minimal();
+        model.content.stages[1].guides = vec![Spanned::detached("sub/second".to_string())];
+        model.content.stages[1].forms = vec![Spanned::detached("verification-person".to_string())];
+        let planner = Planner::new(&model, today());
+        let pages = planner.stage_pages();
+        let PageData::Stage(fill_in) = &pages[1].data else {
+            panic!("a stage page")
+        };
+        let current: Vec<(&str, bool)> = fill_in
+            .journey
+            .iter()
+            .flat_map(|step| &step.stages)
+            .map(|s| (s.id.as_str(), s.current))
+            .collect();
+        assert_eq!(current, [("prepare", false), ("fill-in", true), ("review", false)]);
+        assert_eq!(fill_in.journey[1].stages[0].steps, ["Subject"]);
+        assert_eq!(fill_in.overview, "../stages/index.html");
+        let related = &fill_in.related;
+        let links = |l: &[LinkView]| l.iter().map(|l| (l.title.clone(), l.href.clone())).collect::<Vec<_>>();
+        assert_eq!(
+            links(&related.guides),
+            [("Second guide".to_string(), "../guides/sub/second.html".to_string())]
+        );
+        assert_eq!(related.forms[0].href, "../forms/verification-person.html");
+        assert_eq!(related.checklist.as_deref(), Some("../checklists/index.html"), "it uses materials");
+        assert_eq!(related.timeline, None, "no duration, and no timeline without holidays");
+        let PageData::Stage(prepare) = &pages[0].data else {
+            panic!("a stage page")
+        };
+        assert!(prepare.related.checklist.is_none() && prepare.related.guides.is_empty());
+    }
+
+    #[test]
+    fn the_overview_is_the_stages_section_page_with_every_stage() {
+        let model = minimal();
+        let page = Planner::new(&model, today()).stages_index_page();
+        assert_eq!((page.path.as_str(), page.section), ("stages/index.html", "stages"));
+        let PageData::StagesIndex(data) = &page.data else {
+            panic!("the overview")
+        };
+        let ids: Vec<&str> = data.steps.iter().flat_map(|s| &s.stages).map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["prepare", "fill-in", "review"]);
+        assert!(data.steps.iter().flat_map(|s| &s.stages).all(|s| !s.current));
+    }
+
+    #[test]
     fn a_duration_is_exact_only_when_its_least_and_most_agree() {
         let mut model = minimal();
         let review = Planner::duration(&model.content.stages[2]).expect("review has a duration");
