@@ -539,7 +539,16 @@ mod tests {
                 match id.split_once("{{") {
                     // Built from data: reserving these would rename ordinary headings (see PAGE_IDS).
                     Some((prefix, _)) => assert!(
-                        ["material-", "deadline-", "source-", "step-", "event-", "change-", "stage-"].contains(&prefix),
+                        [
+                            "material-",
+                            "deadline-",
+                            "source-",
+                            "step-",
+                            "event-",
+                            "change-",
+                            "stage-"
+                        ]
+                        .contains(&prefix),
                         "{}: decide whether headings must avoid `{id}` (PAGE_IDS)",
                         path.display()
                     ),

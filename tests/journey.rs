@@ -113,7 +113,12 @@ fn every_stage_page_shows_the_whole_journey_with_itself_marked_current() {
             );
         }
         assert!(links.contains(&"../stages/index.html".to_string()), "and the overview");
-        assert_eq!(side.matches("aria-current=\"step\"").count(), 1, "{}", stage.id.as_str());
+        assert_eq!(
+            side.matches("aria-current=\"step\"").count(),
+            1,
+            "{}",
+            stage.id.as_str()
+        );
         let current = between(side, "aria-current=\"step\"", "</a>");
         assert!(
             current.contains(&stage.name),
@@ -191,12 +196,18 @@ fn a_guide_named_by_a_stage_links_back_to_it_and_to_the_checklist() {
 fn a_guides_mention_of_a_page_of_the_site_links_to_it() {
     let timeline = page("guides/timeline.html");
     let body = between(&timeline, "<div class=\"prose\">", "</article>");
-    assert!(body.contains("href=\"../timeline.html\""), "the timeline guide links the timeline page");
+    assert!(
+        body.contains("href=\"../timeline.html\""),
+        "the timeline guide links the timeline page"
+    );
     assert!(body.contains("href=\"../stages/platform-review.html\""));
     let materials = page("guides/prepare-materials.html");
     let body = between(&materials, "<div class=\"prose\">", "</article>");
     assert!(body.contains("href=\"../checklists/index.html\""));
-    assert!(body.contains("href=\"../forms/index.html\""), "the practice form is linked");
+    assert!(
+        body.contains("href=\"../forms/index.html\""),
+        "the practice form is linked"
+    );
 }
 
 /// Every guide page (section pages aside) with its previous and next page, by path.
@@ -246,9 +257,21 @@ fn the_guide_pager_runs_once_through_every_guide_of_every_section() {
         pager.iter().any(|(p, _, _)| p.starts_with("guides/after/")),
         "the guides after filing are in the list"
     );
-    let first: Vec<&String> = pager.iter().filter(|(_, prev, _)| prev.is_none()).map(|p| &p.0).collect();
-    let last: Vec<&String> = pager.iter().filter(|(_, _, next)| next.is_none()).map(|p| &p.0).collect();
-    assert_eq!((first.len(), last.len()), (1, 1), "one start {first:?}, one end {last:?}");
+    let first: Vec<&String> = pager
+        .iter()
+        .filter(|(_, prev, _)| prev.is_none())
+        .map(|p| &p.0)
+        .collect();
+    let last: Vec<&String> = pager
+        .iter()
+        .filter(|(_, _, next)| next.is_none())
+        .map(|p| &p.0)
+        .collect();
+    assert_eq!(
+        (first.len(), last.len()),
+        (1, 1),
+        "one start {first:?}, one end {last:?}"
+    );
     let mut seen = vec![first[0].clone()];
     let mut at = first[0].clone();
     while let Some((_, _, Some(next))) = pager.iter().find(|(p, _, _)| *p == at) {
@@ -303,7 +326,12 @@ fn no_two_pages_in_the_menus_have_names_one_word_apart() {
     let mut names: Vec<(String, String)> = menu
         .split("<a href=\"")
         .skip(1)
-        .map(|a| (a[..a.find('"').unwrap()].to_string(), text_of(&a[a.find('>').unwrap() + 1..a.find("</a>").unwrap()])))
+        .map(|a| {
+            (
+                a[..a.find('"').unwrap()].to_string(),
+                text_of(&a[a.find('>').unwrap() + 1..a.find("</a>").unwrap()]),
+            )
+        })
         .collect();
     for stage in stages() {
         names.push((format!("stages/{}.html", stage.id.as_str()), stage.name.clone()));
@@ -368,7 +396,9 @@ fn window(tab: &Tab, width: u32, height: u32) {
 
 fn bottom(tab: &Tab, selector: &str) -> f64 {
     let expression = format!("document.querySelector('{selector}').getBoundingClientRect().bottom");
-    eval(tab, &expression).as_f64().unwrap_or_else(|| panic!("{selector} is on the page"))
+    eval(tab, &expression)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{selector} is on the page"))
 }
 
 #[test]
@@ -379,7 +409,10 @@ fn on_a_phone_the_home_pages_steps_and_start_button_are_on_the_first_screen() {
     open(&tab, &url("index.html"));
     let steps = bottom(&tab, ".home-steps .step-list");
     let start = bottom(&tab, ".button-start");
-    assert!(steps <= 740.0 && start <= 740.0, "steps end at {steps} px, the button at {start} px");
+    assert!(
+        steps <= 740.0 && start <= 740.0,
+        "steps end at {steps} px, the button at {start} px"
+    );
     assert_eq!(
         eval(&tab, "document.querySelectorAll('.home-steps .step-list > li').length"),
         serde_json::json!(stages().len())
@@ -416,6 +449,9 @@ fn the_side_navigation_sits_beside_a_stage_on_a_desktop_and_below_it_on_a_phone(
     screenshot(&tab, "journey-stage-375");
     open(&tab, &url("stages/index.html"));
     let widths = eval(&tab, "[document.documentElement.scrollWidth, window.innerWidth]");
-    assert!(n(&widths, 0) <= n(&widths, 1), "the overview does not scroll sideways: {widths}");
+    assert!(
+        n(&widths, 0) <= n(&widths, 1),
+        "the overview does not scroll sideways: {widths}"
+    );
     screenshot(&tab, "journey-overview-375");
 }

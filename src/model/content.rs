@@ -517,6 +517,13 @@ pub struct Guide {
     pub body_line: u32,
 }
 
+impl Guide {
+    /// A section's introduction (`_index.md`): its folder's page, not a guide of its own.
+    pub fn is_intro(&self) -> bool {
+        self.slug == "_index" || self.slug.ends_with("/_index")
+    }
+}
+
 // Spelled out whole, so that a field added to `Guide` does not compile until it is hashed here.
 // The file's path is hashed as its bytes: hashing a `Path` walks its components, and serve stamps
 // every guide on every rebuild.

@@ -233,7 +233,11 @@ mod tests {
         ];
         let layout = Layout::new(&guides);
         let order: Vec<&str> = layout.reading_order().iter().map(|g| g.slug.as_str()).collect();
-        assert_eq!(order, ["top", "z/y", "a/w", "a/x"], "introductions are sections, not guides");
+        assert_eq!(
+            order,
+            ["top", "z/y", "a/w", "a/x"],
+            "introductions are sections, not guides"
+        );
     }
 
     #[test]

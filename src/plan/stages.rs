@@ -136,11 +136,18 @@ impl Planner<'_> {
                 href: format!("{root}forms/{}.html", f.id.as_str()),
             })
             .collect();
-        let has_section = |key: &str| self.nav.iter().find(|n| n.key == key).map(|n| format!("{root}{}", n.href));
+        let has_section = |key: &str| {
+            self.nav
+                .iter()
+                .find(|n| n.key == key)
+                .map(|n| format!("{root}{}", n.href))
+        };
         StageRelated {
             guides,
             forms,
-            checklist: (!stage.materials.is_empty()).then(|| has_section("checklists")).flatten(),
+            checklist: (!stage.materials.is_empty())
+                .then(|| has_section("checklists"))
+                .flatten(),
             timeline: stage.duration.as_ref().and_then(|_| has_section("timeline")),
         }
     }
@@ -325,7 +332,11 @@ mod tests {
             [("Second guide".to_string(), "../guides/sub/second.html".to_string())]
         );
         assert_eq!(related.forms[0].href, "../forms/verification-person.html");
-        assert_eq!(related.checklist.as_deref(), Some("../checklists/index.html"), "it uses materials");
+        assert_eq!(
+            related.checklist.as_deref(),
+            Some("../checklists/index.html"),
+            "it uses materials"
+        );
         assert_eq!(related.timeline, None, "no duration, and no timeline without holidays");
         let PageData::Stage(prepare) = &pages[0].data else {
             panic!("a stage page")
@@ -341,7 +352,12 @@ mod tests {
         let PageData::StagesIndex(data) = &page.data else {
             panic!("the overview")
         };
-        let ids: Vec<&str> = data.steps.iter().flat_map(|s| &s.stages).map(|s| s.id.as_str()).collect();
+        let ids: Vec<&str> = data
+            .steps
+            .iter()
+            .flat_map(|s| &s.stages)
+            .map(|s| s.id.as_str())
+            .collect();
         assert_eq!(ids, ["prepare", "fill-in", "review"]);
         assert!(data.steps.iter().flat_map(|s| &s.stages).all(|s| !s.current));
     }

@@ -13,7 +13,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     ("stage.html", include_str!("../../themes/default/templates/stage.html")),
-    ("stages.html", include_str!("../../themes/default/templates/stages.html")),
+    (
+        "stages.html",
+        include_str!("../../themes/default/templates/stages.html"),
+    ),
     (
         "step_nav.html",
         include_str!("../../themes/default/templates/step_nav.html"),

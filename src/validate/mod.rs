@@ -240,9 +240,8 @@ impl Checker<'_> {
         self.collect_ids("deadline", DEADLINES, content.deadlines.iter().map(|d| &d.id));
         self.collect_ids("form", FORMS, content.forms.iter().map(|f| &f.id));
         self.collect_ids("provider", PROVIDERS, content.providers.iter().map(|p| &p.id));
-        // Guides are named by their path under content/guides (not an id the editor writes), so
-        // they are only recorded, for stages' `guides:`; introductions are sections, not guides.
-        let guides = content.guides.iter().map(|g| g.slug.clone()).filter(|slug| !is_intro_slug(slug));
+        // Guides are named by their path (not a written id): recorded for stages' `guides:`.
+        let guides = content.guides.iter().filter(|g| !g.is_intro()).map(|g| g.slug.clone());
         self.known.insert("guide", guides.collect());
     }
 
@@ -368,14 +367,12 @@ impl Checker<'_> {
             }
         }
         for stage in &content.stages {
-            for material in &stage.materials {
-                self.reference("material", STAGES, material);
-            }
-            for guide in &stage.guides {
-                self.reference("guide", STAGES, guide);
-            }
-            for form in &stage.forms {
-                self.reference("form", STAGES, form);
+            for (kind, ids) in [
+                ("material", &stage.materials),
+                ("guide", &stage.guides),
+                ("form", &stage.forms),
+            ] {
+                ids.iter().for_each(|id| self.reference(kind, STAGES, id));
             }
             for failure in &stage.on_failure {
                 if let Some(back_to) = &failure.back_to {
@@ -620,11 +617,6 @@ fn suggested_id(id: &str) -> Option<String> {
 }
 
 /// Where an editor defines ids of `kind`, for hints about an unknown one.
-/// A section's introduction (`_index.md`), which is its folder's page rather than a guide.
-fn is_intro_slug(slug: &str) -> bool {
-    slug == "_index" || slug.ends_with("/_index")
-}
-
 fn where_defined(kind: &str) -> String {
     match kind {
         "source" => "list sources under `sources:` in content/site.yaml".into(),
