@@ -174,7 +174,11 @@ fn a_stage_page_links_to_the_guides_forms_checklist_and_timeline_that_belong_to_
 #[test]
 fn a_guide_named_by_a_stage_links_back_to_it_and_to_the_checklist() {
     let all = stages();
-    let named: BTreeSet<&str> = all.iter().flat_map(|s| &s.guides).map(|g| g.as_str()).collect();
+    let named: BTreeSet<&str> = all
+        .iter()
+        .flat_map(|s| &s.guides)
+        .map(guidegen::yaml::Spanned::as_str)
+        .collect();
     assert!(named.contains("sms-verification") && named.contains("after/show-number"));
     for guide in named {
         let html = page(&format!("guides/{guide}.html"));
@@ -303,7 +307,7 @@ fn one_word_apart(a: &str, b: &str) -> bool {
     let words_inside = |short: &str, long: &str| {
         let chars: Vec<char> = short.chars().collect();
         chars.len() >= 4
-            && chars.len() % 2 == 0
+            && chars.len().is_multiple_of(2)
             && chars.len() < long.chars().count()
             && chars.chunks(2).all(|w| long.contains(&w.iter().collect::<String>()))
     };
