@@ -149,9 +149,11 @@ pub const PAGE_IDS: &[&str] = &[
     "forms-heading",
     "guidegen-overlay",
     "guides-heading",
+    "journey-heading",
     "main",
     "materials-heading",
     "questionnaire-heading",
+    "related-heading",
     "search-page-q",
     "search-results",
     "section-nav-heading",
@@ -537,7 +539,16 @@ mod tests {
                 match id.split_once("{{") {
                     // Built from data: reserving these would rename ordinary headings (see PAGE_IDS).
                     Some((prefix, _)) => assert!(
-                        ["material-", "deadline-", "source-", "step-", "event-", "change-"].contains(&prefix),
+                        [
+                            "material-",
+                            "deadline-",
+                            "source-",
+                            "step-",
+                            "event-",
+                            "change-",
+                            "stage-"
+                        ]
+                        .contains(&prefix),
                         "{}: decide whether headings must avoid `{id}` (PAGE_IDS)",
                         path.display()
                     ),

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 /// One page of each type in the default site.
 const PAGES: &[&str] = &[
     "index.html",
+    "stages/index.html",
     "stages/before-you-start.html",
     "stages/sms-verification.html",
     "checklists/index.html",

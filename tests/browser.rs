@@ -139,7 +139,7 @@ fn the_verification_form_prints_on_a4_with_all_its_labels_and_no_navigation() {
 fn pages_open_from_disk_and_show_their_content() {
     let site = built_default_site();
     for (path, expected) in [
-        ("site/index.html", "备案流程"),
+        ("site/index.html", "开始办理"),
         ("site/checklists/individual.html", "已准备好"),
         ("site/stages/sms-verification.html", "12381"),
     ] {

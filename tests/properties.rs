@@ -810,6 +810,8 @@ fn stage() -> impl Strategy<Value = Stage> {
                 steps,
                 on_failure,
                 materials,
+                guides: Vec::new(),
+                forms: Vec::new(),
                 notification,
                 tips: markdown_all(tips),
                 confidence,

@@ -323,6 +323,13 @@ pub struct Stage {
     /// Material ids used in this stage.
     #[serde(default)]
     pub materials: Vec<Id>,
+    /// The guides that explain this stage, by their path under `content/guides/` without `.md`
+    /// (`sms-verification`, `after/show-number`). Each guide links back to the stages that name it.
+    #[serde(default)]
+    pub guides: Vec<Id>,
+    /// The printable forms filled in or signed in this stage, by id (`forms.yaml`).
+    #[serde(default)]
+    pub forms: Vec<Id>,
     /// How the filer hears of the result.
     #[serde(default)]
     pub notification: Option<String>,
@@ -508,6 +515,13 @@ pub struct Guide {
     /// 1-based line of the body's first line in the file.
     #[serde(skip)]
     pub body_line: u32,
+}
+
+impl Guide {
+    /// A section's introduction (`_index.md`): its folder's page, not a guide of its own.
+    pub fn is_intro(&self) -> bool {
+        self.slug == "_index" || self.slug.ends_with("/_index")
+    }
 }
 
 // Spelled out whole, so that a field added to `Guide` does not compile until it is hashed here.

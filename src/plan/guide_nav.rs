@@ -92,6 +92,18 @@ impl<'a> Layout<'a> {
         folders
     }
 
+    /// Every guide (introductions aside) in reading order: the guides at the top, then each
+    /// section's in the order of `sub_sections`. The guide pager walks this one list, so that
+    /// the last guide of a section leads on to the first of the next: no guide is a dead end.
+    pub(super) fn reading_order(&self) -> Vec<&'a Guide> {
+        std::iter::once("")
+            .chain(self.sub_sections())
+            .filter_map(|folder| self.sections.get(folder))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
     /// The folder's title: its intro's, or else the folder's own name.
     pub(super) fn title(&self, folder: &str) -> String {
         self.intros.get(folder).map_or_else(
@@ -208,6 +220,24 @@ mod tests {
             guide("z/_index", "Z", Some(1), ""),
         ];
         assert_eq!(Layout::new(&guides).sub_sections(), ["z", "a", "m"]);
+    }
+
+    #[test]
+    fn the_reading_order_runs_through_every_section_after_the_top_guides() {
+        let guides = [
+            guide("z/_index", "Z", Some(1), ""),
+            guide("z/y", "Y", None, ""),
+            guide("a/x", "X", None, ""),
+            guide("top", "Top", Some(9), ""),
+            guide("a/w", "W", Some(1), ""),
+        ];
+        let layout = Layout::new(&guides);
+        let order: Vec<&str> = layout.reading_order().iter().map(|g| g.slug.as_str()).collect();
+        assert_eq!(
+            order,
+            ["top", "z/y", "a/w", "a/x"],
+            "introductions are sections, not guides"
+        );
     }
 
     #[test]

@@ -43,6 +43,10 @@ struct GuidePageInputs<'a> {
     from_site: Stamp,
     prev: Option<Neighbour<'a>>,
     next: Option<Neighbour<'a>>,
+    /// The stages that name the guide (`guides:` in stages.yaml): id and name, in process order.
+    stages: Vec<(&'a str, &'a str)>,
+    /// The checklists index (the questionnaire), from the site root, when the site has one.
+    checklist: Option<&'a str>,
 }
 
 /// What a guide page shows of the guide before or after it: a link.
@@ -90,16 +94,28 @@ impl Planner<'_> {
                 .get_or_build(&(), || structure, || self.guide_structure(rendered, structure));
         cache.guide_structure.sweep();
         let mut pages = structure.pages.clone();
+        let chain = self.guides.reading_order();
+        let place: HashMap<&str, usize> = chain.iter().enumerate().map(|(i, g)| (g.slug.as_str(), i)).collect();
+        let checklist = self.nav.iter().find(|n| n.key == "checklists").map(|n| n.href.as_str());
         for (folder, list) in &self.guides.sections {
             let section = structure.nav_stamps[*folder];
-            for (i, guide) in list.iter().enumerate() {
+            for guide in list {
+                let i = place[guide.slug.as_str()];
                 let inputs = GuidePageInputs {
                     guide,
                     folder,
                     section,
                     from_site,
-                    prev: i.checked_sub(1).map(|p| Neighbour::of(list[p])),
-                    next: list.get(i + 1).map(|g| Neighbour::of(g)),
+                    prev: i.checked_sub(1).map(|p| Neighbour::of(chain[p])),
+                    next: chain.get(i + 1).map(|g| Neighbour::of(g)),
+                    stages: self
+                        .content
+                        .stages
+                        .iter()
+                        .filter(|s| s.guides.iter().any(|id| id.as_str() == guide.slug))
+                        .map(|s| (s.id.as_str(), s.name.as_str()))
+                        .collect(),
+                    checklist,
                 };
                 let page = cache.guide_pages.get_or_build(
                     guide.slug.as_str(),
@@ -258,8 +274,11 @@ impl Planner<'_> {
             folder,
             prev,
             next,
+            ref stages,
+            checklist,
             ..
         } = *inputs;
+        let root = "../".repeat(guide_path(guide).matches('/').count());
         let data = GuideData {
             content_html: rendered.html.clone(),
             summary: guide.front.summary.clone(),
@@ -270,6 +289,14 @@ impl Planner<'_> {
                 .cloned()
                 .collect(),
             section: folder.to_string(),
+            stages: stages
+                .iter()
+                .map(|(id, name)| LinkView {
+                    title: name.to_string(),
+                    href: format!("{root}stages/{id}.html"),
+                })
+                .collect(),
+            checklist: checklist.map(|href| format!("{root}{href}")),
         };
         let mut page = self.page(
             guide_path(guide),
@@ -499,7 +526,7 @@ mod tests {
     }
 
     #[test]
-    fn a_guide_page_links_to_the_guides_before_and_after_it_in_its_section() {
+    fn a_guide_page_links_to_the_guides_before_and_after_it_across_sections() {
         let mut model = minimal();
         model.content.guides.push(guide("third", "Third guide", Some(2), ""));
         let plan = plan_of(&model);
@@ -508,7 +535,14 @@ mod tests {
         assert_eq!(link(&first.next), Some(("Third guide", "../guides/third.html")));
         let third = page(&plan, "guides/third.html");
         assert_eq!(link(&third.prev), Some(("First guide", "../guides/first.html")));
-        assert_eq!(link(&third.next), None, "the guide in `sub/` is in another section");
+        assert_eq!(
+            link(&third.next),
+            Some(("Second guide", "../guides/sub/second.html")),
+            "the last guide at the top leads on to the first of the next section"
+        );
+        let second = page(&plan, "guides/sub/second.html");
+        assert_eq!(link(&second.prev), Some(("Third guide", "../../guides/third.html")));
+        assert_eq!(link(&second.next), None, "the last guide of all");
     }
 
     #[test]

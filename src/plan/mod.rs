@@ -40,7 +40,7 @@ use crate::markdown::{self, LinkBase, PageTargets};
 use crate::memo::Stamp;
 use crate::model::*;
 use cache::SitePart;
-use stages::stage_href;
+use stages::STAGES_INDEX;
 
 /// Every page and file the site consists of.
 pub struct Plan {
@@ -189,6 +189,9 @@ impl<'a> Planner<'a> {
     /// Each page is stamped with `stamp` (the stamp of the site part's inputs) and its path.
     fn site_part(&self, guide_pages: &[Arc<Page>], stamp: Stamp) -> Result<SitePart, Vec<Diagnostic>> {
         let mut before = vec![self.index_page()];
+        if !self.content.stages.is_empty() {
+            before.push(self.stages_index_page());
+        }
         before.extend(self.stage_pages());
         before.push(self.checklist_index_page());
         before.extend(self.checklist_pages());
@@ -257,10 +260,11 @@ impl<'a> Planner<'a> {
             key: "index",
             href: "index.html".into(),
         }];
-        if let Some(first) = self.content.stages.first() {
+        if !self.content.stages.is_empty() {
+            // The step-by-step overview, from which every stage is one click away.
             nav.push(NavItem {
                 key: "stages",
-                href: stage_href(first),
+                href: STAGES_INDEX.into(),
             });
         }
         if !self.content.subjects.is_empty() {
@@ -401,8 +405,8 @@ mod tests {
         );
         let stages = &Planner::new(&model, today()).nav[1];
         assert_eq!(
-            stages.href, "stages/prepare.html",
-            "the stages start at the first stage"
+            stages.href, "stages/index.html",
+            "the stages' entry opens the step-by-step overview"
         );
         model.content.forms.clear();
         model.content.guides.clear();
@@ -429,7 +433,13 @@ mod tests {
             ]
         );
         let first_stage = &planner.stage_pages()[0];
-        assert_eq!(crumbs(first_stage).len(), 1, "the first stage is the stages' own page");
+        assert_eq!(
+            crumbs(first_stage)[1],
+            (Some("stages"), "../stages/index.html".to_string()),
+            "every stage, the first too, is under the overview"
+        );
+        let overview = planner.stages_index_page();
+        assert_eq!(crumbs(&overview).len(), 1, "the overview is the stages' own page");
     }
 
     #[test]
@@ -448,6 +458,7 @@ mod tests {
             paths(&plan),
             [
                 "index.html",
+                "stages/index.html",
                 "stages/prepare.html",
                 "stages/fill-in.html",
                 "stages/review.html",

@@ -250,7 +250,7 @@ mod tests {
             "../guides/sub/second.html#details",
             "../deadlines.html",
             "../search.html",
-            "../stages/prepare.html",
+            "../stages/index.html",
         ] {
             assert!(html.contains(&format!("href=\"{href}\"")), "{href} in {html}");
         }

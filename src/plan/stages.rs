@@ -1,12 +1,17 @@
 //! Planning the stage pages (one per stage, each linked to the stages before and after it) and
 //! the stages' summaries for the overview. A stage page lists its materials in the stage's order.
 
+use super::guide_nav::guide_path_of;
 use super::{
-    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageSummary, StageView, StepGroupView,
-    StepView,
+    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageRelated, StageSummary, StageView,
+    StagesIndexData, StepGroupView, StepView,
 };
+use crate::href::encode_path;
 use crate::model::history::ItemKind;
 use crate::model::{Model, Stage};
+
+/// The path of the step-by-step overview, from the site root.
+pub(super) const STAGES_INDEX: &str = "stages/index.html";
 
 /// The path of a stage's page, from the site root.
 pub(super) fn stage_href(stage: &Stage) -> String {
@@ -33,8 +38,9 @@ impl Planner<'_> {
         })
     }
 
-    /// The stages grouped by step number, each joined to the one before it by `and` or `or`.
-    pub(super) fn step_views(&self, root: &str) -> Vec<StepGroupView> {
+    /// The stages grouped by step number, each joined to the one before it by `and` or `or`;
+    /// the stage with the id `current` (on its own page) is marked.
+    pub(super) fn step_views(&self, root: &str, current: Option<&str>) -> Vec<StepGroupView> {
         self.model
             .stage_graph
             .steps()
@@ -47,6 +53,7 @@ impl Planner<'_> {
                     .map(|(place, &i)| {
                         let stage = &self.content.stages[i];
                         let mut summary = self.stage_summary(stage, root);
+                        summary.current = current == Some(stage.id.as_str());
                         summary.connector = place.checked_sub(1).map(|before| {
                             let before = &self.content.stages[indices[before]];
                             let both = self
@@ -87,6 +94,61 @@ impl Planner<'_> {
                     provider: self.provider_view(m),
                 })
                 .collect(),
+            steps: stage.steps.iter().map(|s| s.title.clone()).collect(),
+            current: false,
+        }
+    }
+
+    /// The step-by-step overview of the whole process: `stages/index.html`, what the stages'
+    /// entry of the navigation opens.
+    pub(super) fn stages_index_page(&self) -> Page {
+        let data = StagesIndexData {
+            steps: self.step_views("../", None),
+        };
+        self.page(
+            STAGES_INDEX.into(),
+            "stages.html",
+            "stages",
+            "stages",
+            None,
+            PageData::StagesIndex(data),
+        )
+    }
+
+    /// The pages that belong to `stage`: the guides and forms it names, the checklist when it
+    /// uses materials, the timeline when it takes time.
+    fn stage_related(&self, stage: &Stage, root: &str) -> StageRelated {
+        let guides = stage
+            .guides
+            .iter()
+            .filter_map(|slug| self.content.guides.iter().find(|g| g.slug == slug.as_str()))
+            .map(|g| LinkView {
+                title: g.front.title.clone(),
+                href: format!("{root}{}", encode_path(&guide_path_of(&g.slug))),
+            })
+            .collect();
+        let forms = stage
+            .forms
+            .iter()
+            .filter_map(|id| self.content.forms.iter().find(|f| f.id.as_str() == id.as_str()))
+            .map(|f| LinkView {
+                title: f.title.clone(),
+                href: format!("{root}forms/{}.html", f.id.as_str()),
+            })
+            .collect();
+        let has_section = |key: &str| {
+            self.nav
+                .iter()
+                .find(|n| n.key == key)
+                .map(|n| format!("{root}{}", n.href))
+        };
+        StageRelated {
+            guides,
+            forms,
+            checklist: (!stage.materials.is_empty())
+                .then(|| has_section("checklists"))
+                .flatten(),
+            timeline: stage.duration.as_ref().and_then(|_| has_section("timeline")),
         }
     }
 
@@ -172,6 +234,9 @@ impl Planner<'_> {
             confidence: stage.confidence,
             source: self.source_link(&stage.source, root),
             history: self.item_history(ItemKind::Stage, stage.id.as_str(), root),
+            journey: self.step_views(root, Some(stage.id.as_str())),
+            overview: format!("{root}{STAGES_INDEX}"),
+            related: self.stage_related(stage, root),
         }
     }
 
@@ -238,6 +303,63 @@ mod tests {
             ("Fill in", "../stages/fill-in.html")
         );
         assert_eq!(review.on_failure[0].when, "Rejected");
+    }
+
+    #[test]
+    fn a_stage_page_marks_itself_in_the_journey_and_links_the_pages_that_belong_to_it() {
+        use crate::yaml::Spanned;
+        let mut model = minimal();
+        model.content.stages[1].guides = vec![Spanned::detached("sub/second".to_string())];
+        model.content.stages[1].forms = vec![Spanned::detached("verification-person".to_string())];
+        let planner = Planner::new(&model, today());
+        let pages = planner.stage_pages();
+        let PageData::Stage(fill_in) = &pages[1].data else {
+            panic!("a stage page")
+        };
+        let current: Vec<(&str, bool)> = fill_in
+            .journey
+            .iter()
+            .flat_map(|step| &step.stages)
+            .map(|s| (s.id.as_str(), s.current))
+            .collect();
+        assert_eq!(current, [("prepare", false), ("fill-in", true), ("review", false)]);
+        assert_eq!(fill_in.journey[1].stages[0].steps, ["Subject"]);
+        assert_eq!(fill_in.overview, "../stages/index.html");
+        let related = &fill_in.related;
+        let links = |l: &[LinkView]| l.iter().map(|l| (l.title.clone(), l.href.clone())).collect::<Vec<_>>();
+        assert_eq!(
+            links(&related.guides),
+            [("Second guide".to_string(), "../guides/sub/second.html".to_string())]
+        );
+        assert_eq!(related.forms[0].href, "../forms/verification-person.html");
+        assert_eq!(
+            related.checklist.as_deref(),
+            Some("../checklists/index.html"),
+            "it uses materials"
+        );
+        assert_eq!(related.timeline, None, "no duration, and no timeline without holidays");
+        let PageData::Stage(prepare) = &pages[0].data else {
+            panic!("a stage page")
+        };
+        assert!(prepare.related.checklist.is_none() && prepare.related.guides.is_empty());
+    }
+
+    #[test]
+    fn the_overview_is_the_stages_section_page_with_every_stage() {
+        let model = minimal();
+        let page = Planner::new(&model, today()).stages_index_page();
+        assert_eq!((page.path.as_str(), page.section), ("stages/index.html", "stages"));
+        let PageData::StagesIndex(data) = &page.data else {
+            panic!("the overview")
+        };
+        let ids: Vec<&str> = data
+            .steps
+            .iter()
+            .flat_map(|s| &s.stages)
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(ids, ["prepare", "fill-in", "review"]);
+        assert!(data.steps.iter().flat_map(|s| &s.stages).all(|s| !s.current));
     }
 
     #[test]

@@ -72,6 +72,7 @@ pub struct LinkView {
 pub enum PageData {
     Index(IndexData),
     Stage(Box<StageView>),
+    StagesIndex(StagesIndexData),
     ChecklistIndex(ChecklistIndexData),
     Checklist(ChecklistData),
     FormIndex(FormIndexData),
@@ -100,6 +101,10 @@ pub struct IndexData {
     /// Every stage, grouped by step number: stages in one step run side by side (`and`) or one
     /// instead of another (`or`).
     pub steps: Vec<StepGroupView>,
+    /// The first stage's page (the start button), when there are stages.
+    pub start: Option<String>,
+    /// The step-by-step overview (`stages/index.html`), when there are stages.
+    pub overview: Option<String>,
     /// Every deadline, by date.
     pub deadlines: Vec<DeadlineView>,
     pub subjects: Vec<SubjectGroupView>,
@@ -135,6 +140,10 @@ pub struct StageSummary {
     pub href: String,
     /// The materials used in this stage, in the order the stage lists them.
     pub materials: Vec<MaterialRef>,
+    /// The titles of its steps, in order (the overview's expandable details).
+    pub steps: Vec<String>,
+    /// It is the stage of the page showing the overview (mark it `aria-current="step"`).
+    pub current: bool,
 }
 
 /// How long a stage takes: `min` to `max` of `unit` (`working_days`, `hours`, `days`).
@@ -194,6 +203,12 @@ pub struct StageView {
     /// The source the stage cites, linked to its entry on the sources page.
     pub source: Option<LinkView>,
     pub history: ItemHistory,
+    /// The whole process, as on the overview page, with this stage marked `current`.
+    pub journey: Vec<StepGroupView>,
+    /// The step-by-step overview page (`stages/index.html`).
+    pub overview: String,
+    /// The pages that belong to this stage (its guides, forms, checklist and timeline).
+    pub related: StageRelated,
 }
 
 /// One thing to do inside a stage, numbered from 1.
@@ -414,6 +429,10 @@ pub struct GuideData {
     pub toc: Vec<Heading>,
     /// Key of this guide's section in the global `sections` map.
     pub section: String,
+    /// The stages whose `guides:` name this guide, in process order.
+    pub stages: Vec<LinkView>,
+    /// The "what do I need?" questionnaire (the checklists index), when the site has one.
+    pub checklist: Option<String>,
 }
 
 /// One section's pages for navigation. The section page's `href` is from the site root; the
@@ -589,4 +608,27 @@ pub struct AffectedView {
 pub struct SitemapData {
     /// The absolute address of every page but the 404 page.
     pub urls: Vec<String>,
+}
+
+// ---- issue 13: the journey (`stages.html`, the side navigation, related pages) ----
+
+/// `data` of the step-by-step overview (`stages/index.html`).
+#[derive(Debug, Serialize)]
+pub struct StagesIndexData {
+    /// Every stage, grouped by step number, as on the home page.
+    pub steps: Vec<StepGroupView>,
+}
+
+/// What a stage page links to besides other stages: all from data (the stage's `guides:`,
+/// `forms:`, its materials, its duration).
+#[derive(Debug, Default, Serialize)]
+pub struct StageRelated {
+    /// The guides the stage names, by their titles.
+    pub guides: Vec<LinkView>,
+    /// The printable forms the stage names.
+    pub forms: Vec<LinkView>,
+    /// The checklists index (the questionnaire), when the stage uses materials.
+    pub checklist: Option<String>,
+    /// The timeline page, when the stage takes time and the site has a timeline.
+    pub timeline: Option<String>,
 }

@@ -14,6 +14,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("index.html", include_str!("../../themes/default/templates/index.html")),
     ("stage.html", include_str!("../../themes/default/templates/stage.html")),
     (
+        "stages.html",
+        include_str!("../../themes/default/templates/stages.html"),
+    ),
+    (
+        "step_nav.html",
+        include_str!("../../themes/default/templates/step_nav.html"),
+    ),
+    (
         "checklists.html",
         include_str!("../../themes/default/templates/checklists.html"),
     ),

@@ -261,6 +261,9 @@ impl Checker<'_> {
         self.collect_ids("deadline", DEADLINES, content.deadlines.iter().map(|d| &d.id));
         self.collect_ids("form", FORMS, content.forms.iter().map(|f| &f.id));
         self.collect_ids("provider", PROVIDERS, content.providers.iter().map(|p| &p.id));
+        // Guides are named by their path (not a written id): recorded for stages' `guides:`.
+        let guides = content.guides.iter().filter(|g| !g.is_intro()).map(|g| g.slug.clone());
+        self.known.insert("guide", guides.collect());
     }
 
     /// Records the ids of one kind, reporting malformed, reserved and duplicate ones.
@@ -388,8 +391,12 @@ impl Checker<'_> {
             }
         }
         for stage in &content.stages {
-            for material in &stage.materials {
-                self.reference("material", STAGES, material);
+            for (kind, ids) in [
+                ("material", &stage.materials),
+                ("guide", &stage.guides),
+                ("form", &stage.forms),
+            ] {
+                ids.iter().for_each(|id| self.reference(kind, STAGES, id));
             }
             for failure in &stage.on_failure {
                 if let Some(back_to) = &failure.back_to {
@@ -643,6 +650,7 @@ fn where_defined(kind: &str) -> String {
         "subject group" => "list groups under `groups:` in content/subjects.yaml".into(),
         "event" => "list events under `events:` in content/deadlines.yaml".into(),
         "calendar" => "name calendars under `calendars:` in content/holidays.yaml".into(),
+        "guide" => "write guides as Markdown files under content/guides/ and name them by their path without `.md` (`after/show-number`)".into(),
         _ => format!("define {kind}s in content/{kind}s.yaml"),
     }
 }
