@@ -2,8 +2,8 @@
 //! the stages' summaries for the overview. A stage page lists its materials in the stage's order.
 
 use super::{
-    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageSummary, StageView, StepGroupView,
-    StepView,
+    DurationView, FailureView, LinkView, MaterialRef, MaterialView, Page, PageData, Planner, StageMaterialGroup,
+    StageSummary, StageView, StepGroupView, StepView,
 };
 use crate::model::history::ItemKind;
 use crate::model::{Model, Stage};
@@ -167,12 +167,42 @@ impl Planner<'_> {
                 .filter_map(|id| self.materials.get(id.as_str()))
                 .map(|m| self.material_view(m, root))
                 .collect(),
+            material_groups: self.stage_material_groups(stage, root),
+            subjects: self.subject_groups(root).into_iter().flat_map(|g| g.subjects).collect(),
             notification: stage.notification.clone(),
             tips_html: self.markdown_all(&stage.tips, root),
             confidence: stage.confidence,
             source: self.source_link(&stage.source, root),
             history: self.item_history(ItemKind::Stage, stage.id.as_str(), root),
         }
+    }
+
+    /// A stage's materials grouped by who needs them (their `subjects:` as written): those for
+    /// everyone first, then each audience in the order it first appears; each group in the
+    /// stage's order, its shared source once.
+    fn stage_material_groups(&self, stage: &Stage, root: &str) -> Vec<StageMaterialGroup> {
+        let mut keys: Vec<(Vec<&str>, &[crate::model::Id])> = Vec::new();
+        let mut groups: Vec<Vec<MaterialView>> = Vec::new();
+        let materials = stage.materials.iter().filter_map(|id| self.materials.get(id.as_str()).copied());
+        let (everyone, some): (Vec<&crate::model::Material>, Vec<&crate::model::Material>) =
+            materials.partition(|m| m.subjects.is_empty());
+        for material in everyone.into_iter().chain(some) {
+            let key: Vec<&str> = material.subjects.iter().map(|id| id.as_str()).collect();
+            let at = keys.iter().position(|(k, _)| *k == key).unwrap_or_else(|| {
+                keys.push((key, &material.subjects));
+                groups.push(Vec::new());
+                keys.len() - 1
+            });
+            groups[at].push(self.material_view(material, root));
+        }
+        keys.into_iter()
+            .zip(groups)
+            .map(|((_, ids), mut items)| StageMaterialGroup {
+                audience: self.audience_names(ids),
+                source: Self::share_source(&mut items),
+                items,
+            })
+            .collect()
     }
 
     pub(super) fn stage_link(&self, stage: &Stage, root: &str) -> LinkView {
