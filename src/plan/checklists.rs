@@ -642,4 +642,71 @@ mod tests {
         let id_card = planner.material_view(&model.content.materials[0], "../");
         assert!(id_card.conditions.is_empty() && id_card.condition_ids.is_empty());
     }
+    #[test]
+    fn a_material_another_declares_the_same_document_is_one_of_its_roles_where_both_are_needed() {
+        let mut model = minimal();
+        model.content.materials[0].same_as = vec![id("form")];
+        model.content.materials[3].tips = vec!["Check every line.".into()];
+        let person = checklist(&model, "person");
+        assert_eq!(
+            groups(&person),
+            [(Some("Fill in"), vec!["id_card", "residence"])],
+            "the form is the ID card here, listed once"
+        );
+        let card = &person.groups[0].items[0];
+        assert_eq!(card.roles, ["ID card", "Verification form"]);
+        assert!(
+            card.tips_html.iter().any(|t| t.contains("Check every line.")),
+            "the form's tips come along: {:?}",
+            card.tips_html
+        );
+        assert_eq!(person.count, 2);
+        let company = checklist(&model, "company");
+        assert_eq!(
+            groups(&company),
+            [(Some("Fill in"), vec!["licence"]), (Some("Review"), vec!["form"])],
+            "a company needs no ID card, so the form stays an item of its own"
+        );
+    }
+
+    #[test]
+    fn a_material_whose_condition_is_not_asked_of_a_subject_type_is_left_off_its_checklist() {
+        let mut model = minimal();
+        model.content.materials[3].when = vec![id("non_local")];
+        assert_eq!(
+            groups(&checklist(&model, "company")),
+            [(Some("Fill in"), vec!["licence"])],
+            "`non_local` is asked of people only, so it never holds for a company"
+        );
+        let person = checklist(&model, "person");
+        assert_eq!(groups(&person)[1], (Some("Review"), vec!["form"]));
+        let planner = Planner::new(&model, today());
+        let form = planner.material_view(&model.content.materials[3], "../");
+        assert_eq!(form.subject_ids, "person", "a stage page narrowed to a company hides it too");
+        let card = planner.material_view(&model.content.materials[0], "../");
+        assert_eq!(card.subject_ids, "person");
+        model.content.materials[3].when.clear();
+        let planner = Planner::new(&model, today());
+        assert_eq!(planner.material_view(&model.content.materials[3], "../").subject_ids, "");
+    }
+
+    #[test]
+    fn a_group_whose_items_cite_one_source_shows_it_once() {
+        let mut model = minimal();
+        let person = checklist(&model, "person");
+        let fill_in = &person.groups[0];
+        assert_eq!(
+            fill_in.source.as_ref().map(|s| s.href.as_str()),
+            Some("../sources.html#source-notice")
+        );
+        assert!(fill_in.items.iter().all(|m| m.source.is_none()));
+        assert!(
+            person.groups[1].source.is_none() && person.groups[1].items[0].source.is_some(),
+            "one item keeps its own source line"
+        );
+        model.content.materials[2].source = None;
+        let person = checklist(&model, "person");
+        assert!(person.groups[0].source.is_none(), "not all cite it");
+        assert!(person.groups[0].items[0].source.is_some());
+    }
 }
