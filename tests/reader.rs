@@ -171,11 +171,11 @@ fn the_questionnaire_narrows_the_checklist_and_the_answers_live_in_the_url() {
     );
     let why = eval(
         &tab,
-        "document.getElementById('material-residence-proof').querySelector('.condition').textContent",
+        "(function(){ var r = document.getElementById('material-residence-proof').querySelector('.needed-because'); return r.hidden ? '' : r.textContent; })()",
     );
     assert!(
-        why.as_str().unwrap().contains("身份证"),
-        "the item says why it is there: {why}"
+        why.as_str().unwrap().contains("你需要这份材料") && why.as_str().unwrap().contains("身份证"),
+        "the item says why it is there, from the answer: {why}"
     );
     // The URL can be shared: opening it gives the same list.
     open(&tab, &url("checklists/individual.html?non_local=1&province_requests=0"));

@@ -69,7 +69,10 @@
           var words = answerWords(form, id);
           if (!words) return;
           var li = document.createElement("li");
-          li.textContent = words.question + " — " + words.answer;
+          var chosen = document.createElement("strong");
+          chosen.textContent = words.answer;
+          li.appendChild(document.createTextNode(words.question + " — "));
+          li.appendChild(chosen);
           list.appendChild(li);
         });
         reason.hidden = !because;
