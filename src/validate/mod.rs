@@ -6,6 +6,7 @@
 mod deadlines;
 mod formats;
 mod history;
+mod materials;
 pub(crate) mod holidays;
 mod stages;
 
@@ -353,18 +354,7 @@ impl Checker<'_> {
             for condition in &material.when {
                 self.reference("condition", MATERIALS, condition);
             }
-            for other in &material.same_as {
-                if other.as_str() == material.id.as_str() {
-                    self.error(
-                        MATERIALS,
-                        other,
-                        format!("material `{}` is said to be the same as itself", other.as_str()),
-                        "`same_as:` lists the other materials that are this same document; leave this one out",
-                    );
-                } else {
-                    self.reference("material", MATERIALS, other);
-                }
-            }
+            self.same_as(material);
             self.reference("provider", MATERIALS, &material.provider);
             self.optional_source(MATERIALS, &material.source);
             if material.source.is_none() {
