@@ -111,11 +111,11 @@ fn a_printed_checklist_shows_the_ticks() {
         features: None,
     })
     .unwrap();
-    let state = eval(&tab, "(function(){ var b = document.querySelector('input[name=org-certificate]'); var s = getComputedStyle(b); return [b.checked, s.display !== 'none' && s.visibility !== 'hidden', getComputedStyle(document.querySelector('.site-header')).display]; })()");
+    let state = eval(&tab, "(function(){ var b = document.querySelector('input[name=org-certificate]'); var s = getComputedStyle(b); return [b.checked, s.display !== 'none' && s.visibility !== 'hidden', getComputedStyle(document.querySelector('.site-nav')).display, getComputedStyle(document.querySelector('.site-search')).display, getComputedStyle(document.querySelector('.site-title')).display !== 'none']; })()");
     assert_eq!(
         state,
-        serde_json::json!([true, true, "none"]),
-        "printed: tick visible and checked, navigation hidden"
+        serde_json::json!([true, true, "none", "none", true]),
+        "printed: tick visible and checked, navigation and search hidden, the site's name kept"
     );
     let pdf = tab.print_to_pdf(None).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
