@@ -152,7 +152,10 @@ impl Planner<'_> {
 
     /// The conditions `material` names in `when:` (validate made sure they exist).
     fn conditions_of<'m>(&'m self, material: &'m Material) -> impl Iterator<Item = &'m Condition> + 'm {
-        material.when.iter().filter_map(|id| self.conditions.get(id.as_str()).copied())
+        material
+            .when
+            .iter()
+            .filter_map(|id| self.conditions.get(id.as_str()).copied())
     }
 
     /// Can `subject` ever need `material`? It must be for the subject, and each of its conditions
@@ -160,7 +163,9 @@ impl Planner<'_> {
     /// this one (e.g. a question about a legal representative, for a sole trader who has none).
     pub(super) fn may_need(&self, subject: &Subject, material: &Material) -> bool {
         Model::covers(&material.subjects, subject)
-            && self.conditions_of(material).all(|c| Model::covers(&c.subjects, subject))
+            && self
+                .conditions_of(material)
+                .all(|c| Model::covers(&c.subjects, subject))
     }
 
     /// The source every material of `items` cites, when they all cite the same one; the items
@@ -256,7 +261,6 @@ impl Planner<'_> {
         )
     }
 
-
     pub(super) fn checklist_pages(&self) -> Vec<Page> {
         self.content
             .subjects
@@ -326,10 +330,7 @@ impl Planner<'_> {
             .map(super::super::yaml::Spanned::as_str)
             .filter(|id| may.iter().any(|m| m.id.as_str() == *id))
             .collect();
-        let needed: Vec<&Material> = may
-            .into_iter()
-            .filter(|m| !merged.contains(m.id.as_str()))
-            .collect();
+        let needed: Vec<&Material> = may.into_iter().filter(|m| !merged.contains(m.id.as_str())).collect();
         let view = |m: &Material| {
             let mut view = self.material_view(m, root);
             for other in m.same_as.iter().filter_map(|id| self.materials.get(id.as_str())) {
@@ -682,12 +683,18 @@ mod tests {
         assert_eq!(groups(&person)[1], (Some("Review"), vec!["form"]));
         let planner = Planner::new(&model, today());
         let form = planner.material_view(&model.content.materials[3], "../");
-        assert_eq!(form.subject_ids, "person", "a stage page narrowed to a company hides it too");
+        assert_eq!(
+            form.subject_ids, "person",
+            "a stage page narrowed to a company hides it too"
+        );
         let card = planner.material_view(&model.content.materials[0], "../");
         assert_eq!(card.subject_ids, "person");
         model.content.materials[3].when.clear();
         let planner = Planner::new(&model, today());
-        assert_eq!(planner.material_view(&model.content.materials[3], "../").subject_ids, "");
+        assert_eq!(
+            planner.material_view(&model.content.materials[3], "../").subject_ids,
+            ""
+        );
     }
 
     #[test]

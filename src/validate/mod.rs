@@ -6,8 +6,8 @@
 mod deadlines;
 mod formats;
 mod history;
-mod materials;
 pub(crate) mod holidays;
+mod materials;
 mod stages;
 
 pub use formats::is_web_address;

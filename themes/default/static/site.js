@@ -102,7 +102,6 @@
     if (toggle) {
       toggle.hidden = excludedCount === 0;
       toggle.textContent = toggle.getAttribute(showExcluded ? "data-hide" : "data-show");
-      toggle.setAttribute("aria-pressed", showExcluded ? "true" : "false");
     }
     showAnswers(form);
     carryAnswers(answers);
