@@ -110,7 +110,7 @@ fn checklists_for_a_company_and_an_individual_list_different_materials() {
     assert!(person.contains("Residence permit") && person.contains("If you file outside the province of your ID"));
     // Grouped under the stage that uses each material, with boxes to tick.
     assert!(
-        person.contains(r#"href="../stages/fill-in.html">Fill in</a>"#),
+        person.contains(r#"href="../stages/fill-in.html" class="carries-answers">Fill in</a>"#),
         "{person}"
     );
     assert!(person.contains(r#"type="checkbox" name="id_card""#));

@@ -728,6 +728,7 @@ fn material() -> impl Strategy<Value = Material> {
                 provider,
                 subjects,
                 when,
+                same_as: Vec::new(),
                 confidence,
                 source,
             },

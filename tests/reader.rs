@@ -111,11 +111,11 @@ fn a_printed_checklist_shows_the_ticks() {
         features: None,
     })
     .unwrap();
-    let state = eval(&tab, "(function(){ var b = document.querySelector('input[name=org-certificate]'); var s = getComputedStyle(b); return [b.checked, s.display !== 'none' && s.visibility !== 'hidden', getComputedStyle(document.querySelector('.site-header')).display]; })()");
+    let state = eval(&tab, "(function(){ var b = document.querySelector('input[name=org-certificate]'); var s = getComputedStyle(b); return [b.checked, s.display !== 'none' && s.visibility !== 'hidden', getComputedStyle(document.querySelector('.site-nav')).display, getComputedStyle(document.querySelector('.site-search')).display, getComputedStyle(document.querySelector('.site-title')).display !== 'none']; })()");
     assert_eq!(
         state,
-        serde_json::json!([true, true, "none"]),
-        "printed: tick visible and checked, navigation hidden"
+        serde_json::json!([true, true, "none", "none", true]),
+        "printed: tick visible and checked, navigation and search hidden, the site's name kept"
     );
     let pdf = tab.print_to_pdf(None).unwrap();
     assert!(pdf.starts_with(b"%PDF"));
@@ -171,11 +171,11 @@ fn the_questionnaire_narrows_the_checklist_and_the_answers_live_in_the_url() {
     );
     let why = eval(
         &tab,
-        "document.getElementById('material-residence-proof').querySelector('.condition').textContent",
+        "(function(){ var r = document.getElementById('material-residence-proof').querySelector('.needed-because'); return r.hidden ? '' : r.textContent; })()",
     );
     assert!(
-        why.as_str().unwrap().contains("身份证"),
-        "the item says why it is there: {why}"
+        why.as_str().unwrap().contains("你需要这份材料") && why.as_str().unwrap().contains("身份证"),
+        "the item says why it is there, from the answer: {why}"
     );
     // The URL can be shared: opening it gives the same list.
     open(&tab, &url("checklists/individual.html?non_local=1&province_requests=0"));

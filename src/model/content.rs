@@ -243,6 +243,11 @@ pub struct Material {
     /// Condition ids that must all hold for it to be needed; empty means always.
     #[serde(default)]
     pub when: Vec<Id>,
+    /// Other materials that are this same document for whoever needs this one (e.g. an
+    /// individual's ID card is also the lead's ID), by id: a checklist that lists this material
+    /// shows those once, as roles of this one, instead of as separate items.
+    #[serde(default)]
+    pub same_as: Vec<Id>,
     #[serde(default)]
     pub confidence: Confidence,
     #[serde(default)]

@@ -116,7 +116,73 @@ impl Planner<'_> {
             source: self.source_link(&material.source, root),
             history: self.item_history(ItemKind::Material, material.id.as_str(), root),
             version: material_version(material),
+            subject_ids: if material.subjects.is_empty() && self.conditions_of(material).all(|c| c.subjects.is_empty())
+            {
+                String::new()
+            } else {
+                self.content
+                    .subjects
+                    .iter()
+                    .filter(|s| self.may_need(s, material))
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            },
+            roles: if material.same_as.is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(material.name.clone())
+                    .chain(
+                        material
+                            .same_as
+                            .iter()
+                            .filter_map(|id| self.materials.get(id.as_str()))
+                            .map(|m| m.name.clone()),
+                    )
+                    .collect()
+            },
+            same_as_ids: material
+                .same_as
+                .iter()
+                .map(super::super::yaml::Spanned::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
         }
+    }
+
+    /// The conditions `material` names in `when:` (validate made sure they exist).
+    fn conditions_of<'m>(&'m self, material: &'m Material) -> impl Iterator<Item = &'m Condition> + 'm {
+        material
+            .when
+            .iter()
+            .filter_map(|id| self.conditions.get(id.as_str()).copied())
+    }
+
+    /// Can `subject` ever need `material`? It must be for the subject, and each of its conditions
+    /// must be one the subject can meet: a condition for other subject types never holds for
+    /// this one (e.g. a question about a legal representative, for a sole trader who has none).
+    pub(super) fn may_need(&self, subject: &Subject, material: &Material) -> bool {
+        Model::covers(&material.subjects, subject)
+            && self
+                .conditions_of(material)
+                .all(|c| Model::covers(&c.subjects, subject))
+    }
+
+    /// The source every material of `items` cites, when they all cite the same one; the items
+    /// then lose theirs, so that the page shows it once for the group.
+    pub(super) fn share_source(items: &mut [MaterialView]) -> Option<LinkView> {
+        let first = items.first()?.source.clone()?;
+        if items.len() < 2
+            || !items
+                .iter()
+                .all(|m| m.source.as_ref().is_some_and(|s| s.href == first.href))
+        {
+            return None;
+        }
+        for item in items.iter_mut() {
+            item.source = None;
+        }
+        Some(first)
     }
 
     fn subject_summary(&self, subject: &Subject, root: &str) -> SubjectSummary {
@@ -195,11 +261,6 @@ impl Planner<'_> {
         )
     }
 
-    /// Does `subject` ever need `material` (whatever the conditions)?
-    fn needs(subject: &Subject, material: &Material) -> bool {
-        Model::covers(&material.subjects, subject)
-    }
-
     pub(super) fn checklist_pages(&self) -> Vec<Page> {
         self.content
             .subjects
@@ -244,7 +305,7 @@ impl Planner<'_> {
             forms,
             storage_key: format!("guidegen:{}:checklist:{}", self.content.site.title, subject.id.as_str()),
             questions: self.questions(|condition| {
-                let used = self.content.materials.iter().filter(|m| Self::needs(subject, m));
+                let used = self.content.materials.iter().filter(|m| self.may_need(subject, m));
                 let asked = used
                     .flat_map(|m| &m.when)
                     .any(|id| id.as_str() == condition.id.as_str());
@@ -253,14 +314,34 @@ impl Planner<'_> {
         }
     }
 
-    /// The subject's materials grouped under the first stage that uses each, in stage order.
+    /// The subject's materials grouped under the first stage that uses each, in stage order. A
+    /// material that another one needed here declares the same document (`same_as:`) is not
+    /// listed: it is one of that one's roles, its tips added to that one's.
     fn checklist_groups(&self, subject: &Subject, root: &str) -> Vec<ChecklistGroup> {
-        let needed: Vec<&Material> = self
+        let may: Vec<&Material> = self
             .content
             .materials
             .iter()
-            .filter(|m| Self::needs(subject, m))
+            .filter(|m| self.may_need(subject, m))
             .collect();
+        let merged: HashSet<&str> = may
+            .iter()
+            .flat_map(|m| &m.same_as)
+            .map(super::super::yaml::Spanned::as_str)
+            .filter(|id| may.iter().any(|m| m.id.as_str() == *id))
+            .collect();
+        let needed: Vec<&Material> = may.into_iter().filter(|m| !merged.contains(m.id.as_str())).collect();
+        let view = |m: &Material| {
+            let mut view = self.material_view(m, root);
+            for other in m.same_as.iter().filter_map(|id| self.materials.get(id.as_str())) {
+                for tip in self.markdown_all(&other.tips, root) {
+                    if !view.tips_html.contains(&tip) {
+                        view.tips_html.push(tip);
+                    }
+                }
+            }
+            view
+        };
         let mut placed = HashSet::new();
         let mut groups = Vec::new();
         for stage in self
@@ -274,25 +355,28 @@ impl Planner<'_> {
                 .iter()
                 .filter_map(|id| needed.iter().find(|m| m.id.as_str() == id.as_str()))
                 .filter(|m| placed.insert(m.id.as_str()))
-                .map(|m| self.material_view(m, root))
+                .map(|m| view(m))
                 .collect();
             if !items.is_empty() {
+                let mut items = items;
                 groups.push(ChecklistGroup {
                     stage: Some(self.stage_link(stage, root)),
                     stage_number: Some(self.stage_number(stage)),
+                    source: Self::share_source(&mut items),
                     items,
                 });
             }
         }
-        let rest: Vec<MaterialView> = needed
+        let mut rest: Vec<MaterialView> = needed
             .iter()
             .filter(|m| !placed.contains(m.id.as_str()))
-            .map(|m| self.material_view(m, root))
+            .map(|m| view(m))
             .collect();
         if !rest.is_empty() {
             groups.push(ChecklistGroup {
                 stage: None,
                 stage_number: None,
+                source: Self::share_source(&mut rest),
                 items: rest,
             });
         }
@@ -558,5 +642,78 @@ mod tests {
         assert_eq!(source.href, "../sources.html#source-notice");
         let id_card = planner.material_view(&model.content.materials[0], "../");
         assert!(id_card.conditions.is_empty() && id_card.condition_ids.is_empty());
+    }
+    #[test]
+    fn a_material_another_declares_the_same_document_is_one_of_its_roles_where_both_are_needed() {
+        let mut model = minimal();
+        model.content.materials[0].same_as = vec![id("form")];
+        model.content.materials[3].tips = vec!["Check every line.".into()];
+        let person = checklist(&model, "person");
+        assert_eq!(
+            groups(&person),
+            [(Some("Fill in"), vec!["id_card", "residence"])],
+            "the form is the ID card here, listed once"
+        );
+        let card = &person.groups[0].items[0];
+        assert_eq!(card.roles, ["ID card", "Verification form"]);
+        assert!(
+            card.tips_html.iter().any(|t| t.contains("Check every line.")),
+            "the form's tips come along: {:?}",
+            card.tips_html
+        );
+        assert_eq!(person.count, 2);
+        let company = checklist(&model, "company");
+        assert_eq!(
+            groups(&company),
+            [(Some("Fill in"), vec!["licence"]), (Some("Review"), vec!["form"])],
+            "a company needs no ID card, so the form stays an item of its own"
+        );
+    }
+
+    #[test]
+    fn a_material_whose_condition_is_not_asked_of_a_subject_type_is_left_off_its_checklist() {
+        let mut model = minimal();
+        model.content.materials[3].when = vec![id("non_local")];
+        assert_eq!(
+            groups(&checklist(&model, "company")),
+            [(Some("Fill in"), vec!["licence"])],
+            "`non_local` is asked of people only, so it never holds for a company"
+        );
+        let person = checklist(&model, "person");
+        assert_eq!(groups(&person)[1], (Some("Review"), vec!["form"]));
+        let planner = Planner::new(&model, today());
+        let form = planner.material_view(&model.content.materials[3], "../");
+        assert_eq!(
+            form.subject_ids, "person",
+            "a stage page narrowed to a company hides it too"
+        );
+        let card = planner.material_view(&model.content.materials[0], "../");
+        assert_eq!(card.subject_ids, "person");
+        model.content.materials[3].when.clear();
+        let planner = Planner::new(&model, today());
+        assert_eq!(
+            planner.material_view(&model.content.materials[3], "../").subject_ids,
+            ""
+        );
+    }
+
+    #[test]
+    fn a_group_whose_items_cite_one_source_shows_it_once() {
+        let mut model = minimal();
+        let person = checklist(&model, "person");
+        let fill_in = &person.groups[0];
+        assert_eq!(
+            fill_in.source.as_ref().map(|s| s.href.as_str()),
+            Some("../sources.html#source-notice")
+        );
+        assert!(fill_in.items.iter().all(|m| m.source.is_none()));
+        assert!(
+            person.groups[1].source.is_none() && person.groups[1].items[0].source.is_some(),
+            "one item keeps its own source line"
+        );
+        model.content.materials[2].source = None;
+        let person = checklist(&model, "person");
+        assert!(person.groups[0].source.is_none(), "not all cite it");
+        assert!(person.groups[0].items[0].source.is_some());
     }
 }

@@ -3,8 +3,8 @@
 
 use super::guide_nav::guide_path_of;
 use super::{
-    DurationView, FailureView, LinkView, MaterialRef, Page, PageData, Planner, StageRelated, StageSummary, StageView,
-    StagesIndexData, StepGroupView, StepView,
+    DurationView, FailureView, LinkView, MaterialRef, MaterialView, Page, PageData, Planner, StageMaterialGroup,
+    StageRelated, StageSummary, StageView, StagesIndexData, StepGroupView, StepView,
 };
 use crate::href::encode_path;
 use crate::model::history::ItemKind;
@@ -229,6 +229,8 @@ impl Planner<'_> {
                 .filter_map(|id| self.materials.get(id.as_str()))
                 .map(|m| self.material_view(m, root))
                 .collect(),
+            material_groups: self.stage_material_groups(stage, root),
+            subjects: self.subject_groups(root).into_iter().flat_map(|g| g.subjects).collect(),
             notification: stage.notification.clone(),
             tips_html: self.markdown_all(&stage.tips, root),
             confidence: stage.confidence,
@@ -238,6 +240,69 @@ impl Planner<'_> {
             overview: format!("{root}{STAGES_INDEX}"),
             related: self.stage_related(stage, root),
         }
+    }
+
+    /// A stage's materials grouped by who may need them (their `subjects:` and those of their
+    /// conditions): those for everyone first, then each audience in the order it first appears;
+    /// each group in the stage's order, its shared source once.
+    fn stage_material_groups(&self, stage: &Stage, root: &str) -> Vec<StageMaterialGroup> {
+        let mut keys: Vec<String> = Vec::new();
+        let mut groups: Vec<Vec<MaterialView>> = Vec::new();
+        let views: Vec<MaterialView> = stage
+            .materials
+            .iter()
+            .filter_map(|id| self.materials.get(id.as_str()))
+            .map(|m| self.material_view(m, root))
+            .collect();
+        let (everyone, some): (Vec<MaterialView>, Vec<MaterialView>) =
+            views.into_iter().partition(|m| m.subject_ids.is_empty());
+        for view in everyone.into_iter().chain(some) {
+            let at = keys.iter().position(|k| *k == view.subject_ids).unwrap_or_else(|| {
+                keys.push(view.subject_ids.clone());
+                groups.push(Vec::new());
+                keys.len() - 1
+            });
+            groups[at].push(view);
+        }
+        keys.into_iter()
+            .zip(groups)
+            .map(|(key, mut items)| StageMaterialGroup {
+                audience: self.audience_of(&key),
+                source: Self::share_source(&mut items),
+                items,
+            })
+            .collect()
+    }
+
+    /// Names for a set of subject types (space-separated ids, as `subject_ids` writes them): none
+    /// for everyone; the name of the group that has exactly these members; else each one's name.
+    fn audience_of(&self, ids: &str) -> Vec<String> {
+        if ids.is_empty() {
+            return Vec::new();
+        }
+        let wanted: Vec<&str> = ids.split(' ').collect();
+        let members = |group: &str| -> Vec<&str> {
+            self.content
+                .subjects
+                .iter()
+                .filter(|s| s.groups.iter().any(|g| g.as_str() == group))
+                .map(|s| s.id.as_str())
+                .collect()
+        };
+        if let Some(group) = self
+            .content
+            .subject_groups
+            .iter()
+            .find(|g| members(g.id.as_str()) == wanted)
+        {
+            return vec![group.name.clone()];
+        }
+        self.content
+            .subjects
+            .iter()
+            .filter(|s| wanted.contains(&s.id.as_str()))
+            .map(|s| s.name.clone())
+            .collect()
     }
 
     pub(super) fn stage_link(&self, stage: &Stage, root: &str) -> LinkView {
@@ -250,7 +315,7 @@ impl Planner<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{minimal, today};
+    use super::super::testing::{id, minimal, today};
     use super::*;
 
     fn names(links: &[Option<&LinkView>]) -> Vec<Option<(String, String)>> {
@@ -393,5 +458,33 @@ mod tests {
         let ids: Vec<&str> = fill_in.materials.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(ids, ["residence", "licence", "id_card"]);
         assert_eq!(fill_in.steps[0].number, 1, "steps are numbered from 1");
+    }
+    #[test]
+    fn a_stage_groups_its_materials_by_who_may_need_them_everyone_first() {
+        let mut model = minimal();
+        model.content.stages[1].materials.push(id("form"));
+        let planner = Planner::new(&model, today());
+        let view = planner.stage_view(&model.content.stages[1], "../");
+        let groups: Vec<(Vec<&str>, Vec<&str>)> = view
+            .material_groups
+            .iter()
+            .map(|g| {
+                (
+                    g.audience.iter().map(String::as_str).collect(),
+                    g.items.iter().map(|m| m.id.as_str()).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (vec![], vec!["form"]),
+                (vec!["People"], vec!["id_card", "residence"]),
+                (vec!["Organisations"], vec!["licence"])
+            ]
+        );
+        assert!(view.material_groups[1].source.is_some(), "both cite the notice");
+        let subjects: Vec<&str> = view.subjects.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(subjects, ["person", "company"]);
     }
 }

@@ -195,6 +195,10 @@ pub struct StageView {
     /// What can go wrong in this stage, and what happens then.
     pub on_failure: Vec<FailureView>,
     pub materials: Vec<MaterialView>,
+    /// The same materials grouped by who needs them, for the page's collapsed list.
+    pub material_groups: Vec<StageMaterialGroup>,
+    /// Every subject type with its checklist, for narrowing the list to the reader's answers.
+    pub subjects: Vec<SubjectSummary>,
     /// How the filer hears of the result.
     pub notification: Option<String>,
     pub tips_html: Vec<String>,
@@ -250,6 +254,25 @@ pub struct MaterialView {
     /// checklist script (ticks.js) compares it with the one stored when the reader ticked it, to
     /// tell what changed since.
     pub version: String,
+    /// The ids of the subject types that may need it (its `subjects:` and those of its
+    /// conditions), space-separated; empty when every subject may. For narrowing a stage page.
+    pub subject_ids: String,
+    /// When other materials are this same document (`same_as:`): its own name, then theirs;
+    /// otherwise empty.
+    pub roles: Vec<String>,
+    /// Those other materials' ids, space-separated, so a narrowed page can show the document once.
+    pub same_as_ids: String,
+}
+
+/// A stage page's materials for one audience (issue 13: questionnaire): those every subject may
+/// need, then each group's or subject's, each item collapsed to its name.
+#[derive(Debug, Serialize)]
+pub struct StageMaterialGroup {
+    /// Who needs them, by name; empty for everyone.
+    pub audience: Vec<String>,
+    pub items: Vec<MaterialView>,
+    /// The source every item cites, shown once for the group (the items then show none).
+    pub source: Option<LinkView>,
 }
 
 /// A question of the "what do I need?" questionnaire, asking whether a condition holds.
@@ -319,6 +342,8 @@ pub struct ChecklistGroup {
     pub stage: Option<LinkView>,
     pub stage_number: Option<u32>,
     pub items: Vec<MaterialView>,
+    /// The source every item cites, shown once for the group (the items then show none).
+    pub source: Option<LinkView>,
 }
 
 // ---- Forms (`forms.html`, `form.html`) ----

@@ -105,6 +105,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "change.html",
         include_str!("../../themes/default/templates/change.html"),
     ),
+    (
+        "material_body.html",
+        include_str!("../../themes/default/templates/material_body.html"),
+    ),
+    (
+        "stage_materials.html",
+        include_str!("../../themes/default/templates/stage_materials.html"),
+    ),
 ];
 
 const DEFAULT_STATIC: &[(&str, &str)] = &[

@@ -8,6 +8,7 @@ mod deadlines;
 mod formats;
 mod history;
 pub(crate) mod holidays;
+mod materials;
 mod stages;
 pub mod unit_spacing;
 
@@ -380,6 +381,7 @@ impl Checker<'_> {
             for condition in &material.when {
                 self.reference("condition", MATERIALS, condition);
             }
+            self.same_as(material);
             self.reference("provider", MATERIALS, &material.provider);
             self.optional_source(MATERIALS, &material.source);
             if material.source.is_none() {
