@@ -11,6 +11,7 @@ use crate::diagnostics::{closest, Diagnostic, Span};
 
 mod layout;
 mod recover;
+pub use recover::{parse_all, Mistakes};
 mod text;
 pub use text::Text;
 
@@ -99,106 +100,6 @@ pub fn parse<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T,
     }
     // The library's default limits already refuse alias bombs (at a million replayed events).
     text::with_source(text, || serde_saphyr::from_str::<T>(text)).map_err(|error| to_diagnostic(file, text, &error))
-}
-
-/// How many mistakes of one file are reported before the reading stops.
-const MOST_MISTAKES: usize = 100;
-
-/// What a file with mistakes still gave: the value read with the wrong keys left out (when the
-/// reading could go on to the end), and every mistake.
-#[derive(Debug)]
-pub struct Mistakes<T> {
-    pub partial: Option<T>,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Like `parse`, but reads past each wrong key or value (see `recover`) to report every
-/// independent mistake of the file in one run, and keeps what could be read around them.
-pub fn parse_all<T: for<'de> Deserialize<'de>>(file: &Path, text: &str) -> Result<T, Mistakes<T>> {
-    if let Some(at) = lone_carriage_return(text) {
-        return Err(Mistakes {
-            partial: None,
-            diagnostics: vec![lone_carriage_return_diagnostic(file, text, at)],
-        });
-    }
-    let mut diagnostics = Vec::new();
-    let mut current = text.to_string();
-    let mut blanked_keys: Vec<String> = Vec::new();
-    // Keys renamed to what was meant: (line, column, bytes the rest of the line moved).
-    let mut renamed: Vec<(u32, u32, isize)> = Vec::new();
-    while diagnostics.len() < MOST_MISTAKES {
-        let error = match text::with_source(&current, || serde_saphyr::from_str::<T>(&current)) {
-            Ok(value) if diagnostics.is_empty() => return Ok(value),
-            Ok(value) => {
-                return Err(Mistakes {
-                    partial: Some(value),
-                    diagnostics,
-                })
-            }
-            Err(error) => error,
-        };
-        let plain = error.without_snippet().to_string();
-        let message = strip_position_suffix(&plain);
-        // A required key blanked after an earlier mistake is missing only because of it.
-        let missing = message
-            .strip_prefix("missing field `")
-            .map(|rest| rest.trim_end_matches('`'));
-        // So is one whose misspelling was reported as an unknown key (`titel` for `title`).
-        let misspelt = |key: &str| closest(key, blanked_keys.iter().map(String::as_str)).is_some();
-        if missing.is_some_and(|key| blanked_keys.iter().any(|k| k == key) || misspelt(key)) {
-            break;
-        }
-        let mut diagnostic = to_diagnostic(file, &current, &error);
-        if let Some(span) = diagnostic.span.as_mut() {
-            let moved: isize = renamed
-                .iter()
-                .filter(|(line, from, _)| *line == span.line && *from < span.column)
-                .map(|(_, _, by)| by)
-                .sum();
-            span.column = (span.column as isize - moved).max(1) as u32;
-        }
-        // A broken layout is blamed where it starts, whatever the parser stumbled on: once said
-        // (or said again), reading further would only repeat it.
-        let blames_layout = unclosed_opener(&current).is_some();
-        if diagnostics.contains(&diagnostic) {
-            break;
-        }
-        diagnostics.push(diagnostic);
-        if blames_layout {
-            break;
-        }
-        let Some(location) = error.location().filter(|at| at.line() > 0) else {
-            break;
-        };
-        let (line, column) = (location.line() as u32, location.column().max(1) as u32);
-        // A misspelt key is read as the key meant, so its entry's other keys are checked too.
-        if let Some((written, meant)) = misspelt_key(message) {
-            if let Some(by) = recover::rename_key(&mut current, line, column, &written, &meant) {
-                renamed.push((line, column, by));
-                blanked_keys.push(written);
-                continue;
-            }
-        }
-        match recover::blank_out(&mut current, message, line, column) {
-            Some(key) => blanked_keys.push(key),
-            None => break,
-        }
-    }
-    Err(Mistakes {
-        partial: None,
-        diagnostics,
-    })
-}
-
-/// The key named by "unknown field `x`, expected one of ..." and the allowed key closest to it.
-fn misspelt_key(message: &str) -> Option<(String, String)> {
-    let rest = message.strip_prefix("unknown field `")?;
-    let (written, expected) = rest.split_once("`, expected ")?;
-    let allowed = expected
-        .trim_start_matches("one of ")
-        .split(", ")
-        .map(|key| key.trim_matches('`'));
-    closest(written, allowed).map(|meant| (written.to_string(), meant.to_string()))
 }
 
 /// The byte offset of the first CR that is not part of a CRLF line end.
