@@ -8,7 +8,78 @@ use std::path::Path;
 use crate::diagnostics::{line_column, Diagnostic, Span};
 use crate::href::decode_path;
 use crate::markdown::resolve;
+use crate::plan::ContentLink;
 use crate::render::OutputFile;
+
+/// The relative links written in guides (to pages and files that are not guides), each
+/// checked against the finished site and reported where it is written, with the closest page.
+/// Links to guides and links by what a page is (`stage:x`) are checked earlier, in `plan`.
+pub(crate) fn content_links(links: &[ContentLink], files: &[OutputFile], search_index: bool) -> Vec<Diagnostic> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    if search_index {
+        paths.insert(crate::search::INDEX_PATH);
+    }
+    let lands = |target: &str| {
+        let folder_page = format!(
+            "{}index.html",
+            if target.is_empty() || target.ends_with('/') {
+                target.to_string()
+            } else {
+                format!("{target}/")
+            }
+        );
+        paths.contains(target) || paths.contains(folder_page.as_str())
+    };
+    let mut diagnostics = Vec::new();
+    for link in links {
+        let (message, hint) = match &link.target {
+            Some(target) if lands(target) => continue,
+            Some(target) => {
+                let pages = paths.iter().copied().filter(|p| p.ends_with(".html"));
+                let hint = match crate::diagnostics::closest(target, pages) {
+                    Some(page) => format!(
+                        "did you mean `{page}`{}? {WRITE_BY_KIND}",
+                        by_kind(page).map(|k| format!(" (`{k}`)")).unwrap_or_default()
+                    ),
+                    None => WRITE_BY_KIND.to_string(),
+                };
+                (
+                    format!(
+                        "link `{}` leads to `{target}`, which the site does not have",
+                        link.written
+                    ),
+                    hint,
+                )
+            }
+            None => (
+                format!("link `{}` leaves the site", link.written),
+                format!("a relative link must stay inside the site; {WRITE_BY_KIND}"),
+            ),
+        };
+        diagnostics.push(Diagnostic::error(message).with_span(link.span.clone()).with_hint(hint));
+    }
+    diagnostics
+}
+
+/// How to write a link to a page that survives renamed folders and pages shown at any depth.
+const WRITE_BY_KIND: &str =
+    "link a page by what it is: `stage:<id>`, `form:<id>`, `checklist:<id>` or `page:<name>` (see docs/content-format.md)";
+
+/// `stages/apply.html` -> `stage:apply`, for the pages a link can name by kind and id.
+fn by_kind(page: &str) -> Option<String> {
+    let (folder, file) = page.split_once('/')?;
+    let id = file.strip_suffix(".html")?;
+    let kind = match folder {
+        "stages" => "stage",
+        "forms" => "form",
+        "checklists" => "checklist",
+        _ => return None,
+    };
+    (id != "index" && !id.contains('/')).then(|| format!("{kind}:{id}"))
+}
 
 /// One broken link per diagnostic, naming the page that holds it.
 pub(crate) fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {

@@ -89,6 +89,9 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub links: Vec<GuideLink>,
     pub page_links: Vec<PageLink>,
+    /// Relative links to anything but a guide (`../stages/x.html`, `img/a.png`), as written,
+    /// with their byte offsets: a guide's are checked against the finished site.
+    pub other_links: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -272,7 +275,13 @@ fn adapt<'a>(
                     rendered.page_links.push(link);
                     href
                 }
-                None => rewrite_link(&dest_url, base, range.start, &mut rendered.links),
+                None => {
+                    let rewritten = rewrite_link(&dest_url, base, range.start, &mut rendered.links);
+                    if rewritten.is_none() && is_relative_path(&dest_url) {
+                        rendered.other_links.push((range.start, dest_url.to_string()));
+                    }
+                    rewritten
+                }
             };
             let dest_url = rewritten.map(CowStr::from).unwrap_or(dest_url);
             let dest_url = if base.allow_html { dest_url } else { defuse(dest_url) };
@@ -393,6 +402,12 @@ fn defuse(dest: CowStr) -> CowStr {
     } else {
         dest
     }
+}
+
+/// A link to a path of this site, relative to the page: not `#here`, `/root`, `?query`,
+/// nor anything with a scheme.
+fn is_relative_path(dest: &str) -> bool {
+    !dest.is_empty() && !is_external(dest) && !dest.starts_with(['#', '/', '?'])
 }
 
 fn is_external(dest: &str) -> bool {

@@ -174,6 +174,7 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
                     .chain(model.content.providers.iter().map(|p| &p.name))
                     .map(String::as_str),
             ));
+            let content_links = plan.content_links.clone();
             // The pages are bytes now; the data they were made from (the guides' HTML among it)
             // would only add to the peak memory of the steps still to come.
             drop(plan);
@@ -194,6 +195,11 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
                     .into_iter()
                     .map(|(path, bytes)| OutputFile::new(path, bytes)),
             );
+            let broken = linkcheck::content_links(&content_links, &files, wants_search);
+            if !broken.is_empty() {
+                diagnostics.extend(broken);
+                return Err(failed(diagnostics, sources));
+            }
             Ok(Rendered {
                 pages,
                 rendered: result.rendered,

@@ -409,6 +409,44 @@ pub(super) fn guide_headings<'a>(
         .collect()
 }
 
+/// The relative links of every guide that lead to something other than a guide, resolved from
+/// the guide's own folder in the output.
+pub(super) fn content_links(
+    content: &crate::model::Content,
+    rendered: &HashMap<&str, Arc<markdown::Rendered>>,
+) -> Vec<super::ContentLink> {
+    let mut links = Vec::new();
+    for guide in &content.guides {
+        let Some(markdown) = rendered.get(guide.slug.as_str()) else {
+            continue;
+        };
+        let page = guide_path(guide);
+        let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
+        for (offset, written) in &markdown.other_links {
+            let path = written.split(['#', '?']).next().unwrap_or_default();
+            let target = crate::markdown::resolve(folder, &crate::href::decode_path(path));
+            // Point at the destination itself, not at the `[` that opens the link.
+            let at = guide
+                .body
+                .get(*offset..)
+                .and_then(|rest| rest.find(written.as_str()))
+                .map_or(*offset, |found| offset + found);
+            let (line, column) = line_column(&guide.body, at);
+            links.push(super::ContentLink {
+                target,
+                written: written.clone(),
+                span: Span::new(
+                    &guide.file,
+                    line + guide.body_line - 1,
+                    column,
+                    written.chars().count().max(1),
+                ),
+            });
+        }
+    }
+    links
+}
+
 /// An error at a link `width` characters wide at byte `offset` of `guide`'s body. Worked out only
 /// for a broken link: counting lines for every link of every guide would cost more than the
 /// rest of the check.

@@ -54,6 +54,18 @@ pub struct Plan {
     pub warnings: Vec<Diagnostic>,
     /// Files written as they are (e.g. `rules.json`).
     pub raw_files: Vec<(String, Arc<[u8]>)>,
+    /// Relative links written in guides to pages or files that are not guides, checked against
+    /// the finished site by `site` (only it knows the files of `static/`).
+    pub content_links: Vec<ContentLink>,
+}
+
+/// A relative link written in a guide, to something other than a guide.
+#[derive(Debug, Clone)]
+pub struct ContentLink {
+    /// The path it leads to from the site root, without `#…` or `?…`; `None` when it climbs out.
+    pub target: Option<String>,
+    pub written: String,
+    pub span: crate::diagnostics::Span,
 }
 
 /// One HTML (or XML) page: where it goes, which template draws it, what it shows.
@@ -162,6 +174,7 @@ impl<'a> Planner<'a> {
         );
         let (guide_pages, navs, found) = self.guide_pages(cache, &rendered, structure, from_site);
         diagnostics.extend(found);
+        let content_links = guides::content_links(self.content, &rendered);
         if !diagnostics.is_empty() {
             crate::diagnostics::sort(&mut diagnostics);
             return Err(diagnostics);
@@ -182,6 +195,7 @@ impl<'a> Planner<'a> {
             pages,
             raw_files: part.raw_files,
             warnings: part.warnings,
+            content_links,
         })
     }
 
