@@ -12,6 +12,7 @@ impl Planner<'_> {
             who_need_not_html: self.markdown_all(&site.who_need_not, ""),
             steps: self.step_views(""),
             deadlines: self.deadline_views(""),
+            now: self.now_view(""),
             subjects: self.subject_groups(""),
             guides: self.guide_list(""),
             forms: self.form_summaries(""),

@@ -167,6 +167,11 @@ impl Planner<'_> {
                 .filter_map(|id| self.materials.get(id.as_str()))
                 .map(|m| self.material_view(m, root))
                 .collect(),
+            deadlines: self
+                .deadline_views(root)
+                .into_iter()
+                .filter(|d| stage.deadlines.iter().any(|id| id.as_str() == d.id))
+                .collect(),
             notification: stage.notification.clone(),
             tips_html: self.markdown_all(&stage.tips, root),
             confidence: stage.confidence,

@@ -1,7 +1,9 @@
 //! Planning the timeline page (when each stage may end, in working days with the holiday
 //! calendar), the data its script recomputes the dates from, and the deadlines calendar file.
-//! Dates in a year without holiday data are never guessed: the page says so and the build warns.
+//! Dates in a year without holiday data are estimates, never silent guesses: Monday to Friday
+//! count as working days there, each such date is marked with the year, and the build warns.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{Datelike, NaiveDate};
@@ -18,7 +20,8 @@ pub struct TimelineData {
     pub submitted: String,
     /// One table per set of stages: subject types that go through the same stages share one.
     pub tables: Vec<TimelineTable>,
-    /// The year with no holiday data that stopped the calculation, if any.
+    /// The first year without holiday data that some date was estimated in (Monday to Friday
+    /// counted as working days), if any.
     pub missing_year: Option<i32>,
     /// `window.GUIDEGEN_TIMELINE = …` for timeline.js (inline, so it works from file://).
     pub script: String,
@@ -37,6 +40,9 @@ pub struct TimelineTable {
     /// When the last stage ends at the earliest and at the latest: the longest path.
     pub finish_earliest: Option<String>,
     pub finish_latest: Option<String>,
+    /// The years counted Monday to Friday to reach the finish dates (empty: exact).
+    pub finish_earliest_estimated: Vec<i32>,
+    pub finish_latest_estimated: Vec<i32>,
     /// The relative deadlines these subject types have, counted from a stage of this table (dates
     /// worked out) or from an event (dates once the reader gives the event's date).
     pub deadlines: Vec<TimelineDeadline>,
@@ -53,6 +59,9 @@ pub struct TimelineDeadline {
     pub from: super::LinkView,
     pub earliest: Option<String>,
     pub latest: Option<String>,
+    /// The years without holiday data counted Monday to Friday to reach `earliest` (empty: exact).
+    pub earliest_estimated: Vec<i32>,
+    pub latest_estimated: Vec<i32>,
 }
 
 /// An event the timeline asks the reader for, because a relative deadline counts from it.
@@ -75,6 +84,13 @@ pub struct TimelineRow {
     pub calendar: Option<String>,
     pub earliest: Option<String>,
     pub latest: Option<String>,
+    /// The years without holiday data counted Monday to Friday to reach `earliest` (empty: the
+    /// date is exact); the page marks such a date as an estimate.
+    pub earliest_estimated: Vec<i32>,
+    pub latest_estimated: Vec<i32>,
+    /// The deadline that bounds a stage without a duration (its own `deadlines:`), shown where
+    /// the duration would be.
+    pub deadline: Option<super::RelativeView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -148,8 +164,32 @@ impl Planner<'_> {
         self.sources.get(calendar.source(year)?).copied()
     }
 
-    fn stage_duration(stage: &crate::model::Stage) -> StageDuration {
-        stage.duration.as_ref().map(|d| (d.min.value, d.max.value, d.unit))
+    /// How long a stage takes on the timeline: its `duration`; failing that, from nothing up to
+    /// the first of its own `deadlines:` that counts from a stage it waits for (e.g. "within 24
+    /// hours of the review's end" makes 0 to 24 hours). Months have no fixed length and set no
+    /// bound. timeline.js gets the result in its data, so it needs no twin of this.
+    fn stage_duration(&self, stage: &crate::model::Stage) -> StageDuration {
+        if let Some(d) = &stage.duration {
+            return Some((d.min.value, d.max.value, d.unit));
+        }
+        let index = self.stage_index.get(stage.id.as_str()).copied()?;
+        let waits = self.model.stage_graph.waits_for.get(index)?;
+        stage.deadlines.iter().find_map(|id| {
+            let deadline = self.content.deadlines.iter().find(|d| d.id.as_str() == id.as_str())?;
+            let after = deadline.after.as_ref()?;
+            let from = self.stage_index.get(after.event.as_str())?;
+            if !waits.contains(from) {
+                return None;
+            }
+            let amount = after.amount.value;
+            match after.unit {
+                OffsetUnit::Hours => Some((0, amount, DurationUnit::Hours)),
+                OffsetUnit::Days => Some((0, amount, DurationUnit::Days)),
+                OffsetUnit::WorkingDays => Some((0, amount, DurationUnit::WorkingDays)),
+                OffsetUnit::Weeks => Some((0, amount.saturating_mul(7), DurationUnit::Days)),
+                OffsetUnit::Months => None,
+            }
+        })
     }
 
     /// The timeline page, when the site has stages and a holiday calendar; and its warnings.
@@ -169,7 +209,7 @@ impl Planner<'_> {
                     let stage = &self.content.stages[*s];
                     TimelineStage {
                         id: stage.id.value.clone(),
-                        duration: Self::stage_duration(stage),
+                        duration: self.stage_duration(stage),
                         after: after.clone(),
                         calendar: self
                             .model
@@ -185,9 +225,29 @@ impl Planner<'_> {
                     Vec::new()
                 }
             };
+            let first_estimated = dates
+                .iter()
+                .flat_map(|d| d.earliest_estimated.iter().chain(&d.latest_estimated))
+                .min()
+                .copied();
+            missing_year = match (missing_year, first_estimated) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let mut table = self.timeline_table(set, &dates, sets.len() > 1);
             match self.timeline_deadlines(set, &dates) {
-                Ok(deadlines) => table.deadlines = deadlines,
+                Ok(deadlines) => {
+                    let first = deadlines
+                        .iter()
+                        .flat_map(|d| d.earliest_estimated.iter().chain(&d.latest_estimated))
+                        .min()
+                        .copied();
+                    missing_year = match (missing_year, first) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    table.deadlines = deadlines;
+                }
                 Err(missing) => missing_year = missing_year.or(Some(missing.0)),
             }
             tables.push(table);
@@ -198,7 +258,7 @@ impl Planner<'_> {
                 Diagnostic::warning(format!("the timeline for {} needs holiday data for {year}", self.today))
                     .with_span(Span::file_only(Path::new("content/holidays.yaml")))
                     .with_hint(format!(
-                        "add {year} to content/holidays.yaml from the official holiday arrangement; until then the timeline page says the dates are unknown"
+                        "add {year} to content/holidays.yaml from the official holiday arrangement; until then the timeline page estimates dates in {year} counting Monday to Friday, and marks them"
                     )),
             );
         }
@@ -266,10 +326,33 @@ impl Planner<'_> {
                         .map(|c| c.name.clone()),
                     earliest: found.map(|d| d.earliest.to_string()),
                     latest: found.map(|d| d.latest.to_string()),
+                    earliest_estimated: found.map(|d| d.earliest_estimated.iter().copied().collect()).unwrap_or_default(),
+                    latest_estimated: found.map(|d| d.latest_estimated.iter().copied().collect()).unwrap_or_default(),
+                    deadline: stage
+                        .deadlines
+                        .iter()
+                        .filter(|_| stage.duration.is_none())
+                        .filter_map(|id| self.content.deadlines.iter().find(|d| d.id.as_str() == id.as_str()))
+                        .find_map(|d| {
+                            let after = d.after.as_ref()?;
+                            Some(super::RelativeView {
+                                amount: after.amount.value,
+                                unit: after.unit,
+                                event: self.stage_link(self.stages.get(after.event.as_str())?, ""),
+                            })
+                        }),
                 }
             })
             .collect();
         let finish = |pick: fn(&StageDates) -> NaiveDate| dates.iter().map(pick).max().map(|d| d.to_string());
+        let finish_estimated = |pick: fn(&StageDates) -> &BTreeSet<i32>| -> Vec<i32> {
+            dates
+                .iter()
+                .flat_map(|d| pick(d).iter().copied())
+                .collect::<BTreeSet<i32>>()
+                .into_iter()
+                .collect()
+        };
         TimelineTable {
             subjects: if several {
                 set.subjects
@@ -282,6 +365,8 @@ impl Planner<'_> {
             rows,
             finish_earliest: finish(|d| d.earliest),
             finish_latest: finish(|d| d.latest),
+            finish_earliest_estimated: finish_estimated(|d| &d.earliest_estimated),
+            finish_latest_estimated: finish_estimated(|d| &d.latest_estimated),
             deadlines: Vec::new(),
         }
     }
@@ -305,14 +390,20 @@ impl Planner<'_> {
             }
             let calendar = self.model.calendar_for(deadline.calendar.as_ref()).map(|c| &c.calendar);
             let ends = dates.iter().find(|d| d.id == after.event.as_str());
-            let date = |pick: fn(&StageDates) -> NaiveDate| -> Result<Option<String>, MissingYear> {
+            type Pick = fn(&StageDates) -> (NaiveDate, &BTreeSet<i32>);
+            let date = |pick: Pick| -> Result<(Option<String>, Vec<i32>), MissingYear> {
                 match ends {
-                    Some(end) => Ok(Some(
-                        offset(calendar, pick(end), after.amount.value, after.unit)?.to_string(),
-                    )),
-                    None => Ok(None),
+                    Some(end) => {
+                        let (from, before) = pick(end);
+                        let (day, mut years) = offset(calendar, from, after.amount.value, after.unit)?;
+                        years.extend(before.iter().copied());
+                        Ok((Some(day.to_string()), years.into_iter().collect()))
+                    }
+                    None => Ok((None, Vec::new())),
                 }
             };
+            let (earliest, earliest_estimated) = date(|d| (d.earliest, &d.earliest_estimated))?;
+            let (latest, latest_estimated) = date(|d| (d.latest, &d.latest_estimated))?;
             out.push(TimelineDeadline {
                 id: deadline.id.value.clone(),
                 title: deadline.title.clone(),
@@ -331,8 +422,10 @@ impl Planner<'_> {
                         href: String::new(),
                     },
                 },
-                earliest: date(|d| d.earliest)?,
-                latest: date(|d| d.latest)?,
+                earliest,
+                latest,
+                earliest_estimated,
+                latest_estimated,
             });
         }
         Ok(out)
@@ -378,7 +471,7 @@ impl Planner<'_> {
             .content
             .stages
             .iter()
-            .map(|s| (s.id.value.clone(), s.name.clone(), Self::stage_duration(s)))
+            .map(|s| (s.id.value.clone(), s.name.clone(), self.stage_duration(s)))
             .collect();
         let site_calendar = self.model.calendar().cloned().unwrap_or_default();
         let mut data = browser_data(&site_calendar, &stages, self.today);
@@ -491,6 +584,11 @@ pub struct StageDates {
     pub id: String,
     pub earliest: NaiveDate,
     pub latest: NaiveDate,
+    /// The years without holiday data whose weekdays were counted as working days to reach
+    /// `earliest` (here or in a stage it waits for): empty when the date is exact.
+    pub earliest_estimated: BTreeSet<i32>,
+    /// The same for `latest`.
+    pub latest_estimated: BTreeSet<i32>,
 }
 
 /// The end dates of each stage of a sequence, cumulative from `submitted`: the earliest chain
@@ -516,30 +614,38 @@ pub fn timeline(
 /// The end dates of each stage of a graph, `stages` each after all it waits for. A stage starts
 /// when the last stage it waits for ends (on `submitted` when it waits for none); its earliest end
 /// adds its `min` to its earliest start, its latest end its `max` to its latest start. Working
-/// days follow the stage's calendar; hours count as whole calendar days rounded up
-/// (ceil(hours / 24)); a stage without a duration ends when it starts.
-/// themes/default/static/timeline.js computes the same in the browser, from `browser_data`.
+/// days follow the stage's calendar; in a year the calendar has no data for, Monday to Friday
+/// count as working days and the date says so (`*_estimated`, which a stage also takes from
+/// the stages it waits for); hours count as whole calendar days rounded up (ceil(hours / 24));
+/// a stage without a duration ends when it starts.
+/// themes/default/static/timeline.js computes the same in the browser (`computeTable`), from
+/// `browser_data`: keep the two in step. Fails only past the last day chrono knows.
 pub fn timeline_of(submitted: NaiveDate, stages: &[TimelineStage]) -> Result<Vec<StageDates>, MissingYear> {
     let mut out: Vec<StageDates> = Vec::with_capacity(stages.len());
     for stage in stages {
-        let start = |pick: fn(&StageDates) -> NaiveDate| {
-            stage
-                .after
-                .iter()
-                .filter_map(|&a| out.get(a))
-                .map(pick)
-                .max()
-                .unwrap_or(submitted)
+        let start = |pick: fn(&StageDates) -> (NaiveDate, &BTreeSet<i32>)| {
+            let before: Vec<(NaiveDate, &BTreeSet<i32>)> =
+                stage.after.iter().filter_map(|&a| out.get(a)).map(pick).collect();
+            let day = before.iter().map(|b| b.0).max().unwrap_or(submitted);
+            let estimated: BTreeSet<i32> = before.iter().flat_map(|b| b.1.iter().copied()).collect();
+            (day, estimated)
         };
-        let (mut earliest, mut latest) = (start(|d| d.earliest), start(|d| d.latest));
+        let (mut earliest, mut earliest_estimated) = start(|d| (d.earliest, &d.earliest_estimated));
+        let (mut latest, mut latest_estimated) = start(|d| (d.latest, &d.latest_estimated));
         if let Some((min, max, unit)) = stage.duration {
-            earliest = advance(stage.calendar, earliest, min, unit)?;
-            latest = advance(stage.calendar, latest, max, unit)?;
+            let (day, years) = advance(stage.calendar, earliest, min, unit)?;
+            earliest = day;
+            earliest_estimated.extend(years);
+            let (day, years) = advance(stage.calendar, latest, max, unit)?;
+            latest = day;
+            latest_estimated.extend(years);
         }
         out.push(StageDates {
             id: stage.id.clone(),
             earliest,
             latest,
+            earliest_estimated,
+            latest_estimated,
         });
     }
     Ok(out)
@@ -547,34 +653,43 @@ pub fn timeline_of(submitted: NaiveDate, stages: &[TimelineStage]) -> Result<Vec
 
 /// The day `amount` `unit`s after `from`: hours as whole days rounded up, weeks as 7 days,
 /// months as calendar months (a day past the month's end becomes its last day), working days in
-/// `cal`. themes/default/static/timeline.js has its twin, `offset`.
+/// `cal` (Monday to Friday in a year without data, returned as estimated).
+/// themes/default/static/timeline.js has its twin, `offset`.
 pub(super) fn offset(
     cal: Option<&Calendar>,
     from: NaiveDate,
     amount: u32,
     unit: OffsetUnit,
-) -> Result<NaiveDate, MissingYear> {
+) -> Result<(NaiveDate, BTreeSet<i32>), MissingYear> {
     let beyond = MissingYear(from.year().saturating_add(1));
-    let days = |days: u64| from.checked_add_days(chrono::Days::new(days)).ok_or(beyond);
+    let exact = |day: Option<NaiveDate>| day.map(|d| (d, BTreeSet::new())).ok_or(beyond);
+    let days = |days: u64| exact(from.checked_add_days(chrono::Days::new(days)));
     match unit {
         OffsetUnit::Hours => days(u64::from(amount.div_ceil(24))),
         OffsetUnit::Days => days(u64::from(amount)),
         OffsetUnit::Weeks => days(u64::from(amount) * 7),
-        OffsetUnit::Months => from.checked_add_months(chrono::Months::new(amount)).ok_or(beyond),
+        OffsetUnit::Months => exact(from.checked_add_months(chrono::Months::new(amount))),
         OffsetUnit::WorkingDays => match cal {
-            Some(cal) => cal.add_working_days(from, amount),
+            Some(cal) => cal.add_working_days_estimating(from, amount),
             None => Err(MissingYear(from.year())),
         },
     }
 }
 
-fn advance(cal: &Calendar, from: NaiveDate, amount: u32, unit: DurationUnit) -> Result<NaiveDate, MissingYear> {
+/// A stage's duration added to `from`; twin of `advance` in timeline.js.
+fn advance(
+    cal: &Calendar,
+    from: NaiveDate,
+    amount: u32,
+    unit: DurationUnit,
+) -> Result<(NaiveDate, BTreeSet<i32>), MissingYear> {
     let calendar_days = |days: u32| {
         from.checked_add_days(chrono::Days::new(u64::from(days)))
+            .map(|d| (d, BTreeSet::new()))
             .ok_or(MissingYear(from.year().saturating_add(1)))
     };
     match unit {
-        DurationUnit::WorkingDays => cal.add_working_days(from, amount),
+        DurationUnit::WorkingDays => cal.add_working_days_estimating(from, amount),
         DurationUnit::Hours => calendar_days(amount.div_ceil(24)),
         DurationUnit::Days => calendar_days(amount),
     }
@@ -671,11 +786,34 @@ mod tests {
         }
     }
 
+    /// The Node test "a stage crossing into a year without data is estimated on weekdays and
+    /// marked, never blank" checks the same dates in timeline.js.
     #[test]
-    fn a_timeline_reaching_a_year_without_data_stops_there() {
+    fn a_timeline_crossing_into_a_year_without_data_is_estimated_on_weekdays() {
+        let rows = timeline(&real(), d("2026-12-01"), &filing_stages()).unwrap();
+        let marked: Vec<(&str, String, String, Vec<i32>, Vec<i32>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.id.as_str(),
+                    r.earliest.to_string(),
+                    r.latest.to_string(),
+                    r.earliest_estimated.iter().copied().collect(),
+                    r.latest_estimated.iter().copied().collect(),
+                )
+            })
+            .collect();
+        let row = |id, a: &str, b: &str, late: Vec<i32>| (id, a.to_string(), b.to_string(), Vec::new(), late);
         assert_eq!(
-            timeline(&real(), d("2026-12-01"), &filing_stages()),
-            Err(MissingYear(2027))
+            marked,
+            [
+                row("before-you-start", "2026-12-01", "2026-12-01", vec![]),
+                row("fill-in", "2026-12-01", "2026-12-01", vec![]),
+                row("platform-review", "2026-12-02", "2026-12-03", vec![]),
+                row("sms-verification", "2026-12-02", "2026-12-04", vec![]),
+                row("administration-review", "2026-12-03", "2027-01-01", vec![2027]),
+                row("filed", "2026-12-03", "2027-01-01", vec![2027]),
+            ]
         );
     }
 
@@ -742,27 +880,28 @@ mod tests {
         cal.add_year(2024, (None, None), [(d("2024-10-01"), "off".to_string())], Vec::new());
         assert_eq!(
             offset(Some(&cal), d("2024-10-02"), 2, OffsetUnit::Weeks),
-            Ok(d("2024-10-16"))
+            Ok((d("2024-10-16"), BTreeSet::new()))
         );
         assert_eq!(
             offset(Some(&cal), d("2024-01-31"), 1, OffsetUnit::Months),
-            Ok(d("2024-02-29"))
+            Ok((d("2024-02-29"), BTreeSet::new()))
         );
         assert_eq!(
             offset(None, d("2024-12-31"), 1, OffsetUnit::Months),
-            Ok(d("2025-01-31"))
+            Ok((d("2025-01-31"), BTreeSet::new()))
         );
         assert_eq!(
             offset(None, d("2024-01-31"), 25, OffsetUnit::Hours),
-            Ok(d("2024-02-02"))
+            Ok((d("2024-02-02"), BTreeSet::new()))
         );
         assert_eq!(
             offset(Some(&cal), d("2024-09-30"), 1, OffsetUnit::WorkingDays),
-            Ok(d("2024-10-02"))
+            Ok((d("2024-10-02"), BTreeSet::new()))
         );
         assert_eq!(
             offset(Some(&cal), d("2024-12-31"), 1, OffsetUnit::WorkingDays),
-            Err(MissingYear(2025))
+            Ok((d("2025-01-01"), [2025].into_iter().collect())),
+            "a year without data counts its weekdays, and says so"
         );
     }
 
