@@ -127,7 +127,7 @@ test("completion dates across each year's breaks", () => {
 });
 
 // Twin of the Rust unit test `a_timeline_crossing_into_a_year_without_data_is_estimated_on_weekdays`
-// in src/plan/timeline.rs: the same start, the same dates, the same years marked.
+// in src/plan/timeline_dates.rs: the same start, the same dates, the same years marked.
 test("a stage crossing into a year without data is estimated on weekdays and marked, never blank", () => {
   const result = JSON.parse(JSON.stringify(timeline.compute("2026-12-01")));
   assert.equal(result.missingYear, 2027, "the first year estimated");

@@ -1,5 +1,5 @@
 // guidegen default theme: the filing timeline, recounted in the browser for the reader's own date.
-// It does exactly what its twins do: `timeline_of` in src/plan/timeline.rs and
+// It does exactly what its twins do: `timeline_of` in src/plan/timeline_dates.rs and
 // `add_working_days_estimating` in src/model/calendar.rs (keep them in step: a year without
 // holiday data counts Monday to Friday as working days, and every date so reached carries the
 // years it estimated); without it the page shows the dates computed at build time.
@@ -93,7 +93,7 @@
     return into;
   }
 
-  // Twin of `advance` in src/plan/timeline.rs.
+  // Twin of `advance` in src/plan/timeline_dates.rs.
   function advance(cal, day, amount, unit, estimated) {
     if (unit === "working_days") return addWorkingDays(cal, day, amount, estimated);
     if (unit === "hours") return day + Math.ceil(amount / 24);
@@ -103,7 +103,7 @@
 
   // The day `amount` `unit`s after `day`: hours as whole days rounded up, weeks as 7 days, months
   // as calendar months (a day past the month's end becomes its last day), working days in `cal`.
-  // Twin of `offset` in src/plan/timeline.rs.
+  // Twin of `offset` in src/plan/timeline_dates.rs.
   function offset(cal, day, amount, unit, estimated) {
     if (unit === "hours") return day + Math.ceil(amount / 24);
     if (unit === "days") return day + amount;
@@ -130,7 +130,7 @@
   // for none; its earliest end adds min to its earliest start, its latest end max to its latest.
   // Each end also carries the years counted Monday to Friday for want of holiday data
   // (earliestEstimated / latestEstimated, sets of years), its own and those of what it waits for.
-  // Twin of `timeline_of` in src/plan/timeline.rs.
+  // Twin of `timeline_of` in src/plan/timeline_dates.rs.
   function computeTable(data, rows, start) {
     var byId = {}, ends = {}, out = [];
     data.stages.forEach(function (stage) { byId[stage.id] = stage; });
