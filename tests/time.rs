@@ -87,6 +87,32 @@ fn a_deadline_counts_down_before_its_day_and_reads_in_the_past_tense_after_it() 
 }
 
 #[test]
+fn as_of_a_day_the_deadlines_read_as_they_did_that_day() {
+    // Built today (2026-12-03) with the rules of 15 January 2024: the catch-up deadline is
+    // still ahead, counted from the as-of day, and the clearing is not yet in force.
+    let out = TempDir::new("time-as-of");
+    let output = out.path().join("output");
+    let root = repo_root();
+    let result = run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--today",
+        "2026-12-03",
+        "--as-of",
+        "2024-01-15",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert!(result.status.success(), "{}", text(&result.stderr));
+    let page = read(&output, "deadlines.html");
+    assert!(deadline_item(&page, "listed-2024-03-31").contains("还剩 76 天"));
+    let past = page.find("id=\"deadlines-past\"").map_or("", |i| &page[i..]);
+    assert!(!past.contains("deadline-listed-2024-03-31"), "not past yet: {past}");
+    assert!(!now_box(&page).contains(LISTED_ONES));
+}
+
+#[test]
 fn the_home_page_and_the_deadlines_page_say_what_applies_now() {
     let (_a, before) = build_default("2024-01-15", "time-now-before");
     let (_b, after) = build_default("2026-12-03", "time-now-after");

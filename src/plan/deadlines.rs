@@ -110,7 +110,7 @@ impl Planner<'_> {
     }
 
     /// What applies on `today`: the `now:` texts of the deadlines whose day has come, and the
-    /// dated deadlines still to come.
+    /// dated deadlines still to come (one due today among them unless its `now:` is said).
     pub(super) fn now_view(&self, root: &str) -> NowView {
         let views = self.deadline_views(root);
         let rules = self
@@ -125,6 +125,7 @@ impl Planner<'_> {
             .collect::<Vec<_>>();
         let mut rules = rules;
         rules.sort_by(|a, b| a.0.cmp(&b.0));
+        let said: Vec<String> = rules.iter().map(|(_, d, _)| d.id.value.clone()).collect();
         NowView {
             today: self.today.to_string(),
             rules: rules
@@ -134,9 +135,10 @@ impl Planner<'_> {
                     href: format!("{root}deadlines.html#deadline-{}", d.id.as_str()),
                 })
                 .collect(),
+            // Due today and not yet said under `rules` (a real deadline can still be met today).
             next: views
                 .into_iter()
-                .filter(|v| matches!(v.status, "upcoming" | "today"))
+                .filter(|v| v.status == "upcoming" || (v.status == "today" && !said.contains(&v.id)))
                 .collect(),
             deadlines_href: format!("{root}deadlines.html"),
         }
@@ -193,6 +195,42 @@ mod tests {
         assert_eq!(statuses(&views), [("start", "today", 0), ("future", "upcoming", 2314)]);
         let views = Planner::new(&model, day("2030-01-02")).deadline_views("");
         assert_eq!(statuses(&views), [("start", "past", 2315), ("future", "past", 1)]);
+    }
+
+    #[test]
+    fn a_status_speaks_for_its_kind_and_the_content_s_past_text_wins_once_the_day_has_passed() {
+        let mut model = minimal();
+        let start = &mut model.content.deadlines[0];
+        start.past = Some(crate::yaml::Spanned::detached("since {date}, done".to_string()));
+        start.now = Some("File first.".to_string());
+        start.consequence = Some(crate::yaml::Text::from("Shown only on real deadlines."));
+        let tags = |today: &str| -> Vec<(String, Option<String>, bool)> {
+            Planner::new(&model, day(today))
+                .deadline_views("")
+                .into_iter()
+                .map(|v| (v.tag, v.past, v.consequence_html.is_some()))
+                .collect()
+        };
+        let before = tags("2023-08-01");
+        assert_eq!(before[0], ("deadline_upcoming_starts".into(), None, false));
+        assert_eq!(before[1].0, "deadline_upcoming_ends");
+        let after = tags("2030-01-02");
+        assert_eq!(
+            after[0],
+            ("deadline_past_starts".into(), Some("since {date}, done".into()), false),
+            "a rule that starts has no consequence to show"
+        );
+        assert_eq!(after[1].0, "deadline_past_ends");
+        let now = Planner::new(&model, day("2023-09-01")).now_view("../");
+        let rules: Vec<(&str, &str)> = now.rules.iter().map(|r| (r.title.as_str(), r.href.as_str())).collect();
+        assert_eq!(rules, [("File first.", "../deadlines.html#deadline-start")]);
+        assert_eq!(
+            now.next.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+            ["future"],
+            "on its day a rule is said as in force, not also as coming"
+        );
+        let now = Planner::new(&model, day("2023-08-31")).now_view("");
+        assert!(now.rules.is_empty(), "not yet in force");
     }
 
     #[test]
