@@ -605,7 +605,11 @@ fn deadlines_ics_is_a_valid_calendar_of_all_day_events() {
     }
     // Every dated deadline in force on the build date, the passed catch-up deadline among them;
     // the SMS deadline counts from the reader's own dates, so it is not in the file.
-    assert_eq!(events.len(), 3, "one event per dated deadline in force on the build date");
+    assert_eq!(
+        events.len(),
+        3,
+        "one event per dated deadline in force on the build date"
+    );
     let value = |event: &Vec<&str>, name: &str| {
         event
             .iter()

@@ -451,6 +451,8 @@ fn the_default_site_reads_as_the_filing_stood_before_between_and_after_its_deadl
         "deadlines say when they last changed"
     );
     // The catch-up deadline is still there, among the dates that have passed.
-    let past = &deadlines_page[deadlines_page.find("id=\"deadlines-past\"").expect("a list of past dates")..];
+    let past = &deadlines_page[deadlines_page
+        .find("id=\"deadlines-past\"")
+        .expect("a list of past dates")..];
     assert!(past.contains("id=\"deadline-listed-2024-03-31\""), "{past}");
 }

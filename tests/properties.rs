@@ -829,7 +829,11 @@ fn deadline() -> impl Strategy<Value = Deadline> {
         month: Spanned::detached(month),
         day: Spanned::detached(day),
     });
-    let kind = prop::sample::select(vec![DeadlineKind::Ends, DeadlineKind::Starts, DeadlineKind::Enforcement]);
+    let kind = prop::sample::select(vec![
+        DeadlineKind::Ends,
+        DeadlineKind::Starts,
+        DeadlineKind::Enforcement,
+    ]);
     (
         (
             id(),
@@ -847,7 +851,15 @@ fn deadline() -> impl Strategy<Value = Deadline> {
         (kind, prop::option::of(spanned_text()), prop::option::of(any_text())),
     )
         .prop_map(
-            |((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source, (kind, past, now))| Deadline {
+            |(
+                (id, date, after, yearly, calendar, subjects),
+                title,
+                applies_to,
+                rule,
+                consequence,
+                source,
+                (kind, past, now),
+            )| Deadline {
                 kind,
                 past,
                 now,

@@ -75,7 +75,10 @@ fn a_deadline_counts_down_before_its_day_and_reads_in_the_past_tense_after_it() 
     assert!(listed.contains("2024年3月31日已截止"), "{listed}");
     assert!(!listed.contains("还剩"), "{listed}");
     let cleared = deadline_item(past, "cleanup-2024-04-01");
-    assert!(cleared.contains("自2024年4月1日起已清退"), "the content's own past text: {cleared}");
+    assert!(
+        cleared.contains("自2024年4月1日起已清退"),
+        "the content's own past text: {cleared}"
+    );
     assert!(deadline_item(past, "unlisted-2023-09-01").contains("自2023年9月1日起施行"));
     // Most recent first.
     let at = |id: &str| past.find(&format!("id=\"deadline-{id}\"")).unwrap();
@@ -134,14 +137,14 @@ fn the_home_page_and_the_deadlines_page_say_what_applies_now() {
             now.contains(NEW_ONES) && now.contains(LISTED_ONES),
             "every mini program must be filed: {now}"
         );
-        assert!(
-            now.find(NEW_ONES) < now.find(LISTED_ONES),
-            "oldest first: {now}"
-        );
+        assert!(now.find(NEW_ONES) < now.find(LISTED_ONES), "oldest first: {now}");
         assert!(!now.contains("还剩"), "nothing left to come: {now}");
     }
     let home = read(&after, "index.html");
-    assert!(now_box(&home).contains("href=\"deadlines.html\""), "the home page links to all deadlines");
+    assert!(
+        now_box(&home).contains("href=\"deadlines.html\""),
+        "the home page links to all deadlines"
+    );
 }
 
 #[test]
@@ -166,7 +169,13 @@ fn a_consequence_is_shown_only_on_real_deadlines() {
         "    now: 还没上架的小程序，要先完成备案才能上架。\n",
         "    now: 还没上架的小程序，要先完成备案才能上架。\n    consequence: 不能上架。\n",
     );
-    let output = run(&["check", "--root", site.path().to_str().unwrap(), "--today", "2026-12-03"]);
+    let output = run(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--today",
+        "2026-12-03",
+    ]);
     let stderr = text(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert!(
@@ -187,15 +196,26 @@ fn the_sms_stage_shows_its_24_hours_as_a_deadline_and_links_the_filing_system() 
         !summary.contains("所需时间") && !summary.contains("0–24"),
         "the 24 hours are not a duration: {summary}"
     );
-    assert!(summary.contains("来源未说明"), "whose phone is not confirmed: {summary}");
-    let deadlines = &page[page.find("id=\"stage-deadlines-heading\"").expect("the stage's deadlines")..];
+    assert!(
+        summary.contains("来源未说明"),
+        "whose phone is not confirmed: {summary}"
+    );
+    let deadlines = &page[page
+        .find("id=\"stage-deadlines-heading\"")
+        .expect("the stage's deadlines")..];
     let deadline = deadline_item(deadlines, "sms-verification-24-hours");
     assert!(deadline.contains("之后 24 小时内"), "{deadline}");
-    assert!(deadline.contains("href=\"../stages/platform-review.html\""), "counted from the review's end: {deadline}");
+    assert!(
+        deadline.contains("href=\"../stages/platform-review.html\""),
+        "counted from the review's end: {deadline}"
+    );
     assert!(deadline.contains("未按期完成的后果"), "{deadline}");
     assert!(deadline.contains("href=\"https://beian.miit.gov.cn/\""), "{deadline}");
     let steps = &page[page.find("id=\"steps-heading\"").unwrap()..];
-    assert!(steps.contains("<a href=\"https://beian.miit.gov.cn/\">工信部备案管理系统网站</a>"), "{steps}");
+    assert!(
+        steps.contains("<a href=\"https://beian.miit.gov.cn/\">工信部备案管理系统网站</a>"),
+        "{steps}"
+    );
     assert!(steps.contains("来源没有说明"), "{steps}");
     // The timeline still counts the 24 hours: the stage lasts up to its deadline.
     let timeline = read(&site, "timeline.html");
@@ -215,7 +235,10 @@ fn the_build_gives_estimated_dates_in_a_year_without_holiday_data_never_unknown(
     // 20 working days from 8 December 2026: the 17 left in 2026, then Friday 1, Monday 4 and
     // Tuesday 5 January 2027, counted as weekdays.
     assert!(row.contains("<time datetime=\"2027-01-05\">2027年1月5日</time><span class=\"timeline-estimate\">未计入 2027 年节假日安排（数据尚未加入）</span>"), "{row}");
-    assert!(row.contains("<time datetime=\"2026-12-07\">2026年12月7日</time><span class=\"timeline-estimate\" hidden>"), "an exact date is not marked: {row}");
+    assert!(
+        row.contains("<time datetime=\"2026-12-07\">2026年12月7日</time><span class=\"timeline-estimate\" hidden>"),
+        "an exact date is not marked: {row}"
+    );
     let warning = &page[page.find("class=\"timeline-warning").unwrap()..];
     assert!(warning[..warning.find("</p>").unwrap()].contains("还没有加入 2027 年的节假日安排"));
 }
@@ -237,7 +260,10 @@ fn the_timeline_in_chromium_estimates_a_year_without_holiday_data_and_dates_do_n
         "the caption to follow the reader's date",
     );
     let caption = eval(&tab, "document.querySelector('caption').textContent");
-    assert_eq!(caption, "按2026年12月20日提交估算", "the heading follows the entered date");
+    assert_eq!(
+        caption, "按2026年12月20日提交估算",
+        "the heading follows the entered date"
+    );
     let cells = eval(
         &tab,
         "Array.from(document.querySelectorAll('tr[data-stage], tr[data-deadline], tr[data-finish]')).map(r => [r.getAttribute('data-stage') || r.getAttribute('data-deadline') || 'finish'].concat(['.earliest', '.latest'].map(c => { var cell = r.querySelector(c); var t = cell.querySelector('time'); var m = cell.querySelector('.timeline-estimate'); return [t.getAttribute('datetime'), m.hidden ? '' : m.textContent]; })))",
@@ -270,7 +296,11 @@ fn the_timeline_in_chromium_estimates_a_year_without_holiday_data_and_dates_do_n
         &tab,
         "Array.from(document.querySelectorAll('.timeline-table time')).filter(t => t.getClientRects().length !== 1).map(t => t.textContent)",
     );
-    assert_eq!(wrapped, serde_json::json!([]), "no date breaks over two lines at 375 px");
+    assert_eq!(
+        wrapped,
+        serde_json::json!([]),
+        "no date breaks over two lines at 375 px"
+    );
     assert_eq!(
         eval(&tab, "document.documentElement.scrollWidth <= 375"),
         true,
@@ -284,7 +314,10 @@ fn the_timeline_in_chromium_estimates_a_year_without_holiday_data_and_dates_do_n
         "the 2026-09-18 timeline",
     );
     assert_eq!(
-        eval(&tab, "Array.from(document.querySelectorAll('.timeline-estimate')).filter(m => !m.hidden).length"),
+        eval(
+            &tab,
+            "Array.from(document.querySelectorAll('.timeline-estimate')).filter(m => !m.hidden).length"
+        ),
         0
     );
     assert_eq!(eval(&tab, "document.querySelector('.timeline-warning').hidden"), true);

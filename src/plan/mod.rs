@@ -25,7 +25,9 @@ mod timeline_dates;
 mod view;
 
 pub use cache::PlanCache;
-pub use timeline_dates::{browser_data, browser_script, timeline, timeline_of, StageDates, StageDuration, TimelineStage};
+pub use timeline_dates::{
+    browser_data, browser_script, timeline, timeline_of, StageDates, StageDuration, TimelineStage,
+};
 pub use view::*;
 
 use std::collections::BTreeMap;

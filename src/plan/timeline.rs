@@ -9,10 +9,12 @@ use std::path::Path;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::timeline_dates::{
+    browser_data, browser_script, offset, timeline_of, StageDates, StageDuration, TimelineStage,
+};
 use super::{DurationView, Page, PageData, Planner};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::ics::{self, IcsDeadline};
-use super::timeline_dates::{browser_data, browser_script, offset, timeline_of, StageDates, StageDuration, TimelineStage};
 use crate::model::{Calendar, DurationUnit, MissingYear, Model, OffsetUnit, Source};
 
 #[derive(Debug, Serialize)]
@@ -318,8 +320,12 @@ impl Planner<'_> {
                         .map(|c| c.name.clone()),
                     earliest: found.map(|d| d.earliest.to_string()),
                     latest: found.map(|d| d.latest.to_string()),
-                    earliest_estimated: found.map(|d| d.earliest_estimated.iter().copied().collect()).unwrap_or_default(),
-                    latest_estimated: found.map(|d| d.latest_estimated.iter().copied().collect()).unwrap_or_default(),
+                    earliest_estimated: found
+                        .map(|d| d.earliest_estimated.iter().copied().collect())
+                        .unwrap_or_default(),
+                    latest_estimated: found
+                        .map(|d| d.latest_estimated.iter().copied().collect())
+                        .unwrap_or_default(),
                     deadline: stage
                         .deadlines
                         .iter()

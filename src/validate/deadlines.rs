@@ -107,7 +107,10 @@ impl Checker<'_> {
             self.error(
                 DEADLINES,
                 past,
-                format!("deadline `{}` counts from the reader's own date, so it has no day that passes for everyone", deadline.id.as_str()),
+                format!(
+                    "deadline `{}` counts from the reader's own date, so it has no day that passes for everyone",
+                    deadline.id.as_str()
+                ),
                 "remove `past:`; it is for deadlines with a `date:` or `yearly:` day",
             );
         }
