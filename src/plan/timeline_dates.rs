@@ -237,7 +237,9 @@ mod tests {
     #[test]
     fn a_timeline_crossing_into_a_year_without_data_is_estimated_on_weekdays() {
         let rows = timeline(&real(), d("2026-12-01"), &filing_stages()).unwrap();
-        let marked: Vec<(&str, String, String, Vec<i32>, Vec<i32>)> = rows
+        /// (stage, earliest, latest, years estimated for each)
+        type Marked<'a> = (&'a str, String, String, Vec<i32>, Vec<i32>);
+        let marked: Vec<Marked> = rows
             .iter()
             .map(|r| {
                 (
