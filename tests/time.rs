@@ -169,6 +169,11 @@ fn a_consequence_is_shown_only_on_real_deadlines() {
         "    now: 还没上架的小程序，要先完成备案才能上架。\n",
         "    now: 还没上架的小程序，要先完成备案才能上架。\n    consequence: 不能上架。\n",
     );
+    replace_in_file(
+        &deadlines,
+        "    title: 收到核验短信后 24 小时内完成短信核验\n",
+        "    title: 收到核验短信后 24 小时内完成短信核验\n    now: 24 小时内核验。\n",
+    );
     let output = run(&[
         "check",
         "--root",
@@ -184,6 +189,10 @@ fn a_consequence_is_shown_only_on_real_deadlines() {
     );
     assert!(stderr.contains("content/deadlines.yaml:14:18"), "positioned: {stderr}");
     assert!(stderr.contains("did you mean `kind: ends`?"), "{stderr}");
+    assert!(
+        stderr.contains("deadline `sms-verification-24-hours` counts from the reader's own date, so its `now:` would never be shown"),
+        "{stderr}"
+    );
 }
 
 #[test]

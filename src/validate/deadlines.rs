@@ -80,7 +80,7 @@ impl Checker<'_> {
     }
 
     /// Reports a consequence on a date that is not a real deadline (a rule that starts, or
-    /// enforcement), and a past-tense text on a deadline that has no day to pass.
+    /// enforcement), and a past-tense or "now" text on a deadline that has no day to pass.
     fn deadline_kind(&mut self, deadline: &Deadline) {
         if let (Some(consequence), true) = (&deadline.consequence, deadline.kind != DeadlineKind::Ends) {
             let kind = match deadline.kind {
@@ -101,6 +101,17 @@ impl Checker<'_> {
                 .with_hint(
                     "only `kind: ends` (a day by which something must be done) shows a consequence; write what the rule means into `rule:`, or did you mean `kind: ends`?",
                 ),
+            );
+        }
+        if let (Some(_), Some(after)) = (&deadline.now, &deadline.after) {
+            self.error(
+                DEADLINES,
+                &after.event,
+                format!(
+                    "deadline `{}` counts from the reader's own date, so its `now:` would never be shown",
+                    deadline.id.as_str()
+                ),
+                "remove `now:`; it is for deadlines with a `date:` or `yearly:` day",
             );
         }
         if let (Some(past), true) = (&deadline.past, deadline.after.is_some()) {
