@@ -147,6 +147,10 @@ pub fn options() -> Options {
 pub const PAGE_IDS: &[&str] = &[
     "changed-notice-title",
     "deadlines-heading",
+    "deadlines-now-heading",
+    "deadlines-past",
+    "deadlines-relative",
+    "deadlines-upcoming",
     "failure-heading",
     "form-title",
     "forms-heading",
@@ -161,6 +165,7 @@ pub const PAGE_IDS: &[&str] = &[
     "search-results",
     "section-nav-heading",
     "site-search-q",
+    "stage-deadlines-heading",
     "stages-heading",
     "start-heading",
     "steps-heading",

@@ -527,13 +527,15 @@ fn the_timeline_counts_working_days_with_the_holiday_calendar() {
     let timeline = page(&site, "timeline.html");
     let filed = &timeline[timeline.find(r#"data-stage="filed""#).unwrap()..];
     let filed = &filed[..filed.find("</tr>").unwrap()];
+    let cell = |class: &str| {
+        let cell = &filed[filed.find(&format!(r#"class="{class}""#)).unwrap()..];
+        cell[..cell.find("</td>").unwrap()].to_string()
+    };
+    assert!(cell("earliest").contains(r#"<time datetime="2023-09-27">"#), "{filed}");
+    assert!(cell("latest").contains(r#"<time datetime="2023-11-01">"#), "{filed}");
     assert!(
-        filed.contains(r#"class="earliest" data-unknown="未知"><time datetime="2023-09-27">"#),
-        "{filed}"
-    );
-    assert!(
-        filed.contains(r#"class="latest" data-unknown="未知"><time datetime="2023-11-01">"#),
-        "{filed}"
+        cell("latest").contains(r#"<span class="timeline-estimate" hidden></span>"#),
+        "a date inside the holiday data is exact: {filed}"
     );
     assert!(
         timeline.contains("重新算起"),
@@ -542,7 +544,7 @@ fn the_timeline_counts_working_days_with_the_holiday_calendar() {
 }
 
 #[test]
-fn a_date_in_a_year_without_holiday_data_is_a_warning_not_a_guess() {
+fn a_date_in_a_year_without_holiday_data_is_a_warning_and_a_marked_estimate() {
     let out = TempDir::new("timeline-unknown");
     let site = out.path().join("site");
     let output = build_on(&repo_root(), &site, "2031-05-06");
@@ -557,8 +559,15 @@ fn a_date_in_a_year_without_holiday_data_is_a_warning_not_a_guess() {
         "{stderr}"
     );
     let timeline = page(&site, "timeline.html");
-    assert!(timeline.contains("还没有 2031 年的节假日安排"), "the page says so");
-    assert!(!timeline.contains("<time datetime=\"2031"), "and shows no guessed date");
+    assert!(timeline.contains("还没有加入 2031 年的节假日安排"), "the page says so");
+    // Tuesday 6 May 2031 + 1-2 working days (weekdays only, for want of data), each date marked.
+    let review = &timeline[timeline.find(r#"data-stage="platform-review""#).unwrap()..];
+    let review = &review[..review.find("</tr>").unwrap()];
+    assert!(
+        review.contains(r#"<time datetime="2031-05-07">2031年5月7日</time><span class="timeline-estimate">未计入 2031 年节假日安排（数据尚未加入）</span>"#),
+        "an estimate, said to be one: {review}"
+    );
+    assert!(!timeline.contains(">未知<"), "never a bare unknown");
 }
 
 #[test]
@@ -594,8 +603,13 @@ fn deadlines_ics_is_a_valid_calendar_of_all_day_events() {
             }
         }
     }
-    // The catch-up deadline of 2024-03-31 ended when clearing began (content/deadlines.yaml).
-    assert_eq!(events.len(), 2, "one event per deadline in force on the build date");
+    // Every dated deadline in force on the build date, the passed catch-up deadline among them;
+    // the SMS deadline counts from the reader's own dates, so it is not in the file.
+    assert_eq!(
+        events.len(),
+        3,
+        "one event per dated deadline in force on the build date"
+    );
     let value = |event: &Vec<&str>, name: &str| {
         event
             .iter()
@@ -626,7 +640,7 @@ fn deadlines_ics_is_a_valid_calendar_of_all_day_events() {
         assert!(!value(event, "SUMMARY").unwrap().is_empty());
         starts.push(start);
     }
-    assert_eq!(starts, ["20230901", "20240401"]);
+    assert_eq!(starts, ["20230901", "20240331", "20240401"]);
     assert!(
         page(&site, "deadlines.html").contains(r#"href="deadlines.ics""#),
         "linked from the deadlines page"

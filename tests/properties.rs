@@ -797,6 +797,7 @@ fn stage() -> impl Strategy<Value = Stage> {
                 (steps, on_failure, materials),
                 (notification, tips, confidence, source),
             )| Stage {
+                deadlines: Vec::new(),
                 effective_from: None,
                 effective_until: None,
                 id,
@@ -831,6 +832,11 @@ fn deadline() -> impl Strategy<Value = Deadline> {
         month: Spanned::detached(month),
         day: Spanned::detached(day),
     });
+    let kind = prop::sample::select(vec![
+        DeadlineKind::Ends,
+        DeadlineKind::Starts,
+        DeadlineKind::Enforcement,
+    ]);
     (
         (
             id(),
@@ -845,9 +851,21 @@ fn deadline() -> impl Strategy<Value = Deadline> {
         any_text(),
         prop::option::of(any_text()),
         prop::option::of(id()),
+        (kind, prop::option::of(spanned_text()), prop::option::of(any_text())),
     )
         .prop_map(
-            |((id, date, after, yearly, calendar, subjects), title, applies_to, rule, consequence, source)| Deadline {
+            |(
+                (id, date, after, yearly, calendar, subjects),
+                title,
+                applies_to,
+                rule,
+                consequence,
+                source,
+                (kind, past, now),
+            )| Deadline {
+                kind,
+                past,
+                now,
                 effective_from: None,
                 effective_until: None,
                 id,

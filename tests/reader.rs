@@ -255,7 +255,7 @@ fn without_javascript_the_checklist_is_complete_with_every_condition_written_out
 }
 
 fn timeline_cells(tab: &headless_chrome::Tab) -> serde_json::Value {
-    eval(tab, "Array.from(document.querySelectorAll('tr[data-stage]')).map(r => [r.getAttribute('data-stage'), r.querySelector('.earliest').textContent.trim(), r.querySelector('.latest').textContent.trim()])")
+    eval(tab, "Array.from(document.querySelectorAll('tr[data-stage]')).map(r => [r.getAttribute('data-stage')].concat(['.earliest', '.latest'].map(c => { var cell = r.querySelector(c); return (cell.querySelector('time') || cell).textContent.trim(); })))")
 }
 
 #[test]
@@ -310,7 +310,7 @@ fn the_timeline_in_the_browser_gives_the_same_dates_as_the_build() {
 }
 
 #[test]
-fn the_timeline_warns_instead_of_guessing_for_a_year_without_holiday_data() {
+fn the_timeline_estimates_a_year_without_holiday_data_and_says_so() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     open(&tab, &file_url("timeline.html?submitted=2029-03-01"));
@@ -329,9 +329,13 @@ fn the_timeline_warns_instead_of_guessing_for_a_year_without_holiday_data() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|row| !row[1].as_str().unwrap().starts_with("20")),
-        "no guessed dates: {cells}"
+            .all(|row| row[1].as_str().unwrap().starts_with("2029")),
+        "every date is given: {cells}"
     );
+    // Thursday 1 March 2029 + 1-2 working days: Friday 2, Monday 5 (weekdays only), marked.
+    let review = eval(&tab, "['.earliest', '.latest'].map(c => { var cell = document.querySelector('tr[data-stage=platform-review] ' + c); return [cell.querySelector('time').getAttribute('datetime'), cell.querySelector('.timeline-estimate').textContent]; })");
+    let mark = "未计入 2029 年节假日安排（数据尚未加入）";
+    assert_eq!(review, serde_json::json!([["2029-03-02", mark], ["2029-03-05", mark]]));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The holiday calendar once `validate` has checked `content/holidays.yaml`, and working-day
-//! arithmetic on it. Pure: no files, no diagnostics; it never guesses, so a date in a year
-//! without data is an error (`MissingYear`), not a working day. Its twin in the browser is
+//! arithmetic on it. Pure: no files, no diagnostics; it never guesses silently: a date in a year
+//! without data is an error (`MissingYear`), not a working day, except in
+//! `add_working_days_estimating`, which counts such a year's weekdays and says which years it did. Its twin in the browser is
 //! themes/default/static/timeline.js (`makeCalendar`), which reads `to_json`.
 
 use std::collections::BTreeMap;
@@ -117,6 +118,35 @@ impl Calendar {
             }
         }
         Ok(date)
+    }
+
+    /// Like `add_working_days`, except that a day in a year without data counts as a working
+    /// day when it is Monday to Friday: an estimate, never silently: the years so counted are
+    /// returned beside the date. Its twin in the browser is `addWorkingDays` in
+    /// themes/default/static/timeline.js (with its `estimated` argument). Fails only past the
+    /// last day chrono knows.
+    pub fn add_working_days_estimating(
+        &self,
+        start: NaiveDate,
+        n: u32,
+    ) -> Result<(NaiveDate, std::collections::BTreeSet<i32>), MissingYear> {
+        let mut estimated = std::collections::BTreeSet::new();
+        let mut date = start;
+        let mut left = n;
+        while left > 0 {
+            date = date.succ_opt().ok_or(MissingYear(date.year().saturating_add(1)))?;
+            let working = match self.is_working_day(date) {
+                Ok(working) => working,
+                Err(MissingYear(year)) => {
+                    estimated.insert(year);
+                    !is_weekend(date)
+                }
+            };
+            if working {
+                left -= 1;
+            }
+        }
+        Ok((date, estimated))
     }
 
     /// How many working days lie after `from` up to and including `to` (0 when `to <= from`).
@@ -436,6 +466,27 @@ mod tests {
         for (day, name) in cal.adjusted_working_days() {
             assert_eq!(cal.is_working_day(day), Ok(true), "{day} ({name})");
         }
+    }
+
+    #[test]
+    fn estimating_counts_weekdays_in_a_year_without_data_and_names_the_year() {
+        let cal = real();
+        let years = |ys: &[i32]| ys.iter().copied().collect::<std::collections::BTreeSet<i32>>();
+        assert_eq!(
+            cal.add_working_days_estimating(d("2026-12-30"), 1),
+            Ok((d("2026-12-31"), years(&[]))),
+            "a date inside the data is exact"
+        );
+        // 31 December 2026, Friday 1 January 2027, then Monday 4 and Tuesday 5 (weekend skipped).
+        assert_eq!(
+            cal.add_working_days_estimating(d("2026-12-30"), 4),
+            Ok((d("2027-01-05"), years(&[2027])))
+        );
+        // Saturday 31 December 2022 skipped (no data: a weekend); 1-2 January 2023 are days off.
+        assert_eq!(
+            cal.add_working_days_estimating(d("2022-12-30"), 1),
+            Ok((d("2023-01-03"), years(&[2022])))
+        );
     }
 
     #[test]

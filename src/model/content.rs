@@ -335,6 +335,11 @@ pub struct Stage {
     /// The printable forms filled in or signed in this stage, by id (`forms.yaml`).
     #[serde(default)]
     pub forms: Vec<Id>,
+    /// Deadlines that fall inside this stage, by id (content/deadlines.yaml): the stage page
+    /// shows them. A stage without a `duration` whose deadline counts from a stage it waits for
+    /// lasts, on the timeline, from nothing up to that deadline.
+    #[serde(default)]
+    pub deadlines: Vec<Id>,
     /// How the filer hears of the result.
     #[serde(default)]
     pub notification: Option<String>,
@@ -444,11 +449,36 @@ pub struct Deadline {
     pub applies_to: String,
     /// The rule in force from that date (Markdown).
     pub rule: Markdown,
-    /// What happens to those who miss it (Markdown).
+    /// What happens to those who miss it (Markdown). Only a real deadline (`kind: ends`) has one.
     #[serde(default)]
     pub consequence: Option<Markdown>,
     #[serde(default)]
     pub source: Option<Id>,
+    /// What kind of date it is; left out, `ends` (a real deadline).
+    #[serde(default)]
+    pub kind: DeadlineKind,
+    /// How it reads once its day has passed, `{date}` standing for the date (e.g. "since {date}
+    /// the rule is enforced"); left out, the theme's words for its kind.
+    #[serde(default)]
+    pub past: Option<Spanned<String>>,
+    /// What applies from its day on, in the present tense (plain text): the home page and the
+    /// deadlines page list it under "what applies now" once the day has come.
+    #[serde(default)]
+    pub now: Option<String>,
+}
+
+/// What a dated deadline is: something to do by a day, a rule that starts on a day, or the day
+/// those who missed a deadline start being dealt with.
+#[derive(Debug, Clone, Hash, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// Something must be done by this day (the only kind with a `consequence`).
+    #[default]
+    Ends,
+    /// A rule is in force from this day.
+    Starts,
+    /// From this day, those who missed a deadline are dealt with (e.g. taken down).
+    Enforcement,
 }
 
 /// When a relative deadline falls: `amount` `unit`s after `event` (an event's or a stage's id).

@@ -14,6 +14,7 @@ impl Planner<'_> {
             start: self.content.stages.first().map(|s| self.stage_link(s, "").href),
             overview: (!self.content.stages.is_empty()).then(|| super::stages::STAGES_INDEX.to_string()),
             deadlines: self.deadline_views(""),
+            now: self.now_view(""),
             subjects: self.subject_groups(""),
             guides: self.guide_list(""),
             forms: self.form_summaries(""),

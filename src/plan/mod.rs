@@ -21,10 +21,13 @@ mod stages;
 #[cfg(test)]
 mod testing;
 mod timeline;
+mod timeline_dates;
 mod view;
 
 pub use cache::PlanCache;
-pub use timeline::{browser_data, browser_script, timeline, timeline_of, StageDates, StageDuration, TimelineStage};
+pub use timeline_dates::{
+    browser_data, browser_script, timeline, timeline_of, StageDates, StageDuration, TimelineStage,
+};
 pub use view::*;
 
 use std::collections::BTreeMap;

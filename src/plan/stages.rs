@@ -231,6 +231,11 @@ impl Planner<'_> {
                 .collect(),
             material_groups: self.stage_material_groups(stage, root),
             subjects: self.subject_groups(root).into_iter().flat_map(|g| g.subjects).collect(),
+            deadlines: self
+                .deadline_views(root)
+                .into_iter()
+                .filter(|d| stage.deadlines.iter().any(|id| id.as_str() == d.id))
+                .collect(),
             notification: stage.notification.clone(),
             tips_html: self.markdown_all(&stage.tips, root),
             confidence: stage.confidence,

@@ -1,12 +1,17 @@
 //! Planning the timeline page (when each stage may end, in working days with the holiday
 //! calendar), the data its script recomputes the dates from, and the deadlines calendar file.
-//! Dates in a year without holiday data are never guessed: the page says so and the build warns.
+//! Dates in a year without holiday data are estimates, never silent guesses: Monday to Friday
+//! count as working days there, each such date is marked with the year, and the build warns.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::timeline_dates::{
+    browser_data, browser_script, offset, timeline_of, StageDates, StageDuration, TimelineStage,
+};
 use super::{DurationView, Page, PageData, Planner};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::ics::{self, IcsDeadline};
@@ -18,7 +23,8 @@ pub struct TimelineData {
     pub submitted: String,
     /// One table per set of stages: subject types that go through the same stages share one.
     pub tables: Vec<TimelineTable>,
-    /// The year with no holiday data that stopped the calculation, if any.
+    /// The first year without holiday data that some date was estimated in (Monday to Friday
+    /// counted as working days), if any.
     pub missing_year: Option<i32>,
     /// `window.GUIDEGEN_TIMELINE = …` for timeline.js (inline, so it works from file://).
     pub script: String,
@@ -37,6 +43,9 @@ pub struct TimelineTable {
     /// When the last stage ends at the earliest and at the latest: the longest path.
     pub finish_earliest: Option<String>,
     pub finish_latest: Option<String>,
+    /// The years counted Monday to Friday to reach the finish dates (empty: exact).
+    pub finish_earliest_estimated: Vec<i32>,
+    pub finish_latest_estimated: Vec<i32>,
     /// The relative deadlines these subject types have, counted from a stage of this table (dates
     /// worked out) or from an event (dates once the reader gives the event's date).
     pub deadlines: Vec<TimelineDeadline>,
@@ -53,6 +62,9 @@ pub struct TimelineDeadline {
     pub from: super::LinkView,
     pub earliest: Option<String>,
     pub latest: Option<String>,
+    /// The years without holiday data counted Monday to Friday to reach `earliest` (empty: exact).
+    pub earliest_estimated: Vec<i32>,
+    pub latest_estimated: Vec<i32>,
 }
 
 /// An event the timeline asks the reader for, because a relative deadline counts from it.
@@ -75,6 +87,13 @@ pub struct TimelineRow {
     pub calendar: Option<String>,
     pub earliest: Option<String>,
     pub latest: Option<String>,
+    /// The years without holiday data counted Monday to Friday to reach `earliest` (empty: the
+    /// date is exact); the page marks such a date as an estimate.
+    pub earliest_estimated: Vec<i32>,
+    pub latest_estimated: Vec<i32>,
+    /// The deadline that bounds a stage without a duration (its own `deadlines:`), shown where
+    /// the duration would be.
+    pub deadline: Option<super::RelativeView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -86,15 +105,6 @@ pub struct NoticeView {
     /// The document number, where it has one.
     pub number: Option<String>,
     pub url: Option<String>,
-}
-
-/// One stage of a timeline: its duration, the calendar its working days follow, and the stages
-/// (by place in the same list, each earlier) it waits for.
-pub struct TimelineStage<'c> {
-    pub id: String,
-    pub duration: StageDuration,
-    pub after: Vec<usize>,
-    pub calendar: &'c Calendar,
 }
 
 /// The stages some subject types take, in graph order, with who takes them.
@@ -148,8 +158,32 @@ impl Planner<'_> {
         self.sources.get(calendar.source(year)?).copied()
     }
 
-    fn stage_duration(stage: &crate::model::Stage) -> StageDuration {
-        stage.duration.as_ref().map(|d| (d.min.value, d.max.value, d.unit))
+    /// How long a stage takes on the timeline: its `duration`; failing that, from nothing up to
+    /// the first of its own `deadlines:` that counts from a stage it waits for (e.g. "within 24
+    /// hours of the review's end" makes 0 to 24 hours). Months have no fixed length and set no
+    /// bound. timeline.js gets the result in its data, so it needs no twin of this.
+    fn stage_duration(&self, stage: &crate::model::Stage) -> StageDuration {
+        if let Some(d) = &stage.duration {
+            return Some((d.min.value, d.max.value, d.unit));
+        }
+        let index = self.stage_index.get(stage.id.as_str()).copied()?;
+        let waits = self.model.stage_graph.waits_for.get(index)?;
+        stage.deadlines.iter().find_map(|id| {
+            let deadline = self.content.deadlines.iter().find(|d| d.id.as_str() == id.as_str())?;
+            let after = deadline.after.as_ref()?;
+            let from = self.stage_index.get(after.event.as_str())?;
+            if !waits.contains(from) {
+                return None;
+            }
+            let amount = after.amount.value;
+            match after.unit {
+                OffsetUnit::Hours => Some((0, amount, DurationUnit::Hours)),
+                OffsetUnit::Days => Some((0, amount, DurationUnit::Days)),
+                OffsetUnit::WorkingDays => Some((0, amount, DurationUnit::WorkingDays)),
+                OffsetUnit::Weeks => Some((0, amount.saturating_mul(7), DurationUnit::Days)),
+                OffsetUnit::Months => None,
+            }
+        })
     }
 
     /// The timeline page, when the site has stages and a holiday calendar; and its warnings.
@@ -169,7 +203,7 @@ impl Planner<'_> {
                     let stage = &self.content.stages[*s];
                     TimelineStage {
                         id: stage.id.value.clone(),
-                        duration: Self::stage_duration(stage),
+                        duration: self.stage_duration(stage),
                         after: after.clone(),
                         calendar: self
                             .model
@@ -185,9 +219,29 @@ impl Planner<'_> {
                     Vec::new()
                 }
             };
+            let first_estimated = dates
+                .iter()
+                .flat_map(|d| d.earliest_estimated.iter().chain(&d.latest_estimated))
+                .min()
+                .copied();
+            missing_year = match (missing_year, first_estimated) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             let mut table = self.timeline_table(set, &dates, sets.len() > 1);
             match self.timeline_deadlines(set, &dates) {
-                Ok(deadlines) => table.deadlines = deadlines,
+                Ok(deadlines) => {
+                    let first = deadlines
+                        .iter()
+                        .flat_map(|d| d.earliest_estimated.iter().chain(&d.latest_estimated))
+                        .min()
+                        .copied();
+                    missing_year = match (missing_year, first) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                    table.deadlines = deadlines;
+                }
                 Err(missing) => missing_year = missing_year.or(Some(missing.0)),
             }
             tables.push(table);
@@ -200,7 +254,7 @@ impl Planner<'_> {
                 Diagnostic::warning(format!("the timeline for {} needs holiday data for {year}", self.today))
                     .with_span(Span::file_only(Path::new("content/holidays.yaml")))
                     .with_hint(format!(
-                        "add {year} to content/holidays.yaml from the official holiday arrangement; until then the timeline page says the dates are unknown"
+                        "add {year} to content/holidays.yaml from the official holiday arrangement; until then the timeline page estimates dates in {year} counting Monday to Friday, and marks them"
                     )),
             );
         }
@@ -268,10 +322,37 @@ impl Planner<'_> {
                         .map(|c| c.name.clone()),
                     earliest: found.map(|d| d.earliest.to_string()),
                     latest: found.map(|d| d.latest.to_string()),
+                    earliest_estimated: found
+                        .map(|d| d.earliest_estimated.iter().copied().collect())
+                        .unwrap_or_default(),
+                    latest_estimated: found
+                        .map(|d| d.latest_estimated.iter().copied().collect())
+                        .unwrap_or_default(),
+                    deadline: stage
+                        .deadlines
+                        .iter()
+                        .filter(|_| stage.duration.is_none())
+                        .filter_map(|id| self.content.deadlines.iter().find(|d| d.id.as_str() == id.as_str()))
+                        .find_map(|d| {
+                            let after = d.after.as_ref()?;
+                            Some(super::RelativeView {
+                                amount: after.amount.value,
+                                unit: after.unit,
+                                event: self.stage_link(self.stages.get(after.event.as_str())?, ""),
+                            })
+                        }),
                 }
             })
             .collect();
         let finish = |pick: fn(&StageDates) -> NaiveDate| dates.iter().map(pick).max().map(|d| d.to_string());
+        let finish_estimated = |pick: fn(&StageDates) -> &BTreeSet<i32>| -> Vec<i32> {
+            dates
+                .iter()
+                .flat_map(|d| pick(d).iter().copied())
+                .collect::<BTreeSet<i32>>()
+                .into_iter()
+                .collect()
+        };
         TimelineTable {
             subjects: if several {
                 set.subjects
@@ -284,6 +365,8 @@ impl Planner<'_> {
             rows,
             finish_earliest: finish(|d| d.earliest),
             finish_latest: finish(|d| d.latest),
+            finish_earliest_estimated: finish_estimated(|d| &d.earliest_estimated),
+            finish_latest_estimated: finish_estimated(|d| &d.latest_estimated),
             deadlines: Vec::new(),
         }
     }
@@ -307,14 +390,20 @@ impl Planner<'_> {
             }
             let calendar = self.model.calendar_for(deadline.calendar.as_ref()).map(|c| &c.calendar);
             let ends = dates.iter().find(|d| d.id == after.event.as_str());
-            let date = |pick: fn(&StageDates) -> NaiveDate| -> Result<Option<String>, MissingYear> {
+            type Pick = fn(&StageDates) -> (NaiveDate, &BTreeSet<i32>);
+            let date = |pick: Pick| -> Result<(Option<String>, Vec<i32>), MissingYear> {
                 match ends {
-                    Some(end) => Ok(Some(
-                        offset(calendar, pick(end), after.amount.value, after.unit)?.to_string(),
-                    )),
-                    None => Ok(None),
+                    Some(end) => {
+                        let (from, before) = pick(end);
+                        let (day, mut years) = offset(calendar, from, after.amount.value, after.unit)?;
+                        years.extend(before.iter().copied());
+                        Ok((Some(day.to_string()), years.into_iter().collect()))
+                    }
+                    None => Ok((None, Vec::new())),
                 }
             };
+            let (earliest, earliest_estimated) = date(|d| (d.earliest, &d.earliest_estimated))?;
+            let (latest, latest_estimated) = date(|d| (d.latest, &d.latest_estimated))?;
             out.push(TimelineDeadline {
                 id: deadline.id.value.clone(),
                 title: deadline.title.clone(),
@@ -333,8 +422,10 @@ impl Planner<'_> {
                         href: String::new(),
                     },
                 },
-                earliest: date(|d| d.earliest)?,
-                latest: date(|d| d.latest)?,
+                earliest,
+                latest,
+                earliest_estimated,
+                latest_estimated,
             });
         }
         Ok(out)
@@ -380,7 +471,7 @@ impl Planner<'_> {
             .content
             .stages
             .iter()
-            .map(|s| (s.id.value.clone(), s.name.clone(), Self::stage_duration(s)))
+            .map(|s| (s.id.value.clone(), s.name.clone(), self.stage_duration(s)))
             .collect();
         let site_calendar = self.model.calendar().cloned().unwrap_or_default();
         let mut data = browser_data(&site_calendar, &stages, self.today);
@@ -481,320 +572,5 @@ impl Planner<'_> {
         let site = &self.content.site;
         let text = ics::deadlines_ics(&site.title, &site.language, &deadlines, self.today);
         Some(("deadlines.ics".into(), text.into_bytes()))
-    }
-}
-
-/// How long a stage takes, as (min, max, unit); `None` for a stage without a duration.
-pub type StageDuration = Option<(u32, u32, DurationUnit)>;
-
-/// When a stage ends at the earliest and at the latest, counted from the submission.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct StageDates {
-    pub id: String,
-    pub earliest: NaiveDate,
-    pub latest: NaiveDate,
-}
-
-/// The end dates of each stage of a sequence, cumulative from `submitted`: the earliest chain
-/// adds every stage's `min`, the latest chain every `max` (see `timeline_of`).
-pub fn timeline(
-    cal: &Calendar,
-    submitted: NaiveDate,
-    stages: &[(String, StageDuration)],
-) -> Result<Vec<StageDates>, MissingYear> {
-    let stages: Vec<TimelineStage> = stages
-        .iter()
-        .enumerate()
-        .map(|(i, (id, duration))| TimelineStage {
-            id: id.clone(),
-            duration: *duration,
-            after: i.checked_sub(1).into_iter().collect(),
-            calendar: cal,
-        })
-        .collect();
-    timeline_of(submitted, &stages)
-}
-
-/// The end dates of each stage of a graph, `stages` each after all it waits for. A stage starts
-/// when the last stage it waits for ends (on `submitted` when it waits for none); its earliest end
-/// adds its `min` to its earliest start, its latest end its `max` to its latest start. Working
-/// days follow the stage's calendar; hours count as whole calendar days rounded up
-/// (ceil(hours / 24)); a stage without a duration ends when it starts.
-/// themes/default/static/timeline.js computes the same in the browser, from `browser_data`.
-pub fn timeline_of(submitted: NaiveDate, stages: &[TimelineStage]) -> Result<Vec<StageDates>, MissingYear> {
-    let mut out: Vec<StageDates> = Vec::with_capacity(stages.len());
-    for stage in stages {
-        let start = |pick: fn(&StageDates) -> NaiveDate| {
-            stage
-                .after
-                .iter()
-                .filter_map(|&a| out.get(a))
-                .map(pick)
-                .max()
-                .unwrap_or(submitted)
-        };
-        let (mut earliest, mut latest) = (start(|d| d.earliest), start(|d| d.latest));
-        if let Some((min, max, unit)) = stage.duration {
-            earliest = advance(stage.calendar, earliest, min, unit)?;
-            latest = advance(stage.calendar, latest, max, unit)?;
-        }
-        out.push(StageDates {
-            id: stage.id.clone(),
-            earliest,
-            latest,
-        });
-    }
-    Ok(out)
-}
-
-/// The day `amount` `unit`s after `from`: hours as whole days rounded up, weeks as 7 days,
-/// months as calendar months (a day past the month's end becomes its last day), working days in
-/// `cal`. themes/default/static/timeline.js has its twin, `offset`.
-pub(super) fn offset(
-    cal: Option<&Calendar>,
-    from: NaiveDate,
-    amount: u32,
-    unit: OffsetUnit,
-) -> Result<NaiveDate, MissingYear> {
-    let beyond = MissingYear(from.year().saturating_add(1));
-    let days = |days: u64| from.checked_add_days(chrono::Days::new(days)).ok_or(beyond);
-    match unit {
-        OffsetUnit::Hours => days(u64::from(amount.div_ceil(24))),
-        OffsetUnit::Days => days(u64::from(amount)),
-        OffsetUnit::Weeks => days(u64::from(amount) * 7),
-        OffsetUnit::Months => from.checked_add_months(chrono::Months::new(amount)).ok_or(beyond),
-        OffsetUnit::WorkingDays => match cal {
-            Some(cal) => cal.add_working_days(from, amount),
-            None => Err(MissingYear(from.year())),
-        },
-    }
-}
-
-fn advance(cal: &Calendar, from: NaiveDate, amount: u32, unit: DurationUnit) -> Result<NaiveDate, MissingYear> {
-    let calendar_days = |days: u32| {
-        from.checked_add_days(chrono::Days::new(u64::from(days)))
-            .ok_or(MissingYear(from.year().saturating_add(1)))
-    };
-    match unit {
-        DurationUnit::WorkingDays => cal.add_working_days(from, amount),
-        DurationUnit::Hours => calendar_days(amount.div_ceil(24)),
-        DurationUnit::Days => calendar_days(amount),
-    }
-}
-
-/// Everything `timeline.js` reads from `window.GUIDEGEN_TIMELINE`: the calendar, the stages as
-/// (id, name, duration), and the build's date. A stage without a duration has null min, max, unit.
-pub fn browser_data(cal: &Calendar, stages: &[(String, String, StageDuration)], today: NaiveDate) -> serde_json::Value {
-    let stages: Vec<serde_json::Value> = stages
-        .iter()
-        .map(|(id, name, duration)| {
-            let (min, max, unit) = match duration {
-                Some((min, max, unit)) => (
-                    serde_json::json!(min),
-                    serde_json::json!(max),
-                    serde_json::to_value(unit).unwrap_or(serde_json::Value::Null),
-                ),
-                None => (
-                    serde_json::Value::Null,
-                    serde_json::Value::Null,
-                    serde_json::Value::Null,
-                ),
-            };
-            serde_json::json!({"id": id, "name": name, "min": min, "max": max, "unit": unit})
-        })
-        .collect();
-    serde_json::json!({
-        "calendar": cal.to_json(),
-        "stages": stages,
-        "today": today.format("%Y-%m-%d").to_string(),
-    })
-}
-
-/// `window.GUIDEGEN_TIMELINE = <data>;` as a script that is safe inline in HTML (`<`, `>`, `&`,
-/// U+2028 and U+2029 escaped) and as a file loaded by a script tag.
-pub fn browser_script(data: &serde_json::Value) -> String {
-    crate::script_json::window_assignment("GUIDEGEN_TIMELINE", data)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::validate::holidays::testing::real;
-
-    fn d(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
-
-    fn filing_stages() -> Vec<(String, StageDuration)> {
-        vec![
-            ("before-you-start".into(), None),
-            ("fill-in".into(), None),
-            ("platform-review".into(), Some((1, 2, DurationUnit::WorkingDays))),
-            ("sms-verification".into(), Some((0, 24, DurationUnit::Hours))),
-            ("administration-review".into(), Some((1, 20, DurationUnit::WorkingDays))),
-            ("filed".into(), None),
-        ]
-    }
-
-    fn ends(rows: &[StageDates]) -> Vec<(&str, String, String)> {
-        rows.iter()
-            .map(|r| (r.id.as_str(), r.earliest.to_string(), r.latest.to_string()))
-            .collect()
-    }
-
-    #[test]
-    fn the_domain_example_crosses_the_2023_national_day_break() {
-        let rows = timeline(&real(), d("2023-09-25"), &filing_stages()).unwrap();
-        let s = |a: &str, b: &str| (a.to_string(), b.to_string());
-        let expected = [
-            ("before-you-start", s("2023-09-25", "2023-09-25")),
-            ("fill-in", s("2023-09-25", "2023-09-25")),
-            ("platform-review", s("2023-09-26", "2023-09-27")),
-            ("sms-verification", s("2023-09-26", "2023-09-28")),
-            ("administration-review", s("2023-09-27", "2023-11-01")),
-            ("filed", s("2023-09-27", "2023-11-01")),
-        ];
-        let expected: Vec<(&str, String, String)> = expected.into_iter().map(|(id, (a, b))| (id, a, b)).collect();
-        assert_eq!(ends(&rows), expected);
-    }
-
-    #[test]
-    fn completion_dates_across_each_year_s_breaks() {
-        let cal = real();
-        for (submitted, earliest, latest) in [
-            ("2024-02-08", "2024-02-18", "2024-03-18"),
-            ("2025-01-24", "2025-01-27", "2025-03-03"),
-            ("2026-02-12", "2026-02-14", "2026-03-20"),
-            ("2026-09-18", "2026-09-21", "2026-10-27"),
-        ] {
-            let rows = timeline(&cal, d(submitted), &filing_stages()).unwrap();
-            let last = rows.last().unwrap();
-            assert_eq!((last.earliest, last.latest), (d(earliest), d(latest)), "{submitted}");
-        }
-    }
-
-    #[test]
-    fn a_timeline_reaching_a_year_without_data_stops_there() {
-        assert_eq!(
-            timeline(&real(), d("2026-12-01"), &filing_stages()),
-            Err(MissingYear(2027))
-        );
-    }
-
-    #[test]
-    fn timeline_units_hours_round_up_and_days_are_calendar_days() {
-        let cal = real();
-        let stages = vec![
-            ("a".to_string(), Some((1, 25, DurationUnit::Hours))),
-            ("b".to_string(), Some((2, 3, DurationUnit::Days))),
-            ("c".to_string(), None),
-        ];
-        let rows = timeline(&cal, d("2024-09-30"), &stages).unwrap();
-        let expected = vec![
-            ("a", "2024-10-01".to_string(), "2024-10-02".to_string()),
-            ("b", "2024-10-03".to_string(), "2024-10-05".to_string()),
-            ("c", "2024-10-03".to_string(), "2024-10-05".to_string()),
-        ];
-        assert_eq!(ends(&rows), expected);
-        assert_eq!(timeline(&cal, d("2024-09-30"), &[]), Ok(vec![]));
-    }
-
-    /// The Node test "parallel stages start together and the finish is the longest path" checks
-    /// the same dates in timeline.js.
-    #[test]
-    fn parallel_stages_start_together_each_in_its_own_calendar() {
-        let calendar = |off: &[&str]| {
-            let mut cal = Calendar::default();
-            let off = off.iter().map(|o| (d(o), "off".to_string()));
-            cal.add_year(2024, (None, None), off, Vec::new());
-            cal
-        };
-        let (site, other) = (calendar(&["2024-10-01"]), calendar(&["2024-10-02", "2024-10-03"]));
-        let stage = |id: &str, duration: StageDuration, after: Vec<usize>, calendar| TimelineStage {
-            id: id.to_string(),
-            duration,
-            after,
-            calendar,
-        };
-        let stages = [
-            stage("a", Some((1, 1, DurationUnit::WorkingDays)), vec![], &site),
-            stage("b", Some((3, 3, DurationUnit::Days)), vec![0], &site),
-            stage("c", Some((1, 2, DurationUnit::WorkingDays)), vec![0], &other),
-            stage("d", None, vec![1, 2], &site),
-        ];
-        let rows = timeline_of(d("2024-09-30"), &stages).unwrap();
-        let expected = [
-            ("a", "2024-10-02", "2024-10-02"),
-            ("b", "2024-10-05", "2024-10-05"),
-            ("c", "2024-10-04", "2024-10-07"),
-            ("d", "2024-10-05", "2024-10-07"),
-        ];
-        let expected: Vec<(&str, String, String)> = expected
-            .iter()
-            .map(|(id, a, b)| (*id, a.to_string(), b.to_string()))
-            .collect();
-        assert_eq!(ends(&rows), expected);
-    }
-
-    /// The Node test "relative deadlines count from a stage's ends or from the reader's event
-    /// date" checks the same days in timeline.js.
-    #[test]
-    fn relative_deadlines_count_from_stage_ends_and_months_keep_the_month_end() {
-        let mut cal = Calendar::default();
-        cal.add_year(2024, (None, None), [(d("2024-10-01"), "off".to_string())], Vec::new());
-        assert_eq!(
-            offset(Some(&cal), d("2024-10-02"), 2, OffsetUnit::Weeks),
-            Ok(d("2024-10-16"))
-        );
-        assert_eq!(
-            offset(Some(&cal), d("2024-01-31"), 1, OffsetUnit::Months),
-            Ok(d("2024-02-29"))
-        );
-        assert_eq!(
-            offset(None, d("2024-12-31"), 1, OffsetUnit::Months),
-            Ok(d("2025-01-31"))
-        );
-        assert_eq!(
-            offset(None, d("2024-01-31"), 25, OffsetUnit::Hours),
-            Ok(d("2024-02-02"))
-        );
-        assert_eq!(
-            offset(Some(&cal), d("2024-09-30"), 1, OffsetUnit::WorkingDays),
-            Ok(d("2024-10-02"))
-        );
-        assert_eq!(
-            offset(Some(&cal), d("2024-12-31"), 1, OffsetUnit::WorkingDays),
-            Err(MissingYear(2025))
-        );
-    }
-
-    #[test]
-    fn browser_data_names_units_as_the_yaml_does_and_the_script_is_inline_safe() {
-        let cal = real();
-        let stages = vec![
-            ("fill-in".to_string(), "填写</script>".to_string(), None),
-            (
-                "sms".to_string(),
-                "短信核验".to_string(),
-                Some((0, 24, DurationUnit::Hours)),
-            ),
-        ];
-        let data = browser_data(&cal, &stages, d("2026-11-27"));
-        assert_eq!(data["today"], "2026-11-27");
-        assert_eq!(
-            data["stages"],
-            serde_json::json!([
-                {"id": "fill-in", "name": "填写</script>", "min": null, "max": null, "unit": null},
-                {"id": "sms", "name": "短信核验", "min": 0, "max": 24, "unit": "hours"},
-            ])
-        );
-        let script = browser_script(&data);
-        assert!(script.starts_with("window.GUIDEGEN_TIMELINE = {"), "{script}");
-        assert!(script.ends_with("};\n"));
-        assert!(!script.contains("</script>"), "{script}");
-        let json = script
-            .trim_start_matches("window.GUIDEGEN_TIMELINE = ")
-            .trim_end_matches(";\n");
-        assert_eq!(serde_json::from_str::<serde_json::Value>(json).unwrap(), data);
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::markdown::Heading;
-use crate::model::{Confidence, DurationUnit, FieldKind, OffsetUnit, SignBox};
+use crate::model::{Confidence, DeadlineKind, DurationUnit, FieldKind, OffsetUnit, SignBox};
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
@@ -107,6 +107,8 @@ pub struct IndexData {
     pub overview: Option<String>,
     /// Every deadline, by date.
     pub deadlines: Vec<DeadlineView>,
+    /// What applies now and what comes next (`deadlines_now.html`).
+    pub now: NowView,
     pub subjects: Vec<SubjectGroupView>,
     pub guides: GuideList,
     pub forms: Vec<FormSummary>,
@@ -199,6 +201,8 @@ pub struct StageView {
     pub material_groups: Vec<StageMaterialGroup>,
     /// Every subject type with its checklist, for narrowing the list to the reader's answers.
     pub subjects: Vec<SubjectSummary>,
+    /// The deadlines that fall inside this stage (its `deadlines:`).
+    pub deadlines: Vec<DeadlineView>,
     /// How the filer hears of the result.
     pub notification: Option<String>,
     pub tips_html: Vec<String>,
@@ -490,6 +494,29 @@ pub struct DeadlinesData {
     pub today: String,
     /// Every deadline, by date.
     pub deadlines: Vec<DeadlineView>,
+    /// What applies now and what comes next.
+    pub now: NowView,
+    /// The deadlines still to come (or due today), nearest first.
+    pub upcoming: Vec<DeadlineView>,
+    /// The deadlines counted from the reader's own dates, in file order.
+    pub relative: Vec<DeadlineView>,
+    /// The days that have passed, most recent first, each in the past tense.
+    pub past: Vec<DeadlineView>,
+}
+
+// issue 13: time
+/// What applies on the build day (`--today`, or `--as-of`), from the deadlines' `now:` texts.
+#[derive(Debug, Clone, Serialize)]
+pub struct NowView {
+    /// The day it is said for, YYYY-MM-DD.
+    pub today: String,
+    /// The `now:` text of every deadline whose day has come, oldest first, each linked to its
+    /// deadline on the deadlines page (`href` from the page's root).
+    pub rules: Vec<LinkView>,
+    /// The dated deadlines still to come, nearest first.
+    pub next: Vec<DeadlineView>,
+    /// The deadlines page, from the page's root.
+    pub deadlines_href: String,
 }
 
 /// A deadline, seen from the build date.
@@ -517,6 +544,14 @@ pub struct DeadlineView {
     /// Days until the date (upcoming) or since it (past).
     pub days: i64,
     pub history: ItemHistory,
+    /// `ends` (a real deadline, the only kind that shows a consequence), `starts` or
+    /// `enforcement`.
+    pub kind: DeadlineKind,
+    /// The label key of its status tag for its kind (e.g. `deadline_past_ends`, `{date}` and
+    /// `{n}` to replace), used unless `past` is set.
+    pub tag: String,
+    /// The content's own past-tense text (`{date}` to replace), set once the day has passed.
+    pub past: Option<String>,
 }
 
 /// How long after what a relative deadline falls.

@@ -82,6 +82,14 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/deadline.html"),
     ),
     (
+        "deadlines_now.html",
+        include_str!("../../themes/default/templates/deadlines_now.html"),
+    ),
+    (
+        "timeline_cell.html",
+        include_str!("../../themes/default/templates/timeline_cell.html"),
+    ),
+    (
         "subject_list.html",
         include_str!("../../themes/default/templates/subject_list.html"),
     ),

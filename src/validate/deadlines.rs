@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{Checker, DEADLINES};
 use crate::diagnostics::{unknown_id_hint, Diagnostic};
-use crate::model::{Deadline, OffsetUnit, YearlyDeadline};
+use crate::model::{Deadline, DeadlineKind, OffsetUnit, YearlyDeadline};
 
 impl Checker<'_> {
     /// The fixed date of `deadline`, `None` for a relative or yearly one (or a wrong one, reported).
@@ -75,7 +75,56 @@ impl Checker<'_> {
         if let Some(yearly) = &deadline.yearly {
             self.yearly_day(yearly);
         }
+        self.deadline_kind(deadline);
         deadline.date.as_ref().and_then(|date| self.date(DEADLINES, date))
+    }
+
+    /// Reports a consequence on a date that is not a real deadline (a rule that starts, or
+    /// enforcement), and a past-tense or "now" text on a deadline that has no day to pass.
+    fn deadline_kind(&mut self, deadline: &Deadline) {
+        if let (Some(consequence), true) = (&deadline.consequence, deadline.kind != DeadlineKind::Ends) {
+            let kind = match deadline.kind {
+                DeadlineKind::Starts => "starts",
+                _ => "enforcement",
+            };
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "deadline `{}` is of kind `{kind}`, which has no consequence to miss",
+                    deadline.id.as_str()
+                ))
+                .with_span(crate::diagnostics::Span::new(
+                    Path::new(DEADLINES),
+                    consequence.line,
+                    consequence.column,
+                    consequence.value.chars().take_while(|c| *c != '\n').count(),
+                ))
+                .with_hint(
+                    "only `kind: ends` (a day by which something must be done) shows a consequence; write what the rule means into `rule:`, or did you mean `kind: ends`?",
+                ),
+            );
+        }
+        if let (Some(_), Some(after)) = (&deadline.now, &deadline.after) {
+            self.error(
+                DEADLINES,
+                &after.event,
+                format!(
+                    "deadline `{}` counts from the reader's own date, so its `now:` would never be shown",
+                    deadline.id.as_str()
+                ),
+                "remove `now:`; it is for deadlines with a `date:` or `yearly:` day",
+            );
+        }
+        if let (Some(past), true) = (&deadline.past, deadline.after.is_some()) {
+            self.error(
+                DEADLINES,
+                past,
+                format!(
+                    "deadline `{}` counts from the reader's own date, so it has no day that passes for everyone",
+                    deadline.id.as_str()
+                ),
+                "remove `past:`; it is for deadlines with a `date:` or `yearly:` day",
+            );
+        }
     }
 
     /// Reports a yearly day that is not in every year.

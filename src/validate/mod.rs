@@ -497,6 +497,9 @@ impl Checker<'_> {
             if let Some(calendar) = &stage.calendar {
                 self.reference("calendar", STAGES, calendar);
             }
+            for deadline in &stage.deadlines {
+                self.reference("deadline", STAGES, deadline);
+            }
         }
         for deadline in &content.deadlines {
             self.audience(DEADLINES, &deadline.subjects);

@@ -126,11 +126,38 @@ test("completion dates across each year's breaks", () => {
   assert.deepEqual(completion("2026-09-18"), ["2026-09-21", "2026-10-27"]);
 });
 
-test("a year without data is reported, never guessed", () => {
-  assert.deepEqual(JSON.parse(JSON.stringify(timeline.compute("2026-12-01"))), { tables: [], stages: [], missingYear: 2027 });
+// Twin of the Rust unit test `a_timeline_crossing_into_a_year_without_data_is_estimated_on_weekdays`
+// in src/plan/timeline_dates.rs: the same start, the same dates, the same years marked.
+test("a stage crossing into a year without data is estimated on weekdays and marked, never blank", () => {
+  const result = JSON.parse(JSON.stringify(timeline.compute("2026-12-01")));
+  assert.equal(result.missingYear, 2027, "the first year estimated");
+  assert.deepEqual(result.stages, [
+    { id: "before-you-start", earliest: "2026-12-01", latest: "2026-12-01" },
+    { id: "fill-in", earliest: "2026-12-01", latest: "2026-12-01" },
+    { id: "platform-review", earliest: "2026-12-02", latest: "2026-12-03" },
+    { id: "sms-verification", earliest: "2026-12-02", latest: "2026-12-04" },
+    // 20 working days from Friday 4 December: the 19 left in 2026, then Friday 1 January 2027,
+    // counted as a weekday because 2027 has no holiday data yet.
+    { id: "administration-review", earliest: "2026-12-03", latest: "2027-01-01", latestEstimated: [2027] },
+    { id: "filed", earliest: "2026-12-03", latest: "2027-01-01", latestEstimated: [2027] },
+  ]);
+  assert.deepEqual(result.tables[0].finish, { earliest: "2026-12-03", latest: "2027-01-01", latestEstimated: [2027] });
+});
+
+test("in a year without data weekends are skipped and every date after it stays marked", () => {
+  // Wednesday 30 December 2026 + 2: Thursday 31 (known), then Friday 1 January 2027 (estimated).
+  const two = load({ calendar: CALENDAR, stages: [{ id: "x", name: "x", min: 2, max: 4, unit: "working_days" }, { id: "y", name: "y", min: 1, max: 1, unit: "days" }] });
+  const result = JSON.parse(JSON.stringify(two.compute("2026-12-30")));
+  assert.deepEqual(result.stages, [
+    // + 4: 31 December, 1 January, then Monday 4 and Tuesday 5 January (the weekend skipped).
+    { id: "x", earliest: "2027-01-01", latest: "2027-01-05", earliestEstimated: [2027], latestEstimated: [2027] },
+    // A stage after an estimate is an estimate too, even in calendar days.
+    { id: "y", earliest: "2027-01-02", latest: "2027-01-06", earliestEstimated: [2027], latestEstimated: [2027] },
+  ]);
   assert.deepEqual(addWorkingDays("2026-12-30", 1), "2026-12-31");
-  assert.deepEqual(addWorkingDays("2026-12-30", 2), { missingYear: 2027 });
-  assert.deepEqual(addWorkingDays("2022-12-30", 1), { missingYear: 2022 });
+  assert.deepEqual(addWorkingDays("2022-12-30", 1), { missingYear: 2022 }, "a year before the data is estimated too");
+  const early = oneStage.get(1).compute("2022-12-30");
+  assert.deepEqual(early.stages[0].earliest, "2023-01-03", "Saturday 31 December 2022 is skipped; 1 and 2 January 2023 are holidays");
 });
 
 test("hours round up to whole days and days are calendar days", () => {

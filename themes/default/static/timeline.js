@@ -1,6 +1,8 @@
 // guidegen default theme: the filing timeline, recounted in the browser for the reader's own date.
-// It does exactly what its twins do: `timeline` in src/plan/timeline.rs and `add_working_days` in
-// src/model/calendar.rs; without it the page shows the dates computed at build time.
+// It does exactly what its twins do: `timeline_of` in src/plan/timeline_dates.rs and
+// `add_working_days_estimating` in src/model/calendar.rs (keep them in step: a year without
+// holiday data counts Monday to Friday as working days, and every date so reached carries the
+// years it estimated); without it the page shows the dates computed at build time.
 // Data: window.GUIDEGEN_TIMELINE = {calendar, calendars, stages, tables, today}.
 (function () {
   "use strict";
@@ -60,18 +62,40 @@
     return isWeekend(day) ? cal.work[iso] === true : cal.off[iso] !== true;
   }
 
-  // The n-th working day strictly after start; start itself when n is 0.
-  function addWorkingDays(cal, start, n) {
+  // The n-th working day strictly after start; start itself when n is 0. With `estimated` (an
+  // object used as a set of years), a day in a year without data counts when it is Monday to
+  // Friday and its year is added to `estimated`; without it, such a year throws MissingYear.
+  // Twin of Calendar::add_working_days_estimating in src/model/calendar.rs.
+  function addWorkingDays(cal, start, n, estimated) {
     var day = start;
     while (n > 0) {
       day += 1;
-      if (isWorkingDay(cal, day)) n -= 1;
+      var working;
+      try {
+        working = isWorkingDay(cal, day);
+      } catch (e) {
+        if (!(e instanceof MissingYear) || !estimated) throw e;
+        estimated[e.year] = true;
+        working = !isWeekend(day);
+      }
+      if (working) n -= 1;
     }
     return day;
   }
 
-  function advance(cal, day, amount, unit) {
-    if (unit === "working_days") return addWorkingDays(cal, day, amount);
+  // The years of a set of years, in order.
+  function yearsOf(set) {
+    return Object.keys(set).map(Number).sort(function (a, b) { return a - b; });
+  }
+
+  function union(into, years) {
+    (years || []).forEach(function (y) { into[y] = true; });
+    return into;
+  }
+
+  // Twin of `advance` in src/plan/timeline_dates.rs.
+  function advance(cal, day, amount, unit, estimated) {
+    if (unit === "working_days") return addWorkingDays(cal, day, amount, estimated);
     if (unit === "hours") return day + Math.ceil(amount / 24);
     if (unit === "days") return day + amount;
     throw new Error("unknown unit " + unit);
@@ -79,12 +103,12 @@
 
   // The day `amount` `unit`s after `day`: hours as whole days rounded up, weeks as 7 days, months
   // as calendar months (a day past the month's end becomes its last day), working days in `cal`.
-  // Twin of `offset` in src/plan/timeline.rs.
-  function offset(cal, day, amount, unit) {
+  // Twin of `offset` in src/plan/timeline_dates.rs.
+  function offset(cal, day, amount, unit, estimated) {
     if (unit === "hours") return day + Math.ceil(amount / 24);
     if (unit === "days") return day + amount;
     if (unit === "weeks") return day + 7 * amount;
-    if (unit === "working_days") return addWorkingDays(cal, day, amount);
+    if (unit === "working_days") return addWorkingDays(cal, day, amount, estimated);
     if (unit === "months") {
       var t = toDate(day);
       var months = t.getUTCMonth() + amount;
@@ -104,30 +128,45 @@
   // The end dates of one table's stages from `start`, each after all it waits for (`after`, ids
   // of earlier rows): a stage starts when the last it waits for ends, on `start` when it waits
   // for none; its earliest end adds min to its earliest start, its latest end max to its latest.
-  // Twin of `timeline_of` in src/plan/timeline.rs.
+  // Each end also carries the years counted Monday to Friday for want of holiday data
+  // (earliestEstimated / latestEstimated, sets of years), its own and those of what it waits for.
+  // Twin of `timeline_of` in src/plan/timeline_dates.rs.
   function computeTable(data, rows, start) {
     var byId = {}, ends = {}, out = [];
     data.stages.forEach(function (stage) { byId[stage.id] = stage; });
     rows.forEach(function (row) {
       var stage = byId[row.id];
       if (!stage) throw new Error("unknown stage " + row.id);
-      var earliest = start, latest = start;
+      var earliest = start, latest = start, earliestEstimated = {}, latestEstimated = {};
       (row.after || []).forEach(function (id) {
         var end = ends[id];
         if (!end) throw new Error("stage " + row.id + " waits for a later one");
         if (end.earliest > earliest) earliest = end.earliest;
         if (end.latest > latest) latest = end.latest;
+        union(earliestEstimated, yearsOf(end.earliestEstimated));
+        union(latestEstimated, yearsOf(end.latestEstimated));
       });
       if (stage.unit !== null && stage.unit !== undefined) {
         if (!isCount(stage.min) || !isCount(stage.max)) throw new Error("bad duration for " + stage.id);
         var cal = stage.calendar && data.calendars && data.calendars[stage.calendar]
           ? cachedCalendar(data.calendars[stage.calendar]) : cachedCalendar(data.calendar);
-        earliest = advance(cal, earliest, stage.min, stage.unit);
-        latest = advance(cal, latest, stage.max, stage.unit);
+        earliest = advance(cal, earliest, stage.min, stage.unit, earliestEstimated);
+        latest = advance(cal, latest, stage.max, stage.unit, latestEstimated);
       }
-      ends[row.id] = { earliest: earliest, latest: latest };
-      out.push({ id: row.id, earliest: earliest, latest: latest });
+      var end = { id: row.id, earliest: earliest, latest: latest, earliestEstimated: earliestEstimated, latestEstimated: latestEstimated };
+      ends[row.id] = end;
+      out.push(end);
     });
+    return out;
+  }
+
+  // An end as the result gives it: ISO days, and `earliestEstimated` / `latestEstimated` (years
+  // in order) only where a date is an estimate.
+  function isoEnd(end) {
+    var out = { id: end.id, earliest: isoDay(end.earliest), latest: isoDay(end.latest) };
+    var early = yearsOf(end.earliestEstimated || {}), late = yearsOf(end.latestEstimated || {});
+    if (early.length) out.earliestEstimated = early;
+    if (late.length) out.latestEstimated = late;
     return out;
   }
 
@@ -139,7 +178,9 @@
   // The end dates of every table's stages from `submittedISO` (one table, every stage in
   // sequence, when the data names no tables), and each table's finish (the longest path).
   // -> {tables: [{stages: [{id, earliest, latest}], finish: {earliest, latest} or null}],
-  //     stages: the first table's stages, missingYear: null or the year without data}
+  //     stages: the first table's stages, missingYear: null, or the first year without holiday
+  //     data that some date was estimated in (Monday to Friday counted as working days); such a
+  //     date's entry also has earliestEstimated / latestEstimated: [years]}
   //    (plus `error` when the date or the data is unusable; tables and stages are then empty).
   // `events` (optional): the reader's dates of events, {id: "YYYY-MM-DD"}; a relative deadline
   // counts from one of them or from a stage's ends in the same table, and is left undated (null)
@@ -154,16 +195,20 @@
     if (!data || !data.stages) return none({ error: "no-data" });
     if (start === null) return none({ error: "invalid-date" });
     var tables;
+    var estimatedYears = {};
     try {
       tables = (data.tables || [sequence(data.stages)]).map(function (rows) {
         var ends = computeTable(data, rows, start);
         var finish = null;
         ends.forEach(function (end) {
-          if (!finish) finish = { earliest: end.earliest, latest: end.latest };
+          if (!finish) finish = { earliest: end.earliest, latest: end.latest, earliestEstimated: {}, latestEstimated: {} };
           if (end.earliest > finish.earliest) finish.earliest = end.earliest;
           if (end.latest > finish.latest) finish.latest = end.latest;
+          union(finish.earliestEstimated, yearsOf(end.earliestEstimated));
+          union(finish.latestEstimated, yearsOf(end.latestEstimated));
+          union(estimatedYears, yearsOf(end.earliestEstimated).concat(yearsOf(end.latestEstimated)));
         });
-        var iso = function (end) { return { id: end.id, earliest: isoDay(end.earliest), latest: isoDay(end.latest) }; };
+        var iso = isoEnd;
         var byStage = {};
         ends.forEach(function (end) { byStage[end.id] = end; });
         var deadlines = (data.deadlines || []).map(function (d) {
@@ -177,23 +222,35 @@
             from = { earliest: day, latest: day };
           }
           if (!from) return { id: d.id, earliest: null, latest: null };
-          return {
+          var early = union({}, yearsOf(from.earliestEstimated || {}));
+          var late = union({}, yearsOf(from.latestEstimated || {}));
+          var out = isoEnd({
             id: d.id,
-            earliest: isoDay(offset(cal, from.earliest, d.amount, d.unit)),
-            latest: isoDay(offset(cal, from.latest, d.amount, d.unit))
-          };
+            earliest: offset(cal, from.earliest, d.amount, d.unit, early),
+            latest: offset(cal, from.latest, d.amount, d.unit, late),
+            earliestEstimated: early,
+            latestEstimated: late
+          });
+          union(estimatedYears, (out.earliestEstimated || []).concat(out.latestEstimated || []));
+          return out;
         });
+        var finishOut = null;
+        if (finish) {
+          finishOut = isoEnd(finish);
+          delete finishOut.id;
+        }
         return {
           deadlines: deadlines,
           stages: ends.map(iso),
-          finish: finish ? { earliest: isoDay(finish.earliest), latest: isoDay(finish.latest) } : null
+          finish: finishOut
         };
       });
     } catch (e) {
       if (e instanceof MissingYear) return none({ missingYear: e.year });
       return none({ error: "bad-data" });
     }
-    return { tables: tables, stages: tables.length ? tables[0].stages : [], missingYear: null };
+    var years = yearsOf(estimatedYears);
+    return { tables: tables, stages: tables.length ? tables[0].stages : [], missingYear: years.length ? years[0] : null };
   }
 
   var cache = { json: null, cal: null };
@@ -245,15 +302,33 @@
     return formatDate(iso, form.getAttribute("data-date-format"), form.getAttribute("data-months"));
   }
 
-  function setCell(cell, iso) {
+  // A date cell (templates/timeline_cell.html): the date, or the cell's words for none; and the
+  // estimate marker, with the years (data-estimate's {year}) the date counted Monday to Friday.
+  function setCell(cell, iso, years) {
     if (!cell) return;
     var time = cell.querySelector("time");
     var text = iso ? display(iso) : (cell.getAttribute("data-unknown") || "—");
-    if (time) {
-      if (iso) time.setAttribute("datetime", iso); else time.removeAttribute("datetime");
-      time.textContent = text;
+    if (!time) {
+      cell.textContent = "";
+      time = document.createElement("time");
+      cell.appendChild(time);
+    }
+    if (iso) time.setAttribute("datetime", iso); else time.removeAttribute("datetime");
+    time.textContent = text;
+    var marker = cell.querySelector(".timeline-estimate");
+    if (!marker) {
+      marker = document.createElement("span");
+      marker.className = "timeline-estimate";
+      cell.appendChild(marker);
+    }
+    var template = cell.getAttribute("data-estimate") || "{year}";
+    var separator = cell.getAttribute("data-separator") || ", ";
+    if (iso && years && years.length) {
+      marker.textContent = template.replace(/\{year\}/g, years.join(separator));
+      marker.hidden = false;
     } else {
-      cell.textContent = text;
+      marker.textContent = "";
+      marker.hidden = true;
     }
   }
 
@@ -264,20 +339,20 @@
       (computed ? computed.stages : []).forEach(function (stage) { byId[stage.id] = stage; });
       each(table.querySelectorAll("[data-stage]"), function (row) {
         var stage = byId[row.getAttribute("data-stage")];
-        setCell(row.querySelector(".earliest"), stage ? stage.earliest : null);
-        setCell(row.querySelector(".latest"), stage ? stage.latest : null);
+        setCell(row.querySelector(".earliest"), stage ? stage.earliest : null, stage && stage.earliestEstimated);
+        setCell(row.querySelector(".latest"), stage ? stage.latest : null, stage && stage.latestEstimated);
       });
       var deadlines = {};
       (computed && computed.deadlines ? computed.deadlines : []).forEach(function (d) { deadlines[d.id] = d; });
       each(table.querySelectorAll("[data-deadline]"), function (row) {
         var d = deadlines[row.getAttribute("data-deadline")];
-        setCell(row.querySelector(".earliest"), d ? d.earliest : null);
-        setCell(row.querySelector(".latest"), d ? d.latest : null);
+        setCell(row.querySelector(".earliest"), d ? d.earliest : null, d && d.earliestEstimated);
+        setCell(row.querySelector(".latest"), d ? d.latest : null, d && d.latestEstimated);
       });
       each(table.querySelectorAll("[data-finish]"), function (row) {
         var finish = computed ? computed.finish : null;
-        setCell(row.querySelector(".earliest"), finish ? finish.earliest : null);
-        setCell(row.querySelector(".latest"), finish ? finish.latest : null);
+        setCell(row.querySelector(".earliest"), finish ? finish.earliest : null, finish && finish.earliestEstimated);
+        setCell(row.querySelector(".latest"), finish ? finish.latest : null, finish && finish.latestEstimated);
       });
     });
     each(document.querySelectorAll("time.timeline-start"), function (time) {
