@@ -9,17 +9,22 @@ use std::path::Path;
 
 const SITE: &str = "title: Bare site\ndescription: A bare site.\nlanguage: en\nreviewed: \"2026-11-01\"\nintro: Nothing yet.\nsources:\n  - id: notice\n    title: The notice\n";
 
+/// A material names its provider, so materials come with the providers file.
+const MATERIALS_AND_PROVIDERS: &[(&str, &str)] = &[
+    ("content/providers.yaml", "providers:\n  - id: you\n    name: You\n    filer: true\n"),
+    ("content/materials.yaml", "materials:\n  - id: card\n    name: Card\n    description: Your card.\n    provider: you\n    source: notice\n"),
+];
+
 /// The optional files, each written so that it stands alone (naming nothing in another file).
 const ALONE: &[(&str, &str)] = &[
     ("content/subjects.yaml", "subjects:\n  - id: person\n    name: A person\n"),
     ("content/conditions.yaml", "conditions:\n  - id: far\n    label: If you live far away\n    question: Do you live far away?\n"),
     ("content/providers.yaml", "providers:\n  - id: you\n    name: You\n    filer: true\n"),
-    ("content/materials.yaml", "materials:\n  - id: card\n    name: Card\n    description: Your card.\n    source: notice\n"),
-    ("content/stages.yaml", "stages:\n  - id: apply\n    name: Apply\n    summary: Send the form.\n    actor: You\n    duration: {min: 1, max: 2, unit: calendar_days}\n"),
+    ("content/stages.yaml", "stages:\n  - id: apply\n    name: Apply\n    summary: Send the form.\n    actor: You\n    duration: {min: 1, max: 2, unit: days}\n"),
     ("content/deadlines.yaml", "deadlines:\n  - id: start\n    date: \"2030-01-01\"\n    title: Starts\n    applies_to: Everyone\n    rule: It starts.\n    source: notice\n"),
     ("content/forms.yaml", "forms:\n  - id: paper\n    title: Paper form\n    sections:\n      - title: You\n        fields:\n          - label: Name\n"),
     ("content/holidays.yaml", "years: []\n"),
-    ("content/changes.yaml", "changes:\n  - id: first\n    effective: \"2026-01-01\"\n    kind: clarified\n    summary: First version.\n"),
+    ("content/changes.yaml", "changes:\n  - id: first\n    effective: \"2026-01-01\"\n    kind: clarified\n    title: First version\n    summary: The first version of the rules.\n"),
     ("content/guides/one.md", "---\ntitle: One guide\n---\nSome text.\n"),
 ];
 
@@ -35,9 +40,21 @@ fn site_with(files: &[(&str, &str)]) -> TempDir {
 }
 
 fn check_and_build(root: &Path, what: &str) {
-    let checked = bin().args(["check", "--today", TODAY, "--root"]).arg(root).output().unwrap();
-    assert!(checked.status.success(), "{what}: check failed:\n{}", text(&checked.stderr));
-    let built = bin().args(["build", "--today", TODAY, "--root"]).arg(root).output().unwrap();
+    let checked = bin()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    assert!(
+        checked.status.success(),
+        "{what}: check failed:\n{}",
+        text(&checked.stderr)
+    );
+    let built = bin()
+        .args(["build", "--today", TODAY, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
     assert!(built.status.success(), "{what}: build failed:\n{}", text(&built.stderr));
 }
 
@@ -53,6 +70,8 @@ fn a_site_with_any_one_optional_file_checks_and_builds() {
         let tmp = site_with(&[*file]);
         check_and_build(&tmp.path().join("site"), file.0);
     }
+    let tmp = site_with(MATERIALS_AND_PROVIDERS);
+    check_and_build(&tmp.path().join("site"), "materials.yaml with providers.yaml");
 }
 
 #[test]

@@ -162,6 +162,7 @@ impl Planner<'_> {
             relative: pick(&["relative"]),
             past,
             deadlines,
+            calendar_file: self.deadlines_calendar().map(|(path, _)| path),
         };
         self.page(
             "deadlines.html".into(),

@@ -502,6 +502,8 @@ pub struct DeadlinesData {
     pub relative: Vec<DeadlineView>,
     /// The days that have passed, most recent first, each in the past tense.
     pub past: Vec<DeadlineView>,
+    /// The calendar file of the deadlines (`deadlines.ics`), when the site writes one.
+    pub calendar_file: Option<String>,
 }
 
 // issue 13: time
