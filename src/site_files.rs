@@ -8,10 +8,13 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Span};
 
-/// Swap, backup and temp files that editors leave beside the real ones.
+/// Swap, backup, lock and temp files that editors leave beside the real ones: the one list that
+/// `build`, `check` and `serve` all skip. vim: `.x.swp`, `.x.swx`, `x~`, `4913`; emacs: `.#x`
+/// (a lock, often a dangling link), `#x#` (autosave), `x~`; JetBrains: `x___jb_tmp___`,
+/// `x___jb_old___`; Kate `.x.kate-swp`, gedit `.goutputstream-*` and every other hidden file.
 pub fn is_editor_leftover(name: &str) -> bool {
-    name.starts_with(".#")
-        || name.starts_with('.')
+    name.starts_with('.')
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -19,6 +22,12 @@ pub fn is_editor_leftover(name: &str) -> bool {
         || name.ends_with(".tmp")
         || name.contains("___jb_")
         || name == "4913"
+}
+
+/// Whether the last part of `path` is an editor's leftover (a dangling lock link among them).
+pub fn is_leftover_path(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| is_editor_leftover(&name.to_string_lossy()))
 }
 
 /// Every regular file below `dir`, as (path relative to `root` with `/`, bytes), sorted.
@@ -30,6 +39,7 @@ pub fn files_under(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -
     for entry in WalkDir::new(dir).follow_links(true).sort_by_file_name() {
         let entry = match entry {
             Ok(entry) => entry,
+            Err(error) if error.path().is_some_and(is_leftover_path) => continue,
             Err(error) => {
                 let path = error
                     .path()
@@ -104,11 +114,16 @@ mod tests {
             "a.bck",
             "a.tmp",
             "x___jb_tmp___",
+            "x.md___jb_old___",
+            "#timeline.md#",
+            ".#timeline.md",
+            ".x.md.kate-swp",
+            ".goutputstream-AB12CD",
             "4913",
         ] {
             assert!(is_editor_leftover(name), "{name}");
         }
-        for name in ["a.md", "style.css", "4913.md", "中文.md"] {
+        for name in ["a.md", "style.css", "4913.md", "中文.md", "#", "c#.md"] {
             assert!(!is_editor_leftover(name), "{name}");
         }
     }

@@ -14,7 +14,7 @@ use super::{is_blank_yaml, Reader};
 use crate::diagnostics::{Diagnostic, Span};
 use crate::memo::{Memo, Stamp};
 use crate::model::*;
-use crate::site_files::is_editor_leftover;
+use crate::site_files::{is_editor_leftover, is_leftover_path};
 use crate::yaml;
 
 /// A file's size and modification time: what tells, without reading it, that it changed.
@@ -181,6 +181,7 @@ impl Reader {
         for entry in WalkDir::new(&dir).follow_links(true) {
             let entry = match entry {
                 Ok(entry) => entry,
+                Err(error) if error.path().is_some_and(is_leftover_path) => continue,
                 Err(error) => {
                     let path = error
                         .path()
