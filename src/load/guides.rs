@@ -198,12 +198,18 @@ impl Reader {
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
-                continue;
-            }
             let relative = self.relative(entry.path());
             let name = entry.file_name().to_string_lossy();
-            if is_editor_leftover(&name) {
+            if is_editor_leftover(&name) || entry.file_type().is_dir() {
+                continue;
+            }
+            if !entry.file_type().is_file() {
+                // A named pipe would make the read wait forever, a device never end.
+                self.diagnostics.push(
+                    Diagnostic::error("this is not a regular file (a named pipe or a device)")
+                        .with_span(Span::file_only(&relative))
+                        .with_hint("content files must be ordinary files; replace it with the file itself"),
+                );
                 continue;
             }
             if relative.extension().and_then(|e| e.to_str()) != Some("md") {

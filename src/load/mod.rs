@@ -191,6 +191,46 @@ pub fn load_partial_with(root: &Path, cache: &mut LoadCache) -> Result<Partial, 
     }
 }
 
+/// The largest YAML file read (a whole site's rules fit in well under 1 MB).
+pub const MOST_YAML_BYTES: u64 = 16 << 20;
+/// The largest guide read.
+pub const MOST_GUIDE_BYTES: u64 = 64 << 20;
+
+fn size_limit(relative: &Path) -> u64 {
+    if relative.extension().is_some_and(|e| e == "md") {
+        MOST_GUIDE_BYTES
+    } else {
+        MOST_YAML_BYTES
+    }
+}
+
+enum ReadRefused {
+    NotAFile,
+    /// The file's size and the limit, in bytes.
+    TooLarge(u64, u64),
+    Io(std::io::Error),
+}
+
+/// The bytes of the regular file at `path` (a link is followed), if it has at most `limit`;
+/// checked before reading, and the read itself stops past the limit in case the file grows.
+fn read_content_file(path: &Path, limit: u64) -> Result<Result<Vec<u8>, std::io::Error>, ReadRefused> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(ReadRefused::Io)?;
+    if !metadata.is_file() {
+        return Err(ReadRefused::NotAFile);
+    }
+    if metadata.len() > limit {
+        return Err(ReadRefused::TooLarge(metadata.len(), limit));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let read = std::fs::File::open(path).and_then(|file| file.take(limit + 1).read_to_end(&mut bytes));
+    match read {
+        Ok(_) if bytes.len() as u64 > limit => Err(ReadRefused::TooLarge(bytes.len() as u64, limit)),
+        Ok(_) => Ok(Ok(bytes)),
+        Err(error) => Ok(Err(error)),
+    }
+}
+
 /// The file that defines items of `kind`.
 fn file_of(kind: &str) -> &'static str {
     match kind {
@@ -299,9 +339,35 @@ impl Reader {
         }
     }
 
-    /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic.
+    /// Reads a file as UTF-8 and remembers its text; a problem becomes a diagnostic. Only a
+    /// regular file within its size limit is read: a named pipe would wait forever and a link to
+    /// a device such as `/dev/zero` would never end, so both are refused before reading.
     fn read_text(&mut self, relative: &Path) -> Option<String> {
-        let bytes = match std::fs::read(self.root.join(relative)) {
+        let bytes = match read_content_file(&self.root.join(relative), size_limit(relative)) {
+            Ok(bytes) => bytes,
+            Err(ReadRefused::NotAFile) => {
+                self.diagnostics.push(
+                    Diagnostic::error("this is not a regular file (a named pipe, a device or a folder)")
+                        .with_span(Span::file_only(relative))
+                        .with_hint("content files must be ordinary files; replace it with the file itself"),
+                );
+                return None;
+            }
+            Err(ReadRefused::TooLarge(size, limit)) => {
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "this file is {} MB, more than the {} MB a content file of its kind may be",
+                        size.div_ceil(1 << 20),
+                        limit >> 20
+                    ))
+                    .with_span(Span::file_only(relative))
+                    .with_hint("split it into several files, or check that it is the file you meant (not a log or a data dump)"),
+                );
+                return None;
+            }
+            Err(ReadRefused::Io(error)) => Err(error),
+        };
+        let bytes = match bytes {
             Ok(bytes) => bytes,
             Err(error) => {
                 self.diagnostics.push(
