@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod changelog;
 pub mod content;
+pub mod deadlines;
 pub mod forms;
 pub mod graph;
 pub mod history;
@@ -14,6 +15,7 @@ pub mod holidays;
 pub use calendar::{Calendar, MissingYear};
 pub use changelog::*;
 pub use content::*;
+pub use deadlines::*;
 pub use forms::*;
 pub use graph::StageGraph;
 pub use holidays::*;
