@@ -745,7 +745,7 @@ fn a_content_file_that_cannot_be_read_is_an_error_naming_it() {
         .unwrap();
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("cannot read this file"), "{stderr}");
+    assert!(stderr.contains("this is not a regular file"), "{stderr}");
     assert!(stderr.contains("--> content/materials.yaml"), "{stderr}");
 }
 
