@@ -904,3 +904,19 @@ fn the_readme_names_the_rust_version_that_cargo_toml_requires() {
         "{version} is older than rust-version {required}"
     );
 }
+
+/// Every `{` of the theme's stylesheet is closed before the next block starts: an unclosed
+/// `@media print {` once swallowed the rules after it, so dates wrapped on phones.
+#[test]
+fn the_default_stylesheet_closes_every_block_it_opens() {
+    let css = std::fs::read_to_string(repo_root().join("themes/default/static/style.css")).unwrap();
+    let mut depth = 0i32;
+    for (number, line) in css.lines().enumerate() {
+        if line.starts_with("/*") && depth != 0 {
+            panic!("line {}: a comment at the start of a line inside an open block", number + 1);
+        }
+        depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+        assert!(depth >= 0, "line {}: a `}}` closes nothing", number + 1);
+    }
+    assert_eq!(depth, 0, "a block is left open at the end");
+}

@@ -84,9 +84,10 @@ fn a_deadline_counts_down_before_its_day_and_reads_in_the_past_tense_after_it() 
     let at = |id: &str| past.find(&format!("id=\"deadline-{id}\"")).unwrap();
     assert!(at("cleanup-2024-04-01") < at("listed-2024-03-31"));
     assert!(at("listed-2024-03-31") < at("unlisted-2023-09-01"));
-    // The home page reads the same way.
+    // The home page says what applies now, in the present: the catch-up period is over.
     let home = read(&after, "index.html");
-    assert!(deadline_item(&home, "listed-2024-03-31").contains("2024年3月31日已截止"));
+    assert!(now_box(&home).contains("补办期已过"), "{}", now_box(&home));
+    assert!(!home.contains("id=\"deadline-listed-2024-03-31\""), "the full list is on the deadlines page only");
 }
 
 #[test]
