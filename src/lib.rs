@@ -12,6 +12,7 @@ pub mod memo;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod sanitise;
 pub mod scaffold;
 pub mod schema;
 pub(crate) mod script_json;

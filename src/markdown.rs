@@ -25,6 +25,8 @@ pub struct LinkBase<'a> {
     /// The pages that `kind:id` links may name; `None` leaves such links as they are written.
     pub pages: Option<&'a PageTargets>,
     pub allow_html: bool,
+    /// Raw HTML published as written (`raw_html: trusted`); otherwise it is cleaned.
+    pub trust_html: bool,
 }
 
 /// The pages a link may name by what they are: for each kind the caller names (`form`, `stage`,
@@ -92,6 +94,9 @@ pub struct Rendered {
     /// Relative links to anything but a guide (`../stages/x.html`, `img/a.png`), as written,
     /// with their byte offsets: a guide's are checked against the finished site.
     pub other_links: Vec<(usize, String)>,
+    /// What cleaning took out of the raw HTML (see `sanitise`), at the byte offset of the
+    /// fragment or link it was written in.
+    pub sanitised: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -182,8 +187,19 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
     let mut events: Vec<Event> = Vec::new();
     let mut headings: Vec<PendingHeading> = Vec::new();
     let mut footnote_ids: Vec<String> = Vec::new();
+    let cleans = base.allow_html && !base.trust_html;
+    let mut needs_cleaning = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let offset = range.start;
+        let raw_html = matches!(event, Event::Html(_) | Event::InlineHtml(_));
+        if cleans && raw_html {
+            needs_cleaning |= note_what_cleaning_takes(&event, offset, &mut rendered.sanitised);
+        }
         let event = adapt(event, text, range, base, &mut rendered);
+        // A link's address is judged as rewritten: `stage:x` becomes a path of the site.
+        if cleans && !raw_html {
+            needs_cleaning |= note_what_cleaning_takes(&event, offset, &mut rendered.sanitised);
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 headings.push(PendingHeading {
@@ -223,8 +239,29 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
         .collect();
     let mut html = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html, events.into_iter());
+    if needs_cleaning {
+        html = crate::sanitise::clean(&html);
+    }
     rendered.html = html.into();
     rendered
+}
+
+/// Records what cleaning will take out of `event` (raw HTML, or a link or image to an address
+/// that could run script); true when the text holds raw HTML or such an address at all.
+fn note_what_cleaning_takes(event: &Event, offset: usize, found: &mut Vec<(usize, String)>) -> bool {
+    match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => {
+            found.extend(crate::sanitise::problems(raw).into_iter().map(|p| (offset, p)));
+            true
+        }
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })
+            if !crate::sanitise::address_allowed(dest_url) =>
+        {
+            found.push((offset, format!("the address `{dest_url}` is removed")));
+            true
+        }
+        _ => false,
+    }
 }
 
 /// A heading seen while parsing, whose anchor is given once the whole text is read.
@@ -493,6 +530,7 @@ mod tests {
             root: "",
             pages: None,
             allow_html: true,
+            trust_html: false,
         }
     }
 
@@ -617,6 +655,7 @@ mod tests {
             root: "",
             pages: None,
             allow_html: true,
+            trust_html: false,
         };
         let r = render("[x](a/b.md)", &base);
         assert!(r.html.contains(r#"href="../guides/a/b.html""#), "{}", r.html);
@@ -630,6 +669,7 @@ mod tests {
             root: "",
             pages: None,
             allow_html: false,
+            trust_html: false,
         };
         let r = render(
             "[a](javascript:alert(1)) <JaVaScRiPt:alert(2)> ![i](data:text/html,x) [ok](https://a.b/)",
@@ -648,6 +688,7 @@ mod tests {
             root: "",
             pages: None,
             allow_html: true,
+            trust_html: false,
         };
         assert!(
             render("[a](javascript:alert(1))", &on).html.contains("javascript:"),
@@ -663,6 +704,7 @@ mod tests {
             root: "",
             pages: None,
             allow_html: false,
+            trust_html: false,
         };
         let r = render("<script>alert(1)</script>\n", &base);
         assert!(!r.html.contains("<script>"), "{}", r.html);
@@ -708,6 +750,7 @@ mod tests {
             root: "../../",
             pages: Some(&pages),
             allow_html: true,
+            trust_html: false,
         };
         let text = "See [form:org](form:org), [it](material:id), [there](material:id#top),\n\
                     [g](guide:a%20b#h), [d](deadline:soon) and [r][ref].\n\n[ref]: form:org\n";

@@ -14,6 +14,7 @@ const SHARED: &[&str] = &[
     "href",
     "markdown",
     "memo",
+    "sanitise",
     "model",
     "script_json",
     "site_files",

@@ -913,7 +913,10 @@ fn the_default_stylesheet_closes_every_block_it_opens() {
     let mut depth = 0i32;
     for (number, line) in css.lines().enumerate() {
         if line.starts_with("/*") && depth != 0 {
-            panic!("line {}: a comment at the start of a line inside an open block", number + 1);
+            panic!(
+                "line {}: a comment at the start of a line inside an open block",
+                number + 1
+            );
         }
         depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
         assert!(depth >= 0, "line {}: a `}}` closes nothing", number + 1);

@@ -34,7 +34,8 @@ const OWN_SCRIPTS: [&str; 6] = [
     "assets/query.js",
 ];
 /// Keys of `rules.json` whose strings are ids, dates or enum values, not free text.
-const STRUCTURAL_KEYS: [&str; 18] = [
+const STRUCTURAL_KEYS: [&str; 19] = [
+    "raw_html",
     "id",
     "date",
     "reviewed",
@@ -115,7 +116,9 @@ impl Hostile {
         // Every payload ends with a Markdown link to a `javascript:` URL.
         let link = format!("[link]({MARKDOWN_JS_URL})");
         let mut value = match variant {
-            Variant::Script => format!("{tag}<script>alert(1)</script>\"'><img src=x onerror=alert(2)> {link}"),
+            Variant::Script => format!(
+                "{tag}<script>alert(1)</script>\"'><img src=x onerror=alert(2)><iframe src=\"https://e.org\"></iframe><form action=x><input></form><b style=\"color:red\">s</b> {link}"
+            ),
             Variant::CloseScript => format!("{tag}</script><script>alert(3)</script>\"' {link}"),
             Variant::Ics => format!(
                 "{tag}<script>alert(1)</script>\"', a; b\\ c {link}\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected"
@@ -210,7 +213,7 @@ fn yaml(text: &str) -> String {
 }
 
 /// Copies `minimal` to `root` and rewrites its content with a hostile string in every string field.
-fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: &str) {
+fn write_hostile_site(root: &Path, h: &mut Hostile, html: Html, base_url: &str) {
     copy_dir(&fixture("minimal"), root);
     let content = root.join("content");
     let write = |name: &str, lines: Vec<String>| {
@@ -225,7 +228,7 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, allow_html: bool, base_url: 
         format!("language: {}", h.text("site.yaml: language")),
         format!("base_url: {}", h.url("site.yaml: base_url", base_url, true)),
         "reviewed: \"2026-01-15\"".into(),
-        format!("allow_html: {allow_html}"),
+        html.setting().into(),
         format!("intro: {}", h.md("site.yaml: intro")),
         "who_must:".into(),
         format!("  - {}", h.md("site.yaml: who_must[0]")),
@@ -553,16 +556,42 @@ fn build(root: &Path) -> PathBuf {
 }
 
 /// Builds a hostile (or benign) site; returns the strings written and the output files.
-fn hostile_build(
-    label: &str,
-    benign: bool,
-    allow_html: bool,
-    base_url: &str,
-) -> (TempDir, Hostile, Vec<(String, String)>) {
+/// The classes of the default theme's own `<form>` elements.
+const THEME_FORMS: &[&str] = &[
+    "checklist",
+    "questionnaire",
+    "questionnaire-start",
+    "search-form",
+    "site-search",
+    "timeline-form",
+];
+
+/// What the hostile site says about raw HTML in its Markdown.
+#[derive(Clone, Copy)]
+enum Html {
+    /// `allow_html: false`: shown as text.
+    Escaped,
+    /// Nothing said: cleaned of anything that could run.
+    Cleaned,
+    /// `raw_html: trusted`: published as written.
+    Trusted,
+}
+
+impl Html {
+    fn setting(self) -> &'static str {
+        match self {
+            Html::Escaped => "allow_html: false",
+            Html::Cleaned => "# raw HTML: the default, cleaned",
+            Html::Trusted => "raw_html: trusted",
+        }
+    }
+}
+
+fn hostile_build(label: &str, benign: bool, html: Html, base_url: &str) -> (TempDir, Hostile, Vec<(String, String)>) {
     let tmp = TempDir::new(label);
     let root = tmp.path().join("site");
     let mut h = Hostile::new(benign);
-    write_hostile_site(&root, &mut h, allow_html, base_url);
+    write_hostile_site(&root, &mut h, html, base_url);
     let files = read_tree(&build(&root))
         .into_iter()
         .filter(|(path, _)| !path.starts_with("assets/") || path == "assets/search-index.js")
@@ -920,7 +949,10 @@ fn well_formed_xml(xml: &str) -> Result<Vec<String>, String> {
 enum Trust {
     /// `allow_html: false`: no markup from the content at all.
     None,
-    /// `allow_html: true`: Markdown fields keep their raw HTML; plain fields are still escaped.
+    /// The default: Markdown fields keep the markup that cannot run anything (an `<img>`
+    /// without its handler, say); no script, handler, frame or script address gets through.
+    Cleaned,
+    /// `raw_html: trusted`: Markdown fields keep their raw HTML; plain fields are still escaped.
     Markdown,
 }
 
@@ -1005,7 +1037,7 @@ fn check_html(
                 let own = OWN_SCRIPTS
                     .iter()
                     .any(|s| local == *s || src == format!("{}/{s}", base_url.trim_end_matches('/')));
-                if trust == Trust::None && !own {
+                if trust != Trust::Markdown && !own {
                     report(
                         e.at,
                         format!("<script src=\"{src}\"> is not one of the theme's scripts"),
@@ -1035,7 +1067,7 @@ fn check_html(
                     ),
                 }
             }
-            None if trust == Trust::None => {
+            None if trust != Trust::Markdown => {
                 report(e.at, "an inline <script> that is not the timeline data".into());
             }
             None => {}
@@ -1059,6 +1091,35 @@ fn check_html(
                 ) && !(e.name == "meta" && (path_is_head_meta(e)))
                 {
                     report(e.at, format!("an injected <{}>", e.name));
+                }
+            }
+        }
+        Trust::Cleaned => {
+            for at in find_all(html, "<script>alert") {
+                report(at, "raw `<script>alert`".into());
+            }
+            for e in elements.iter().filter(|e| !e.end) {
+                for (name, _) in &e.attrs {
+                    if name.starts_with("on") || (name == "style" && !matches!(e.name.as_str(), "th" | "td")) {
+                        report(e.at, format!("attribute `{name}` in <{}>", e.name));
+                    }
+                }
+                // The theme's own forms, each named by its class.
+                let own_form = e.attrs.iter().any(|(n, v)| {
+                    n == "class" && THEME_FORMS.contains(&v.split_whitespace().next().unwrap_or_default())
+                });
+                if matches!(
+                    e.name.as_str(),
+                    "iframe" | "object" | "embed" | "svg" | "math" | "base" | "style"
+                ) || (e.name == "form" && !own_form)
+                    || (e.name == "meta" && !path_is_head_meta(e))
+                {
+                    report(e.at, format!("an injected <{}>", e.name));
+                }
+            }
+            for (tag, entry) in h.tagged().filter(|(_, e)| !e.markdown) {
+                for at in find_all(html, &format!("{tag}<")) {
+                    report(at, format!("plain field `{}` is not escaped", entry.field));
                 }
             }
         }
@@ -1321,7 +1382,7 @@ fn check_site(files: &[(String, String)], h: &Hostile, trust: Trust, base_url: &
 
 #[test]
 fn every_string_from_yaml_is_escaped_wherever_it_lands() {
-    let (_tmp, h, files) = hostile_build("hostile-strict", false, false, MARKUP_URL);
+    let (_tmp, h, files) = hostile_build("hostile-strict", false, Html::Escaped, MARKUP_URL);
     let mut problems = check_site(&files, &h, Trust::None, MARKUP_URL);
     // Not vacuous: the payloads are shown (escaped) on the pages, not dropped.
     let html: String = files
@@ -1351,8 +1412,8 @@ fn hostile_strings_add_no_element_or_attribute_to_any_page() {
     // The same site with harmless look-alikes of every string: with `allow_html: false` every page
     // must have exactly the same tags and attribute names, whatever the strings hold.
     let base = "https://guide.example/sub/";
-    let (_a, _, hostile) = hostile_build("structure-hostile", false, false, base);
-    let (_b, _, benign) = hostile_build("structure-benign", true, false, base);
+    let (_a, _, hostile) = hostile_build("structure-hostile", false, Html::Escaped, base);
+    let (_b, _, benign) = hostile_build("structure-benign", true, Html::Escaped, base);
     let mut problems = Vec::new();
     assert_eq!(
         hostile.iter().map(|(p, _)| p).collect::<Vec<_>>(),
@@ -1381,13 +1442,21 @@ fn hostile_strings_add_no_element_or_attribute_to_any_page() {
 fn with_raw_html_allowed_only_markdown_keeps_markup_and_plain_fields_stay_escaped() {
     // `allow_html: true` (the default) trusts Markdown; it must not unescape titles, names,
     // labels, options, the JSON in the inline script, the search index, the calendar or rules.json.
-    let (_tmp, h, files) = hostile_build("hostile-trusted", false, true, MARKUP_URL);
+    let (_tmp, h, files) = hostile_build("hostile-trusted", false, Html::Trusted, MARKUP_URL);
     fail_if_any(&check_site(&files, &h, Trust::Markdown, MARKUP_URL));
 }
 
 #[test]
+fn by_default_no_markdown_field_or_guide_publishes_a_script_handler_frame_or_script_address() {
+    // Every Markdown field of every file, and the guides, hold the hostile payloads; nothing is
+    // said about raw HTML, so it is cleaned: no page runs anything the content wrote.
+    let (_tmp, h, files) = hostile_build("hostile-cleaned", false, Html::Cleaned, MARKUP_URL);
+    fail_if_any(&check_site(&files, &h, Trust::Cleaned, MARKUP_URL));
+}
+
+#[test]
 fn a_base_url_with_markup_is_escaped_in_the_sitemap_and_the_404_page() {
-    let (_tmp, h, files) = hostile_build("hostile-base-url", false, false, MARKUP_URL);
+    let (_tmp, h, files) = hostile_build("hostile-base-url", false, Html::Escaped, MARKUP_URL);
     let mut problems = Vec::new();
     check_sitemap(file(&files, "sitemap.xml"), MARKUP_URL, &mut problems);
     check_html(
@@ -1442,7 +1511,9 @@ fn script_addresses_in_url_fields_are_refused_with_their_position() {
 }
 
 /// Builds `minimal` with a guide body holding raw HTML; returns the guide page and the search index.
-fn build_guide_with_raw_html(label: &str, allow_html: Option<bool>) -> (String, String) {
+/// Builds `minimal` with a guide body holding raw HTML and `setting` added to site.yaml;
+/// returns the guide page, the search index and what `check` printed.
+fn build_guide_with_raw_html(label: &str, setting: &str) -> (String, String, String) {
     let tmp = TempDir::new(label);
     let root = tmp.path().join("site");
     copy_dir(&fixture("minimal"), &root);
@@ -1450,51 +1521,28 @@ fn build_guide_with_raw_html(label: &str, allow_html: Option<bool>) -> (String, 
     let body = std::fs::read_to_string(&guide).unwrap();
     std::fs::write(
         &guide,
-        format!("{body}\n<script>alert(5)</script>\n\nA picture: <img src=x onerror=alert(6)> inline.\n"),
+        format!(
+            "{body}\n<script>alert(5)</script>\n\nA picture: <img src=x onerror=alert(6)> inline, <kbd>Ctrl</kbd>.\n"
+        ),
     )
     .unwrap();
-    if let Some(allow) = allow_html {
-        let site = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
-        std::fs::write(root.join("content/site.yaml"), format!("{site}allow_html: {allow}\n")).unwrap();
-    }
+    let site = std::fs::read_to_string(root.join("content/site.yaml")).unwrap();
+    std::fs::write(root.join("content/site.yaml"), format!("{site}{setting}\n")).unwrap();
+    let checked = bin()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     let output = build(&root);
     (
         std::fs::read_to_string(output.join("guides/first.html")).unwrap(),
         std::fs::read_to_string(output.join("assets/search-index.js")).unwrap(),
+        text(&checked.stderr),
     )
 }
 
-#[test]
-fn raw_html_in_guides_is_kept_by_default_and_escaped_with_allow_html_false() {
-    // Default (no key) and an explicit `true`: authors are trusted, their HTML is kept.
-    for (label, setting) in [("raw-html-default", None), ("raw-html-true", Some(true))] {
-        let (page, index) = build_guide_with_raw_html(label, setting);
-        assert!(
-            page.contains("<script>alert(5)</script>"),
-            "{label}: raw <script> kept:\n{page}"
-        );
-        assert!(
-            page.contains("<img src=x onerror=alert(6)>"),
-            "{label}: raw <img> kept:\n{page}"
-        );
-        assert!(
-            !index.contains("<script") && !index.contains("</script"),
-            "{label}: {index}"
-        );
-    }
-    // `allow_html: false`: the same text is shown, escaped, and nothing of it is markup.
-    let (page, index) = build_guide_with_raw_html("raw-html-false", Some(false));
-    assert!(!page.contains("<script>alert(5)"), "{page}");
-    assert!(!page.contains("<img"), "{page}");
-    assert!(
-        page.contains("&lt;script&gt;alert(5)&lt;/script&gt;"),
-        "shown as text:\n{page}"
-    );
-    assert!(
-        page.contains("&lt;img src=x onerror=alert(6)&gt;"),
-        "shown as text:\n{page}"
-    );
-    let elements = tags(&page);
+fn no_inline_script_nor_handler(page: &str) {
+    let elements = tags(page);
     assert!(
         elements
             .iter()
@@ -1508,5 +1556,65 @@ fn raw_html_in_guides_is_kept_by_default_and_escaped_with_allow_html_false() {
             .all(|e| e.attrs.iter().all(|(n, _)| !n.starts_with("on"))),
         "no event handler: {page}"
     );
+}
+
+#[test]
+fn raw_html_in_guides_is_cleaned_by_default_kept_when_trusted_and_escaped_with_allow_html_false() {
+    // Default (no key) and `allow_html: true`: what cannot run is kept, the rest is taken out,
+    // and `check` names each piece where it is written.
+    for (label, setting) in [("raw-html-default", ""), ("raw-html-true", "allow_html: true")] {
+        let (page, index, stderr) = build_guide_with_raw_html(label, setting);
+        assert!(
+            !page.contains("alert(5)") && !page.contains("onerror"),
+            "{label}: {page}"
+        );
+        assert!(
+            page.contains("<img src=\"x\">") && page.contains("<kbd>Ctrl</kbd>"),
+            "{label}: {page}"
+        );
+        no_inline_script_nor_handler(&page);
+        assert!(
+            !index.contains("<script") && !index.contains("</script"),
+            "{label}: {index}"
+        );
+        let body_lines = std::fs::read_to_string(fixture("minimal").join("content/guides/first.md"))
+            .unwrap()
+            .lines()
+            .count();
+        for (warning, line) in [
+            (
+                "warning: raw HTML: `<script>` is removed with its content",
+                body_lines + 2,
+            ),
+            (
+                "warning: raw HTML: the attribute `onerror` of `<img>` is removed",
+                body_lines + 4,
+            ),
+        ] {
+            assert!(stderr.contains(warning), "{label}: {warning}\n{stderr}");
+            assert!(
+                stderr.contains(&format!("content/guides/first.md:{line}:")),
+                "{label}: line {line}\n{stderr}"
+            );
+        }
+    }
+    // `raw_html: trusted`: published as written.
+    let (page, _, stderr) = build_guide_with_raw_html("raw-html-trusted", "raw_html: trusted");
+    assert!(page.contains("<script>alert(5)</script>"), "{page}");
+    assert!(page.contains("<img src=x onerror=alert(6)>"), "{page}");
+    assert!(!stderr.contains("raw HTML"), "{stderr}");
+    // `allow_html: false`: the same text is shown, escaped, and nothing of it is markup.
+    let (page, index, _) = build_guide_with_raw_html("raw-html-false", "allow_html: false");
+    assert!(!page.contains("<script>alert(5)"), "{page}");
+    assert!(!page.contains("<img"), "{page}");
+    assert!(
+        page.contains("&lt;script&gt;alert(5)&lt;/script&gt;"),
+        "shown as text:\n{page}"
+    );
+    assert!(
+        page.contains("&lt;img src=x onerror=alert(6)&gt;"),
+        "shown as text:\n{page}"
+    );
+    no_inline_script_nor_handler(&page);
     assert!(!index.contains("<script") && !index.contains("</script"), "{index}");
 }

@@ -29,6 +29,7 @@ fn guide_base() -> LinkBase<'static> {
         root: "",
         pages: None,
         allow_html: true,
+        trust_html: false,
     }
 }
 
@@ -652,6 +653,7 @@ fn site() -> impl Strategy<Value = Site> {
                 base_url,
                 reviewed,
                 allow_html,
+                raw_html: guidegen::model::RawHtml::Sanitised,
                 intro: intro.into(),
                 who_must: markdown_all(who_must),
                 who_need_not: markdown_all(who_need_not),

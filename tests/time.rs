@@ -87,7 +87,10 @@ fn a_deadline_counts_down_before_its_day_and_reads_in_the_past_tense_after_it() 
     // The home page says what applies now, in the present: the catch-up period is over.
     let home = read(&after, "index.html");
     assert!(now_box(&home).contains("补办期已过"), "{}", now_box(&home));
-    assert!(!home.contains("id=\"deadline-listed-2024-03-31\""), "the full list is on the deadlines page only");
+    assert!(
+        !home.contains("id=\"deadline-listed-2024-03-31\""),
+        "the full list is on the deadlines page only"
+    );
 }
 
 #[test]

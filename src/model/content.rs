@@ -21,6 +21,18 @@ pub type Markdown = crate::yaml::Text;
 /// A day, YYYY-MM-DD, with its position; `validate` parses it.
 pub type Day = Spanned<String>;
 
+/// What becomes of raw HTML written in Markdown (when `allow_html` is not `false`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RawHtml {
+    /// Cleaned: what could run, load or post something (scripts, event handlers, `style`,
+    /// frames, forms, `javascript:` and `data:` addresses) is taken out.
+    #[default]
+    Sanitised,
+    /// Published as written. Only for content nobody else can edit.
+    Trusted,
+}
+
 /// `content/site.yaml`: the site as a whole.
 #[derive(Debug, Clone, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -44,9 +56,14 @@ pub struct Site {
     /// when `reviewed` (or a source's `checked`) is older than that.
     #[serde(default)]
     pub review_every: Option<Spanned<u32>>,
-    /// Allow raw HTML in Markdown (authors are trusted by default).
+    /// Allow raw HTML in Markdown; `false` shows it as text. Allowed HTML is cleaned of
+    /// anything that could run (see `raw_html`).
     #[serde(default = "default_true")]
     pub allow_html: bool,
+    /// `trusted` publishes raw HTML in Markdown as written, scripts and all; left out, it is
+    /// cleaned (`sanitised`), and `check` warns about each piece it takes out.
+    #[serde(default)]
+    pub raw_html: RawHtml,
     /// The introduction on the home page (Markdown).
     pub intro: Markdown,
     /// Who must go through the process (each item Markdown).

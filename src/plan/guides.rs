@@ -137,6 +137,7 @@ impl Planner<'_> {
             root,
             pages: Some(&self.pages),
             allow_html: self.content.site.allow_html,
+            trust_html: self.content.site.raw_html == crate::model::RawHtml::Trusted,
         }
     }
 
@@ -221,7 +222,12 @@ impl Planner<'_> {
     /// come from, whether raw HTML is allowed in its Markdown, and the pages its links to pages
     /// by what they are lead to.
     pub(super) fn guide_site_stamp(&self) -> Stamp {
-        Stamp::of(&(&self.nav, self.content.site.allow_html, &self.pages))
+        Stamp::of(&(
+            &self.nav,
+            self.content.site.allow_html,
+            self.content.site.raw_html,
+            &self.pages,
+        ))
     }
 
     fn guide_index_page(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
@@ -445,6 +451,25 @@ pub(super) fn content_links(
         }
     }
     links
+}
+
+/// The warnings for raw HTML that cleaning changed in the guides, where it is written.
+pub(super) fn cleaned_html(
+    content: &crate::model::Content,
+    rendered: &HashMap<&str, Arc<markdown::Rendered>>,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for guide in &content.guides {
+        let Some(markdown) = rendered.get(guide.slug.as_str()) else {
+            continue;
+        };
+        for (offset, problem) in &markdown.sanitised {
+            let (line, column) = line_column(&guide.body, *offset);
+            let span = Span::new(&guide.file, line + guide.body_line - 1, column, 1);
+            warnings.push(super::page_links::raw_html_warning(problem, span));
+        }
+    }
+    warnings
 }
 
 /// An error at a link `width` characters wide at byte `offset` of `guide`'s body. Worked out only

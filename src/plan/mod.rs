@@ -111,7 +111,7 @@ pub fn check_links(model: &Model, today: NaiveDate) -> Vec<Diagnostic> {
     let planner = Planner::new(model, today);
     let mut cache = PlanCache::default();
     let rendered = planner.guides_markdown(&mut cache);
-    let mut diagnostics = planner.check_text_links(
+    let (mut diagnostics, _) = planner.check_text_links(
         &guides::guide_headings(planner.content, &rendered),
         &planner.link_names(&rendered),
     );
@@ -171,13 +171,14 @@ impl<'a> Planner<'a> {
         let from_site = self.guide_site_stamp();
         let structure = self.guide_structure_stamp(from_site);
         let rendered = self.guides_markdown(cache);
-        let mut diagnostics = self.check_text_links(
+        let (mut diagnostics, mut cleaned) = self.check_text_links(
             &guides::guide_headings(self.content, &rendered),
             &self.link_names(&rendered),
         );
         let (guide_pages, navs, found) = self.guide_pages(cache, &rendered, structure, from_site);
         diagnostics.extend(found);
         let content_links = guides::content_links(self.content, &rendered);
+        cleaned.extend(guides::cleaned_html(self.content, &rendered));
         if !diagnostics.is_empty() {
             crate::diagnostics::sort(&mut diagnostics);
             return Err(diagnostics);
@@ -187,7 +188,8 @@ impl<'a> Planner<'a> {
             .site_part
             .try_get_or_build(&(), || stamp, || self.site_part(&guide_pages, stamp));
         cache.site_part.sweep();
-        let part = part?;
+        let mut part = part?;
+        part.warnings.extend(cleaned);
         let mut pages = part.before;
         pages.extend(guide_pages);
         pages.extend(part.after);
@@ -336,6 +338,7 @@ impl<'a> Planner<'a> {
             root,
             pages: Some(&self.pages),
             allow_html: self.content.site.allow_html,
+            trust_html: self.content.site.raw_html == crate::model::RawHtml::Trusted,
         };
         markdown::render(text, &base).html.to_string()
     }

@@ -99,8 +99,14 @@ impl Planner<'_> {
     /// Every link in the Markdown texts of the YAML files, to a guide (`x.md`) or to a page by
     /// what it is, must lead to a page the site has: one error per broken link, at the link.
     /// `guides` holds the guides' headings, which anchors must name.
-    pub(super) fn check_text_links(&self, guides: &GuideHeadings, link_names: &LinkNames) -> Vec<Diagnostic> {
+    /// Beside the errors, the warnings for raw HTML that cleaning changed in those texts.
+    pub(super) fn check_text_links(
+        &self,
+        guides: &GuideHeadings,
+        link_names: &LinkNames,
+    ) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
         let mut diagnostics = Vec::new();
+        let mut cleaned = Vec::new();
         for (file, text) in markdown_texts(self.content) {
             let base = LinkBase {
                 folder: "",
@@ -108,6 +114,7 @@ impl Planner<'_> {
                 root: "",
                 pages: Some(&self.pages),
                 allow_html: self.content.site.allow_html,
+                trust_html: self.content.site.raw_html == crate::model::RawHtml::Trusted,
             };
             let rendered = markdown::render(text, &base);
             let at = |offset: usize, written: &str| {
@@ -126,9 +133,20 @@ impl Planner<'_> {
                     diagnostics.push(Diagnostic::error(message).with_span(span).with_hint(hint));
                 }
             }
+            for (offset, problem) in &rendered.sanitised {
+                let (line, column) = text.locate(*offset, "<");
+                cleaned.push(raw_html_warning(problem, Span::new(Path::new(file), line, column, 1)));
+            }
         }
-        diagnostics
+        (diagnostics, cleaned)
     }
+}
+
+/// The warning for a piece of raw HTML (or an address) that cleaning took out.
+pub(super) fn raw_html_warning(problem: &str, span: Span) -> Diagnostic {
+    Diagnostic::warning(format!("raw HTML: {problem}"))
+        .with_span(span)
+        .with_hint("the site publishes only HTML that cannot run anything; remove it, or, if every editor of this site is trusted, write `raw_html: trusted` in content/site.yaml")
 }
 
 /// What is wrong with a page link, as a message and a hint; `None` when it leads somewhere.
