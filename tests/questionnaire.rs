@@ -1,4 +1,4 @@
-//! The "what do I need?" questionnaire in real Chromium (issue 13): answers hide and show items,
+//! The "what do I need?" questionnaire in real Chromium: answers hide and show items,
 //! an item needed by an answer says so, the summary and progress lines count what is still
 //! needed, the answers live in the web address, clearing does what it says, the start form picks
 //! no subject type for the reader, questions are asked only of those they apply to, one document

@@ -271,7 +271,7 @@ pub struct MaterialView {
     pub same_as_ids: String,
 }
 
-/// A stage page's materials for one audience (issue 13: questionnaire): those every subject may
+/// A stage page's materials for one audience: those every subject may
 /// need, then each group's or subject's, each item collapsed to its name.
 #[derive(Debug, Serialize)]
 pub struct StageMaterialGroup {
@@ -496,7 +496,7 @@ pub struct SitemapData {
     pub urls: Vec<String>,
 }
 
-// ---- issue 13: the journey (`stages.html`, the side navigation, related pages) ----
+// ---- The journey (`stages.html`, the side navigation, related pages) ----
 
 /// `data` of the step-by-step overview (`stages/index.html`).
 #[derive(Debug, Serialize)]
