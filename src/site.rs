@@ -141,9 +141,6 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
     let (Some(model), Some(mut theme)) = (model, theme) else {
         return Err(failed(diagnostics, sources));
     };
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(failed(diagnostics, sources));
-    }
     timings.validate = started.elapsed();
     let started = Instant::now();
     let plan = match plan::plan(&model, when.as_of, &mut caches.plan) {

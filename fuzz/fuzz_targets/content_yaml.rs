@@ -106,7 +106,7 @@ fn run(root: &Path) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 27).expect("a date");
     let (diagnostics, sources) = match load::load(root) {
         Ok(loaded) => {
-            let (model, mut found) = validate::validate(loaded.content);
+            let (model, mut found) = validate::validate(loaded.content, today, today);
             if let Some(model) = model {
                 if let Err(errors) = plan::plan(&model, today, &mut plan::PlanCache::default()) {
                     found.extend(errors);

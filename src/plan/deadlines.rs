@@ -3,8 +3,8 @@
 //! (`upcoming`); a yearly one counts down to its next day; a relative one says what it counts from
 //! (the timeline computes it from the reader's dates). Rule: the words of a status follow the
 //! deadline's `kind` and its own `past:` text (data), never a guess of the template; "what
-//! applies now" is the `now:` texts of the deadlines whose day has come. The home page shows the
-//! same list and the same "now".
+//! applies now" is the `now:` texts of the deadlines whose day has come, which the home page
+//! shows too.
 
 use crate::model::history::ItemKind;
 use chrono::{Datelike, NaiveDate};

@@ -1,5 +1,5 @@
 //! Planning the home page: the introduction, who must file, and a summary of every other part of
-//! the site (stages, deadlines, subjects, guides, forms), each made by that part's own planner.
+//! the site (stages, what applies now, subjects, guides, forms), each made by that part's own planner.
 
 use super::{IndexData, Page, PageData, Planner};
 
@@ -13,7 +13,6 @@ impl Planner<'_> {
             steps: self.step_views("", None),
             start: self.content.stages.first().map(|s| self.stage_link(s, "").href),
             overview: (!self.content.stages.is_empty()).then(|| super::stages::STAGES_INDEX.to_string()),
-            deadlines: self.deadline_views(""),
             now: self.now_view(""),
             subjects: self.subject_groups(""),
             guides: self.guide_list(""),
@@ -72,8 +71,11 @@ mod tests {
             .map(|s| s.id.as_str())
             .collect();
         assert_eq!(stages, ["prepare", "fill-in", "review"]);
-        let deadlines: Vec<(&str, &str)> = data.deadlines.iter().map(|d| (d.id.as_str(), d.status)).collect();
-        assert_eq!(deadlines, [("start", "past"), ("future", "upcoming")]);
+        let applies: Vec<&str> = data.now.rules.iter().map(|r| r.title.as_str()).collect();
+        assert!(
+            applies.is_empty(),
+            "the minimal site's rules have no `now:` sentence: {applies:?}"
+        );
         assert_eq!(
             data.subjects.iter().map(|g| g.subjects.len()).collect::<Vec<_>>(),
             [1, 1]

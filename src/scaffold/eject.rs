@@ -36,7 +36,8 @@ pub fn eject_theme(root: &Path, force: bool) -> Result<(PathBuf, Vec<PathBuf>), 
     Ok((folder, written))
 }
 
-/// The site's `theme:` and `language:` from content/site.yaml (`default` and `en` when unset).
+/// The site's `theme:` and `language:` from content/site.yaml (`default` and `zh-CN`, the
+/// model's own defaults, when unset).
 fn site_theme_and_language(root: &Path) -> Result<(String, String), Diagnostic> {
     let file = Path::new("content/site.yaml");
     let text = std::fs::read_to_string(root.join(file)).map_err(|error| {
@@ -55,5 +56,5 @@ fn site_theme_and_language(root: &Path) -> Result<(String, String), Diagnostic> 
                 .with_hint("name the theme with letters, digits, `-` and `_` only"),
         );
     }
-    Ok((theme, read("language", "en")))
+    Ok((theme, read("language", "zh-CN")))
 }

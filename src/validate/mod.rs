@@ -384,7 +384,7 @@ impl Checker<'_> {
             for condition in &material.when {
                 self.reference("condition", MATERIALS, condition);
             }
-            self.same_as(material);
+            self.same_as(material, &content.materials);
             self.reference("provider", MATERIALS, &material.provider);
             self.optional_source(MATERIALS, &material.source);
             if material.source.is_none() {

@@ -138,7 +138,9 @@ pub(super) fn blank_out(text: &mut String, message: &str, line: u32, column: u32
         return None;
     }
     let lines: Vec<&str> = text.split('\n').collect();
-    let (owner_line, owner_column) = owner(&lines, line as usize - 1, column as usize - 1)?;
+    let line = line as usize - 1;
+    let column = byte_column(lines.get(line)?, column);
+    let (owner_line, owner_column) = owner(&lines, line, column)?;
     let key = lines[owner_line][owner_column..]
         .trim_start_matches(['-', ' '])
         .split(':')
@@ -177,8 +179,9 @@ pub(super) fn blank_out(text: &mut String, message: &str, line: u32, column: u32
 /// rest of the line moved right (negative: left), for the positions of later mistakes.
 pub(super) fn rename_key(text: &mut String, line: u32, column: u32, written: &str, wanted: &str) -> Option<isize> {
     let lines: Vec<&str> = text.split('\n').collect();
-    let (line, column) = (line as usize - 1, column as usize - 1);
+    let line = line as usize - 1;
     let here = *lines.get(line)?;
+    let column = byte_column(here, column);
     if !here.get(column..)?.starts_with(&format!("{written}:")) {
         return None;
     }
@@ -202,7 +205,7 @@ fn sibling_keys(lines: &[&str], line: usize, column: usize) -> Vec<String> {
     };
     let first = (0..line).rev().take_while(|&i| same_mapping(i)).last().unwrap_or(line);
     let last = (line + 1..lines.len())
-        .take_while(|&i| same_mapping(i) && !lines[i][..column.min(lines[i].len())].contains('-'))
+        .take_while(|&i| same_mapping(i) && !head(lines[i], column).contains('-'))
         .last()
         .unwrap_or(line);
     (first..=last)
@@ -251,6 +254,22 @@ fn key_start(line: &str) -> Option<usize> {
     let plain = !key.is_empty() && !key.contains([' ', '"', '\'', '[', '{', '#']);
     let ends_key = content[colon + 1..].is_empty() || content[colon + 1..].starts_with(' ');
     (plain && ends_key).then_some(content_at)
+}
+
+/// The byte offset in `line` of the parser's 1-based column, which counts characters.
+fn byte_column(line: &str, column: u32) -> usize {
+    line.char_indices()
+        .nth(column.saturating_sub(1) as usize)
+        .map_or(line.len(), |(at, _)| at)
+}
+
+/// At most the first `bytes` bytes of `line`, ending on a character boundary.
+fn head(line: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(line.len());
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
 }
 
 fn indent(line: &str) -> usize {
@@ -302,6 +321,61 @@ mod tests {
         assert_eq!(text, "items:\n  - id: a\n    description: x\n    n: 1\n");
         let mut text = "items:\n  - id: a\n    nn: 1\n    n: 2\n  - id: b\n".to_string();
         assert_eq!(rename_key(&mut text, 3, 5, "nn", "n"), None);
+    }
+
+    #[test]
+    fn columns_count_characters_and_never_split_one() {
+        // Chinese text before the mistake on its line, and a comment flush left in the entry.
+        let text =
+            "materials:\n  - id: a\n    descripton: x\n# 第二组材料\n  - id: b\n    tips: [第一条提示, {x: 1}]\n";
+        let mut renamed = text.to_string();
+        assert_eq!(rename_key(&mut renamed, 3, 5, "descripton", "description"), Some(1));
+        let mut blanked = text.to_string();
+        assert_eq!(
+            blank_out(&mut blanked, "invalid type: map, expected a string", 6, 19).as_deref(),
+            Some("tips")
+        );
+        assert!(
+            blanked.ends_with("  - id: b\n                                  \n") || !blanked.contains("tips"),
+            "{blanked:?}"
+        );
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        id: crate::yaml::Spanned<String>,
+        name: Option<String>,
+        tips: Option<Vec<String>>,
+        n: Option<u32>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Items {
+        items: Vec<Item>,
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        /// Reading past mistakes never panics, whatever the text: Chinese before a mistake,
+        /// comments flush left, tabs, brackets, misspelt keys.
+        #[test]
+        fn reading_past_mistakes_never_panics(
+            lines in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "items:", "  - id: a", "  - id: 第一", "    name: 名字", "    nmae: x", "    tips: [第一条, {x: 1}]",
+                    "    n: 二", "    n: 3", "# 注释", "\t- id: c", "    tipps: [a]", "  n: 1", "    bogus: 值: 值",
+                    "      - 子项", "  - {id: d, nam: 名}", "    name: \"未闭合", "", "- 甲",
+                ]),
+                1..12,
+            )
+        ) {
+            let text = lines.join("\n");
+            let _ = parse_all::<Items>(Path::new("x.yaml"), &text);
+        }
     }
 
     #[test]

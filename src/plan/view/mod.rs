@@ -108,9 +108,8 @@ pub struct IndexData {
     pub start: Option<String>,
     /// The step-by-step overview (`stages/index.html`), when there are stages.
     pub overview: Option<String>,
-    /// Every deadline, by date.
-    pub deadlines: Vec<DeadlineView>,
-    /// What applies now and what comes next (`deadlines_now.html`).
+    /// What applies now and what comes next (`deadlines_now.html`); the full list of
+    /// deadlines is on the deadlines page.
     pub now: NowView,
     pub subjects: Vec<SubjectGroupView>,
     pub guides: GuideList,

@@ -207,7 +207,11 @@
     if (!window.guidegenQuery) return; // the page stays whole, every material listed
     var here = params();
     var subject = here.subject;
-    var names = section.querySelector('.narrow-subjects li[data-subject="' + (subject || "").replace(/["\\]/g, "") + '"]');
+    // Looked up by comparing attributes, not by a selector built from the address: a value
+    // such as `?subject=%0A` would make a selector that throws and stop the rest of the page.
+    var names = Array.prototype.filter.call(section.querySelectorAll(".narrow-subjects li[data-subject]"), function (li) {
+      return li.getAttribute("data-subject") === subject;
+    })[0];
     if (!subject || !names) return;
     var merged = {};
     each(section.querySelectorAll(".stage-material"), function (item) {
