@@ -158,6 +158,10 @@ pub fn problems(fragment: &str) -> Vec<String> {
 
 /// Whether a Markdown link's destination survives cleaning.
 pub fn address_allowed(address: &str) -> bool {
+    // Most links are paths or `https:`: no scheme to read, nothing to copy.
+    if !address.contains(':') {
+        return true;
+    }
     let squeezed: String = address
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())

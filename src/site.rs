@@ -143,7 +143,7 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
     };
     timings.validate = started.elapsed();
     let started = Instant::now();
-    let plan = match plan::plan(&model, when.as_of, &mut caches.plan) {
+    let mut plan = match plan::plan(&model, when.as_of, &mut caches.plan) {
         Ok(mut plan) => {
             diagnostics.append(&mut plan.warnings);
             plan
@@ -171,7 +171,7 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
                     .chain(model.content.providers.iter().map(|p| &p.name))
                     .map(String::as_str),
             ));
-            let content_links = plan.content_links.clone();
+            let content_links = std::mem::take(&mut plan.content_links);
             // The pages are bytes now; the data they were made from (the guides' HTML among it)
             // would only add to the peak memory of the steps still to come.
             drop(plan);

@@ -124,27 +124,6 @@ fn the_keyboard_alone_reaches_the_controls_with_a_visible_focus() {
     );
 }
 
-fn phone(tab: &Tab) {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
-    tab.call_method(SetDeviceMetricsOverride {
-        width: 375,
-        height: 740,
-        device_scale_factor: 2.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}
-
 #[test]
 fn at_375_px_nothing_scrolls_sideways_and_tap_targets_are_44_px() {
     let browser = browser();

@@ -31,26 +31,7 @@ fn site_with_leftovers(editor: &str, names: &[&str]) -> TempDir {
 }
 
 fn builds_and_checks_without_leftovers(root: &Path, editor: &str) {
-    let checked = bin()
-        .args(["check", "--today", TODAY, "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        checked.status.success(),
-        "{editor}: check failed:\n{}",
-        text(&checked.stderr)
-    );
-    let built = bin()
-        .args(["build", "--today", TODAY, "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        built.status.success(),
-        "{editor}: build failed:\n{}",
-        text(&built.stderr)
-    );
+    check_and_build(root, editor);
     for (path, bytes) in read_tree(&root.join("output")) {
         assert!(
             !String::from_utf8_lossy(&bytes).contains(&format!("left by {editor}")),

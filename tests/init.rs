@@ -82,6 +82,10 @@ fn a_new_site_in_either_language_passes_a_strict_check_and_builds() {
             "{language}: the title is not on the home page"
         );
         assert!(
+            home.contains(&format!("<html lang=\"{language}\">")),
+            "{language}: the site is not in {language}"
+        );
+        assert!(
             home.contains(expected_words),
             "{language}: the interface is not in {language}"
         );

@@ -377,27 +377,6 @@ fn before_you_start_does_not_look_done() {
     }
 }
 
-fn window(tab: &Tab, width: u32, height: u32) {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
-    tab.call_method(SetDeviceMetricsOverride {
-        width,
-        height,
-        device_scale_factor: 1.0,
-        mobile: width < 500,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}
-
 fn bottom(tab: &Tab, selector: &str) -> f64 {
     let expression = format!("document.querySelector('{selector}').getBoundingClientRect().bottom");
     eval(tab, &expression)
@@ -409,7 +388,7 @@ fn bottom(tab: &Tab, selector: &str) -> f64 {
 fn on_a_phone_the_home_pages_steps_and_start_button_are_on_the_first_screen() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    window(&tab, 375, 740);
+    emulate_screen(&tab, 375, 740, 1.0, true);
     open(&tab, &url("index.html"));
     let steps = bottom(&tab, ".home-steps .step-list");
     let start = bottom(&tab, ".button-start");
@@ -438,14 +417,14 @@ fn the_side_navigation_sits_beside_a_stage_on_a_desktop_and_below_it_on_a_phone(
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     let place = "(() => { const m = document.querySelector('.journey-main').getBoundingClientRect(); const s = document.querySelector('.journey-side').getBoundingClientRect(); return [m.right, m.bottom, s.left, s.top, document.documentElement.scrollWidth, window.innerWidth]; })()";
-    window(&tab, 1280, 900);
+    emulate_screen(&tab, 1280, 900, 1.0, false);
     open(&tab, &url("stages/sms-verification.html"));
     let wide = eval(&tab, place);
     let n = |v: &serde_json::Value, i: usize| v[i].as_f64().unwrap();
     assert!(n(&wide, 2) >= n(&wide, 0), "beside the content at 1280 px: {wide}");
     assert!(n(&wide, 3) < 400.0, "and at the top: {wide}");
     screenshot(&tab, "journey-stage-1280");
-    window(&tab, 375, 740);
+    emulate_screen(&tab, 375, 740, 1.0, true);
     open(&tab, &url("stages/sms-verification.html"));
     let narrow = eval(&tab, place);
     assert!(n(&narrow, 3) >= n(&narrow, 1), "below the content at 375 px: {narrow}");

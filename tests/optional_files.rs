@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use std::path::Path;
 
 const SITE: &str = "title: Bare site\ndescription: A bare site.\nlanguage: en\nreviewed: \"2026-11-01\"\nintro: Nothing yet.\nsources:\n  - id: notice\n    title: The notice\n";
 
@@ -37,25 +36,6 @@ fn site_with(files: &[(&str, &str)]) -> TempDir {
         std::fs::write(root.join(path), text).unwrap();
     }
     tmp
-}
-
-fn check_and_build(root: &Path, what: &str) {
-    let checked = bin()
-        .args(["check", "--today", TODAY, "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(
-        checked.status.success(),
-        "{what}: check failed:\n{}",
-        text(&checked.stderr)
-    );
-    let built = bin()
-        .args(["build", "--today", TODAY, "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    assert!(built.status.success(), "{what}: build failed:\n{}", text(&built.stderr));
 }
 
 #[test]

@@ -431,7 +431,7 @@ fn a_stage_page_opened_from_a_checklist_lists_only_that_readers_materials() {
         "the source line once per group: {sources} lines, {groups} groups"
     );
     screenshot(&tab, "stage-fill-in-1280");
-    phone(&tab);
+    emulate_screen(&tab, 375, 740, 1.0, true);
     reload(&tab);
     eval(&tab, "document.querySelector('.stage-materials').scrollIntoView()");
     screenshot(&tab, "stage-fill-in-375");
@@ -451,7 +451,7 @@ fn screenshots_of_a_checklist_with_answers_at_1280_and_375_px() {
         "document.getElementById('material-authorisation-letter').scrollIntoView()",
     );
     screenshot(&tab, "checklist-answers-reason-1280");
-    phone(&tab);
+    emulate_screen(&tab, 375, 740, 1.0, true);
     reload(&tab);
     let wide = eval(&tab, "document.documentElement.scrollWidth > window.innerWidth");
     assert_eq!(wide, false, "nothing scrolls sideways at 375 px");
@@ -553,25 +553,4 @@ fn the_enterprise_checklist_prints_on_at_most_three_a4_pages_with_what_a_reader_
         let _ = std::fs::remove_file(&pdf);
         let _ = std::fs::remove_dir_all(&profile);
     }
-}
-
-fn phone(tab: &Tab) {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
-    tab.call_method(SetDeviceMetricsOverride {
-        width: 375,
-        height: 740,
-        device_scale_factor: 1.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
 }

@@ -71,29 +71,6 @@ fn pages_of_every_type(dir: &Path) -> Vec<String> {
     pages
 }
 
-fn set_width(tab: &Tab, width: u32, height: u32) {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
-    tab.call_method(SetDeviceMetricsOverride {
-        width,
-        height,
-        device_scale_factor: 1.0,
-        // Not a mobile viewport: Chromium would widen a mobile page to fit what overflows, and
-        // hide the very sideways scroll this looks for.
-        mobile: false,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}
-
 /// The file name of a page's screenshot: `screen-375-forms-verification-individual`.
 fn shot_name(width: u32, page: &str) -> String {
     let (path, query) = page.split_once('?').unwrap_or((page, ""));
@@ -110,9 +87,9 @@ fn whole_page_screenshot(tab: &Tab, width: u32, name: &str) {
     let height = eval(tab, "document.documentElement.scrollHeight")
         .as_u64()
         .unwrap_or(900);
-    set_width(tab, width, height.clamp(600, 8000) as u32);
+    emulate_screen(tab, width, height.clamp(600, 8000) as u32, 1.0, false);
     screenshot(tab, name);
-    set_width(tab, width, 900);
+    emulate_screen(tab, width, 900, 1.0, false);
 }
 
 /// The elements wider than the phone's window: what makes a page scroll sideways.
@@ -130,7 +107,7 @@ fn every_page_type_fits_a_375_px_phone_without_scrolling_sideways_and_is_screens
     let tab = browser.new_tab().unwrap();
     let mut problems = Vec::new();
     for width in [PHONE, DESKTOP] {
-        set_width(&tab, width, 900);
+        emulate_screen(&tab, width, 900, 1.0, false);
         for page in &pages {
             open(&tab, &url(page));
             if page.starts_with("search.html?q=") {
@@ -169,7 +146,7 @@ fn a_forms_choices_and_date_boxes_wrap_inside_their_cells_on_a_phone() {
     assert!(!forms.is_empty());
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    set_width(&tab, PHONE, 900);
+    emulate_screen(&tab, PHONE, 900, 1.0, false);
     for form in forms {
         open(&tab, &url(&format!("forms/{form}")));
         let outside = eval(
@@ -198,7 +175,7 @@ fn a_guides_task_list_shows_one_box_per_item_and_no_bullet() {
         .expect("a guide of the default content has a task list");
     let browser = browser();
     let tab = browser.new_tab().unwrap();
-    set_width(&tab, PHONE, 900);
+    emulate_screen(&tab, PHONE, 900, 1.0, false);
     open(&tab, &url(&guide));
     let items = eval(
         &tab,

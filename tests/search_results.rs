@@ -59,27 +59,6 @@ fn checklist_pages() -> Vec<String> {
     pages
 }
 
-fn viewport(tab: &Tab, width: u32, mobile: bool) {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
-    tab.call_method(SetDeviceMetricsOverride {
-        width,
-        height: 900,
-        device_scale_factor: 1.0,
-        mobile,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}
-
 /// Opens the search page for `query` and waits for its results.
 fn search(tab: &Tab, query: &str) {
     let encoded: String = query.bytes().map(|b| format!("%{b:02X}")).collect();
@@ -244,7 +223,7 @@ fn on_a_phone_results_stay_in_the_screen_and_a_highlighted_title_keeps_its_lines
     record_page_errors(&tab);
     let mut problems = Vec::new();
     for (width, mobile) in [(375, true), (1280, false)] {
-        viewport(&tab, width, mobile);
+        emulate_screen(&tab, width, 900, 1.0, mobile);
         // 核验 highlights words inside long titles that wrap on a phone; 身份证 is in no title.
         for (query, titles_marked) in [("核验", true), ("短信", true), ("练习版", true), ("身份证", false)] {
             problems.extend(check_layout(&tab, width, query, titles_marked));
@@ -265,7 +244,7 @@ fn the_search_boxes_show_their_placeholder_whole_on_a_phone_and_a_desktop() {
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     for (width, mobile) in [(375, true), (1280, false)] {
-        viewport(&tab, width, mobile);
+        emulate_screen(&tab, width, 900, 1.0, mobile);
         open(&tab, &format!("file://{}/search.html", output().display()));
         let fits = eval(
             &tab,

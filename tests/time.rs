@@ -336,24 +336,3 @@ fn the_timeline_in_chromium_estimates_a_year_without_holiday_data_and_dates_do_n
     assert_eq!(eval(&tab, "document.querySelector('.timeline-warning').hidden"), true);
     assert_eq!(page_errors(&tab), Vec::<String>::new());
 }
-
-fn phone(tab: &headless_chrome::Tab) {
-    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
-    tab.call_method(SetDeviceMetricsOverride {
-        width: 375,
-        height: 740,
-        device_scale_factor: 2.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
-}

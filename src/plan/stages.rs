@@ -3,8 +3,8 @@
 
 use super::guide_nav::guide_path_of;
 use super::{
-    DurationView, FailureView, LinkView, MaterialRef, MaterialView, Page, PageData, Planner, StageMaterialGroup,
-    StageRelated, StageSummary, StageView, StagesIndexData, StepGroupView, StepView,
+    DurationView, FailureView, LinkView, MaterialView, Page, PageData, Planner, StageMaterialGroup, StageRelated,
+    StageSummary, StageView, StagesIndexData, StepGroupView, StepView,
 };
 use crate::href::encode_path;
 use crate::model::history::ItemKind;
@@ -85,15 +85,6 @@ impl Planner<'_> {
             actor: stage.actor.clone(),
             duration: Self::duration(stage),
             href: format!("{root}{}", stage_href(stage)),
-            materials: stage
-                .materials
-                .iter()
-                .filter_map(|id| self.materials.get(id.as_str()))
-                .map(|m| MaterialRef {
-                    name: m.name.clone(),
-                    provider: self.provider_view(m),
-                })
-                .collect(),
             steps: stage.steps.iter().map(|s| s.title.clone()).collect(),
             current: false,
         }
@@ -453,8 +444,6 @@ mod tests {
         model.content.stages[1].materials.reverse();
         let planner = Planner::new(&model, today());
         let summary = planner.stage_summary(&model.content.stages[1], "");
-        let names: Vec<&str> = summary.materials.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["Residence permit", "Business licence", "ID card"]);
         assert_eq!(summary.href, "stages/fill-in.html");
         let pages = planner.stage_pages();
         let PageData::Stage(fill_in) = &pages[1].data else {

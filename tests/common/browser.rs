@@ -212,3 +212,32 @@ pub(crate) fn page_errors(tab: &Tab) -> Vec<String> {
         .map(|e| e.as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// Emulates a screen `width` x `height` CSS pixels wide, `scale` device pixels each; `mobile`
+/// also applies a phone's viewport rules (Chromium then widens a page to fit what overflows,
+/// which hides sideways scroll: tests that look for it pass `false`).
+pub(crate) fn emulate_screen(tab: &Tab, width: u32, height: u32, scale: f64, mobile: bool) {
+    use headless_chrome::protocol::cdp::Emulation::SetDeviceMetricsOverride;
+    tab.call_method(SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: scale,
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
+/// A 375 x 740 phone with a sharp (2x) screen.
+pub(crate) fn phone(tab: &Tab) {
+    emulate_screen(tab, 375, 740, 2.0, true);
+}

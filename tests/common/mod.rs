@@ -106,3 +106,20 @@ pub(crate) fn replace_in_file(path: &Path, from: &str, to: &str) {
     assert!(text.contains(from), "{}: no `{from}`", path.display());
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
+
+/// Runs `check`, then `build`, on the site at `root` for `TODAY`; both must succeed (`what`
+/// names the case in the failure message).
+pub(crate) fn check_and_build(root: &Path, what: &str) {
+    for verb in ["check", "build"] {
+        let output = bin()
+            .args([verb, "--today", TODAY, "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{what}: {verb} failed:\n{}",
+            text(&output.stderr)
+        );
+    }
+}

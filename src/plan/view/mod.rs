@@ -142,8 +142,6 @@ pub struct StageSummary {
     pub actor: String,
     pub duration: Option<DurationView>,
     pub href: String,
-    /// The materials used in this stage, in the order the stage lists them.
-    pub materials: Vec<MaterialRef>,
     /// The titles of its steps, in order (the overview's expandable details).
     pub steps: Vec<String>,
     /// It is the stage of the page showing the overview (mark it `aria-current="step"`).
@@ -160,13 +158,6 @@ pub struct DurationView {
     pub note: Option<String>,
     /// `min` and `max` are the same: print one number, not a range.
     pub exact: bool,
-}
-
-/// A material named in the overview, with who provides it.
-#[derive(Debug, Clone, Serialize)]
-pub struct MaterialRef {
-    pub name: String,
-    pub provider: ProviderView,
 }
 
 /// Who provides a material, from `content/providers.yaml`.
