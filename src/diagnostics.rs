@@ -189,6 +189,45 @@ fn render_one(diagnostic: &Diagnostic, sources: &SourceMap, renderer: &Renderer)
     renderer.render(&[group])
 }
 
+/// What `check --format json` prints: one JSON object for tools (editors, CI annotations).
+/// `ok` is the exit status (warnings count with `--deny-warnings`); `pages` is absent when the
+/// site could not be rendered. Positions are 1-based, columns in characters; `line`, `column`
+/// and `length` are null for a problem with no position, `line` and `column` also for a
+/// problem with a whole file. Paths are site-relative with `/`; bytes that are not UTF-8 become
+/// U+FFFD, so the output is always valid JSON.
+pub fn json(diagnostics: &[Diagnostic], pages: Option<usize>, ok: bool) -> String {
+    let count = |severity| diagnostics.iter().filter(|d| d.severity == severity).count();
+    let items: Vec<serde_json::Value> = diagnostics.iter().map(json_one).collect();
+    let report = serde_json::json!({
+        "ok": ok,
+        "pages": pages,
+        "errors": count(Severity::Error),
+        "warnings": count(Severity::Warning),
+        "diagnostics": items,
+    });
+    let mut text = report.to_string();
+    text.push('\n');
+    text
+}
+
+fn json_one(diagnostic: &Diagnostic) -> serde_json::Value {
+    let severity = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let span = diagnostic.span.as_ref();
+    let positioned = span.filter(|span| span.line > 0);
+    serde_json::json!({
+        "severity": severity,
+        "message": diagnostic.message,
+        "file": span.map(|span| span.file.to_string_lossy().replace('\\', "/")),
+        "line": positioned.map(|span| span.line),
+        "column": positioned.map(|span| span.column),
+        "length": positioned.map(|span| span.len),
+        "hint": diagnostic.hint,
+    })
+}
+
 /// The source line a span points into, and the byte range of the span within that line.
 fn quote<'a>(span: &Span, sources: &'a SourceMap) -> Option<(&'a str, std::ops::Range<usize>)> {
     if span.line == 0 {
@@ -281,6 +320,34 @@ mod tests {
             "known ids: id_card, licence"
         );
         assert_eq!(unknown_id_hint("zzzzzz", []), "there are none yet");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn json_gives_every_field_and_counts_and_stays_valid_for_any_path() {
+        use std::os::unix::ffi::OsStrExt;
+        let odd = Path::new(std::ffi::OsStr::from_bytes(b"content/\xff\"q\".yaml"));
+        let found = [
+            Diagnostic::error("unknown id `bad`\n\u{2028}")
+                .with_span(Span::new(odd, 2, 5, 3))
+                .with_hint("did you mean `bat`?"),
+            Diagnostic::warning("whole file").with_span(Span::new(Path::new("content\\a.yaml"), 0, 0, 0)),
+            Diagnostic::error("nowhere"),
+        ];
+        let text = json(&found, None, false);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["ok"], false);
+        assert!(value["pages"].is_null());
+        assert_eq!((value["errors"].as_u64(), value["warnings"].as_u64()), (Some(2), Some(1)));
+        let first = &value["diagnostics"][0];
+        assert_eq!(first["file"], "content/\u{fffd}\"q\".yaml");
+        assert_eq!((first["line"].as_u64(), first["column"].as_u64(), first["length"].as_u64()), (Some(2), Some(5), Some(3)));
+        assert_eq!(first["message"], "unknown id `bad`\n\u{2028}");
+        assert_eq!(first["hint"], "did you mean `bat`?");
+        assert_eq!(value["diagnostics"][1]["file"], "content/a.yaml");
+        assert!(value["diagnostics"][1]["line"].is_null());
+        assert!(value["diagnostics"][2]["file"].is_null());
+        assert!(value["diagnostics"][2]["hint"].is_null());
     }
 
     #[test]

@@ -146,6 +146,9 @@ struct CheckArgs {
     /// Fail (exit 1) on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+    /// `text` for people (on stderr), `json` for tools: one JSON object on stdout, the same exit code.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    format: String,
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -327,7 +330,11 @@ fn build(args: BuildArgs) -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     let started = Instant::now();
-    match site::check_site(&args.site.root, when(&args.site)) {
+    let result = site::check_site(&args.site.root, when(&args.site));
+    if args.format == "json" {
+        return check_as_json(&result, args.deny_warnings);
+    }
+    match result {
         Ok(rendered) => {
             report(&rendered.warnings, &rendered.sources);
             println!(
@@ -343,6 +350,21 @@ fn check(args: CheckArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(failed) => fail(&failed, "check failed"),
+    }
+}
+
+/// `check --format json`: the same verdict and exit code as the text, as one JSON object.
+fn check_as_json(result: &Result<site::Rendered, site::Failed>, deny_warnings: bool) -> ExitCode {
+    let (found, pages) = match result {
+        Ok(rendered) => (&rendered.warnings, Some(rendered.pages)),
+        Err(failed) => (&failed.diagnostics, None),
+    };
+    let ok = pages.is_some() && !(deny_warnings && !found.is_empty());
+    print!("{}", diagnostics::json(found, pages, ok));
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 

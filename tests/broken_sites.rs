@@ -219,6 +219,86 @@ fn each_broken_site_names_a_file_line_and_column_and_exits_1() {
     }
 }
 
+/// The `--> file:line:col` (or `--> file`) lines of `check`'s text output, in order.
+fn text_positions(stderr: &str) -> Vec<String> {
+    stderr
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("--> "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn check_as_json_gives_every_broken_site_the_same_verdict_problems_and_positions_as_the_text() {
+    for name in overlay_names() {
+        let (_temp, site) = build_broken_site(&name);
+        let run = |format: &str| {
+            bin()
+                .args(["check", "--format", format, "--root"])
+                .arg(&site)
+                .args(["--today", TODAY])
+                .args(extra_args(&name))
+                .output()
+                .unwrap()
+        };
+        let (as_text, as_json) = (run("text"), run("json"));
+        assert_eq!(as_json.status.code(), as_text.status.code(), "{name}");
+        assert!(as_json.stderr.is_empty(), "{name}: {}", text(&as_json.stderr));
+        let stdout = text(&as_json.stdout);
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{name}: not JSON ({e}):\n{stdout}"));
+        assert_eq!(report["ok"], false, "{name}");
+        let found = report["diagnostics"].as_array().unwrap();
+        let stderr = text(&as_text.stderr);
+        let headlines = stderr
+            .lines()
+            .filter(|line| line.starts_with("error:") || line.starts_with("warning:"))
+            .count();
+        assert_eq!(found.len(), headlines, "{name}: {stdout}\n{stderr}");
+        let errors = found.iter().filter(|d| d["severity"] == "error").count();
+        assert_eq!(report["errors"].as_u64(), Some(errors as u64), "{name}");
+        let positions: Vec<String> = found
+            .iter()
+            .filter(|d| !d["file"].is_null())
+            .map(|d| match (d["line"].as_u64(), d["column"].as_u64()) {
+                (Some(line), Some(column)) => format!("{}:{line}:{column}", d["file"].as_str().unwrap()),
+                _ => d["file"].as_str().unwrap().to_owned(),
+            })
+            .collect();
+        assert_eq!(positions, text_positions(&stderr), "{name}");
+    }
+}
+
+#[test]
+fn check_as_json_on_a_good_site_is_ok_with_its_page_count_and_warnings_fail_only_when_denied() {
+    let run_on = |site: &Path, extra: &[&str]| {
+        let output = bin()
+            .args(["check", "--format", "json", "--root"])
+            .arg(site)
+            .args(["--today", TODAY])
+            .args(extra)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_str(&text(&output.stdout)).unwrap();
+        (output.status.code(), report)
+    };
+    let (code, report) = run_on(&fixture("minimal"), &[]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["ok"], true);
+    assert!(report["pages"].as_u64().unwrap() > 5, "{report}");
+    assert_eq!(report["errors"], 0);
+
+    // A site whose only problems are warnings: ok, unless warnings are denied.
+    let (_temp, warned) = build_broken_site("raw-html-that-could-run");
+    let (code, report) = run_on(&warned, &[]);
+    assert_eq!((code, &report["ok"]), (Some(0), &serde_json::Value::Bool(true)), "{report}");
+    assert!(report["warnings"].as_u64().unwrap() > 0, "{report}");
+    assert!(report["pages"].as_u64().is_some(), "{report}");
+    let (code, report) = run_on(&warned, &["--deny-warnings"]);
+    assert_eq!((code, &report["ok"]), (Some(1), &serde_json::Value::Bool(false)), "{report}");
+    assert!(report["pages"].as_u64().is_some(), "{report}");
+}
+
 #[test]
 fn each_overlay_changes_minimal_and_holds_no_copy_of_its_files() {
     let minimal = fixture("minimal");
