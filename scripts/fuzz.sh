@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL=(content_yaml front_matter markdown working_days search_tokens serve_path)
+ALL=(content_yaml front_matter markdown working_days search_tokens serve_path sanitiser check_json)
 seconds="${FUZZ_SECONDS:-60}"
 timeout="${FUZZ_TIMEOUT:-10}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
