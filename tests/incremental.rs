@@ -128,12 +128,45 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             "a guide removed",
             Box::new(|| std::fs::remove_file(root.join("content/guides/extra/added.md")).unwrap()),
         ),
+        (
+            "raw HTML added to a guide and a material (cleaned)",
+            Box::new(|| {
+                let text = std::fs::read_to_string(&guide).unwrap();
+                std::fs::write(&guide, format!("{text}\n\n<p onclick=\"run()\">点<script>run()</script></p>\n")).unwrap();
+                replace_in_file(
+                    &root.join("content/materials.yaml"),
+                    "证明备案单位身份的证件",
+                    "<b onmouseover=\"run()\">证明</b>备案单位身份的证件",
+                );
+            }),
+        ),
+        (
+            "raw HTML trusted by the site",
+            Box::new(|| replace_in_file(&root.join("content/site.yaml"), "language: zh-CN", "language: zh-CN\nraw_html: trusted")),
+        ),
+        (
+            "raw HTML cleaned again",
+            Box::new(|| replace_in_file(&root.join("content/site.yaml"), "\nraw_html: trusted", "")),
+        ),
     ];
     for (what, change) in changes {
         change();
         let rendered = assert_warm_equals_cold(&root, &mut caches, what);
         if what == "nothing" {
             assert!(rendered.is_empty(), "nothing changed, yet re-rendered {rendered:?}");
+        }
+        if what.starts_with("raw HTML") {
+            // Every page the raw HTML lands on was rebuilt with the site's choice, warm as cold.
+            let (built, _) = files(&root, Some(&mut caches));
+            let html: String = built
+                .iter()
+                .filter(|(path, _)| path.ends_with(".html"))
+                .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+                .collect();
+            let trusted = what.contains("trusted");
+            assert_eq!(html.contains("<script>run()</script>"), trusted, "{what}");
+            assert_eq!(html.contains("onmouseover=\"run()\""), trusted, "{what}");
+            assert!(html.contains("<b>证明</b>") || trusted, "{what}: the kept markup is gone");
         }
         if what == "a guide body" {
             assert_eq!(
