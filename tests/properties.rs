@@ -646,6 +646,7 @@ fn site() -> impl Strategy<Value = Site> {
                 source_kinds,
             )| Site {
                 review_every: None,
+                guides_per_page: None,
                 title,
                 description: description.into(),
                 language,
