@@ -278,3 +278,37 @@ fn a_guide_named_like_a_list_page_is_refused_even_in_a_small_section() {
     assert!(printed.contains("a guide may not be called `index-2.md`"), "{printed}");
     assert!(printed.contains("content/guides/sub/index-2.md"), "{printed}");
 }
+
+/// In real Chromium, on a 375 px phone and a 1280 px desktop: a big section's list page (its
+/// pagination with gaps) and one of its guide pages (the window of its navigation) scroll not
+/// sideways, and every link of the pagination and of the navigation is a 44 x 44 px target.
+/// Screenshots go to tests/screenshots/ (`big-section-*`) for people to look at.
+#[test]
+fn a_big_sections_pages_fit_a_phone_with_targets_big_enough_to_tap() {
+    use common::browser::{browser, emulate_screen, eval, open, screenshot, static_server};
+    let dir = site("big-section-screens", "guides_per_page: 20\n");
+    write_guides(dir.path(), "big", 250);
+    build(dir.path());
+    let port = static_server(dir.path().join("output"));
+    let browser = browser();
+    let tab = browser.new_tab().unwrap();
+    let small_targets = "Array.from(document.querySelectorAll('.pagination a, .section-nav a')).filter(a => { const r = a.getBoundingClientRect(); return r.width < 44 || r.height < 44; }).map(a => a.textContent.trim() + ' ' + Math.round(a.getBoundingClientRect().width) + 'x' + Math.round(a.getBoundingClientRect().height))";
+    for width in [375, 1280] {
+        for (page, shown) in [("guides/big/index-5.html", ".pagination"), ("guides/big/g0100.html", ".section-nav")] {
+            emulate_screen(&tab, width, 900, 1.0, false);
+            open(&tab, &format!("http://127.0.0.1:{port}/{page}"));
+            assert_eq!(eval(&tab, &format!("document.querySelectorAll('{shown}').length")), 1, "{page}");
+            let widths = eval(&tab, "[document.documentElement.scrollWidth, window.innerWidth]");
+            assert!(
+                widths[0].as_f64() <= widths[1].as_f64(),
+                "{page} scrolls sideways at {width} px: {widths}"
+            );
+            let small = eval(&tab, small_targets);
+            assert_eq!(small, serde_json::json!([]), "{page} at {width} px: targets under 44 px");
+            let height = eval(&tab, "document.documentElement.scrollHeight").as_u64().unwrap_or(900);
+            emulate_screen(&tab, width, height.clamp(600, 8000) as u32, 1.0, false);
+            let name = page.trim_end_matches(".html").replace('/', "-");
+            screenshot(&tab, &format!("big-section-{width}-{name}"));
+        }
+    }
+}
