@@ -37,7 +37,11 @@ fn site(label: &str, extra: &str) -> TempDir {
 
 /// Runs `verb` (`check` or `build`) on the site at `root`; its success and what it printed.
 fn run(verb: &str, root: &Path) -> (bool, String) {
-    let output = bin().args([verb, "--today", TODAY, "--root"]).arg(root).output().unwrap();
+    let output = bin()
+        .args([verb, "--today", TODAY, "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
     (
         output.status.success(),
         format!("{}{}", text(&output.stdout), text(&output.stderr)),
@@ -92,7 +96,10 @@ fn hrefs(html: &str) -> Vec<String> {
 /// The text between the first `start` and the next `end` after it.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
     let from = text.find(start).unwrap_or_else(|| panic!("no `{start}`")) + start.len();
-    &text[from..from + text[from..].find(end).unwrap_or_else(|| panic!("no `{end}` after `{start}`"))]
+    &text[from..from
+        + text[from..]
+            .find(end)
+            .unwrap_or_else(|| panic!("no `{end}` after `{start}`"))]
 }
 
 /// A guide page's section navigation.
@@ -175,7 +182,11 @@ fn a_guide_page_in_a_big_section_marks_itself_among_its_neighbours() {
     let mut expected = vec!["index-13.html".to_string()];
     expected.extend((1224..=1244).map(|n| format!("g{n:04}.html")));
     expected.push("index-13.html".into());
-    assert_eq!(entries[1..], expected[..], "the section, its neighbours, the rest on list pages");
+    assert_eq!(
+        entries[1..],
+        expected[..],
+        "the section, its neighbours, the rest on list pages"
+    );
     assert!(nav.contains("<a href=\"g1234.html\" aria-current=\"page\">Guide 1234</a>"));
     assert_eq!(nav.matches("aria-current").count(), 1);
     assert!(nav.contains(">1223 earlier guides in this section</a>"), "{nav}");
@@ -244,7 +255,10 @@ fn nested_sections_are_spread_over_pages_in_their_own_folder() {
         ["../../../guides/a/b/g0011.html", "../../../guides/a/b/g0012.html"]
     );
     let nav = section_nav(&site["guides/a/b/g0012.html"]);
-    assert!(nav.contains("<a href=\"index-2.html\">7 earlier guides in this section</a>"), "{nav}");
+    assert!(
+        nav.contains("<a href=\"index-2.html\">7 earlier guides in this section</a>"),
+        "{nav}"
+    );
 }
 
 #[test]
@@ -294,18 +308,31 @@ fn a_big_sections_pages_fit_a_phone_with_targets_big_enough_to_tap() {
     let tab = browser.new_tab().unwrap();
     let small_targets = "Array.from(document.querySelectorAll('.pagination a, .section-nav a')).filter(a => { const r = a.getBoundingClientRect(); return r.width < 44 || r.height < 44; }).map(a => a.textContent.trim() + ' ' + Math.round(a.getBoundingClientRect().width) + 'x' + Math.round(a.getBoundingClientRect().height))";
     for width in [375, 1280] {
-        for (page, shown) in [("guides/big/index-5.html", ".pagination"), ("guides/big/g0100.html", ".section-nav")] {
+        for (page, shown) in [
+            ("guides/big/index-5.html", ".pagination"),
+            ("guides/big/g0100.html", ".section-nav"),
+        ] {
             emulate_screen(&tab, width, 900, 1.0, false);
             open(&tab, &format!("http://127.0.0.1:{port}/{page}"));
-            assert_eq!(eval(&tab, &format!("document.querySelectorAll('{shown}').length")), 1, "{page}");
+            assert_eq!(
+                eval(&tab, &format!("document.querySelectorAll('{shown}').length")),
+                1,
+                "{page}"
+            );
             let widths = eval(&tab, "[document.documentElement.scrollWidth, window.innerWidth]");
             assert!(
                 widths[0].as_f64() <= widths[1].as_f64(),
                 "{page} scrolls sideways at {width} px: {widths}"
             );
             let small = eval(&tab, small_targets);
-            assert_eq!(small, serde_json::json!([]), "{page} at {width} px: targets under 44 px");
-            let height = eval(&tab, "document.documentElement.scrollHeight").as_u64().unwrap_or(900);
+            assert_eq!(
+                small,
+                serde_json::json!([]),
+                "{page} at {width} px: targets under 44 px"
+            );
+            let height = eval(&tab, "document.documentElement.scrollHeight")
+                .as_u64()
+                .unwrap_or(900);
             emulate_screen(&tab, width, height.clamp(600, 8000) as u32, 1.0, false);
             let name = page.trim_end_matches(".html").replace('/', "-");
             screenshot(&tab, &format!("big-section-{width}-{name}"));

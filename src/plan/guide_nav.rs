@@ -114,7 +114,7 @@ pub(super) fn pagination(current: usize, total: usize) -> Option<Pagination> {
     let mut numbers = Vec::new();
     let mut n = 1;
     while n <= total {
-        if shown(n) || (n + 1 <= total && shown(n - 1) && shown(n + 1)) {
+        if shown(n) || (n < total && shown(n - 1) && shown(n + 1)) {
             numbers.push(PageNumber {
                 number: Some(n),
                 href: Some(list_page_name(n)),
@@ -460,7 +460,10 @@ mod tests {
         assert_eq!(list_page_path("", 1), "guides/index.html");
         assert_eq!(list_page_path("a/b", 1), section_path("a/b"));
         assert_eq!(list_page_path("a/b", 12), "guides/a/b/index-12.html");
-        assert_eq!((list_pages(0, 100), list_pages(100, 100), list_pages(101, 100)), (1, 1, 2));
+        assert_eq!(
+            (list_pages(0, 100), list_pages(100, 100), list_pages(101, 100)),
+            (1, 1, 2)
+        );
         for name in ["index", "index-2", "index-0", "index-1234"] {
             assert!(is_list_page_name(name), "{name}");
         }
@@ -488,7 +491,11 @@ mod tests {
         assert_eq!(numbers(1, 2), "[1] 2");
         assert_eq!(numbers(1, 9), "[1] 2 … 9");
         assert_eq!(numbers(5, 9), "1 … 4 [5] 6 … 9");
-        assert_eq!(numbers(3, 9), "1 2 [3] 4 … 9", "one number left out is shown, not a gap");
+        assert_eq!(
+            numbers(3, 9),
+            "1 2 [3] 4 … 9",
+            "one number left out is shown, not a gap"
+        );
         assert_eq!(numbers(9, 9), "1 … 8 [9]");
         assert_eq!(numbers(250, 500).split(' ').count(), 7, "bounded, however many pages");
         let middle = pagination(5, 9).unwrap();
@@ -497,7 +504,10 @@ mod tests {
             (Some("index-4.html"), Some("index-6.html"))
         );
         let first = pagination(1, 9).unwrap();
-        assert_eq!((first.prev, first.numbers[0].href.as_deref()), (None, Some("index.html")));
+        assert_eq!(
+            (first.prev, first.numbers[0].href.as_deref()),
+            (None, Some("index.html"))
+        );
     }
 
     #[test]

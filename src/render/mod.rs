@@ -263,10 +263,15 @@ impl SectionNavHtml {
             Some(&at) if pieces.plain.len() > 1 => {
                 let window = NavWindow::of(pieces.plain.len(), pieces.per_page, at);
                 let range = window.range.clone();
-                let mut html = String::with_capacity(pieces.plain[range.clone()].iter().map(String::len).sum::<usize>() + 32);
-                pieces.plain[range.start..at].iter().for_each(|item| html.push_str(item));
+                let mut html =
+                    String::with_capacity(pieces.plain[range.clone()].iter().map(String::len).sum::<usize>() + 32);
+                pieces.plain[range.start..at]
+                    .iter()
+                    .for_each(|item| html.push_str(item));
                 html.push_str(&pieces.current[at]);
-                pieces.plain[at + 1..range.end].iter().for_each(|item| html.push_str(item));
+                pieces.plain[at + 1..range.end]
+                    .iter()
+                    .for_each(|item| html.push_str(item));
                 (html, Some(window))
             }
             _ => (String::new(), None),

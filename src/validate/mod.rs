@@ -157,7 +157,9 @@ fn validate_day(
         checker.web_address(SITE, url);
     }
     if let Some(per_page) = &content.site.guides_per_page {
-        checker.diagnostics.extend(formats::guides_per_page(Path::new(SITE), per_page).err());
+        checker
+            .diagnostics
+            .extend(formats::guides_per_page(Path::new(SITE), per_page).err());
     }
     for source in &content.site.sources {
         if let Some(url) = &source.url {
