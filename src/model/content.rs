@@ -64,6 +64,11 @@ pub struct Site {
     /// cleaned (`sanitised`), and `check` warns about each piece it takes out.
     #[serde(default)]
     pub raw_html: RawHtml,
+    /// How many guides one page of a section's list holds (1 to 1000, 100 when left out). A
+    /// section with more is listed over several pages (`index.html`, `index-2.html`, …), and each
+    /// of its guides shows only its nearest neighbours in the section's navigation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guides_per_page: Option<Spanned<u32>>,
     /// The introduction on the home page (Markdown).
     pub intro: Markdown,
     /// Who must go through the process (each item Markdown).

@@ -1,13 +1,19 @@
 //! Where each guide goes and in which order: every folder of `content/guides/` is a section (its
 //! `_index.md` the introduction), guides in reading order (`order`, then title, then path); the
 //! guide lists and each section's navigation come from here. It decides paths, it renders nothing.
+//!
+//! A section with more guides than `guides_per_page` is listed over several pages
+//! (`index.html`, `index-2.html`, …: a guide may not take such a name), and each of its guide
+//! pages shows only a window of its navigation, so that no page grows with the section.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ahash::AHashMap as HashMap;
 
-use super::{GuideList, GuideSummary, NavLink, Planner, SectionNav, SectionSummary};
+use super::{
+    GuideList, GuideSummary, MoreLink, NavLink, NavWindow, PageNumber, Pagination, Planner, SectionNav, SectionSummary,
+};
 use crate::href::encode_path;
 use crate::model::Guide;
 
@@ -54,6 +60,113 @@ pub(super) fn section_path(folder: &str) -> String {
         "guides/index.html".into()
     } else {
         format!("guides/{folder}/index.html")
+    }
+}
+
+/// Guides per list page when `site.yaml` does not say (`guides_per_page`).
+pub(super) const DEFAULT_GUIDES_PER_PAGE: usize = 100;
+
+/// How many guides before and after its own a guide page of a big section lists (fewer when a
+/// list page holds fewer than twice as many).
+const NEIGHBOURS: usize = 10;
+
+/// The file name of a section's list page `number` (from 1): `index.html`, `index-2.html`, …
+pub(super) fn list_page_name(number: usize) -> String {
+    if number <= 1 {
+        "index.html".into()
+    } else {
+        format!("index-{number}.html")
+    }
+}
+
+/// The path of `folder`'s list page `number` (from 1); the first is `section_path`.
+pub(super) fn list_page_path(folder: &str, number: usize) -> String {
+    let name = list_page_name(number);
+    if folder.is_empty() {
+        format!("guides/{name}")
+    } else {
+        format!("guides/{folder}/{name}")
+    }
+}
+
+/// How many list pages `guides` guides fill, `per_page` to a page (one, even when empty).
+pub(super) fn list_pages(guides: usize, per_page: usize) -> usize {
+    guides.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Whether a guide named `name` (its file name without `.md`) would take a list page's name:
+/// `index`, or `index-` and a number.
+pub(super) fn is_list_page_name(name: &str) -> bool {
+    name == "index"
+        || name
+            .strip_prefix("index-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The numbered links of list page `current` of `total`: the first, the last, this one and its
+/// neighbours, a gap for each run of two or more left out (one left out is shown instead).
+/// Links are file names: every list page of a section is in the same folder.
+pub(super) fn pagination(current: usize, total: usize) -> Option<Pagination> {
+    if total <= 1 {
+        return None;
+    }
+    let shown = |n: usize| n == 1 || n == total || n.abs_diff(current) <= 1;
+    let mut numbers = Vec::new();
+    let mut n = 1;
+    while n <= total {
+        if shown(n) || (n < total && shown(n - 1) && shown(n + 1)) {
+            numbers.push(PageNumber {
+                number: Some(n),
+                href: Some(list_page_name(n)),
+                current: n == current,
+            });
+            n += 1;
+        } else {
+            numbers.push(PageNumber {
+                number: None,
+                href: None,
+                current: false,
+            });
+            n = (n..=total).find(|&m| shown(m)).unwrap_or(total + 1);
+        }
+    }
+    Some(Pagination {
+        current,
+        total,
+        prev: (current > 1).then(|| list_page_name(current - 1)),
+        next: (current < total).then(|| list_page_name(current + 1)),
+        numbers,
+    })
+}
+
+impl NavWindow {
+    /// What the guide at `at` of a section of `len` guides lists of its section (see
+    /// `SectionNav`): all of it when it fits on one list page of `per_page`; otherwise the guide
+    /// and its [`NEIGHBOURS`] on either side (more on one side near an end, so the window keeps
+    /// its size), with links to the list pages that hold the guide just before and just after
+    /// the window.
+    pub fn of(len: usize, per_page: usize, at: usize) -> NavWindow {
+        if len <= per_page {
+            return NavWindow {
+                range: 0..len,
+                earlier: None,
+                later: None,
+            };
+        }
+        let per_page = per_page.max(1);
+        let side = NEIGHBOURS.min((per_page - 1) / 2);
+        let width = 2 * side + 1;
+        let start = at.saturating_sub(side).min(len - width);
+        let end = start + width;
+        let more = |count: usize, guide: usize| MoreLink {
+            count,
+            href: list_page_name(guide / per_page + 1),
+        };
+        NavWindow {
+            range: start..end,
+            earlier: (start > 0).then(|| more(start, start - 1)),
+            later: (end < len).then(|| more(len - end, end)),
+        }
     }
 }
 
@@ -126,14 +239,30 @@ impl Planner<'_> {
         }
     }
 
-    /// Top-level guides and the sections, for the home page and the guides index.
+    /// How many guides a section's list page holds (`guides_per_page`).
+    pub(super) fn guides_per_page(&self) -> usize {
+        self.content
+            .site
+            .guides_per_page
+            .as_ref()
+            .map_or(DEFAULT_GUIDES_PER_PAGE, |n| (n.value as usize).max(1))
+    }
+
+    /// The top-level guides of the guides index's first page and the sections, for the home
+    /// page and the guides index; on the home page (`root` empty) a link to the rest, if any.
     pub(super) fn guide_list(&self, root: &str) -> GuideList {
         let layout = &self.guides;
-        let guides = layout
-            .sections
-            .get("")
-            .map(|list| list.iter().map(|g| Self::guide_summary(g, root)).collect())
-            .unwrap_or_default();
+        let per_page = self.guides_per_page();
+        let top = layout.sections.get("").map_or(&[][..], Vec::as_slice);
+        let guides = top
+            .iter()
+            .take(per_page)
+            .map(|g| Self::guide_summary(g, root))
+            .collect();
+        let more = (root.is_empty() && top.len() > per_page).then(|| MoreLink {
+            count: top.len() - per_page,
+            href: list_page_path("", 2),
+        });
         let sections = layout
             .sub_sections()
             .into_iter()
@@ -144,7 +273,7 @@ impl Planner<'_> {
                 count: layout.sections.get(folder).map_or(0, Vec::len),
             })
             .collect();
-        GuideList { guides, sections }
+        GuideList { guides, sections, more }
     }
 
     pub(super) fn section_navs(&self) -> BTreeMap<String, SectionNav> {
@@ -168,6 +297,7 @@ impl Planner<'_> {
                             }
                         })
                         .collect(),
+                    per_page: self.guides_per_page(),
                 };
                 (folder.to_string(), nav)
             })
@@ -270,6 +400,113 @@ mod tests {
                 ("second.html", "guides/sub/second.html"),
                 ("a%20b.html", "guides/sub/a b.html")
             ]
+        );
+    }
+
+    #[test]
+    fn a_guide_in_a_section_that_fits_one_list_page_lists_all_of_it() {
+        assert_eq!(
+            NavWindow::of(100, 100, 57),
+            NavWindow {
+                range: 0..100,
+                earlier: None,
+                later: None
+            }
+        );
+    }
+
+    #[test]
+    fn a_guide_in_a_big_section_lists_its_neighbours_and_links_to_the_list_pages_of_the_rest() {
+        let more = |count, href: &str| {
+            Some(MoreLink {
+                count,
+                href: href.into(),
+            })
+        };
+        // 250 guides, 100 a page: guide 150 is on the second page.
+        assert_eq!(
+            NavWindow::of(250, 100, 150),
+            NavWindow {
+                range: 140..161,
+                earlier: more(140, "index-2.html"),
+                later: more(89, "index-2.html"),
+            }
+        );
+        // Near the ends the window keeps its size; the guide just before or after it is what
+        // the link leads to.
+        assert_eq!(
+            NavWindow::of(250, 100, 2),
+            NavWindow {
+                range: 0..21,
+                earlier: None,
+                later: more(229, "index.html"),
+            }
+        );
+        assert_eq!(
+            NavWindow::of(250, 100, 249),
+            NavWindow {
+                range: 229..250,
+                earlier: more(229, "index-3.html"),
+                later: None,
+            }
+        );
+        // Small pages make a small window: 5 a page lists the guide and two on either side.
+        assert_eq!(NavWindow::of(12, 5, 6).range, 4..9);
+        assert_eq!(NavWindow::of(3, 1, 1).range, 1..2);
+    }
+
+    #[test]
+    fn list_pages_are_numbered_after_the_first_and_a_guide_may_not_take_their_names() {
+        assert_eq!(list_page_path("", 1), "guides/index.html");
+        assert_eq!(list_page_path("a/b", 1), section_path("a/b"));
+        assert_eq!(list_page_path("a/b", 12), "guides/a/b/index-12.html");
+        assert_eq!(
+            (list_pages(0, 100), list_pages(100, 100), list_pages(101, 100)),
+            (1, 1, 2)
+        );
+        for name in ["index", "index-2", "index-0", "index-1234"] {
+            assert!(is_list_page_name(name), "{name}");
+        }
+        for name in ["index-", "index-2a", "index2", "indexes", "my-index-2", "_index"] {
+            assert!(!is_list_page_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn pagination_shows_the_ends_this_page_and_its_neighbours_with_gaps_between() {
+        let numbers = |current, total| -> String {
+            let pagination = pagination(current, total).expect("more than one page");
+            pagination
+                .numbers
+                .iter()
+                .map(|n| match (n.number, n.current) {
+                    (Some(n), true) => format!("[{n}]"),
+                    (Some(n), false) => n.to_string(),
+                    (None, _) => "…".into(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(pagination(1, 1), None, "one page needs no pagination");
+        assert_eq!(numbers(1, 2), "[1] 2");
+        assert_eq!(numbers(1, 9), "[1] 2 … 9");
+        assert_eq!(numbers(5, 9), "1 … 4 [5] 6 … 9");
+        assert_eq!(
+            numbers(3, 9),
+            "1 2 [3] 4 … 9",
+            "one number left out is shown, not a gap"
+        );
+        assert_eq!(numbers(9, 9), "1 … 8 [9]");
+        assert_eq!(numbers(250, 500).split(' ').count(), 7, "bounded, however many pages");
+        let middle = pagination(5, 9).unwrap();
+        assert_eq!(
+            (middle.prev.as_deref(), middle.next.as_deref()),
+            (Some("index-4.html"), Some("index-6.html"))
+        );
+        let first = pagination(1, 9).unwrap();
+        assert_eq!(
+            (first.prev, first.numbers[0].href.as_deref()),
+            (None, Some("index.html"))
         );
     }
 

@@ -9,9 +9,11 @@ use std::collections::BTreeMap;
 use ahash::AHashMap as HashMap;
 use std::sync::Arc;
 
-use super::guide_nav::{folder_of, guide_path, guide_path_of, is_intro, section_path};
+use super::guide_nav::{
+    folder_of, guide_path, guide_path_of, is_intro, is_list_page_name, list_page_path, list_pages, section_path,
+};
 use super::page_links::{page_link_problem, GuideHeadings};
-use super::{Crumb, GuideData, GuideIndexData, LinkView, Page, PageData, PlanCache, Planner, SectionData, SectionNav};
+use super::{Crumb, GuideData, LinkView, Page, PageData, PlanCache, Planner, SectionNav};
 use crate::diagnostics::{line_column, unknown_id_hint, Diagnostic, Span};
 use crate::href::encode_path;
 use crate::markdown::{self, GuideLink, Heading, LinkBase};
@@ -193,9 +195,9 @@ impl Planner<'_> {
             page.stamp = Stamp::of(&(stamp, &page.path));
             Arc::new(page)
         };
-        let mut pages = vec![stamped(self.guide_index_page(rendered))];
+        let mut pages: Vec<Arc<Page>> = self.guide_index_pages(rendered).into_iter().map(stamped).collect();
         for folder in self.guides.sub_sections() {
-            pages.push(stamped(self.section_page(folder, rendered)));
+            pages.extend(self.section_pages(folder, rendered).into_iter().map(stamped));
         }
         GuideStructure {
             navs: Arc::new(navs),
@@ -215,7 +217,7 @@ impl Planner<'_> {
             .iter()
             .map(|g| (g.slug.as_str(), &g.front, is_intro(g).then_some(&g.body)))
             .collect();
-        Stamp::of(&(guides, from_site))
+        Stamp::of(&(guides, from_site, self.guides_per_page()))
     }
 
     /// What every guide page takes from the site as a whole: the navigation its breadcrumbs
@@ -228,50 +230,6 @@ impl Planner<'_> {
             self.content.site.raw_html,
             &self.pages,
         ))
-    }
-
-    fn guide_index_page(&self, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
-        let intro_html = self
-            .guides
-            .intros
-            .get("")
-            .map(|g| rendered[g.slug.as_str()].html.clone());
-        let data = GuideIndexData {
-            intro_html,
-            list: self.guide_list("../"),
-        };
-        self.page(
-            "guides/index.html".into(),
-            "guides.html",
-            "guides",
-            "guides",
-            None,
-            PageData::GuideIndex(data),
-        )
-    }
-
-    fn section_page(&self, folder: &str, rendered: &HashMap<&str, Arc<markdown::Rendered>>) -> Page {
-        let path = section_path(folder);
-        let root = "../".repeat(path.matches('/').count());
-        let intro_html = self
-            .guides
-            .intros
-            .get(folder)
-            .map(|g| rendered[g.slug.as_str()].html.clone());
-        let guides = self
-            .guides
-            .sections
-            .get(folder)
-            .map(|list| list.iter().map(|g| Self::guide_summary(g, &root)).collect())
-            .unwrap_or_default();
-        self.page(
-            path,
-            "section.html",
-            "section",
-            "guides",
-            Some(self.guides.title(folder)),
-            PageData::Section(SectionData { intro_html, guides }),
-        )
     }
 
     fn guide_page(&self, inputs: &GuidePageInputs, rendered: &markdown::Rendered) -> Page {
@@ -343,8 +301,13 @@ impl Planner<'_> {
             .iter()
             .map(|g| (guide_path(g), Some(&**g)))
             .collect();
+        let per_page = self.guides_per_page();
         for folder in self.guides.sections.keys().copied().chain([""]) {
             pages.entry(section_path(folder)).or_insert(None);
+            let count = self.guides.sections.get(folder).map_or(0, Vec::len);
+            for number in 2..=list_pages(count, per_page) {
+                pages.entry(list_page_path(folder, number)).or_insert(None);
+            }
         }
         let mut reported = std::collections::BTreeSet::new();
         let mut diagnostics = Vec::new();
@@ -482,13 +445,19 @@ fn at_link(guide: &Guide, offset: usize, width: usize, message: String, hint: St
         .with_hint(hint)
 }
 
-/// `index.md` would be published over its folder's own page (`index.html`).
+/// `index.md` would be published over its folder's own page (`index.html`), `index-2.md` over
+/// the second page of its list: refused whether or not the folder has that many guides yet, so
+/// that adding guides never turns a guide's name into an error.
 fn reserved_name(guide: &Guide) -> Option<Diagnostic> {
     let name = guide.slug.rsplit('/').next().unwrap_or(&guide.slug);
-    (name == "index").then(|| {
-        Diagnostic::error("a guide may not be called `index.md`")
+    is_list_page_name(name).then(|| {
+        Diagnostic::error(format!("a guide may not be called `{name}.md`"))
             .with_span(Span::file_only(&guide.file))
-            .with_hint("`index.html` is the folder's own page; rename the guide, or call it `_index.md` to make it the folder's introduction")
+            .with_hint(if name == "index" {
+                "`index.html` is the folder's own page; rename the guide, or call it `_index.md` to make it the folder's introduction".to_string()
+            } else {
+                format!("`{name}.html` is kept for a page of the folder's list of guides (`index.html`, `index-2.html`, … when it holds more than `guides_per_page`); rename the guide")
+            })
     })
 }
 

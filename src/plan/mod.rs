@@ -11,6 +11,7 @@ mod changes;
 mod checklists;
 mod deadlines;
 mod forms;
+mod guide_lists;
 mod guide_nav;
 mod guides;
 mod index;

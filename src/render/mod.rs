@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::memo::{Memo, Stamp};
-use crate::plan::{Page, PageData, Plan, SectionNav};
+use crate::plan::{MoreLink, NavWindow, Page, PageData, Plan, SectionNav};
 use theme::Theme;
 
 /// A file of the finished site: its path inside the output folder and its bytes, shared (a page
@@ -171,6 +171,9 @@ struct SectionPieces {
     plain: Vec<String>,
     current: Vec<String>,
     position: HashMap<String, usize>,
+    /// How many guides a list page of the section holds: with more, a page lists only a window
+    /// of the entries (`NavWindow::of`).
+    per_page: usize,
 }
 
 /// What a guide template gets as `section`.
@@ -180,6 +183,12 @@ struct SectionForPage {
     href: String,
     /// The `<li>` entries, the current page marked; empty when the section has one page.
     items_html: String,
+    /// Whether the heading links to the section's page: always for a folder, and for the top
+    /// guides when only some of them are listed.
+    link_heading: bool,
+    /// The guides before and after the listed ones, on the section's list pages.
+    earlier: Option<MoreLink>,
+    later: Option<MoreLink>,
 }
 
 impl SectionNavHtml {
@@ -242,25 +251,39 @@ impl SectionNavHtml {
             plain,
             current,
             position,
+            per_page: nav.per_page,
         })
     }
 
+    /// The navigation of the guide page at `path` in `folder`: the entries its window lists
+    /// (the whole section, unless it is too big), the page's own marked as current.
     fn for_page(&self, folder: &str, path: &str) -> Option<SectionForPage> {
         let pieces = self.sections.get(folder)?;
-        let items_html = match pieces.position.get(path) {
+        let (items_html, window) = match pieces.position.get(path) {
             Some(&at) if pieces.plain.len() > 1 => {
-                let mut html = String::with_capacity(pieces.plain.iter().map(String::len).sum::<usize>() + 32);
-                pieces.plain[..at].iter().for_each(|item| html.push_str(item));
+                let window = NavWindow::of(pieces.plain.len(), pieces.per_page, at);
+                let range = window.range.clone();
+                let mut html =
+                    String::with_capacity(pieces.plain[range.clone()].iter().map(String::len).sum::<usize>() + 32);
+                pieces.plain[range.start..at]
+                    .iter()
+                    .for_each(|item| html.push_str(item));
                 html.push_str(&pieces.current[at]);
-                pieces.plain[at + 1..].iter().for_each(|item| html.push_str(item));
-                html
+                pieces.plain[at + 1..range.end]
+                    .iter()
+                    .for_each(|item| html.push_str(item));
+                (html, Some(window))
             }
-            _ => String::new(),
+            _ => (String::new(), None),
         };
+        let (earlier, later) = window.map_or((None, None), |w| (w.earlier, w.later));
         Some(SectionForPage {
             title: pieces.title.clone(),
             href: pieces.href.clone(),
             items_html,
+            link_heading: pieces.title.is_some() || earlier.is_some() || later.is_some(),
+            earlier,
+            later,
         })
     }
 }

@@ -41,6 +41,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/section_nav_item.html"),
     ),
     (
+        "pagination.html",
+        include_str!("../../themes/default/templates/pagination.html"),
+    ),
+    (
         "questions.html",
         include_str!("../../themes/default/templates/questions.html"),
     ),

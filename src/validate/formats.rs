@@ -86,6 +86,23 @@ pub(super) fn web_address(file: &Path, url: &Spanned<String>) -> Result<(), Diag
         .with_hint("write a full address starting with https:// (or http://)"))
 }
 
+/// The most guides a page of a section's list may hold (`guides_per_page`): more would let a
+/// guide page's navigation and a list page grow too large to read or to build.
+pub(crate) const MOST_GUIDES_PER_PAGE: u32 = 1000;
+
+/// `guides_per_page` is a number from 1 to [`MOST_GUIDES_PER_PAGE`].
+pub(super) fn guides_per_page(file: &Path, per_page: &Spanned<u32>) -> Result<(), Diagnostic> {
+    if (1..=MOST_GUIDES_PER_PAGE).contains(&per_page.value) {
+        return Ok(());
+    }
+    Err(Diagnostic::error(format!(
+        "`guides_per_page` must be from 1 to {MOST_GUIDES_PER_PAGE}, not {}",
+        per_page.value
+    ))
+    .with_span(per_page.span_in(file, per_page.value.to_string().len()))
+    .with_hint("leave it out for 100 guides per page, or choose a number such as 50 or 200"))
+}
+
 /// `https://host…` or `http://host…` with no white space. (Other characters are escaped wherever
 /// an address is printed; what matters here is that it can never be `javascript:` or the like.)
 pub fn is_web_address(url: &str) -> bool {

@@ -156,6 +156,11 @@ fn validate_day(
     if let Some(url) = &content.site.base_url {
         checker.web_address(SITE, url);
     }
+    if let Some(per_page) = &content.site.guides_per_page {
+        checker
+            .diagnostics
+            .extend(formats::guides_per_page(Path::new(SITE), per_page).err());
+    }
     for source in &content.site.sources {
         if let Some(url) = &source.url {
             checker.web_address(SITE, url);

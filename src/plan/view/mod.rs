@@ -18,7 +18,9 @@ use crate::markdown::Heading;
 use crate::model::{Confidence, DurationUnit, FieldKind, SignBox};
 
 mod dated;
+mod paging;
 pub use dated::*;
+pub use paging::*;
 
 // The timeline page's values live beside the code that computes them.
 pub use super::timeline::{NoticeView, TimelineData, TimelineRow};
@@ -406,6 +408,9 @@ pub struct FieldView {
 pub struct GuideList {
     pub guides: Vec<GuideSummary>,
     pub sections: Vec<SectionSummary>,
+    /// On the home page, when the top guides fill more than one page of the guides index: the
+    /// rest, on its second page.
+    pub more: Option<MoreLink>,
 }
 
 /// A guide in a list.
@@ -432,6 +437,9 @@ pub struct SectionSummary {
 pub struct GuideIndexData {
     pub intro_html: Option<Arc<str>>,
     pub list: GuideList,
+    /// When the top guides fill more than one page (`guides_per_page`); the later pages hold
+    /// only guides, the sections are on the first.
+    pub pagination: Option<Pagination>,
 }
 
 /// `data` of a folder's page: its introduction (`_index.md`) and its guides.
@@ -439,10 +447,15 @@ pub struct GuideIndexData {
 pub struct SectionData {
     pub intro_html: Option<Arc<str>>,
     pub guides: Vec<GuideSummary>,
+    /// When the section's guides fill more than one page (`guides_per_page`); the
+    /// introduction is on the first.
+    pub pagination: Option<Pagination>,
 }
 
 /// `data` of a guide page. The page also gets `section` (title, href, `items_html`: the
-/// section's navigation with the current page marked), drawn from the guide's [`SectionNav`].
+/// section's navigation with the current page marked, `link_heading`, and `earlier` and
+/// `later`, [`MoreLink`]s to the guides a big section's window leaves out), drawn from the
+/// guide's [`SectionNav`].
 #[derive(Debug, Serialize)]
 pub struct GuideData {
     pub content_html: Arc<str>,
@@ -465,6 +478,9 @@ pub struct SectionNav {
     pub title: Option<String>,
     pub href: String,
     pub pages: Vec<NavLink>,
+    /// How many guides a list page holds: with more pages than that, a guide page shows only
+    /// a window of them (`NavWindow::of`).
+    pub per_page: usize,
 }
 
 /// One entry of a section's navigation (`item` in `section_nav_item.html`).
