@@ -97,6 +97,9 @@ pub struct Rendered {
     /// What cleaning took out of the raw HTML (see `sanitise`), at the byte offset of the
     /// fragment or link it was written in.
     pub sanitised: Vec<(usize, String)>,
+    /// Images from another site (`http:`, `https:`, `//`), as written, at the byte offset of the
+    /// image or HTML fragment: the pages' Content-Security-Policy does not load them.
+    pub external_images: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -191,6 +194,7 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let offset = range.start;
         let raw_html = matches!(event, Event::Html(_) | Event::InlineHtml(_));
+        note_external_images(&event, offset, base.allow_html, &mut rendered.external_images);
         if cleans && raw_html {
             needs_cleaning |= note_what_cleaning_takes(&event, offset, &mut rendered.sanitised);
         }
@@ -293,6 +297,39 @@ fn align_cells_by_class(events: &mut [Event]) {
             _ => {}
         }
     }
+}
+
+/// Records the images of `event` that come from another site: a Markdown image, or (when raw
+/// HTML is allowed, cleaned or trusted) an `<img>` in raw HTML.
+fn note_external_images(event: &Event, offset: usize, allow_html: bool, found: &mut Vec<(usize, String)>) {
+    match event {
+        Event::Start(Tag::Image { dest_url, .. }) if from_other_site(dest_url) => {
+            found.push((offset, dest_url.to_string()));
+        }
+        Event::Html(raw) | Event::InlineHtml(raw) if allow_html && raw.contains('<') => {
+            let sources = crate::sanitise::image_sources(raw);
+            found.extend(
+                sources
+                    .into_iter()
+                    .filter(|src| from_other_site(src))
+                    .map(|src| (offset, src)),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Whether an address is on another site: `http:`, `https:` or `//host/…` (in any case, with
+/// any whitespace the browser would skip, `\` read as `/` as browsers do).
+pub fn from_other_site(address: &str) -> bool {
+    let squeezed: String = address
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(8)
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squeezed.starts_with("http:") || squeezed.starts_with("https:") || squeezed.starts_with("//")
 }
 
 /// A heading seen while parsing, whose anchor is given once the whole text is read.

@@ -34,4 +34,9 @@
     overlay(JSON.parse(event.data));
   });
   source.addEventListener("shutdown", function () { source.close(); });
+  // A page left for another keeps no connection open: the browser allows only a few per server,
+  // and pages kept for the back button would hold them until the next pages could not load.
+  // Such a page, shown again, may be out of date: load it afresh.
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) location.reload(); });
 })();
