@@ -818,7 +818,11 @@ mod tests {
         assert_eq!(&*render(table, &guide_base()).html, expected);
         // Raw HTML beside the table has the whole text cleaned: the classes stay.
         let cleaned = render(&format!("<kbd>x</kbd>\n\n{table}"), &guide_base());
-        assert!(cleaned.html.contains(r#"<th class="align-center">b</th>"#), "{}", cleaned.html);
+        assert!(
+            cleaned.html.contains(r#"<th class="align-center">b</th>"#),
+            "{}",
+            cleaned.html
+        );
         assert!(!cleaned.html.contains("style"), "{}", cleaned.html);
     }
 

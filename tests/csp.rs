@@ -107,7 +107,10 @@ fn every_html_page_of_the_default_site_carries_the_policy_once_and_nothing_it_wo
         }
         // In the head, before anything it governs.
         let at = html.find(&meta).unwrap_or(usize::MAX);
-        if ["<link", "<script", "<style", "<img"].iter().any(|t| html.find(t).is_some_and(|i| i < at)) {
+        if ["<link", "<script", "<style", "<img"]
+            .iter()
+            .any(|t| html.find(t).is_some_and(|i| i < at))
+        {
             problems.push(format!("{path}: the policy comes after what it governs"));
         }
         problems.extend(blocked_by_policy(html).into_iter().map(|p| format!("{path}: {p}")));
@@ -272,7 +275,11 @@ fn open_every_page(tab: &Tab, log: &Mutex<Vec<String>>, base: &str, not_found: &
         let took = started.elapsed();
         assert!(took.as_secs() < 10, "{base}{path} took {took:?} to load");
         if path.starts_with("search.html?") {
-            wait_until(tab, "document.querySelectorAll('#search-results li').length > 0", "search results");
+            wait_until(
+                tab,
+                "document.querySelectorAll('#search-results li').length > 0",
+                "search results",
+            );
         }
         kinds.insert(
             eval(tab, "document.body.className.replace(/^page-/, '')")
@@ -285,7 +292,11 @@ fn open_every_page(tab: &Tab, log: &Mutex<Vec<String>>, base: &str, not_found: &
             problems.push(format!("{path}:\n    {}", seen.join("\n    ")));
         }
     }
-    assert!(problems.is_empty(), "violations of the policy from {base}:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "violations of the policy from {base}:\n{}",
+        problems.join("\n")
+    );
     kinds
 }
 
@@ -305,9 +316,17 @@ fn pages_still_work(tab: &Tab, log: &Mutex<Vec<String>>, base: &str) {
         tab,
         "document.querySelector('form.questionnaire fieldset[data-condition=not_legal_rep] input[value=\"0\"]').click()",
     );
-    wait_until(tab, "document.getElementById('material-authorisation-letter').hidden", "the answer to hide an item");
+    wait_until(
+        tab,
+        "document.getElementById('material-authorisation-letter').hidden",
+        "the answer to hide an item",
+    );
     assert!(eval(tab, shown).as_u64().unwrap() < before);
-    assert_eq!(violations(tab, log), Vec::<String>::new(), "{base}checklists/enterprise.html");
+    assert_eq!(
+        violations(tab, log),
+        Vec::<String>::new(),
+        "{base}checklists/enterprise.html"
+    );
     go(tab, &format!("{base}index.html"));
     eval(
         tab,
@@ -318,7 +337,11 @@ fn pages_still_work(tab: &Tab, log: &Mutex<Vec<String>>, base: &str) {
         "location.pathname.endsWith('/search.html') && document.readyState === 'complete' && document.querySelectorAll('#search-results li').length > 0",
         "the search form to lead to results",
     );
-    assert_eq!(violations(tab, log), Vec::<String>::new(), "{base}search.html from the form");
+    assert_eq!(
+        violations(tab, log),
+        Vec::<String>::new(),
+        "{base}search.html from the form"
+    );
 }
 
 #[test]
@@ -398,13 +421,22 @@ fn a_script_that_raw_html_trusted_publishes_does_not_run_and_the_violation_is_se
         .unwrap();
     assert!(output.status.success(), "{}", text(&output.stderr));
     let page = std::fs::read_to_string(out.join("guides/first.html")).unwrap();
-    assert!(page.contains("<script>window.__injected = 1;</script>"), "published as written");
+    assert!(
+        page.contains("<script>window.__injected = 1;</script>"),
+        "published as written"
+    );
     let browser = browser();
     let tab = browser.new_tab().unwrap();
     let log = record_violations(&tab);
     open(&tab, &format!("file://{}/guides/first.html", out.display()));
     wait_until(&tab, "window.__csp.length >= 3", "the violations to be reported");
-    assert_eq!(eval(&tab, "window.__injected === undefined && window.__handler === undefined"), true);
+    assert_eq!(
+        eval(
+            &tab,
+            "window.__injected === undefined && window.__handler === undefined"
+        ),
+        true
+    );
     assert_ne!(
         eval(&tab, "getComputedStyle(document.getElementById('styled')).color"),
         "rgb(255, 0, 0)"
@@ -433,12 +465,22 @@ fn images_from_other_sites_are_warned_about_where_they_are_written() {
         "description: The filer's own ID.",
         "description: \"The filer's own ID, ![front](http://example.org/id.png).\"",
     );
-    let output = bin().args(["check", "--today", TODAY, "--root"]).arg(&root).output().unwrap();
+    let output = bin()
+        .args(["check", "--today", TODAY, "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
     let stderr = text(&output.stderr);
     assert!(output.status.success(), "a warning, not an error: {stderr}");
     for (src, at) in [
-        ("https://example.org/map.png", format!("content/guides/first.md:{}:8", lines + 2)),
-        ("HTTPS://example.org/b.png", format!("content/guides/first.md:{}:15", lines + 4)),
+        (
+            "https://example.org/map.png",
+            format!("content/guides/first.md:{}:8", lines + 2),
+        ),
+        (
+            "HTTPS://example.org/b.png",
+            format!("content/guides/first.md:{}:15", lines + 4),
+        ),
         ("http://example.org/id.png", "content/materials.yaml:4:48".to_string()),
     ] {
         let warning = format!("warning: image from another site: `{src}` will not show");
@@ -449,5 +491,9 @@ fn images_from_other_sites_are_warned_about_where_they_are_written() {
         assert!(block.contains(&at), "{src} at {at}:\n{block}");
         assert!(block.contains("static/"), "{block}");
     }
-    assert_eq!(stderr.matches("image from another site").count(), 3, "a link is not an image: {stderr}");
+    assert_eq!(
+        stderr.matches("image from another site").count(),
+        3,
+        "a link is not an image: {stderr}"
+    );
 }

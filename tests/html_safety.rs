@@ -960,14 +960,7 @@ enum Trust {
 }
 
 /// What an HTML page may contain.
-fn check_html(
-    path: &str,
-    html: &str,
-    h: &Hostile,
-    trust: Trust,
-    base_url: &str,
-    problems: &mut Vec<String>,
-) {
+fn check_html(path: &str, html: &str, h: &Hostile, trust: Trust, base_url: &str, problems: &mut Vec<String>) {
     let elements = tags(html);
 
     // URLs that run script, wherever they are, in every mode: one finding per page.
@@ -1119,13 +1112,9 @@ fn check_html(
 
 /// The theme's own `<meta charset>`, `<meta name="viewport">` and Content-Security-Policy.
 fn path_is_head_meta(e: &Element) -> bool {
-    e.attrs
-        .iter()
-        .any(|(n, v)| {
-            n == "charset"
-                || (n == "name" && v == "viewport")
-                || (n == "http-equiv" && v == "Content-Security-Policy")
-        })
+    e.attrs.iter().any(|(n, v)| {
+        n == "charset" || (n == "name" && v == "viewport") || (n == "http-equiv" && v == "Content-Security-Policy")
+    })
 }
 
 /// `rules.json`: valid JSON holding every hostile string exactly, and nothing else as free text.

@@ -473,7 +473,12 @@ pub(super) fn cleaned_html(
             // Point at the address itself, not at the `!` or `<` before it.
             let at = guide.body.get(*offset..).and_then(|rest| rest.find(src.as_str()));
             let (line, column) = line_column(&guide.body, offset + at.unwrap_or(0));
-            let span = Span::new(&guide.file, line + guide.body_line - 1, column, src.chars().count().max(1));
+            let span = Span::new(
+                &guide.file,
+                line + guide.body_line - 1,
+                column,
+                src.chars().count().max(1),
+            );
             warnings.push(super::page_links::external_image_warning(src, span));
         }
     }

@@ -88,8 +88,14 @@ pub(super) async fn serve(
 pub(super) fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(event_stream))
-        .route(LIVE_SCRIPT_PATH, get(|| async { own_file(LIVE_SCRIPT, "text/javascript; charset=utf-8") }))
-        .route(LIVE_STYLE_PATH, get(|| async { own_file(LIVE_STYLE, "text/css; charset=utf-8") }))
+        .route(
+            LIVE_SCRIPT_PATH,
+            get(|| async { own_file(LIVE_SCRIPT, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            LIVE_STYLE_PATH,
+            get(|| async { own_file(LIVE_STYLE, "text/css; charset=utf-8") }),
+        )
         .fallback(serve_file)
         .with_state(AppState { site, events })
 }
@@ -318,8 +324,14 @@ mod tests {
     fn what_serve_adds_to_a_page_has_no_inline_script_or_style() {
         let html = inject_live_reload(b"<html><body><p>x</p></body></html>", Some("error: <bad>"));
         let html = String::from_utf8(html).unwrap();
-        assert!(html.contains(r#"<script src="/__guidegen/live.js"></script>"#), "{html}");
-        assert!(html.contains(r#"<link rel="stylesheet" href="/__guidegen/live.css">"#), "{html}");
+        assert!(
+            html.contains(r#"<script src="/__guidegen/live.js"></script>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<link rel="stylesheet" href="/__guidegen/live.css">"#),
+            "{html}"
+        );
         assert!(!html.contains("style="), "{html}");
         assert!(!html.contains("<script>"), "{html}");
         assert_eq!(html.matches("<script").count(), 1, "{html}");
