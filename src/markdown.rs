@@ -9,7 +9,7 @@ use ahash::{AHashMap as HashMap, AHashSet as HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{html, Alignment, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// How links in one piece of Markdown are resolved.
 #[derive(Hash)]
@@ -97,6 +97,9 @@ pub struct Rendered {
     /// What cleaning took out of the raw HTML (see `sanitise`), at the byte offset of the
     /// fragment or link it was written in.
     pub sanitised: Vec<(usize, String)>,
+    /// Images from another site (`http:`, `https:`, `//`), as written, at the byte offset of the
+    /// image or HTML fragment: the pages' Content-Security-Policy does not load them.
+    pub external_images: Vec<(usize, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -191,6 +194,7 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         let offset = range.start;
         let raw_html = matches!(event, Event::Html(_) | Event::InlineHtml(_));
+        note_external_images(&event, offset, base.allow_html, &mut rendered.external_images);
         if cleans && raw_html {
             needs_cleaning |= note_what_cleaning_takes(&event, offset, &mut rendered.sanitised);
         }
@@ -236,6 +240,7 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
         .into_iter()
         .map(|heading| heading.anchor(&mut slugs, &mut events))
         .collect();
+    align_cells_by_class(&mut events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html, events.into_iter());
     if needs_cleaning {
@@ -261,6 +266,70 @@ fn note_what_cleaning_takes(event: &Event, offset: usize, found: &mut Vec<(usize
         }
         _ => false,
     }
+}
+
+/// Aligned table columns (`:---:`) get a class (`align-left`, `align-center`, `align-right`, styled
+/// by the theme) instead of pulldown-cmark's `style="text-align: …"`: the pages' Content-Security-
+/// Policy allows no inline style. The table keeps no alignments, so the writer adds no style; an
+/// aligned cell opens with its own tag, and the writer closes it as any cell.
+fn align_cells_by_class(events: &mut [Event]) {
+    let mut alignments = Vec::new();
+    let (mut in_head, mut column) = (false, 0);
+    for event in events.iter_mut() {
+        match event {
+            Event::Start(Tag::Table(table)) => alignments = std::mem::take(table),
+            Event::Start(Tag::TableHead) => (in_head, column) = (true, 0),
+            Event::End(TagEnd::TableHead) => in_head = false,
+            Event::Start(Tag::TableRow) => column = 0,
+            Event::Start(Tag::TableCell) => {
+                let class = match alignments.get(column) {
+                    Some(Alignment::Left) => Some("align-left"),
+                    Some(Alignment::Center) => Some("align-center"),
+                    Some(Alignment::Right) => Some("align-right"),
+                    _ => None,
+                };
+                if let Some(class) = class {
+                    let cell = if in_head { "th" } else { "td" };
+                    *event = Event::InlineHtml(format!("<{cell} class=\"{class}\">").into());
+                }
+                column += 1;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Records the images of `event` that come from another site: a Markdown image, or (when raw
+/// HTML is allowed, cleaned or trusted) an `<img>` in raw HTML.
+fn note_external_images(event: &Event, offset: usize, allow_html: bool, found: &mut Vec<(usize, String)>) {
+    match event {
+        Event::Start(Tag::Image { dest_url, .. }) if from_other_site(dest_url) => {
+            found.push((offset, dest_url.to_string()));
+        }
+        Event::Html(raw) | Event::InlineHtml(raw) if allow_html && raw.contains('<') => {
+            let sources = crate::sanitise::image_sources(raw);
+            found.extend(
+                sources
+                    .into_iter()
+                    .filter(|src| from_other_site(src))
+                    .map(|src| (offset, src)),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// Whether an address is on another site: `http:`, `https:` or `//host/…` (in any case, with
+/// any whitespace the browser would skip, `\` read as `/` as browsers do).
+pub fn from_other_site(address: &str) -> bool {
+    let squeezed: String = address
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(8)
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect::<String>()
+        .to_ascii_lowercase();
+    squeezed.starts_with("http:") || squeezed.starts_with("https:") || squeezed.starts_with("//")
 }
 
 /// A heading seen while parsing, whose anchor is given once the whole text is read.
@@ -735,6 +804,26 @@ mod tests {
             r.html
         );
         assert!(r.html.contains("footnote"));
+    }
+
+    #[test]
+    fn aligned_table_columns_get_classes_not_inline_styles_with_or_without_raw_html() {
+        let table = "| a | b | c | d |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |\n| 5 |\n";
+        let expected = "<table><thead><tr><th class=\"align-left\">a</th><th class=\"align-center\">b</th>\
+                        <th class=\"align-right\">c</th><th>d</th></tr></thead><tbody>\n\
+                        <tr><td class=\"align-left\">1</td><td class=\"align-center\">2</td>\
+                        <td class=\"align-right\">3</td><td>4</td></tr>\n\
+                        <tr><td class=\"align-left\">5</td><td class=\"align-center\"></td>\
+                        <td class=\"align-right\"></td><td></td></tr>\n</tbody></table>\n";
+        assert_eq!(&*render(table, &guide_base()).html, expected);
+        // Raw HTML beside the table has the whole text cleaned: the classes stay.
+        let cleaned = render(&format!("<kbd>x</kbd>\n\n{table}"), &guide_base());
+        assert!(
+            cleaned.html.contains(r#"<th class="align-center">b</th>"#),
+            "{}",
+            cleaned.html
+        );
+        assert!(!cleaned.html.contains("style"), "{}", cleaned.html);
     }
 
     fn targets() -> PageTargets {

@@ -77,14 +77,14 @@ const TAGS: &[&str] = &[
 /// Attributes kept on every element: the theme styles ids and classes.
 const GENERIC_ATTRIBUTES: &[&str] = &["id", "class", "title", "lang", "dir", "aria-hidden", "aria-label"];
 
-/// Attributes kept on one element. `style` only on table cells, and only its `text-align`
-/// (what Markdown tables with `:---:` columns are written with).
+/// Attributes kept on one element. No `style` anywhere: the pages' Content-Security-Policy
+/// would block it anyway (Markdown tables align their `:---:` columns with `align-*` classes).
 const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("a", &["href", "hreflang"]),
     ("img", &["src", "alt", "width", "height"]),
     ("ol", &["start", "reversed"]),
-    ("td", &["colspan", "rowspan", "headers", "style"]),
-    ("th", &["colspan", "rowspan", "headers", "scope", "style"]),
+    ("td", &["colspan", "rowspan", "headers"]),
+    ("th", &["colspan", "rowspan", "headers", "scope"]),
     ("time", &["datetime"]),
     ("details", &["open"]),
     ("col", &["span"]),
@@ -112,7 +112,6 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
             .clean_content_tags(REMOVED_WITH_CONTENT.iter().copied().collect())
             .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
             .tag_attributes(tag_attributes)
-            .filter_style_properties(std::iter::once("text-align").collect())
             .url_schemes(SCHEMES.iter().copied().collect())
             .link_rel(None);
         builder
@@ -141,19 +140,30 @@ pub fn problems(fragment: &str) -> Vec<String> {
         }
         for (attribute, value) in &tag.attributes {
             let attribute = attribute.to_ascii_lowercase();
-            if !attribute_allowed(&name, &attribute) {
+            if attribute == "style" {
+                found.push(format!(
+                    "the style `{}` of `<{name}>` is removed (the pages allow no inline style; use a class the theme styles, such as `align-center`)",
+                    shorten(value)
+                ));
+            } else if !attribute_allowed(&name, &attribute) {
                 found.push(format!("the attribute `{attribute}` of `<{name}>` is removed"));
             } else if (attribute == "href" || attribute == "src") && !address_allowed(value) {
                 found.push(format!("the address `{}` of `<{name}>` is removed", shorten(value)));
-            } else if attribute == "style" && !style_allowed(value) {
-                found.push(format!(
-                    "the style `{}` of `<{name}>` is removed (only `text-align` is kept)",
-                    shorten(value)
-                ));
             }
         }
     }
     found
+}
+
+/// The `src` of each `<img>` in a fragment of raw HTML, as written.
+pub fn image_sources(fragment: &str) -> Vec<String> {
+    opening_tags(fragment)
+        .into_iter()
+        .filter(|tag| tag.name.eq_ignore_ascii_case("img"))
+        .flat_map(|tag| tag.attributes)
+        .filter(|(attribute, _)| attribute.eq_ignore_ascii_case("src"))
+        .map(|(_, value)| value)
+        .collect()
 }
 
 /// Whether a Markdown link's destination survives cleaning.
@@ -179,19 +189,6 @@ fn attribute_allowed(tag: &str, attribute: &str) -> bool {
         || TAG_ATTRIBUTES
             .iter()
             .any(|(name, attributes)| *name == tag && attributes.contains(&attribute))
-}
-
-fn style_allowed(style: &str) -> bool {
-    style
-        .split(';')
-        .map(str::trim)
-        .filter(|declaration| !declaration.is_empty())
-        .all(|declaration| {
-            declaration
-                .split(':')
-                .next()
-                .is_some_and(|p| p.trim().eq_ignore_ascii_case("text-align"))
-        })
 }
 
 fn shorten(text: &str) -> String {
@@ -294,7 +291,7 @@ mod tests {
 
     #[test]
     fn what_guides_need_is_kept() {
-        let kept = r##"<details open><summary>More</summary><p id="x" class="note">Press <kbd>Ctrl</kbd>, H<sub>2</sub>O, x<sup>2</sup></p></details><table><tr><th style="text-align: center">a</th></tr></table><img src="img/a.png" alt="a"><a href="../stages/a.html#b">b</a><a href="https://example.org/">c</a>"##;
+        let kept = r##"<details open><summary>More</summary><p id="x" class="note">Press <kbd>Ctrl</kbd>, H<sub>2</sub>O, x<sup>2</sup></p></details><table><tr><th class="align-center">a</th></tr></table><img src="img/a.png" alt="a"><a href="../stages/a.html#b">b</a><a href="https://example.org/">c</a>"##;
         let cleaned = clean(kept);
         for part in [
             "<details open=\"\">",
@@ -304,7 +301,7 @@ mod tests {
             "<sup>",
             "id=\"x\"",
             "class=\"note\"",
-            "text-align:center",
+            "<th class=\"align-center\">",
             "src=\"img/a.png\"",
             "href=\"../stages/a.html#b\"",
             "href=\"https://example.org/\"",
@@ -326,9 +323,10 @@ mod tests {
             ["the address ` JavaScript:alert(1)` of `<a>` is removed"]
         );
         assert_eq!(
-            problems(r#"<td style="color: red">"#),
-            ["the style `color: red` of `<td>` is removed (only `text-align` is kept)"]
+            problems(r#"<td style="text-align: center">"#),
+            ["the style `text-align: center` of `<td>` is removed (the pages allow no inline style; use a class the theme styles, such as `align-center`)"]
         );
+        assert!(!clean(r#"<table><tr><td style="text-align: center">a</td></tr></table>"#).contains("style"));
         assert!(problems("</script><!-- note --><br/>").is_empty());
     }
 

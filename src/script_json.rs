@@ -1,6 +1,7 @@
 //! JSON that goes into a script: the search index file (`assets/search-index.js`) and the
-//! timeline's inline `<script>`. `<`, `>`, `&`, U+2028 and U+2029 are written as `\u` escapes, so
-//! no text in the data can end the script (`</script>`), open a comment (`<!--`) or end a line.
+//! timeline's data file (`assets/timeline-data.js`). `<`, `>`, `&`, U+2028 and U+2029 are written
+//! as `\u` escapes, so no text in the data can end the script (`</script>`), open a comment
+//! (`<!--`) or end a line.
 
 use serde::Serialize;
 

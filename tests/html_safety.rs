@@ -1,12 +1,12 @@
 //! Hostile content: every string from the YAML files (and guides' front matter) is escaped
-//! wherever it lands — HTML text and attributes, the JSON inside the timeline's inline
-//! `<script>`, `assets/search-index.js`, `deadlines.ics`, `sitemap.xml` — and `rules.json` keeps
-//! it exactly. Raw HTML in Markdown is kept by default (authors are trusted) and escaped with
-//! `allow_html: false`.
+//! wherever it lands — HTML text and attributes, the JSON of the timeline's data file
+//! (`assets/timeline-data.js`), `assets/search-index.js`, `deadlines.ics`, `sitemap.xml` — and
+//! `rules.json` keeps it exactly. Raw HTML in Markdown is kept by default (authors are trusted)
+//! and escaped with `allow_html: false`.
 //!
 //! The hostile site is made from `tests/fixtures/minimal` (same ids, dates and enum values, so it
 //! validates), with every string field of the model filled (plus `holidays.yaml`, so the timeline
-//! page and its inline script exist, and guides with front matter, bodies and a section index).
+//! page and its data file exist, and guides with front matter, bodies and a section index).
 //! Each string starts with its own tag (`T001`, …), so a leak names the field it came from, then
 //! holds `<script>` or `</script>`, both quotes, an `<img onerror>` and a Markdown link to a
 //! `javascript:` URL; URL fields (`base_url`, sources' and holiday notices' `url`) hold web
@@ -25,8 +25,9 @@ const MARKDOWN_JS_URL: &str = "javascript:alert(4)//markdown";
 /// An http(s) URL whose text would break out of an attribute or an XML element if not escaped.
 const MARKUP_URL: &str = "https://guide.example/x?a=1&b=\"><script>alert(1)</script>'";
 /// The assets the default theme loads with `<script src>`; no other script may be loaded.
-const OWN_SCRIPTS: [&str; 6] = [
+const OWN_SCRIPTS: [&str; 7] = [
     "assets/site.js",
+    "assets/timeline-data.js",
     "assets/ticks.js",
     "assets/search.js",
     "assets/search-index.js",
@@ -368,7 +369,7 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, html: Html, base_url: &str) 
         stages.extend([
             format!("  - id: {id}"),
             format!("    number: {number}"),
-            // The names also go into the timeline's inline script: give it both payloads.
+            // The names also go into the timeline's data file: give it both payloads.
             format!(
                 "    name: {}",
                 h.text_as(
@@ -487,7 +488,7 @@ fn write_hostile_site(root: &Path, h: &mut Hostile, html: Html, base_url: &str) 
     ];
     write("forms.yaml", forms);
 
-    // Stages have durations and there is a calendar, so timeline.html and its inline script exist.
+    // Stages have durations and there is a calendar, so timeline.html and its data file exist.
     let holidays = vec![
         "years:".into(),
         "  - year: 2026".into(),
@@ -594,7 +595,9 @@ fn hostile_build(label: &str, benign: bool, html: Html, base_url: &str) -> (Temp
     write_hostile_site(&root, &mut h, html, base_url);
     let files = read_tree(&build(&root))
         .into_iter()
-        .filter(|(path, _)| !path.starts_with("assets/") || path == "assets/search-index.js")
+        .filter(|(path, _)| {
+            !path.starts_with("assets/") || path == "assets/search-index.js" || path == "assets/timeline-data.js"
+        })
         .map(|(path, bytes)| {
             (
                 path.clone(),
@@ -956,17 +959,9 @@ enum Trust {
     Markdown,
 }
 
-/// What an HTML page may contain; returns the parsed timeline data when the page has it.
-fn check_html(
-    path: &str,
-    html: &str,
-    h: &Hostile,
-    trust: Trust,
-    base_url: &str,
-    problems: &mut Vec<String>,
-) -> Option<serde_json::Value> {
+/// What an HTML page may contain.
+fn check_html(path: &str, html: &str, h: &Hostile, trust: Trust, base_url: &str, problems: &mut Vec<String>) {
     let elements = tags(html);
-    let mut timeline = None;
 
     // URLs that run script, wherever they are, in every mode: one finding per page.
     let mut scripted: Vec<String> = Vec::new();
@@ -1027,7 +1022,8 @@ fn check_html(
         problems.push(format!("{path}: {what}{}\n    {ctx}", h.field_of(&ctx)));
     };
 
-    // The timeline's data: one inline script, JSON with every `<` escaped.
+    // Scripts: only the theme's files; no inline script (the pages' Content-Security-Policy
+    // forbids them, and the timeline's data is a file of its own).
     for e in elements.iter().filter(|e| e.name == "script" && !e.end) {
         let src = e.attrs.iter().find(|(n, _)| n == "src").map(|(_, v)| v.as_str());
         let raw = e.raw_text.as_deref().unwrap_or_default();
@@ -1047,28 +1043,8 @@ fn check_html(
                     report(e.at, "a <script src> with content".into());
                 }
             }
-            None if raw.starts_with("window.GUIDEGEN_TIMELINE = ") => {
-                if path != "timeline.html" || timeline.is_some() {
-                    report(e.at, "timeline data outside timeline.html, or twice".into());
-                }
-                if let Some(at) = raw.find('<') {
-                    report(e.at + at, "`<` inside the inline script (must be \\u003c)".into());
-                }
-                let json = raw
-                    .strip_prefix("window.GUIDEGEN_TIMELINE = ")
-                    .and_then(|r| r.trim_end().strip_suffix(';'));
-                match json.map(serde_json::from_str::<serde_json::Value>) {
-                    Some(Ok(value)) => timeline = Some(value),
-                    _ => report(
-                        e.at,
-                        "the inline script is not `window.GUIDEGEN_TIMELINE = <JSON>;` up to its \
-                         `</script>` (a `</script` inside it ended it early?)"
-                            .into(),
-                    ),
-                }
-            }
             None if trust != Trust::Markdown => {
-                report(e.at, "an inline <script> that is not the timeline data".into());
+                report(e.at, "an inline <script> (the theme has none)".into());
             }
             None => {}
         }
@@ -1100,7 +1076,7 @@ fn check_html(
             }
             for e in elements.iter().filter(|e| !e.end) {
                 for (name, _) in &e.attrs {
-                    if name.starts_with("on") || (name == "style" && !matches!(e.name.as_str(), "th" | "td")) {
+                    if name.starts_with("on") || name == "style" {
                         report(e.at, format!("attribute `{name}` in <{}>", e.name));
                     }
                 }
@@ -1132,14 +1108,13 @@ fn check_html(
             }
         }
     }
-    timeline
 }
 
-/// The theme's own `<meta charset>` and `<meta name="viewport">`.
+/// The theme's own `<meta charset>`, `<meta name="viewport">` and Content-Security-Policy.
 fn path_is_head_meta(e: &Element) -> bool {
-    e.attrs
-        .iter()
-        .any(|(n, v)| n == "charset" || (n == "name" && v == "viewport"))
+    e.attrs.iter().any(|(n, v)| {
+        n == "charset" || (n == "name" && v == "viewport") || (n == "http-equiv" && v == "Content-Security-Policy")
+    })
 }
 
 /// `rules.json`: valid JSON holding every hostile string exactly, and nothing else as free text.
@@ -1337,38 +1312,48 @@ fn check_sitemap(xml: &str, base_url: &str, problems: &mut Vec<String>) {
     }
 }
 
+/// `assets/timeline-data.js`: `window.GUIDEGEN_TIMELINE = <JSON>;` with every `<` escaped, the
+/// stage names in it exactly as written.
+fn check_timeline_data(js: &str, h: &Hostile, problems: &mut Vec<String>) {
+    if let Some(at) = js.find('<') {
+        problems.push(format!(
+            "assets/timeline-data.js: a raw `<` (must be \\u003c)\n    {}",
+            context(js, at)
+        ));
+    }
+    let json = js
+        .strip_prefix("window.GUIDEGEN_TIMELINE = ")
+        .and_then(|r| r.trim_end().strip_suffix(';'));
+    let Some(Ok(data)) = json.map(serde_json::from_str::<serde_json::Value>) else {
+        problems.push("assets/timeline-data.js is not `window.GUIDEGEN_TIMELINE = <JSON>;`".into());
+        return;
+    };
+    let names: Vec<&str> = data["stages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    let expected: Vec<&str> = ["prepare", "fill-in", "review"]
+        .iter()
+        .map(|id| h.value(&format!("stages.yaml {id}: name")))
+        .collect();
+    if names != expected {
+        problems.push(format!(
+            "assets/timeline-data.js: the stage names are {names:?}, expected {expected:?}"
+        ));
+    }
+}
+
 /// Every check over every output file.
 fn check_site(files: &[(String, String)], h: &Hostile, trust: Trust, base_url: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    let mut timeline = None;
     for (path, text) in files {
         if path.ends_with(".html") {
-            if let Some(data) = check_html(path, text, h, trust, base_url, &mut problems) {
-                timeline = Some(data);
-            }
+            check_html(path, text, h, trust, base_url, &mut problems);
         }
     }
-    match timeline {
-        Some(data) => {
-            // The JSON in the script still holds the stage names exactly.
-            let names: Vec<&str> = data["stages"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|s| s["name"].as_str())
-                .collect();
-            let expected: Vec<&str> = ["prepare", "fill-in", "review"]
-                .iter()
-                .map(|id| h.value(&format!("stages.yaml {id}: name")))
-                .collect();
-            if names != expected {
-                problems.push(format!(
-                    "timeline.html: the inline data's stage names are {names:?}, expected {expected:?}"
-                ));
-            }
-        }
-        None => problems.push("timeline.html has no readable `window.GUIDEGEN_TIMELINE` script".into()),
-    }
+    check_timeline_data(file(files, "assets/timeline-data.js"), h, &mut problems);
     check_rules(file(files, "rules.json"), h, &mut problems);
     check_search_index(file(files, "assets/search-index.js"), h, &mut problems);
     check_ics(file(files, "deadlines.ics"), h, &mut problems);

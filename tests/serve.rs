@@ -291,10 +291,25 @@ fn files_are_served_with_their_content_types_and_no_caching() {
         );
         assert!(response.headers.contains("cache-control: no-store"), "{path}");
     }
+    let page = server.get("/").body;
     assert!(
-        server.get("/").body.contains("/__guidegen/events"),
-        "served pages get the live-reload script"
+        page.contains(r#"<script src="/__guidegen/live.js"></script>"#)
+            && page.contains(r#"<link rel="stylesheet" href="/__guidegen/live.css">"#),
+        "served pages load the live-reload script and its style as files: {page}"
     );
+    for (path, expected, holds) in [
+        ("/__guidegen/live.js", "text/javascript", "/__guidegen/events"),
+        ("/__guidegen/live.css", "text/css", "#guidegen-overlay"),
+    ] {
+        let response = server.get(path);
+        assert_eq!(response.status, 200, "{path}");
+        assert!(
+            response.headers.contains(&format!("content-type: {expected}")),
+            "{path}: {}",
+            response.headers
+        );
+        assert!(response.body.contains(holds), "{path}: {}", response.body);
+    }
     assert!(
         !server.get("/assets/site.js").body.contains("__guidegen"),
         "only HTML is touched"

@@ -416,7 +416,8 @@ pub(super) fn content_links(
     links
 }
 
-/// The warnings for raw HTML that cleaning changed in the guides, where it is written.
+/// The warnings for raw HTML that cleaning changed in the guides, and for images from other
+/// sites, where they are written.
 pub(super) fn cleaned_html(
     content: &crate::model::Content,
     rendered: &HashMap<&str, Arc<markdown::Rendered>>,
@@ -430,6 +431,18 @@ pub(super) fn cleaned_html(
             let (line, column) = line_column(&guide.body, *offset);
             let span = Span::new(&guide.file, line + guide.body_line - 1, column, 1);
             warnings.push(super::page_links::raw_html_warning(problem, span));
+        }
+        for (offset, src) in &markdown.external_images {
+            // Point at the address itself, not at the `!` or `<` before it.
+            let at = guide.body.get(*offset..).and_then(|rest| rest.find(src.as_str()));
+            let (line, column) = line_column(&guide.body, offset + at.unwrap_or(0));
+            let span = Span::new(
+                &guide.file,
+                line + guide.body_line - 1,
+                column,
+                src.chars().count().max(1),
+            );
+            warnings.push(super::page_links::external_image_warning(src, span));
         }
     }
     warnings

@@ -219,9 +219,11 @@ impl<'a> Planner<'a> {
         before.extend(self.form_pages());
         let mut after = vec![self.deadlines_page()];
         let mut warnings = Vec::new();
-        if let Some((page, found)) = self.timeline_page() {
+        let mut timeline_data = None;
+        if let Some((page, found, data)) = self.timeline_page() {
             after.push(page);
             warnings.extend(found);
+            timeline_data = Some(data);
         }
         after.push(self.sources_page());
         if self.has_changes() {
@@ -251,6 +253,7 @@ impl<'a> Planner<'a> {
         let raw_files = std::iter::once(self.rules_json())
             .chain(self.has_changes().then(|| self.changes_feed()))
             .chain(self.deadlines_calendar().map(|(path, bytes)| (path, bytes.into())))
+            .chain(timeline_data)
             .collect();
         Ok(SitePart {
             site: self.site_view(),

@@ -137,6 +137,10 @@ impl Planner<'_> {
                 let (line, column) = text.locate(*offset, "<");
                 cleaned.push(raw_html_warning(problem, Span::new(Path::new(file), line, column, 1)));
             }
+            for (offset, src) in &rendered.external_images {
+                let found = text.value.get(*offset..).and_then(|rest| rest.find(src.as_str()));
+                cleaned.push(external_image_warning(src, at(offset + found.unwrap_or(0), src)));
+            }
         }
         (diagnostics, cleaned)
     }
@@ -147,6 +151,14 @@ pub(super) fn raw_html_warning(problem: &str, span: Span) -> Diagnostic {
     Diagnostic::warning(format!("raw HTML: {problem}"))
         .with_span(span)
         .with_hint("the site publishes only HTML that cannot run anything; remove it, or, if every editor of this site is trusted, write `raw_html: trusted` in content/site.yaml")
+}
+
+/// The warning for an image from another site, which the pages' Content-Security-Policy
+/// (`default-src 'self'` in the default theme) does not load.
+pub(super) fn external_image_warning(src: &str, span: Span) -> Diagnostic {
+    Diagnostic::warning(format!("image from another site: `{src}` will not show"))
+        .with_span(span)
+        .with_hint("the pages load nothing from other sites (their Content-Security-Policy blocks it, and no reader is tracked by another site); copy the image into static/ and link it relatively, e.g. `../img/map.png`")
 }
 
 /// What is wrong with a page link, as a message and a hint; `None` when it leads somewhere.

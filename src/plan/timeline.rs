@@ -1,10 +1,12 @@
 //! Planning the timeline page (when each stage may end, in working days with the holiday
-//! calendar), the data its script recomputes the dates from, and the deadlines calendar file.
+//! calendar), the data its script recomputes the dates from (a file of its own, never an inline
+//! script), and the deadlines calendar file.
 //! Dates in a year without holiday data are estimates, never silent guesses: Monday to Friday
 //! count as working days there, each such date is marked with the year, and the build warns.
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -17,6 +19,11 @@ use crate::diagnostics::{Diagnostic, Span};
 use crate::ics::{self, IcsDeadline};
 use crate::model::{Calendar, DurationUnit, MissingYear, Model, OffsetUnit, Source};
 
+/// The timeline's data, `window.GUIDEGEN_TIMELINE = …`, as a script file of its own: loaded by a
+/// `<script src>` (so it works from `file://`, where `fetch` does not), never inline, so the
+/// Content-Security-Policy of the pages can forbid inline scripts.
+pub(super) const TIMELINE_DATA_PATH: &str = "assets/timeline-data.js";
+
 #[derive(Debug, Serialize)]
 pub struct TimelineData {
     /// The submission date the tables were computed for (the build date).
@@ -26,8 +33,6 @@ pub struct TimelineData {
     /// The first year without holiday data that some date was estimated in (Monday to Friday
     /// counted as working days), if any.
     pub missing_year: Option<i32>,
-    /// `window.GUIDEGEN_TIMELINE = …` for timeline.js (inline, so it works from file://).
-    pub script: String,
     /// Where each calendar's years come from, the site's calendar first.
     pub notices: Vec<NoticeView>,
     /// The events relative deadlines count from, each with a date field.
@@ -187,7 +192,9 @@ impl Planner<'_> {
     }
 
     /// The timeline page, when the site has stages and a holiday calendar; and its warnings.
-    pub(super) fn timeline_page(&self) -> Option<(Page, Vec<Diagnostic>)> {
+    /// The timeline page, its warnings, and the file of data its script reads
+    /// ([`TIMELINE_DATA_PATH`]).
+    pub(super) fn timeline_page(&self) -> Option<(Page, Vec<Diagnostic>, (String, Arc<[u8]>))> {
         let site_calendar = self.model.calendar()?;
         if self.content.stages.is_empty() {
             return None;
@@ -263,7 +270,6 @@ impl Planner<'_> {
             submitted: self.today.to_string(),
             tables,
             missing_year,
-            script,
             notices: self.notices(),
             events: self
                 .content
@@ -289,7 +295,8 @@ impl Planner<'_> {
             None,
             PageData::Timeline(data),
         );
-        Some((page, warnings))
+        let script_file = (TIMELINE_DATA_PATH.to_string(), Arc::from(script.into_bytes()));
+        Some((page, warnings, script_file))
     }
 
     fn timeline_table(&self, set: &StageSet, dates: &[StageDates], several: bool) -> TimelineTable {

@@ -169,8 +169,8 @@ pub fn browser_data(cal: &Calendar, stages: &[(String, String, StageDuration)], 
     })
 }
 
-/// `window.GUIDEGEN_TIMELINE = <data>;` as a script that is safe inline in HTML (`<`, `>`, `&`,
-/// U+2028 and U+2029 escaped) and as a file loaded by a script tag.
+/// `window.GUIDEGEN_TIMELINE = <data>;` as the script file `assets/timeline-data.js` (`<`, `>`,
+/// `&`, U+2028 and U+2029 escaped, so it would be safe even inline in HTML).
 pub fn browser_script(data: &serde_json::Value) -> String {
     crate::script_json::window_assignment("GUIDEGEN_TIMELINE", data)
 }

@@ -1,5 +1,7 @@
 //! The HTTP side of `serve`: files from memory with their content types, the site's 404 page,
 //! and an event stream that tells open pages to reload or to show the build's errors.
+//! What serve adds to a page is files of its own (`/__guidegen/live.js`, `/__guidegen/live.css`)
+//! and markup without inline script or style, so the pages' Content-Security-Policy holds.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -26,8 +28,13 @@ use super::{LiveEvent, SharedSite};
 /// Where served pages listen for rebuilds. Not a path any site file can have.
 pub(super) const EVENTS_PATH: &str = "/__guidegen/events";
 
-/// Injected into served HTML only (never into `build` output).
+/// The live-reload script, loaded by served HTML only (never by `build` output).
+pub(super) const LIVE_SCRIPT_PATH: &str = "/__guidegen/live.js";
 const LIVE_SCRIPT: &str = include_str!("live.js");
+
+/// The error overlay's look, loaded beside the live-reload script.
+pub(super) const LIVE_STYLE_PATH: &str = "/__guidegen/live.css";
+const LIVE_STYLE: &str = include_str!("live.css");
 
 #[derive(Clone)]
 struct AppState {
@@ -81,6 +88,14 @@ pub(super) async fn serve(
 pub(super) fn router(site: SharedSite, events: broadcast::Sender<LiveEvent>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(event_stream))
+        .route(
+            LIVE_SCRIPT_PATH,
+            get(|| async { own_file(LIVE_SCRIPT, "text/javascript; charset=utf-8") }),
+        )
+        .route(
+            LIVE_STYLE_PATH,
+            get(|| async { own_file(LIVE_STYLE, "text/css; charset=utf-8") }),
+        )
         .fallback(serve_file)
         .with_state(AppState { site, events })
 }
@@ -130,6 +145,15 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     // A rebuild must show at once: never let the browser keep an old copy.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A file of serve's own (the live-reload script or its style), never cached.
+fn own_file(text: &'static str, content_type: &'static str) -> Response {
+    let mut response = Response::new(Body::from(text));
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
@@ -192,11 +216,14 @@ pub(super) fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// Adds the live-reload script, and the error overlay when the last build failed, before `</body>`.
+/// Adds the live-reload script and its style (as files: the page's policy allows no inline script
+/// or style), and the error overlay when the last build failed, before `</body>`.
 pub(super) fn inject_live_reload(html: &[u8], error: Option<&str>) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
     let overlay = error.map(overlay_markup).unwrap_or_default();
-    let addition = format!("{overlay}<script>{LIVE_SCRIPT}</script>");
+    let addition = format!(
+        "<link rel=\"stylesheet\" href=\"{LIVE_STYLE_PATH}\">{overlay}<script src=\"{LIVE_SCRIPT_PATH}\"></script>"
+    );
     let injected = match text.rfind("</body>") {
         Some(at) => format!("{}{addition}{}", &text[..at], &text[at..]),
         None => format!("{text}{addition}"),
@@ -204,10 +231,11 @@ pub(super) fn inject_live_reload(html: &[u8], error: Option<&str>) -> Vec<u8> {
     injected.into_bytes()
 }
 
-/// The overlay shown over every page while the last build is failing.
+/// The overlay shown over every page while the last build is failing (styled by `live.css`;
+/// `live.js` builds the same markup when a build fails while the page is open).
 pub(super) fn overlay_markup(diagnostics: &str) -> String {
     format!(
-        "<div id=\"guidegen-overlay\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(11,12,12,.92);color:#fff;padding:24px;font:15px/1.5 monospace\"><p style=\"font:700 18px sans-serif;margin:0 0 12px\">The last rebuild failed; showing the last good site.</p><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
+        "<div id=\"guidegen-overlay\" role=\"alert\"><p>The last rebuild failed; showing the last good site.</p><pre>{}</pre></div>",
         escape_html(diagnostics)
     )
 }
@@ -290,5 +318,26 @@ mod tests {
         assert!(html.contains("guidegen-overlay"));
         assert!(html.contains("error: &lt;bad&gt;"));
         assert!(html.ends_with("</script></body></html>"), "{html}");
+    }
+
+    #[test]
+    fn what_serve_adds_to_a_page_has_no_inline_script_or_style() {
+        let html = inject_live_reload(b"<html><body><p>x</p></body></html>", Some("error: <bad>"));
+        let html = String::from_utf8(html).unwrap();
+        assert!(
+            html.contains(r#"<script src="/__guidegen/live.js"></script>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<link rel="stylesheet" href="/__guidegen/live.css">"#),
+            "{html}"
+        );
+        assert!(!html.contains("style="), "{html}");
+        assert!(!html.contains("<script>"), "{html}");
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        // The script file builds its overlay with the same id, styled by the same file.
+        assert!(LIVE_SCRIPT.contains("guidegen-overlay"));
+        assert!(LIVE_STYLE.contains("#guidegen-overlay"));
+        assert!(!LIVE_SCRIPT.contains(".style") && !LIVE_SCRIPT.contains("cssText"));
     }
 }

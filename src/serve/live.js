@@ -1,7 +1,9 @@
 (function () {
   "use strict";
-  // Injected by `guidegen serve` only: reload after each good rebuild, keep the scroll position,
-  // and show the build's errors over the page while the last rebuild is failing.
+  // Loaded by `guidegen serve` only (/__guidegen/live.js): reload after each good rebuild, keep
+  // the scroll position, and show the build's errors over the page while the last rebuild is
+  // failing. The overlay is the markup of `overlay_markup` in src/serve/http.rs (its twin), styled
+  // by /__guidegen/live.css: no inline style, which the pages' Content-Security-Policy forbids.
   var key = "guidegen-scroll:" + location.pathname;
   var saved = sessionStorage.getItem(key);
   if (saved !== null) {
@@ -15,17 +17,13 @@
       box = document.createElement("div");
       box.id = "guidegen-overlay";
       box.setAttribute("role", "alert");
-      box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(11,12,12,.92);color:#fff;padding:24px;font:15px/1.5 monospace";
       var title = document.createElement("p");
-      title.style.cssText = "font:700 18px sans-serif;margin:0 0 12px";
       title.textContent = "The last rebuild failed; showing the last good site.";
       box.appendChild(title);
       box.appendChild(document.createElement("pre"));
       document.body.appendChild(box);
     }
-    var pre = box.querySelector("pre");
-    pre.style.whiteSpace = "pre-wrap";
-    pre.textContent = text;
+    box.querySelector("pre").textContent = text;
   }
   var source = new EventSource("/__guidegen/events");
   source.addEventListener("reload", function () {
@@ -36,4 +34,9 @@
     overlay(JSON.parse(event.data));
   });
   source.addEventListener("shutdown", function () { source.close(); });
+  // A page left for another keeps no connection open: the browser allows only a few per server,
+  // and pages kept for the back button would hold them until the next pages could not load.
+  // Such a page, shown again, may be out of date: load it afresh.
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (event) { if (event.persisted) location.reload(); });
 })();

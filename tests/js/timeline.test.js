@@ -21,8 +21,8 @@ function range(from, to) {
 }
 
 // The calendar exactly as the site hands it to timeline.js: the default site is built with the
-// release binary (scripts/test.sh builds it before these tests) and the timeline page's inline
-// `window.GUIDEGEN_TIMELINE = …` script is run. So content/holidays.yaml is the only copy.
+// release binary (scripts/test.sh builds it before these tests) and the timeline page's data file
+// (`assets/timeline-data.js`, `window.GUIDEGEN_TIMELINE = …`) is run. So content/holidays.yaml is the only copy.
 const CALENDAR = builtTimelineData().calendar;
 
 function builtTimelineData() {
@@ -41,10 +41,12 @@ function builtTimelineData() {
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     const page = fs.readFileSync(path.join(site, "timeline.html"), "utf8");
-    const script = /<script>(window\.GUIDEGEN_TIMELINE = [^]*?)<\/script>/.exec(page);
-    if (!script) throw new Error(`no <script>window.GUIDEGEN_TIMELINE = …</script> in ${site}/timeline.html`);
+    if (!page.includes('<script src="assets/timeline-data.js"></script>')) {
+      throw new Error(`timeline.html does not load assets/timeline-data.js`);
+    }
+    const script = fs.readFileSync(path.join(site, "assets", "timeline-data.js"), "utf8");
     const window = {};
-    vm.runInNewContext(script[1], { window });
+    vm.runInNewContext(script, { window });
     if (!window.GUIDEGEN_TIMELINE || !window.GUIDEGEN_TIMELINE.calendar) {
       throw new Error("the timeline page's data has no calendar");
     }

@@ -3,7 +3,8 @@
 // `add_working_days_estimating` in src/model/calendar.rs (keep them in step: a year without
 // holiday data counts Monday to Friday as working days, and every date so reached carries the
 // years it estimated); without it the page shows the dates computed at build time.
-// Data: window.GUIDEGEN_TIMELINE = {calendar, calendars, stages, tables, today}.
+// Data: window.GUIDEGEN_TIMELINE = {calendar, calendars, stages, tables, today}, set by
+// assets/timeline-data.js (a file, not an inline script: the pages forbid inline scripts).
 (function () {
   "use strict";
 
