@@ -1,8 +1,9 @@
 //! Hostile content: every string from the YAML files (and guides' front matter) is escaped
 //! wherever it lands — HTML text and attributes, the JSON of the timeline's data file
 //! (`assets/timeline-data.js`), `assets/search-index.js`, `deadlines.ics`, `sitemap.xml` — and
-//! `rules.json` keeps it exactly. Raw HTML in Markdown is kept by default (authors are trusted)
-//! and escaped with `allow_html: false`.
+//! `rules.json` keeps it exactly. Raw HTML in Markdown is cleaned by default (nothing that could
+//! run is published), kept as written with `raw_html: trusted`, and escaped with
+//! `allow_html: false`.
 //!
 //! The hostile site is made from `tests/fixtures/minimal` (same ids, dates and enum values, so it
 //! validates), with every string field of the model filled (plus `holidays.yaml`, so the timeline

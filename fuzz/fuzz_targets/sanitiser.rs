@@ -40,15 +40,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(!FORBIDDEN.contains(&tag.name.as_str()), "`<{}>` came out:\n{html}", tag.name);
         for (name, value) in &tag.attributes {
             assert!(!name.starts_with("on"), "the handler `{name}` came out:\n{html}");
-            if name == "style" {
-                // Only table cells' alignment, as Markdown tables write it.
-                let style = decode(value).to_ascii_lowercase();
-                let only_alignment = style
-                    .split(';')
-                    .filter(|d| !d.trim().is_empty())
-                    .all(|d| d.split(':').next().is_some_and(|p| p.trim() == "text-align"));
-                assert!(only_alignment, "the style `{value}` came out:\n{html}");
-            }
+            // The pages' policy would block an inline style; aligned table cells use classes.
+            assert_ne!(name, "style", "a style attribute came out:\n{html}");
             if matches!(name.as_str(), "href" | "src" | "action" | "formaction" | "xlink:href" | "srcset") {
                 // What a browser's URL parser reads the scheme from: C0 controls and spaces
                 // trimmed from both ends, tabs and line breaks removed everywhere. (Any other
