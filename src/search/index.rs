@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,21 +31,114 @@ pub(crate) fn build_index_with(
     min_chars: usize,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<OutputFile> {
-    let pages: Vec<PageText> = files
-        .par_iter()
-        .filter(|file| is_searched(&file.path))
-        .filter_map(|file| {
-            if stop() {
-                None
-            } else {
-                PageText::extract(&file.path, &file.bytes, interface)
-            }
-        })
-        .collect();
+    let builder = IndexBuilder::with_budget(interface, budget, min_chars);
+    files.par_iter().enumerate().for_each(|(at, file)| {
+        if !stop() {
+            builder.add(at, &file.path, &file.bytes);
+        }
+    });
     if stop() {
         return None;
     }
+    Some(builder.finish())
+}
 
+/// The index of a site whose pages arrive one at a time, from several threads, in any order
+/// (as `build` renders them): each page is read when it arrives and its bytes are not needed
+/// after. What is kept per page is its grams, each once, and the start of its text: never
+/// less than the text budget will let it keep in the end (the cap only falls as pages come),
+/// so the index is the same, byte for byte, as one built from all the pages at once.
+pub struct IndexBuilder<'i> {
+    interface: &'i InterfaceWords,
+    budget: usize,
+    min_chars: usize,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Each page with its place in the site's file order.
+    pages: Vec<(usize, PageText)>,
+    /// Characters of text kept for all pages.
+    chars: usize,
+    /// When `chars` passes this, the texts are cut to the cap of the pages so far.
+    next_cut: usize,
+    /// The cap of the pages so far (`usize::MAX` while all their text fits).
+    cap: usize,
+}
+
+impl<'i> IndexBuilder<'i> {
+    /// A builder for the default text budget ([`super::TEXT_BUDGET_CHARS`]).
+    pub fn new(interface: &'i InterfaceWords) -> Self {
+        Self::with_budget(interface, super::TEXT_BUDGET_CHARS, super::MIN_TEXT_CHARS)
+    }
+
+    pub(crate) fn with_budget(interface: &'i InterfaceWords, budget: usize, min_chars: usize) -> Self {
+        IndexBuilder {
+            interface,
+            budget,
+            min_chars,
+            kept: Mutex::new(Kept {
+                next_cut: budget.saturating_mul(2),
+                cap: usize::MAX,
+                ..Kept::default()
+            }),
+        }
+    }
+
+    /// Reads the page at place `at` of the site (anything but a searched page is passed over).
+    pub fn add(&self, at: usize, path: &str, html: &[u8]) {
+        if !is_searched(path) {
+            return;
+        }
+        let Some(mut page) = PageText::extract(path, html, self.interface) else {
+            return;
+        };
+        page.grams.compact();
+        let mut guard = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let kept = &mut *guard;
+        keep_start(&mut page, kept.cap);
+        kept.chars += page.text.len();
+        kept.pages.push((at, page));
+        if kept.chars > kept.next_cut {
+            let lengths: Vec<usize> = kept.pages.iter().map(|(_, page)| page.chars).collect();
+            let cap = text_cap(&lengths, self.budget, self.min_chars);
+            kept.cap = cap;
+            kept.chars = 0;
+            for (_, page) in &mut kept.pages {
+                keep_start(page, cap);
+                kept.chars += page.text.len();
+            }
+            kept.next_cut = kept.chars.max(self.budget).saturating_mul(2);
+        }
+    }
+
+    /// The index of every page added, in the order of their places.
+    pub fn finish(self) -> OutputFile {
+        let mut pages = self
+            .kept
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pages;
+        pages.sort_unstable_by_key(|(at, _)| *at);
+        let pages: Vec<PageText> = pages.into_iter().map(|(_, page)| page).collect();
+        assemble(&pages, self.budget, self.min_chars)
+    }
+}
+
+/// Drops the text of `page` past its first `cap` characters (`page.chars` stays the whole
+/// length, which the final cut needs).
+fn keep_start(page: &mut PageText, cap: usize) {
+    if page.chars > cap {
+        if let Some((end, _)) = page.text.char_indices().nth(cap) {
+            page.text.truncate(end);
+            page.text.shrink_to_fit();
+        }
+    }
+}
+
+/// The index script of `pages`, in their order.
+fn assemble(pages: &[PageText], budget: usize, min_chars: usize) -> OutputFile {
     // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
     // is filled in that order, so it comes out sorted, and a page's repeats are easy to drop.
     fn add(list: &mut Vec<u32>, number: u32) {
@@ -104,10 +198,10 @@ pub(crate) fn build_index_with(
             grams,
         },
     );
-    Some(OutputFile {
+    OutputFile {
         path: INDEX_PATH.to_string(),
         bytes: script.into_bytes().into(),
-    })
+    }
 }
 
 #[derive(Serialize)]
