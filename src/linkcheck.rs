@@ -328,4 +328,21 @@ mod tests {
         let problems: Vec<String> = check_links(&files).into_iter().filter_map(|d| d.hint).collect();
         assert_eq!(problems, ["no page `%FF.html` in the site"]);
     }
+
+    #[test]
+    fn a_link_to_an_anchor_is_settled_whichever_page_arrives_first() {
+        let linking = file(
+            "a.html",
+            r##"<a href="b.html#here">ok</a><a href="b.html#gone">bad</a><a href="#self">own</a><p id="self"></p>"##,
+        );
+        let target = file("b.html", r#"<h2 id="here">x</h2>"#);
+        for order in [[&linking, &target], [&target, &linking]] {
+            let check = LinkCheck::new(["a.html".to_string(), "b.html".to_string()]);
+            for page in order {
+                check.add(&page.path, &page.bytes);
+            }
+            let problems: Vec<String> = check.finish().into_iter().filter_map(|d| d.hint).collect();
+            assert_eq!(problems, ["page `b.html` has no element with id `gone`"]);
+        }
+    }
 }

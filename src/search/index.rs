@@ -59,9 +59,11 @@ pub struct IndexBuilder<'i> {
 struct Kept {
     /// Each page with its place in the site's file order.
     pages: Vec<(usize, PageText)>,
-    /// Characters of text kept for all pages.
-    chars: usize,
-    /// When `chars` passes this, the texts are cut to the cap of the pages so far.
+    /// Bytes of text kept for all pages.
+    bytes: usize,
+    /// When `bytes` passes this, the texts are cut to the cap of the pages so far (twice what
+    /// was kept after the last cut, or twice the budget: cuts are rare, and what is kept stays
+    /// within a few times the budget).
     next_cut: usize,
     /// The cap of the pages so far (`usize::MAX` while all their text fits).
     cap: usize,
@@ -98,18 +100,18 @@ impl<'i> IndexBuilder<'i> {
         let mut guard = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let kept = &mut *guard;
         keep_start(&mut page, kept.cap);
-        kept.chars += page.text.len();
+        kept.bytes += page.text.len();
         kept.pages.push((at, page));
-        if kept.chars > kept.next_cut {
+        if kept.bytes > kept.next_cut {
             let lengths: Vec<usize> = kept.pages.iter().map(|(_, page)| page.chars).collect();
             let cap = text_cap(&lengths, self.budget, self.min_chars);
             kept.cap = cap;
-            kept.chars = 0;
+            kept.bytes = 0;
             for (_, page) in &mut kept.pages {
                 keep_start(page, cap);
-                kept.chars += page.text.len();
+                kept.bytes += page.text.len();
             }
-            kept.next_cut = kept.chars.max(self.budget).saturating_mul(2);
+            kept.next_cut = kept.bytes.max(self.budget).saturating_mul(2);
         }
     }
 
@@ -435,5 +437,69 @@ mod tests {
         // Grams come from the whole text: a word past the cut is still found.
         assert_eq!(pages_of(&index, "tail"), [1]);
         assert_eq!(pages_of(&index, "末尾"), [1]);
+    }
+
+    #[test]
+    fn adding_a_page_never_raises_the_cap() {
+        // The builder cuts texts to the cap of the pages so far; that is safe only because the
+        // final cap is never above it.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        for _ in 0..200 {
+            let (budget, min) = (next() % 5_000, next() % 50);
+            let mut lengths = Vec::new();
+            let mut cap = text_cap(&lengths, budget, min);
+            for _ in 0..60 {
+                lengths.push(next() % 400);
+                let now = text_cap(&lengths, budget, min);
+                assert!(
+                    now <= cap,
+                    "{lengths:?}, budget {budget}: the cap rose from {cap} to {now}"
+                );
+                cap = now;
+            }
+        }
+    }
+
+    #[test]
+    fn pages_added_in_any_order_and_cut_on_the_way_give_the_index_of_all_pages_at_once() {
+        let files: Vec<OutputFile> = (0..120)
+            .map(|i| {
+                let text = format!("核验第{i}步。").repeat(i % 9 + 1) + &" word".repeat(i % 5);
+                page(
+                    &format!("guides/p{i:03}.html"),
+                    &format!("第{i}篇"),
+                    &format!("<p>{text}</p>"),
+                )
+            })
+            .collect();
+        let (budget, min) = (600, 12);
+        let interface = InterfaceWords::default();
+        let builder = IndexBuilder::with_budget(&interface, budget, min);
+        // Last page first, then the others interleaved, as threads might hand them over.
+        for at in (0..files.len()).rev().step_by(2).chain((0..files.len()).step_by(2)) {
+            builder.add(at, &files[at].path, &files[at].bytes);
+        }
+        let kept = builder.kept.lock().unwrap().bytes;
+        // Three bytes a character here; cut when twice the budget is kept.
+        assert!(
+            kept <= 6 * budget,
+            "{kept} bytes of text kept for a budget of {budget} characters"
+        );
+        let streamed = builder.finish();
+        // What the index was before pages came one at a time: every page whole, then cut once.
+        let whole: Vec<PageText> = files
+            .iter()
+            .map(|f| PageText::extract(&f.path, &f.bytes, &InterfaceWords::default()).unwrap())
+            .collect();
+        let at_once = assemble(&whole, budget, min);
+        assert_eq!(
+            std::str::from_utf8(&streamed.bytes),
+            std::str::from_utf8(&at_once.bytes)
+        );
+        assert!(parse(&streamed)["pages"][100]["more"] == true, "the budget cut nothing");
     }
 }

@@ -111,3 +111,83 @@ impl Drop for Staging {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(label: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("guidegen-staging-{label}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn files_put_one_by_one_reach_the_output_only_at_the_finish() {
+        let dir = scratch("finish");
+        let output = dir.join("site");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join("old.html"), "old").unwrap();
+        let staging = Staging::new(&output);
+        staging.expect(&["a.html", "sub/b.html"]).unwrap();
+        staging.put("sub/b.html", b"B").unwrap();
+        staging.put("a.html", b"A").unwrap();
+        assert_eq!(names_in(&output), ["old.html"], "the output changed before the finish");
+        staging.finish().unwrap();
+        assert_eq!(names_in(&output), ["a.html", "sub"]);
+        assert_eq!(fs::read_to_string(output.join("sub/b.html")).unwrap(), "B");
+        assert_eq!(names_in(&dir), ["site"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_build_that_stops_midway_leaves_the_output_as_it_was_and_nothing_beside_it() {
+        let dir = scratch("dropped");
+        let output = dir.join("site");
+        fs::create_dir_all(&output).unwrap();
+        fs::write(output.join("old.html"), "old").unwrap();
+        let staging = Staging::new(&output);
+        staging.expect(&["a.html", "b.html"]).unwrap();
+        staging.put("a.html", b"A").unwrap();
+        assert_eq!(names_in(&dir).len(), 2, "no staging folder beside the output");
+        drop(staging);
+        assert_eq!(names_in(&dir), ["site"]);
+        assert_eq!(names_in(&output), ["old.html"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn paths_that_cannot_be_written_whole_are_refused_before_anything_is_made() {
+        let dir = scratch("refused");
+        let output = dir.join("site");
+        for paths in [
+            &["a.html", "a.html"][..],
+            &["x.html", "x.html/y.html"],
+            &["../escape.html"],
+        ] {
+            let staging = Staging::new(&output);
+            let refusal = staging.expect(paths).unwrap_err();
+            assert!(
+                refusal.message.starts_with("cannot write the site to"),
+                "{}",
+                refusal.message
+            );
+            assert!(
+                names_in(&dir).is_empty(),
+                "{paths:?}: something was made: {:?}",
+                names_in(&dir)
+            );
+        }
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
