@@ -236,6 +236,18 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
         }
         mode.sink.map_or(Ok(()), |sink| sink.put(path, bytes))
     };
+    // Every content file's text was kept to quote it in diagnostics; from here on only a
+    // template can be quoted (when it fails), besides what is reported already. Nor is the
+    // model needed: the plan holds all the pages are made from. On a large site both are
+    // hundreds of MB that rendering would otherwise carry.
+    let quoted: ahash::AHashSet<&Path> = diagnostics
+        .iter()
+        .filter_map(|d| d.span.as_ref().map(|span| span.file.as_path()))
+        .chain(theme.template_paths.iter().map(|(_, path)| path.as_path()))
+        .collect();
+    sources.retain(|file| quoted.contains(file));
+    drop(quoted);
+    drop(model);
     let started = Instant::now();
     let delivery = render::Delivery {
         keep: mode.keep,
@@ -253,7 +265,6 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
     // The data the pages were made from (the guides' HTML among it) would only add to the peak
     // memory of the steps still to come.
     drop(plan);
-    drop(model);
     let mut files = result.files;
     let mut deliver = |file: OutputFile| -> Result<(), Diagnostic> {
         if let Some(links) = &links {
