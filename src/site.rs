@@ -225,7 +225,7 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
     let index = (wants_search && !caches.defer_search).then(|| crate::search::IndexBuilder::new(&interface_words));
     let links = mode
         .check_links
-        .then(|| linkcheck::LinkCheck::new(paths.iter().map(|path| path.to_string())));
+        .then(|| linkcheck::LinkCheck::new(paths.iter().map(ToString::to_string)));
     drop(paths);
     let each = |at: usize, path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         if let Some(index) = &index {
