@@ -2,13 +2,16 @@
 # guidegen benchmarks: build time and peak RSS against Hugo on the shared synthetic corpus, the
 # default site's cold build, and edit-to-served latency of `guidegen serve`.
 #
-#   bench/run.sh [all | builds | default | serve | profile] ...     (default: all)
+#   bench/run.sh [all | builds | default | serve | profile | onefolder] ...     (default: all)
 #
 #   builds   corpora of SIZES guides, guidegen and Hugo built alternately, wall time + peak RSS
 #   default  the default site (the repo's content/), cold process, RUNS_DEFAULT runs (hyperfine)
 #   serve    bench/serve_latency.py on the default site and on the largest corpus site
 #   profile  `perf stat` and a flat `perf record` profile of one guidegen build of the largest
 #            corpus site (skipped if perf is unusable)
+#   onefolder  ONEFOLDER_PAGES guides (default 50000) in ONEFOLDER_SECTIONS folders (default 1:
+#            one folder), guidegen only, RUNS_ONEFOLDER runs (default 1): wall time and peak RSS
+#            (target: under 1 GB). Not part of `all`.
 #
 # Environment (all optional):
 #   BENCH_WORK     work folder, outside the repo (default /dev/shm/guidegen-bench, i.e. tmpfs, as the
@@ -29,7 +32,12 @@
 #   BUILD_TIMEOUT  seconds after which one build counts as failed (default 600)
 #   KEEP_OUTPUT=1  keep the built sites (deleted by default: ~450 MB each at N=10000)
 #
+#   ONEFOLDER_PAGES ONEFOLDER_SECTIONS RUNS_ONEFOLDER   see `onefolder`
+#
 # Quick run: SIZES=1000 RUNS_1K=2 RUNS_DEFAULT=20 SERVE_EDITS=10 bench/run.sh
+# 30,000 guides side by side with Hugo (about 200 s and 5 GB per Hugo run):
+#   SIZES=30000 RUNS_OTHER=1 bench/run.sh builds
+# 50,000 guides in one folder: bench/run.sh onefolder
 # Everything is written under BENCH_WORK; the results (Markdown) go to stdout and to
 # BENCH_WORK/results/report.md. Nothing in the repo is written except target/ (cargo).
 set -euo pipefail
@@ -69,10 +77,16 @@ case "$(realpath -m "$BENCH_WORK")/" in
 esac
 
 # --- tools -----------------------------------------------------------------------------------
+# ensure_tools PART...: what the parts asked for need (Hugo only for `builds`, hyperfine only
+# for `default`).
 ensure_tools() {
-    local missing=()
-    command -v hugo >/dev/null || missing+=(hugo)
-    command -v hyperfine >/dev/null || missing+=(hyperfine)
+    local missing=() parts=" $* "
+    if [[ "$parts" == *" all "* || "$parts" == *" builds "* ]]; then
+        command -v hugo >/dev/null || missing+=(hugo)
+    fi
+    if [[ "$parts" == *" all "* || "$parts" == *" default "* ]]; then
+        command -v hyperfine >/dev/null || missing+=(hyperfine)
+    fi
     [[ -x /usr/bin/time ]] || missing+=(time)
     command -v python3 >/dev/null || die "python3 is needed (corpus generator, summaries, serve latency)"
     command -v cargo >/dev/null || die "cargo is needed to build guidegen"
@@ -372,6 +386,59 @@ bench_profile() {
     out '```'
 }
 
+# --- one big folder ----------------------------------------------------------------------------
+# Many guides in one folder: memory must not grow with the section (each page's navigation) nor
+# with the output (pages are written as they are rendered). guidegen alone: Hugo is measured
+# beside guidegen at SIZES in `builds`.
+ONEFOLDER_PAGES=${ONEFOLDER_PAGES:-50000}
+ONEFOLDER_SECTIONS=${ONEFOLDER_SECTIONS:-1}
+RUNS_ONEFOLDER=${RUNS_ONEFOLDER:-1}
+bench_onefolder() {
+    local n=$ONEFOLDER_PAGES sections=$ONEFOLDER_SECTIONS name dir site outdir stamp i tf t0 t1 e m
+    name=onefolder-$n-$sections
+    dir=$BENCH_WORK/corpus-$name
+    site=$BENCH_WORK/site-$name
+    outdir=$BENCH_WORK/out-$name
+    [[ -f "$MAKE_CORPUS" ]] || die "make_corpus.py not found at $MAKE_CORPUS (set MAKE_CORPUS)"
+    stamp="n=$n seed=$SEED sections=$sections $(sha256sum "$MAKE_CORPUS" | cut -c1-16)"
+    if [[ ! -f "$dir/.stamp" || "$(cat "$dir/.stamp")" != "$stamp" ]]; then
+        log "generating corpus: $n guides in $sections folder(s)"
+        rm -rf "$dir"
+        python3 "$MAKE_CORPUS" --pages "$n" --sections "$sections" --seed "$SEED" --out "$dir" --peers plain >&2
+        echo "$stamp" >"$dir/.stamp"
+    fi
+    rm -rf "$site"
+    mkdir -p "$site"
+    cp -r "$SITE_SRC/content" "$site/content"
+    for extra in themes static; do
+        if [[ -d "$SITE_SRC/$extra" ]]; then cp -r "$SITE_SRC/$extra" "$site/$extra"; fi
+    done
+    cp -r "$dir/plain" "$site/content/guides/bench"
+    out ""
+    out "### $n guides in $sections folder(s): guidegen build (output on $(fs_of "$BENCH_WORK"))"
+    out ""
+    out "| run | wall (s) | peak RSS (MiB) | under 1 GB? | output files | output MB | \`--timings\` |"
+    out "|---:|---:|---:|---|---:|---:|---|"
+    for ((i = 1; i <= RUNS_ONEFOLDER; i++)); do
+        rm -rf "$outdir"
+        sync_fs
+        wait_quiet
+        tf=$(mktemp)
+        t0=$EPOCHREALTIME
+        if ! /usr/bin/time -f '%e %M' -o "$tf" timeout "$BUILD_TIMEOUT" \
+            "$BIN" build --root "$site" --output "$outdir" --today "$TODAY" --timings \
+            >"$RESULTS/logs/$name-$i.out" 2>"$RESULTS/logs/$name-$i.err"; then
+            tail -5 "$RESULTS/logs/$name-$i.err" >&2
+            die "guidegen cannot build $n guides in $sections folder(s); see $RESULTS/logs/$name-$i.err"
+        fi
+        t1=$EPOCHREALTIME
+        read -r e m <"$tf"
+        rm -f "$tf"
+        out "| $i | $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }') | $((m / 1024)) | $( ((m < 1024 * 1024)) && echo yes || echo NO) | $(find "$outdir" -type f | wc -l) | $(du -sm "$outdir" | cut -f1) | $(grep -o 'timings:.*' "$RESULTS/logs/$name-$i.err") |"
+    done
+    [[ -n "${KEEP_OUTPUT:-}" ]] || rm -rf "$outdir"
+}
+
 # --- environment -------------------------------------------------------------------------------
 describe_env() {
     out "## guidegen benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -384,9 +451,9 @@ describe_env() {
     out "| work dir | \`$BENCH_WORK\` ($(fs_of "$BENCH_WORK")) |"
     out "| load average at start | $(cut -d' ' -f1-3 /proc/loadavg) |"
     out "| guidegen | $GG_VERSION |"
-    out "| hugo | $(hugo version) |"
+    out "| hugo | $(hugo version 2>/dev/null || echo 'not installed') |"
     out "| rustc | $(rustc --version) |"
-    out "| hyperfine | $(hyperfine --version) |"
+    out "| hyperfine | $(hyperfine --version 2>/dev/null || echo 'not installed') |"
     out "| corpus | make_corpus.py --seed $SEED --sections $SECTIONS, sizes $SIZES |"
 }
 
@@ -395,7 +462,7 @@ main() {
     ((${#what[@]})) || what=(all)
     mkdir -p "$RESULTS/logs"
     : >"$REPORT"
-    ensure_tools
+    ensure_tools "${what[@]}"
     build_guidegen
     describe_env
     local w
@@ -406,7 +473,8 @@ main() {
             default) bench_default ;;
             serve) bench_serve ;;
             profile) bench_profile ;;
-            *) die "unknown part \`$w\` (all, builds, default, serve, profile)" ;;
+            onefolder) bench_onefolder ;;
+            *) die "unknown part \`$w\` (all, builds, default, serve, profile, onefolder)" ;;
         esac
     done
     out ""

@@ -122,6 +122,11 @@ impl SourceMap {
         self.texts.get(file.as_os_str()).map(|text| &**text)
     }
 
+    /// Forgets the text of every file but those `keep` names.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
+        self.texts.retain(|file, _| keep(Path::new(file)));
+    }
+
     /// Every file and its text, in no particular order.
     pub fn files(&self) -> impl Iterator<Item = (&Path, &str)> {
         self.texts

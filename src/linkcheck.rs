@@ -1,26 +1,25 @@
 //! Checks the finished site in memory: every relative link and anchor must land on something.
-//! Used by `check`; it reads only the rendered files, never the disk.
+//! Used by `check`, page by page as they are rendered; it reads only the rendered files, never the disk.
 
 use std::collections::{HashMap, HashSet};
 
 use std::path::Path;
+use std::sync::Mutex;
 
 use crate::diagnostics::{line_column, Diagnostic, Span};
 use crate::href::decode_path;
 use crate::markdown::resolve;
 use crate::plan::ContentLink;
+#[cfg(test)]
 use crate::render::OutputFile;
 
 /// The relative links written in guides (to pages and files that are not guides), each
 /// checked against the finished site and reported where it is written, with the closest page.
 /// Links to guides and links by what a page is (`stage:x`) are checked earlier, in `plan`.
-pub(crate) fn content_links(links: &[ContentLink], files: &[OutputFile], search_index: bool) -> Vec<Diagnostic> {
+/// `paths` are every file of the site (known from the plan, before anything is rendered).
+pub(crate) fn content_links(links: &[ContentLink], paths: &HashSet<&str>) -> Vec<Diagnostic> {
     if links.is_empty() {
         return Vec::new();
-    }
-    let mut paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    if search_index {
-        paths.insert(crate::search::INDEX_PATH);
     }
     let lands = |target: &str| {
         let folder_page = format!(
@@ -82,56 +81,139 @@ fn by_kind(page: &str) -> Option<String> {
 }
 
 /// One broken link per diagnostic, naming the page that holds it.
+#[cfg(test)]
 pub(crate) fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
-    let html: Vec<(&str, &str)> = files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
-        .collect();
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let anchors: HashMap<&str, HashSet<String>> = html
-        .iter()
-        .map(|(path, text)| (*path, attribute_values(text, "id").into_iter().collect()))
-        .collect();
-    let mut diagnostics = Vec::new();
-    for (page, text) in &html {
-        if *page == "404.html" {
-            continue;
-        }
-        let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
-        for (href, at) in attribute_positions(text, "href")
-            .into_iter()
-            .chain(attribute_positions(text, "src"))
-        {
-            if let Some(problem) = problem_with(&href, page, folder, &paths, &anchors) {
-                // The page is not on disk (`check` writes nothing); the position is where
-                // `build` would write it, by default under `output/`.
-                let (line, column) = line_column(text, at);
-                let span = Span::new(&Path::new("output").join(page), line, column, href.chars().count());
-                diagnostics.push(
-                    Diagnostic::error(format!("broken link `{href}` in output page `{page}`"))
-                        .with_span(span)
-                        .with_hint(problem),
-                );
-            }
-        }
+    let check = LinkCheck::new(files.iter().map(|f| f.path.clone()));
+    for file in files {
+        check.add(&file.path, &file.bytes);
     }
-    crate::diagnostics::sort(&mut diagnostics);
-    diagnostics
+    check.finish()
 }
 
-fn problem_with(
-    href: &str,
-    page: &str,
-    folder: &str,
-    paths: &HashSet<&str>,
-    anchors: &HashMap<&str, HashSet<String>>,
-) -> Option<String> {
+/// The link check of a site whose pages arrive one at a time, from several threads, in any
+/// order (as `check` renders them): every path of the site is known before the first page, so
+/// each link to a path is settled as its page arrives. What waits for the end is only what a
+/// page needs of others: every page's ids, and the links to an anchor in another page.
+pub(crate) struct LinkCheck {
+    paths: HashSet<String>,
+    found: Mutex<Found>,
+}
+
+/// A link to `target#fragment`, written as `href` at `span` of `page`.
+struct Waiting {
+    span: Span,
+    href: String,
+    page: String,
+    target: String,
+    fragment: String,
+}
+
+#[derive(Default)]
+struct Found {
+    /// Page path -> the ids on it.
+    anchors: HashMap<String, HashSet<String>>,
+    /// Links to an anchor in another page, with where each is written.
+    waiting: Vec<Waiting>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LinkCheck {
+    /// A check for a site of these `paths` (every file, pages or not).
+    pub(crate) fn new(paths: impl IntoIterator<Item = String>) -> Self {
+        LinkCheck {
+            paths: paths.into_iter().collect(),
+            found: Mutex::default(),
+        }
+    }
+
+    /// Checks one file of the site (anything but an HTML page is passed over).
+    pub(crate) fn add(&self, page: &str, bytes: &[u8]) {
+        if !page.ends_with(".html") {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return;
+        };
+        let ids: HashSet<String> = attribute_values(text, "id").into_iter().collect();
+        let mut waiting = Vec::new();
+        let mut diagnostics = Vec::new();
+        if page != "404.html" {
+            let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
+            for (href, at) in attribute_positions(text, "href")
+                .into_iter()
+                .chain(attribute_positions(text, "src"))
+            {
+                let problem = match judge(&href, page, folder, |path| self.paths.contains(path)) {
+                    Verdict::Fine => continue,
+                    Verdict::Broken(problem) => Some(problem),
+                    Verdict::Anchor { target, fragment } if target == page => {
+                        anchor_problem(&target, &fragment, Some(&ids))
+                    }
+                    Verdict::Anchor { target, fragment } => {
+                        waiting.push(Waiting {
+                            span: span_in(text, page, at, &href),
+                            href,
+                            page: page.to_string(),
+                            target,
+                            fragment,
+                        });
+                        continue;
+                    }
+                };
+                if let Some(problem) = problem {
+                    diagnostics.push(broken(span_in(text, page, at, &href), &href, page, problem));
+                }
+            }
+        }
+        let mut found = self.found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        found.anchors.insert(page.to_string(), ids);
+        found.waiting.append(&mut waiting);
+        found.diagnostics.append(&mut diagnostics);
+    }
+
+    /// Every broken link of the pages added, sorted.
+    pub(crate) fn finish(self) -> Vec<Diagnostic> {
+        let found = self
+            .found
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut diagnostics = found.diagnostics;
+        for link in found.waiting {
+            if let Some(problem) = anchor_problem(&link.target, &link.fragment, found.anchors.get(&link.target)) {
+                diagnostics.push(broken(link.span, &link.href, &link.page, problem));
+            }
+        }
+        crate::diagnostics::sort(&mut diagnostics);
+        diagnostics
+    }
+}
+
+/// Where a link is written: the page is not on disk (`check` writes nothing); the position is
+/// where `build` would write it, by default under `output/`.
+fn span_in(text: &str, page: &str, at: usize, href: &str) -> Span {
+    let (line, column) = line_column(text, at);
+    Span::new(&Path::new("output").join(page), line, column, href.chars().count())
+}
+
+fn broken(span: Span, href: &str, page: &str, problem: String) -> Diagnostic {
+    Diagnostic::error(format!("broken link `{href}` in output page `{page}`"))
+        .with_span(span)
+        .with_hint(problem)
+}
+
+/// What one link needs: nothing more, a fix, or an anchor in a page.
+enum Verdict {
+    Fine,
+    Broken(String),
+    Anchor { target: String, fragment: String },
+}
+
+fn judge(href: &str, page: &str, folder: &str, has: impl Fn(&str) -> bool) -> Verdict {
     if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") || href.starts_with("data:") {
-        return None;
+        return Verdict::Fine;
     }
     if href.starts_with('/') {
-        return Some("links must be relative so the site works from disk and under any sub-path".into());
+        return Verdict::Broken("links must be relative so the site works from disk and under any sub-path".into());
     }
     let (path, fragment) = match href.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
@@ -143,18 +225,26 @@ fn problem_with(
     } else {
         match resolve(folder, &decode_path(path)) {
             Some(target) => target,
-            None => return Some("it climbs above the site root".into()),
+            None => return Verdict::Broken("it climbs above the site root".into()),
         }
     };
-    if !paths.contains(target.as_str()) {
-        return Some(format!("no page `{target}` in the site"));
+    if !has(target.as_str()) {
+        return Verdict::Broken(format!("no page `{target}` in the site"));
     }
     let fragment = decode_path(fragment.unwrap_or(""));
     if fragment.is_empty() {
-        return None;
+        return Verdict::Fine;
     }
-    match anchors.get(target.as_str()) {
-        Some(ids) if ids.contains(fragment.as_ref()) => None,
+    Verdict::Anchor {
+        target,
+        fragment: fragment.into_owned(),
+    }
+}
+
+/// `ids` are those of the target page; none when it is not an HTML page (nothing to check).
+fn anchor_problem(target: &str, fragment: &str, ids: Option<&HashSet<String>>) -> Option<String> {
+    match ids {
+        Some(ids) if ids.contains(fragment) => None,
         Some(_) => Some(format!("page `{target}` has no element with id `{fragment}`")),
         None => None,
     }
@@ -237,5 +327,22 @@ mod tests {
         ];
         let problems: Vec<String> = check_links(&files).into_iter().filter_map(|d| d.hint).collect();
         assert_eq!(problems, ["no page `%FF.html` in the site"]);
+    }
+
+    #[test]
+    fn a_link_to_an_anchor_is_settled_whichever_page_arrives_first() {
+        let linking = file(
+            "a.html",
+            r##"<a href="b.html#here">ok</a><a href="b.html#gone">bad</a><a href="#self">own</a><p id="self"></p>"##,
+        );
+        let target = file("b.html", r#"<h2 id="here">x</h2>"#);
+        for order in [[&linking, &target], [&target, &linking]] {
+            let check = LinkCheck::new(["a.html".to_string(), "b.html".to_string()]);
+            for page in order {
+                check.add(&page.path, &page.bytes);
+            }
+            let problems: Vec<String> = check.finish().into_iter().filter_map(|d| d.hint).collect();
+            assert_eq!(problems, ["page `b.html` has no element with id `gone`"]);
+        }
     }
 }

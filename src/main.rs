@@ -292,15 +292,22 @@ fn build(args: BuildArgs) -> ExitCode {
         report(&[refusal], &SourceMap::default());
         return ExitCode::from(1);
     }
-    let mut rendered = match site::render_site(root, when(&args.site)) {
+    // Each page is written into the staging folder as soon as it is rendered; the folder is
+    // swapped in only when the whole build succeeded, and removed (when `staging` is dropped)
+    // when it failed.
+    let staging = write::Staging::new(&output);
+    let mut rendered = match site::build_site(root, when(&args.site), &staging) {
         Ok(rendered) => rendered,
-        Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
+        Err(failed) => {
+            drop(staging);
+            return fail(&failed, "build failed; the previous output was left as it was");
+        }
     };
     report(&rendered.warnings, &rendered.sources);
-    // Every file's text, kept for quoting in diagnostics, is not needed while writing.
+    // Every file's text, kept for quoting in diagnostics, is not needed any more.
     drop(std::mem::take(&mut rendered.sources));
-    let writing = Instant::now();
-    if let Err(refused) = write::write_site(&output, &rendered.files) {
+    let swapping = Instant::now();
+    if let Err(refused) = staging.finish() {
         report(&[refused], &SourceMap::default());
         return ExitCode::from(1);
     }
@@ -314,13 +321,15 @@ fn build(args: BuildArgs) -> ExitCode {
             ms(t.plan),
             ms(t.render),
             ms(t.search),
-            ms(writing.elapsed())
+            // Pages are written as they are rendered: the writing spans the render, the index
+            // and the swap.
+            ms(t.render + t.search + swapping.elapsed())
         );
     }
     println!(
         "built {} pages ({} files) into {} in {} ms{}",
         rendered.pages,
-        rendered.files.len(),
+        rendered.file_count,
         display(&output),
         started.elapsed().as_millis(),
         warning_suffix(&rendered.warnings)

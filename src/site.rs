@@ -1,5 +1,6 @@
-//! The pipeline, end to end: load -> validate -> plan -> render, in memory.
-//! `build`, `check` and `serve` call this; it never writes to disk.
+//! The pipeline, end to end: load -> validate -> plan -> render. `build`, `check` and `serve`
+//! call this; it never writes to disk itself: `build` hands it a `FileSink` that gets each file
+//! as soon as it is rendered, so no step holds the whole output (see `build_site`).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,13 +9,16 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use crate::diagnostics::{Diagnostic, SourceMap, Span};
-use crate::render::{OutputFile, PageCache};
+use crate::render::{FileSink, OutputFile, PageCache};
 use crate::{linkcheck, load, plan, render, validate};
 
-/// A site rendered in memory.
+/// A site rendered: its files in memory (`render_site`), or written as they were made
+/// (`build_site`, whose `files` is empty).
 pub struct Rendered {
     pub files: Vec<OutputFile>,
     pub pages: usize,
+    /// Files in the site (those in `files` when kept).
+    pub file_count: usize,
     /// The site has a search page whose index was left to the caller (`Caches::defer_search`).
     pub search_pending: bool,
     /// What the index leaves out of the pages' text: the theme's labels, the providers' names.
@@ -86,7 +90,37 @@ pub fn render_site(root: &Path, when: impl Into<When>) -> Result<Rendered, Faile
 
 /// `render_site`, reusing what `caches` remember from earlier builds.
 pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches) -> Result<Rendered, Failed> {
-    let when = when.into();
+    let mode = Mode {
+        keep: true,
+        sink: None,
+        check_links: false,
+    };
+    run(root, when.into(), caches, &mode)
+}
+
+/// Runs the pipeline for `build`: each file goes to `sink` as soon as it is made and none is
+/// kept, so memory does not grow with the output (`Rendered::files` is empty). The caller
+/// finishes the sink (the swap) on success, and drops it on failure.
+pub fn build_site(root: &Path, when: impl Into<When>, sink: &dyn FileSink) -> Result<Rendered, Failed> {
+    let mode = Mode {
+        keep: false,
+        sink: Some(sink),
+        check_links: false,
+    };
+    run(root, when.into(), &mut Caches::default(), &mode)
+}
+
+/// What a run does with the files it renders.
+struct Mode<'a> {
+    /// Keep every file in `Rendered::files` (`serve`, tests).
+    keep: bool,
+    /// Hand each file to this as soon as it is made (`build`).
+    sink: Option<&'a dyn FileSink>,
+    /// Check every link and anchor of the pages (`check`).
+    check_links: bool,
+}
+
+fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rendered, Failed> {
     let mut timings = Timings::default();
     let started = Instant::now();
     let (loaded, static_files, mut diagnostics, mut sources, unreadable) =
@@ -143,7 +177,7 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
     };
     timings.validate = started.elapsed();
     let started = Instant::now();
-    let mut plan = match plan::plan(&model, when.as_of, &mut caches.plan) {
+    let plan = match plan::plan(&model, when.as_of, &mut caches.plan) {
         Ok(mut plan) => {
             diagnostics.append(&mut plan.warnings);
             plan
@@ -154,74 +188,138 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
         }
     };
     timings.plan = started.elapsed();
-    let started = Instant::now();
-    match render::render(&plan, &mut theme, &mut caches.pages) {
-        Ok(result) => {
-            timings.render = started.elapsed();
-            let mut files = result.files;
-            let wants_search = plan.pages.iter().any(|p| p.key == "search");
-            let pages = plan.pages.len();
-            let interface_words = Arc::new(crate::search::InterfaceWords::new(
-                theme
-                    .labels
-                    .iter()
-                    // "Yes" and "No" are also the choices of a form's fields, which are content.
-                    .filter(|(key, _)| !key.starts_with("answer_"))
-                    .map(|(_, word)| word)
-                    .chain(model.content.providers.iter().map(|p| &p.name))
-                    .map(String::as_str),
-            ));
-            let content_links = std::mem::take(&mut plan.content_links);
-            // The pages are bytes now; the data they were made from (the guides' HTML among it)
-            // would only add to the peak memory of the steps still to come.
-            drop(plan);
-            drop(model);
-            if wants_search && !caches.defer_search {
-                let started = Instant::now();
-                let index = crate::search::build_index(&files, &interface_words);
-                files.push(index);
-                timings.search = started.elapsed();
-            }
-            let clashes = static_clashes(&files, &static_files, wants_search);
-            if !clashes.is_empty() {
-                diagnostics.extend(clashes);
-                return Err(failed(diagnostics, sources));
-            }
-            files.extend(
-                static_files
-                    .into_iter()
-                    .map(|(path, bytes)| OutputFile::new(path, bytes)),
-            );
-            let broken = linkcheck::content_links(&content_links, &files, wants_search);
-            if !broken.is_empty() {
-                diagnostics.extend(broken);
-                return Err(failed(diagnostics, sources));
-            }
-            Ok(Rendered {
-                pages,
-                rendered: result.rendered,
-                search_pending: wants_search && caches.defer_search,
-                interface_words,
-                files,
-                warnings: sorted(diagnostics),
-                sources,
-                timings,
-            })
-        }
-        Err(errors) => {
-            diagnostics.extend(errors);
-            Err(failed(diagnostics, sources))
+    let wants_search = plan.pages.iter().any(|p| p.key == "search");
+    // Every path of the site, known before anything is rendered: what cannot be written whole,
+    // and links in guides to files the site lacks, stop the build before the first page.
+    let generated: Vec<String> = render::paths(&plan, &theme).collect();
+    let clashes = static_clashes(&generated, &static_files, wants_search);
+    let mut paths: Vec<&str> = generated.iter().map(String::as_str).collect();
+    if wants_search {
+        paths.push(crate::search::INDEX_PATH);
+    }
+    paths.extend(static_files.iter().map(|(path, _)| path.as_str()));
+    let broken = linkcheck::content_links(&plan.content_links, &paths.iter().copied().collect());
+    if !clashes.is_empty() || !broken.is_empty() {
+        diagnostics.extend(clashes);
+        diagnostics.extend(broken);
+        return Err(failed(diagnostics, sources));
+    }
+    if let Some(sink) = mode.sink {
+        if let Err(refused) = sink.expect(&paths) {
+            diagnostics.push(refused);
+            return Err(failed(diagnostics, sources));
         }
     }
+    let file_count = paths.len();
+    let interface_words = Arc::new(crate::search::InterfaceWords::new(
+        theme
+            .labels
+            .iter()
+            // "Yes" and "No" are also the choices of a form's fields, which are content.
+            .filter(|(key, _)| !key.starts_with("answer_"))
+            .map(|(_, word)| word)
+            .chain(model.content.providers.iter().map(|p| &p.name))
+            .map(String::as_str),
+    ));
+    // What needs every page takes what it needs from each page as it passes, not its bytes.
+    let index = (wants_search && !caches.defer_search).then(|| crate::search::IndexBuilder::new(&interface_words));
+    let links = mode
+        .check_links
+        .then(|| linkcheck::LinkCheck::new(paths.iter().map(ToString::to_string)));
+    drop(paths);
+    let each = |at: usize, path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
+        if let Some(index) = &index {
+            index.add(at, path, bytes);
+        }
+        if let Some(links) = &links {
+            links.add(path, bytes);
+        }
+        mode.sink.map_or(Ok(()), |sink| sink.put(path, bytes))
+    };
+    // Every content file's text was kept to quote it in diagnostics; from here on only a
+    // template can be quoted (when it fails), besides what is reported already. Nor is the
+    // model needed: the plan holds all the pages are made from. On a large site both are
+    // hundreds of MB that rendering would otherwise carry.
+    let quoted: ahash::AHashSet<&Path> = diagnostics
+        .iter()
+        .filter_map(|d| d.span.as_ref().map(|span| span.file.as_path()))
+        .chain(theme.template_paths.iter().map(|(_, path)| path.as_path()))
+        .collect();
+    sources.retain(|file| quoted.contains(file));
+    drop(quoted);
+    drop(model);
+    let started = Instant::now();
+    let delivery = render::Delivery {
+        keep: mode.keep,
+        each: &each,
+    };
+    let result = match render::render(&plan, &mut theme, &mut caches.pages, &delivery) {
+        Ok(result) => result,
+        Err(errors) => {
+            diagnostics.extend(errors);
+            return Err(failed(diagnostics, sources));
+        }
+    };
+    timings.render = started.elapsed();
+    let pages = plan.pages.len();
+    // The data the pages were made from (the guides' HTML among it) would only add to the peak
+    // memory of the steps still to come.
+    drop(plan);
+    let mut files = result.files;
+    let mut deliver = |file: OutputFile| -> Result<(), Diagnostic> {
+        if let Some(links) = &links {
+            links.add(&file.path, &file.bytes);
+        }
+        if let Some(sink) = mode.sink {
+            sink.put(&file.path, &file.bytes)?;
+        }
+        if mode.keep {
+            files.push(file);
+        }
+        Ok(())
+    };
+    let mut delivered = Ok(());
+    if let Some(index) = index {
+        let started = Instant::now();
+        delivered = deliver(index.finish());
+        timings.search = started.elapsed();
+    }
+    let delivered = delivered.and_then(|()| {
+        static_files
+            .into_iter()
+            .try_for_each(|(path, bytes)| deliver(OutputFile::new(path, bytes)))
+    });
+    if let Err(problem) = delivered {
+        diagnostics.push(problem);
+        return Err(failed(diagnostics, sources));
+    }
+    if let Some(links) = links {
+        let broken = links.finish();
+        if !broken.is_empty() {
+            diagnostics.extend(broken);
+            return Err(failed(diagnostics, sources));
+        }
+    }
+    Ok(Rendered {
+        pages,
+        file_count,
+        rendered: result.rendered,
+        search_pending: wants_search && caches.defer_search,
+        interface_words,
+        files,
+        warnings: sorted(diagnostics),
+        sources,
+        timings,
+    })
 }
 
 /// Files in `static/` that would take the place of a file guidegen makes, or need one of its
 /// files to be a folder (or the reverse): the output would depend on which was written last.
-fn static_clashes(generated: &[OutputFile], statics: &[(String, Vec<u8>)], search_index: bool) -> Vec<Diagnostic> {
+fn static_clashes(generated: &[String], statics: &[(String, Vec<u8>)], search_index: bool) -> Vec<Diagnostic> {
     if statics.is_empty() {
         return Vec::new();
     }
-    let mut made: ahash::AHashSet<&str> = generated.iter().map(|f| f.path.as_str()).collect();
+    let mut made: ahash::AHashSet<&str> = generated.iter().map(String::as_str).collect();
     if search_index {
         made.insert(crate::search::INDEX_PATH);
     }
@@ -251,17 +349,15 @@ fn folders_of(path: &str) -> impl Iterator<Item = &str> {
     path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
-/// `render_site` plus a check that every internal link and anchor of the result resolves.
+/// Renders the whole site for `check`: nothing is kept or written, and every internal link and
+/// anchor of every page is checked as the pages are rendered.
 pub fn check_site(root: &Path, when: impl Into<When>) -> Result<Rendered, Failed> {
-    let rendered = render_site(root, when)?;
-    let broken = linkcheck::check_links(&rendered.files);
-    if broken.is_empty() {
-        Ok(rendered)
-    } else {
-        let mut diagnostics = rendered.warnings;
-        diagnostics.extend(broken);
-        Err(failed(diagnostics, rendered.sources))
-    }
+    let mode = Mode {
+        keep: false,
+        sink: None,
+        check_links: true,
+    };
+    run(root, when.into(), &mut Caches::default(), &mode)
 }
 
 fn failed(diagnostics: Vec<Diagnostic>, sources: SourceMap) -> Failed {

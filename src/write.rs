@@ -1,5 +1,7 @@
 //! Stage 5: put the rendered files on disk so that the output folder is always a whole site.
 //! It writes only inside the output folder, and refuses output folders that would destroy input.
+//! `build` writes through `Staging` (each page as soon as it is rendered); `write_site` writes
+//! files already in memory.
 
 use std::fs;
 use std::io;
@@ -9,6 +11,15 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::render::OutputFile;
+
+mod staging;
+pub use staging::Staging;
+
+/// What to do about paths that cannot be written whole (two files for one path, a file and a folder).
+const SHARED_PATH_HINT: &str =
+    "every output file needs a path of its own: rename the file in `static/` (or the theme's `static/`) \
+     that has the path of a generated file, or the folder named like a page (e.g. `x.html/`); \
+     nothing was written and the previous output was left as it was";
 
 /// Refuses an output folder that is the site root, `content/`, `themes/`, or holds any of them.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Diagnostic> {
@@ -67,13 +78,8 @@ fn absolute(path: &Path) -> PathBuf {
 /// Paths that cannot be written whole are refused before anything touches the disk.
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
     let cannot = |why: String| format!("cannot write the site to `{}`: {why}", output.display());
-    let relative = output_paths(files).map_err(|refusal| {
-        Diagnostic::error(cannot(refusal)).with_hint(
-            "every output file needs a path of its own: rename the file in `static/` (or the theme's `static/`) \
-             that has the path of a generated file, or the folder named like a page (e.g. `x.html/`); \
-             nothing was written and the previous output was left as it was",
-        )
-    })?;
+    let relative =
+        output_paths(files).map_err(|refusal| Diagnostic::error(cannot(refusal)).with_hint(SHARED_PATH_HINT))?;
     write_and_swap(output, files, &relative).map_err(|error| {
         Diagnostic::error(cannot(error.to_string()))
             .with_hint("check that the folder is writable; the previous output was left as it was")

@@ -1,5 +1,6 @@
 //! Stage 4: turn the plan into bytes: each page through its template, plus raw and static files.
-//! It never touches the disk; `write` does. Pages render in parallel; the result keeps plan order.
+//! It never touches the disk; `write` does, through a `FileSink` that gets each page as soon as
+//! it is rendered. Pages render in parallel; what is kept (`RenderResult`) keeps plan order.
 
 pub mod theme;
 pub mod words;
@@ -8,6 +9,7 @@ use ahash::AHashMap as HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
@@ -56,13 +58,50 @@ impl PageCache {
 
 /// Files of the site, and which pages went through a template this time.
 pub struct RenderResult {
+    /// Every file, in plan order (pages, then raw files, then the theme's static files), when
+    /// the caller asked to keep them (`Delivery::keep`); empty otherwise.
     pub files: Vec<OutputFile>,
     /// Paths of the pages that went through a template (the others were reused unchanged).
     pub rendered: Vec<String>,
 }
 
-/// Renders every page of `plan` with `theme`. Reports every template that failed, not just the first.
-pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<RenderResult, Vec<Diagnostic>> {
+/// What is done with each file the moment it is made: `each` gets its place in the site's file
+/// order, its path and its bytes (from several threads at once, in any order); `keep` also
+/// collects every file into `RenderResult::files`. A `build` keeps nothing: each page is written
+/// and dropped, so memory does not grow with the size of the output.
+pub struct Delivery<'a> {
+    pub keep: bool,
+    pub each: &'a Each<'a>,
+}
+
+/// The hook `Delivery` calls per file; an error stops the rendering of the pages not yet begun.
+pub type Each<'a> = dyn Fn(usize, &str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Where a build puts each file as soon as it is rendered (`write::Staging`).
+pub trait FileSink: Sync {
+    /// Every path the site will have, told before the first file: a set that cannot be written
+    /// whole is refused here, before anything is written.
+    fn expect(&self, paths: &[&str]) -> Result<(), Diagnostic>;
+    /// One file of the site; called from several threads at once, in any order.
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+/// Why one page did not reach `Delivery::each`.
+enum PageFailure {
+    Template(tera::Error),
+    Delivery(Diagnostic),
+    /// Not rendered: an earlier file could not be delivered.
+    Skipped,
+}
+
+/// Renders every page of `plan` with `theme`, handing each file to `delivery` as soon as it is
+/// made. Reports every template that failed, not just the first.
+pub fn render(
+    plan: &Plan,
+    theme: &mut Theme,
+    cache: &mut PageCache,
+    delivery: &Delivery,
+) -> Result<RenderResult, Vec<Diagnostic>> {
     let labels = theme.labels.clone();
     let context = theme.tera.global_context();
     context.insert("site", &plan.site);
@@ -76,41 +115,88 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
         .map_err(|error| vec![theme::template_diagnostic(&error, &theme.template_paths)])?;
     // Which pages went through a template (the others were reused), by their place in the plan.
     let fresh: Vec<AtomicBool> = plan.pages.iter().map(|_| AtomicBool::new(false)).collect();
-    let jobs = plan
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(at, page)| (page.path.as_str(), (at, page)))
-        .collect();
-    // The key is the page's path, so the stamp need not hold it (a page's own stamp does anyway).
-    let results = cache.pages.try_get_or_build_all(
-        jobs,
-        |(_, page)| Stamp::of(&(shared, page.template, page.stamp)),
-        |(at, page)| {
-            fresh[*at].store(true, Ordering::Relaxed);
-            render_page(page, theme, &navs).map(Arc::from)
-        },
-    );
+    let stopped = AtomicBool::new(false);
+    let deliver = |at: usize, path: &str, bytes: &[u8]| -> Result<(), PageFailure> {
+        if stopped.load(Ordering::Relaxed) {
+            return Err(PageFailure::Skipped);
+        }
+        (delivery.each)(at, path, bytes).map_err(|problem| {
+            stopped.store(true, Ordering::Relaxed);
+            PageFailure::Delivery(problem)
+        })
+    };
+    let results: Vec<Result<Option<Arc<[u8]>>, PageFailure>> = if cache.pages.keeps() {
+        // `serve`: every page's bytes are kept for the next build anyway.
+        let jobs = plan
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(at, page)| (page.path.as_str(), (at, page)))
+            .collect();
+        // The key is the page's path, so the stamp need not hold it (a page's own stamp does anyway).
+        let built = cache.pages.try_get_or_build_all(
+            jobs,
+            |(_, page)| Stamp::of(&(shared, page.template, page.stamp)),
+            |(at, page)| {
+                fresh[*at].store(true, Ordering::Relaxed);
+                render_page(page, theme, &navs).map(Arc::from)
+            },
+        );
+        built
+            .into_par_iter()
+            .enumerate()
+            .map(|(at, result)| {
+                let bytes = result.map_err(PageFailure::Template)?;
+                deliver(at, &plan.pages[at].path, &bytes)?;
+                Ok(delivery.keep.then_some(bytes))
+            })
+            .collect()
+    } else {
+        // A one-off build: each page goes on as soon as it is rendered and only what the caller
+        // keeps stays in memory.
+        plan.pages
+            .par_iter()
+            .enumerate()
+            .map(|(at, page)| {
+                if stopped.load(Ordering::Relaxed) {
+                    return Err(PageFailure::Skipped);
+                }
+                fresh[at].store(true, Ordering::Relaxed);
+                let bytes = render_page(page, theme, &navs).map_err(PageFailure::Template)?;
+                deliver(at, &page.path, &bytes)?;
+                Ok(delivery.keep.then(|| Arc::from(bytes)))
+            })
+            .collect()
+    };
     cache.pages.sweep();
-    let mut files = Vec::with_capacity(plan.pages.len() + plan.raw_files.len() + theme.static_files.len());
+    let mut files = Vec::with_capacity(if delivery.keep {
+        plan.pages.len() + plan.raw_files.len() + theme.static_files.len()
+    } else {
+        0
+    });
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     for (page, result) in plan.pages.iter().zip(results) {
-        match result {
-            Ok(bytes) => files.push(OutputFile {
-                path: page.path.clone(),
-                bytes,
-            }),
-            Err(error) => {
-                let diagnostic = theme::template_diagnostic(&error, &theme.template_paths);
-                // One broken template breaks many pages; report it once.
-                if !diagnostics
-                    .iter()
-                    .any(|d| d.message == diagnostic.message && d.span == diagnostic.span)
-                {
-                    let hint = format!("fix the template (first failed while rendering {})", page.path);
-                    diagnostics.push(diagnostic.with_hint(hint));
-                }
+        let diagnostic = match result {
+            Ok(Some(bytes)) => {
+                files.push(OutputFile {
+                    path: page.path.clone(),
+                    bytes,
+                });
+                continue;
             }
+            Ok(None) | Err(PageFailure::Skipped) => continue,
+            Err(PageFailure::Delivery(problem)) => problem,
+            Err(PageFailure::Template(error)) => {
+                let hint = format!("fix the template (first failed while rendering {})", page.path);
+                theme::template_diagnostic(&error, &theme.template_paths).with_hint(hint)
+            }
+        };
+        // One broken template breaks many pages (one full disk, many files); report it once.
+        if !diagnostics
+            .iter()
+            .any(|d| d.message == diagnostic.message && d.span == diagnostic.span)
+        {
+            diagnostics.push(diagnostic);
         }
     }
     if !diagnostics.is_empty() {
@@ -123,18 +209,32 @@ pub fn render(plan: &Plan, theme: &mut Theme, cache: &mut PageCache) -> Result<R
         .filter(|(_, fresh)| fresh.load(Ordering::Relaxed))
         .map(|(page, _)| page.path.clone())
         .collect();
-    files.extend(
-        plan.raw_files
-            .iter()
-            .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone())),
-    );
-    files.extend(
-        theme
-            .static_files
-            .iter()
-            .map(|(name, bytes)| OutputFile::new(format!("assets/{name}"), bytes.as_slice())),
-    );
+    let others = plan
+        .raw_files
+        .iter()
+        .map(|(path, bytes)| OutputFile::new(path.clone(), bytes.clone()))
+        .chain(
+            theme
+                .static_files
+                .iter()
+                .map(|(name, bytes)| OutputFile::new(format!("assets/{name}"), bytes.as_slice())),
+        );
+    for (at, file) in (plan.pages.len()..).zip(others) {
+        (delivery.each)(at, &file.path, &file.bytes).map_err(|problem| vec![problem])?;
+        if delivery.keep {
+            files.push(file);
+        }
+    }
     Ok(RenderResult { files, rendered })
+}
+
+/// Every path `render` makes, in its order: the pages, the raw files, the theme's static files.
+pub fn paths<'a>(plan: &'a Plan, theme: &'a Theme) -> impl Iterator<Item = String> + 'a {
+    plan.pages
+        .iter()
+        .map(|page| page.path.clone())
+        .chain(plan.raw_files.iter().map(|(path, _)| path.clone()))
+        .chain(theme.static_files.iter().map(|(name, _)| format!("assets/{name}")))
 }
 
 /// Room for a page without regrowing: its own HTML plus the frame and any section navigation.

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -30,21 +31,116 @@ pub(crate) fn build_index_with(
     min_chars: usize,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<OutputFile> {
-    let pages: Vec<PageText> = files
-        .par_iter()
-        .filter(|file| is_searched(&file.path))
-        .filter_map(|file| {
-            if stop() {
-                None
-            } else {
-                PageText::extract(&file.path, &file.bytes, interface)
-            }
-        })
-        .collect();
+    let builder = IndexBuilder::with_budget(interface, budget, min_chars);
+    files.par_iter().enumerate().for_each(|(at, file)| {
+        if !stop() {
+            builder.add(at, &file.path, &file.bytes);
+        }
+    });
     if stop() {
         return None;
     }
+    Some(builder.finish())
+}
 
+/// The index of a site whose pages arrive one at a time, from several threads, in any order
+/// (as `build` renders them): each page is read when it arrives and its bytes are not needed
+/// after. What is kept per page is its grams, each once, and the start of its text: never
+/// less than the text budget will let it keep in the end (the cap only falls as pages come),
+/// so the index is the same, byte for byte, as one built from all the pages at once.
+pub struct IndexBuilder<'i> {
+    interface: &'i InterfaceWords,
+    budget: usize,
+    min_chars: usize,
+    kept: Mutex<Kept>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// Each page with its place in the site's file order.
+    pages: Vec<(usize, PageText)>,
+    /// Bytes of text kept for all pages.
+    bytes: usize,
+    /// When `bytes` passes this, the texts are cut to the cap of the pages so far (twice what
+    /// was kept after the last cut, or twice the budget: cuts are rare, and what is kept stays
+    /// within a few times the budget).
+    next_cut: usize,
+    /// The cap of the pages so far (`usize::MAX` while all their text fits).
+    cap: usize,
+}
+
+impl<'i> IndexBuilder<'i> {
+    /// A builder for the default text budget ([`super::TEXT_BUDGET_CHARS`]).
+    pub fn new(interface: &'i InterfaceWords) -> Self {
+        Self::with_budget(interface, super::TEXT_BUDGET_CHARS, super::MIN_TEXT_CHARS)
+    }
+
+    pub(crate) fn with_budget(interface: &'i InterfaceWords, budget: usize, min_chars: usize) -> Self {
+        IndexBuilder {
+            interface,
+            budget,
+            min_chars,
+            kept: Mutex::new(Kept {
+                next_cut: budget.saturating_mul(2),
+                cap: usize::MAX,
+                ..Kept::default()
+            }),
+        }
+    }
+
+    /// Reads the page at place `at` of the site (anything but a searched page is passed over).
+    pub fn add(&self, at: usize, path: &str, html: &[u8]) {
+        if !is_searched(path) {
+            return;
+        }
+        let Some(mut page) = PageText::extract(path, html, self.interface) else {
+            return;
+        };
+        page.grams.compact();
+        let mut guard = self.kept.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let kept = &mut *guard;
+        keep_start(&mut page, kept.cap);
+        kept.bytes += page.text.len();
+        kept.pages.push((at, page));
+        if kept.bytes > kept.next_cut {
+            let lengths: Vec<usize> = kept.pages.iter().map(|(_, page)| page.chars).collect();
+            let cap = text_cap(&lengths, self.budget, self.min_chars);
+            kept.cap = cap;
+            kept.bytes = 0;
+            for (_, page) in &mut kept.pages {
+                keep_start(page, cap);
+                kept.bytes += page.text.len();
+            }
+            kept.next_cut = kept.bytes.max(self.budget).saturating_mul(2);
+        }
+    }
+
+    /// The index of every page added, in the order of their places.
+    pub fn finish(self) -> OutputFile {
+        let mut pages = self
+            .kept
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pages;
+        pages.sort_unstable_by_key(|(at, _)| *at);
+        let pages: Vec<PageText> = pages.into_iter().map(|(_, page)| page).collect();
+        assemble(&pages, self.budget, self.min_chars)
+    }
+}
+
+/// Drops the text of `page` past its first `cap` characters (`page.chars` stays the whole
+/// length, which the final cut needs).
+fn keep_start(page: &mut PageText, cap: usize) {
+    if page.chars > cap {
+        if let Some((end, _)) = page.text.char_indices().nth(cap) {
+            page.text.truncate(end);
+            page.text.shrink_to_fit();
+        }
+    }
+}
+
+/// The index script of `pages`, in their order.
+fn assemble(pages: &[PageText], budget: usize, min_chars: usize) -> OutputFile {
     // Page numbers are positions in `pages`, which keeps the order of `files`; each gram's list
     // is filled in that order, so it comes out sorted, and a page's repeats are easy to drop.
     fn add(list: &mut Vec<u32>, number: u32) {
@@ -104,10 +200,10 @@ pub(crate) fn build_index_with(
             grams,
         },
     );
-    Some(OutputFile {
+    OutputFile {
         path: INDEX_PATH.to_string(),
         bytes: script.into_bytes().into(),
-    })
+    }
 }
 
 #[derive(Serialize)]
@@ -341,5 +437,69 @@ mod tests {
         // Grams come from the whole text: a word past the cut is still found.
         assert_eq!(pages_of(&index, "tail"), [1]);
         assert_eq!(pages_of(&index, "末尾"), [1]);
+    }
+
+    #[test]
+    fn adding_a_page_never_raises_the_cap() {
+        // The builder cuts texts to the cap of the pages so far; that is safe only because the
+        // final cap is never above it.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) as usize
+        };
+        for _ in 0..200 {
+            let (budget, min) = (next() % 5_000, next() % 50);
+            let mut lengths = Vec::new();
+            let mut cap = text_cap(&lengths, budget, min);
+            for _ in 0..60 {
+                lengths.push(next() % 400);
+                let now = text_cap(&lengths, budget, min);
+                assert!(
+                    now <= cap,
+                    "{lengths:?}, budget {budget}: the cap rose from {cap} to {now}"
+                );
+                cap = now;
+            }
+        }
+    }
+
+    #[test]
+    fn pages_added_in_any_order_and_cut_on_the_way_give_the_index_of_all_pages_at_once() {
+        let files: Vec<OutputFile> = (0..120)
+            .map(|i| {
+                let text = format!("核验第{i}步。").repeat(i % 9 + 1) + &" word".repeat(i % 5);
+                page(
+                    &format!("guides/p{i:03}.html"),
+                    &format!("第{i}篇"),
+                    &format!("<p>{text}</p>"),
+                )
+            })
+            .collect();
+        let (budget, min) = (600, 12);
+        let interface = InterfaceWords::default();
+        let builder = IndexBuilder::with_budget(&interface, budget, min);
+        // Last page first, then the others interleaved, as threads might hand them over.
+        for at in (0..files.len()).rev().step_by(2).chain((0..files.len()).step_by(2)) {
+            builder.add(at, &files[at].path, &files[at].bytes);
+        }
+        let kept = builder.kept.lock().unwrap().bytes;
+        // Three bytes a character here; cut when twice the budget is kept.
+        assert!(
+            kept <= 6 * budget,
+            "{kept} bytes of text kept for a budget of {budget} characters"
+        );
+        let streamed = builder.finish();
+        // What the index was before pages came one at a time: every page whole, then cut once.
+        let whole: Vec<PageText> = files
+            .iter()
+            .map(|f| PageText::extract(&f.path, &f.bytes, &InterfaceWords::default()).unwrap())
+            .collect();
+        let at_once = assemble(&whole, budget, min);
+        assert_eq!(
+            std::str::from_utf8(&streamed.bytes),
+            std::str::from_utf8(&at_once.bytes)
+        );
+        assert!(parse(&streamed)["pages"][100]["more"] == true, "the budget cut nothing");
     }
 }

@@ -112,6 +112,7 @@ use crate::render::OutputFile;
 pub use chrome::InterfaceWords;
 pub use codec::decode_numbers;
 pub(crate) use index::build_index_with;
+pub use index::IndexBuilder;
 pub use tokens::is_han;
 
 /// Where the index goes in the output folder.

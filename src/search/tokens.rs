@@ -20,6 +20,23 @@ impl Grams {
         self.word_ends.push(self.word_text.len() as u32);
     }
 
+    /// Each gram once, in no particular order: all the index needs of a page once its text is read.
+    pub(super) fn compact(&mut self) {
+        self.han.sort_unstable();
+        self.han.dedup();
+        self.han.shrink_to_fit();
+        let mut seen = std::collections::HashSet::with_capacity(self.word_ends.len());
+        let mut kept = Grams::default();
+        for word in self.words() {
+            if seen.insert(word) {
+                kept.word_text.push_str(word);
+                kept.word_ends.push(kept.word_text.len() as u32);
+            }
+        }
+        self.word_text = kept.word_text;
+        self.word_ends = kept.word_ends;
+    }
+
     pub(super) fn words(&self) -> impl Iterator<Item = &str> {
         let starts = std::iter::once(0).chain(self.word_ends.iter().copied());
         starts
