@@ -1,5 +1,6 @@
-//! Checks the finished site in memory: every relative link and anchor must land on something.
-//! Used by `check`; it reads only the rendered files, never the disk.
+//! Checks the finished site in memory: every relative link and anchor must land on something
+//! (used by `check`), and no page gives two elements one id (used by `build` and `check`).
+//! It reads only the rendered files, never the disk.
 
 use std::collections::{HashMap, HashSet};
 
@@ -120,6 +121,42 @@ pub(crate) fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Every id given twice on one HTML page, one error per repeat, at the repeat, naming the page,
+/// the id and the line of its first use: a link to it would land on the first only.
+pub(crate) fn duplicate_ids(files: &[OutputFile]) -> Vec<Diagnostic> {
+    let mut diagnostics: Vec<Diagnostic> = files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
+        .flat_map(|(page, text)| page_duplicate_ids(page, text))
+        .collect();
+    crate::diagnostics::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// `duplicate_ids` of one page, `text` being the page at `page` in the output.
+pub(crate) fn page_duplicate_ids(page: &str, text: &str) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut diagnostics = Vec::new();
+    for (id, at) in attribute_positions(text, "id") {
+        let Some(&earlier) = first.get(&id) else {
+            first.insert(id, at);
+            continue;
+        };
+        let (line, column) = line_column(text, at);
+        let (first_line, _) = line_column(text, earlier);
+        let span = Span::new(&Path::new("output").join(page), line, column, id.chars().count().max(1));
+        diagnostics.push(
+            Diagnostic::error(format!("output page `{page}` gives two elements the id `{id}`"))
+                .with_span(span)
+                .with_hint(format!(
+                    "the first is on line {first_line}; a link to `#{id}` reaches only that one. Headings and footnotes in Markdown get ids of their own, so look for `id=\"{id}\"` in raw HTML of the content or in the theme's templates, and rename one"
+                )),
+        );
+    }
+    diagnostics
+}
+
 fn problem_with(
     href: &str,
     page: &str,
@@ -206,6 +243,33 @@ mod tests {
         ];
         let problems = check_links(&files);
         assert_eq!(problems.len(), 2, "{problems:#?}");
+    }
+
+    #[test]
+    fn an_id_given_twice_on_a_page_is_reported_at_the_repeat_with_the_first_line() {
+        let files = vec![
+            file(
+                "a.html",
+                "<h2 id=\"x\">1</h2>\n<p data-id=\"x\" id=\"y\">\n<div id=\"x\"></div>",
+            ),
+            file("b.html", r#"<h2 id="x">other page</h2>"#),
+        ];
+        let problems = duplicate_ids(&files);
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(
+            problems[0].message,
+            "output page `a.html` gives two elements the id `x`"
+        );
+        let span = problems[0].span.as_ref().expect("a position");
+        assert_eq!(
+            (span.file.as_path(), span.line, span.column),
+            (Path::new("output/a.html"), 3, 10)
+        );
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("the first is on line 1"));
     }
 
     #[test]

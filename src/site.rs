@@ -159,6 +159,11 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
         Ok(result) => {
             timings.render = started.elapsed();
             let mut files = result.files;
+            let repeated = linkcheck::duplicate_ids(&files);
+            if !repeated.is_empty() {
+                diagnostics.extend(repeated);
+                return Err(failed(diagnostics, sources));
+            }
             let wants_search = plan.pages.iter().any(|p| p.key == "search");
             let pages = plan.pages.len();
             let interface_words = Arc::new(crate::search::InterfaceWords::new(
