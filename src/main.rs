@@ -289,6 +289,8 @@ fn build(args: BuildArgs) -> ExitCode {
         report(&[refusal], &SourceMap::default());
         return ExitCode::from(1);
     }
+    // A build killed between the fallback swap's two renames left no output: put the old back.
+    write::recover(&output);
     let mut rendered = match site::render_site(root, when(&args.site)) {
         Ok(rendered) => rendered,
         Err(failed) => return fail(&failed, "build failed; the previous output was left as it was"),
