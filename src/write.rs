@@ -297,7 +297,18 @@ fn swap_in(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
 /// A testing knob: `GUIDEGEN_SWAP=renames` makes Linux swap the new site in as other systems do,
 /// with two renames, so that path is tested where the exchange exists.
 fn forced_renames() -> bool {
-    std::env::var_os("GUIDEGEN_SWAP").is_some_and(|v| v == "renames")
+    swap_knob().is_some()
+}
+
+/// `GUIDEGEN_SWAP=renames` gives `Some(0)`; `renames:<ms>` also waits that long between the two
+/// renames, so that a test can kill a build there.
+fn swap_knob() -> Option<u64> {
+    let value = std::env::var("GUIDEGEN_SWAP").ok()?;
+    match value.split_once(':') {
+        None if value == "renames" => Some(0),
+        Some(("renames", ms)) => ms.parse().ok(),
+        _ => None,
+    }
 }
 
 /// Every file and folder below `dir`, and `dir` itself, flushed to disk (`fsync`), so that a
@@ -415,6 +426,9 @@ fn swap_by_two_renames(staging: &Path, output: &Path, retired: &Path) -> io::Res
     if had_output {
         let _ = remove_tree(retired);
         fs::rename(output, retired)?;
+    }
+    if let Some(pause) = swap_knob().filter(|ms| *ms > 0) {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
     }
     if let Err(error) = fs::rename(staging, output) {
         if had_output {

@@ -2,8 +2,9 @@
 //! real builds of a large site are killed at seeded random moments, and after each kill the
 //! output folder must be exactly the old site or exactly the new one, never absent, never a mix.
 //! The same again with the fallback swap of systems without an atomic exchange forced
-//! (`GUIDEGEN_SWAP=renames`): a kill between its two renames may leave no output folder, but then
-//! the old site is whole beside it and the next build, even one that fails, puts it back.
+//! (`GUIDEGEN_SWAP=renames:300`, which also waits 300 ms between the two renames so that kills
+//! land there): a kill between its two renames leaves no output folder, but then the old site is
+//! whole beside it and the next build, even one that fails, puts it back.
 #![cfg(unix)]
 
 mod common;
@@ -22,6 +23,8 @@ const KILLS: usize = 30;
 /// take a while (and the file sets differ).
 const NEW_GUIDES: usize = 300;
 const OLD_GUIDES: usize = 250;
+/// With the two renames forced: how long the output stays absent between them.
+const PAUSE_BETWEEN_RENAMES_MS: u64 = 300;
 /// Longest wait for one build to show its staging folder.
 const BUILD_LIMIT: Duration = Duration::from_secs(300);
 
@@ -68,7 +71,8 @@ enum Swap {
 fn start_build(root: &Path, output: &Path, swap: Swap) -> Child {
     let mut command = bin();
     if swap == Swap::Renames {
-        command.env("GUIDEGEN_SWAP", "renames");
+        // A pause between the two renames, so that some kills land there.
+        command.env("GUIDEGEN_SWAP", format!("renames:{PAUSE_BETWEEN_RENAMES_MS}"));
     }
     command
         .args(["build", "--timings", "--today", TODAY, "--root"])
@@ -310,6 +314,12 @@ fn kill_builds(label: &str, swap: Swap) {
         outcomes.aimed_at_writing > 0,
         "no kill was sent while the new site was being written"
     );
+    if swap == Swap::Renames {
+        assert!(
+            outcomes.between_renames > 0,
+            "no kill landed between the two renames: make the pause longer"
+        );
+    }
 
     // A complete build after all the kills gives the new site, and nothing beside it.
     complete_build(&new_root, &output, swap);
