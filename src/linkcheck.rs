@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use std::path::Path;
 
-use crate::diagnostics::{line_column, Diagnostic, Span};
+use crate::diagnostics::{line_column, Diagnostic, SourceMap, Span};
 use crate::href::decode_path;
 use crate::markdown::resolve;
 use crate::plan::ContentLink;
@@ -121,21 +121,48 @@ pub(crate) fn check_links(files: &[OutputFile]) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// Every id given twice on one HTML page, one error per repeat, at the repeat, naming the page,
-/// the id and the line of its first use: a link to it would land on the first only.
-pub(crate) fn duplicate_ids(files: &[OutputFile]) -> Vec<Diagnostic> {
+/// Every id given twice on one HTML page, one error per repeat, naming the page, the id and the
+/// line of its first use: a link to it would land on the first only. The error points at the
+/// content file that writes `id="…"` when one does (raw HTML), else at the repeat in the page.
+pub(crate) fn duplicate_ids(files: &[OutputFile], sources: &SourceMap) -> Vec<Diagnostic> {
     let mut diagnostics: Vec<Diagnostic> = files
         .iter()
         .filter(|f| f.path.ends_with(".html"))
         .filter_map(|f| std::str::from_utf8(&f.bytes).ok().map(|text| (f.path.as_str(), text)))
         .flat_map(|(page, text)| page_duplicate_ids(page, text))
+        .map(|(id, diagnostic)| at_source(diagnostic, &id, sources))
         .collect();
     crate::diagnostics::sort(&mut diagnostics);
     diagnostics
 }
 
+/// `diagnostic` pointed at the first content file that writes `id="<id>"`, if one does; the
+/// position in the page moves into the hint.
+fn at_source(diagnostic: Diagnostic, id: &str, sources: &SourceMap) -> Diagnostic {
+    let written = format!("id=\"{id}\"");
+    let mut files: Vec<(&Path, &str)> = sources.files().filter(|(_, text)| text.contains(&written)).collect();
+    files.sort_by_key(|(file, _)| *file);
+    let Some((file, text)) = files.first() else {
+        return diagnostic;
+    };
+    let at = text.find(&written).unwrap_or(0);
+    let (line, column) = line_column(text, at);
+    let in_page = diagnostic
+        .span
+        .as_ref()
+        .map(|span| format!(" (in the page: {}:{}:{})", span.file.display(), span.line, span.column))
+        .unwrap_or_default();
+    let hint = format!("{}{in_page}", diagnostic.hint.clone().unwrap_or_default());
+    Diagnostic {
+        span: Some(Span::new(file, line, column, written.chars().count())),
+        hint: Some(hint),
+        ..diagnostic
+    }
+}
+
 /// `duplicate_ids` of one page, `text` being the page at `page` in the output.
-pub(crate) fn page_duplicate_ids(page: &str, text: &str) -> Vec<Diagnostic> {
+/// Each with the id it repeats.
+pub(crate) fn page_duplicate_ids(page: &str, text: &str) -> Vec<(String, Diagnostic)> {
     let mut first: HashMap<String, usize> = HashMap::new();
     let mut diagnostics = Vec::new();
     for (id, at) in attribute_positions(text, "id") {
@@ -146,13 +173,14 @@ pub(crate) fn page_duplicate_ids(page: &str, text: &str) -> Vec<Diagnostic> {
         let (line, column) = line_column(text, at);
         let (first_line, _) = line_column(text, earlier);
         let span = Span::new(&Path::new("output").join(page), line, column, id.chars().count().max(1));
-        diagnostics.push(
+        diagnostics.push((
+            id.clone(),
             Diagnostic::error(format!("output page `{page}` gives two elements the id `{id}`"))
                 .with_span(span)
                 .with_hint(format!(
                     "the first is on line {first_line}; a link to `#{id}` reaches only that one. Headings and footnotes in Markdown get ids of their own, so look for `id=\"{id}\"` in raw HTML of the content or in the theme's templates, and rename one"
                 )),
-        );
+        ));
     }
     diagnostics
 }
@@ -254,7 +282,7 @@ mod tests {
             ),
             file("b.html", r#"<h2 id="x">other page</h2>"#),
         ];
-        let problems = duplicate_ids(&files);
+        let problems = duplicate_ids(&files, &SourceMap::default());
         assert_eq!(problems.len(), 1, "{problems:#?}");
         assert_eq!(
             problems[0].message,
@@ -270,6 +298,24 @@ mod tests {
             .as_deref()
             .unwrap_or("")
             .starts_with("the first is on line 1"));
+    }
+
+    #[test]
+    fn a_repeated_id_that_a_content_file_writes_is_reported_there() {
+        let files = vec![file("g.html", "<p id=\"x\"></p><p id=\"x\"></p>")];
+        let mut sources = SourceMap::default();
+        sources.insert(Path::new("content/guides/g.md"), "---\n---\nText\n\n<p id=\"x\"></p>\n");
+        let problems = duplicate_ids(&files, &sources);
+        let span = problems[0].span.as_ref().expect("a position");
+        assert_eq!(
+            (span.file.as_path(), span.line, span.column),
+            (Path::new("content/guides/g.md"), 5, 4)
+        );
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("(in the page: output/g.html:1:22)"));
     }
 
     #[test]

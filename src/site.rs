@@ -159,7 +159,7 @@ pub fn render_site_with(root: &Path, when: impl Into<When>, caches: &mut Caches)
         Ok(result) => {
             timings.render = started.elapsed();
             let mut files = result.files;
-            let repeated = linkcheck::duplicate_ids(&files);
+            let repeated = linkcheck::duplicate_ids(&files, &sources);
             if !repeated.is_empty() {
                 diagnostics.extend(repeated);
                 return Err(failed(diagnostics, sources));

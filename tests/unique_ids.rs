@@ -176,7 +176,14 @@ fn a_page_whose_raw_html_repeats_an_id_is_refused_naming_the_page_and_the_id() {
             stderr.contains("output page `guides/twice.html` gives two elements the id `here`"),
             "{verb}: {stderr}"
         );
-        assert!(stderr.contains("--> output/guides/twice.html:"), "{verb}: {stderr}");
+        assert!(
+            stderr.contains("--> content/guides/twice.md:5:4"),
+            "at the raw HTML that writes the id: {verb}: {stderr}"
+        );
+        assert!(
+            stderr.contains("(in the page: output/guides/twice.html:"),
+            "{verb}: {stderr}"
+        );
         assert!(!output.exists(), "{verb}: nothing written");
     }
 }
