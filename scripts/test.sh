@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+# tests/durability.rs reads a build's system calls to see that the output is flushed before the swap.
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 # Without a CJK font Chromium prints Chinese as empty boxes, and the PDF tests could not read it.
 if ! (command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .); then missing+=(fonts-noto-cjk); fi
 

@@ -123,8 +123,8 @@ impl SourceMap {
     }
 
     /// Forgets the text of every file but those `keep` names.
-    pub fn retain(&mut self, mut keep: impl FnMut(&Path) -> bool) {
-        self.texts.retain(|file, _| keep(Path::new(file)));
+    pub fn retain(&mut self, mut keep: impl FnMut(&Path, &str) -> bool) {
+        self.texts.retain(|file, text| keep(Path::new(file), text));
     }
 
     /// Every file and its text, in no particular order.

@@ -1,12 +1,13 @@
-//! Checks the finished site in memory: every relative link and anchor must land on something.
-//! Used by `check`, page by page as they are rendered; it reads only the rendered files, never the disk.
+//! Checks the finished site in memory: every relative link and anchor must land on something
+//! (used by `check`), and no page gives two elements one id (used by `build` and `check`).
+//! Both take each page as it is rendered; it reads only the rendered files, never the disk.
 
 use std::collections::{HashMap, HashSet};
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use crate::diagnostics::{line_column, Diagnostic, Span};
+use crate::diagnostics::{line_column, Diagnostic, SourceMap, Span};
 use crate::href::decode_path;
 use crate::markdown::resolve;
 use crate::plan::ContentLink;
@@ -208,6 +209,103 @@ enum Verdict {
     Anchor { target: String, fragment: String },
 }
 
+/// Every id given twice on one HTML page, one error per repeat, naming the page, the id and the
+/// line of its first use: a link to it would land on the first only. The error points at the
+/// content file that writes `id="…"` when one does (raw HTML), else at the repeat in the page.
+/// Pages arrive one at a time, from several threads, as they are rendered.
+#[derive(Default)]
+pub(crate) struct RepeatedIds {
+    found: Mutex<Vec<(String, Diagnostic)>>,
+}
+
+impl RepeatedIds {
+    /// Looks at one file of the site (anything but an HTML page is passed over).
+    pub(crate) fn add(&self, page: &str, bytes: &[u8]) {
+        if !page.ends_with(".html") {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return;
+        };
+        let mut repeated = page_duplicate_ids(page, text);
+        if !repeated.is_empty() {
+            let mut found = self.found.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            found.append(&mut repeated);
+        }
+    }
+
+    /// Every repeat found, pointed at the content that writes it where `sources` tell, sorted.
+    /// `sources` need only hold the texts that write an `id="…"` of their own.
+    pub(crate) fn finish(self, sources: &SourceMap) -> Vec<Diagnostic> {
+        let found = self.found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut diagnostics: Vec<Diagnostic> = found
+            .into_iter()
+            .map(|(id, diagnostic)| at_source(diagnostic, &id, sources))
+            .collect();
+        crate::diagnostics::sort(&mut diagnostics);
+        diagnostics
+    }
+}
+
+/// `RepeatedIds` over a whole site at once.
+#[cfg(test)]
+fn duplicate_ids(files: &[OutputFile], sources: &SourceMap) -> Vec<Diagnostic> {
+    let repeated = RepeatedIds::default();
+    for file in files {
+        repeated.add(&file.path, &file.bytes);
+    }
+    repeated.finish(sources)
+}
+
+/// `diagnostic` pointed at the first content file that writes `id="<id>"`, if one does; the
+/// position in the page moves into the hint.
+fn at_source(diagnostic: Diagnostic, id: &str, sources: &SourceMap) -> Diagnostic {
+    let written = format!("id=\"{id}\"");
+    let mut files: Vec<(&Path, &str)> = sources.files().filter(|(_, text)| text.contains(&written)).collect();
+    files.sort_by_key(|(file, _)| *file);
+    let Some((file, text)) = files.first() else {
+        return diagnostic;
+    };
+    let at = text.find(&written).unwrap_or(0);
+    let (line, column) = line_column(text, at);
+    let in_page = diagnostic
+        .span
+        .as_ref()
+        .map(|span| format!(" (in the page: {}:{}:{})", span.file.display(), span.line, span.column))
+        .unwrap_or_default();
+    let hint = format!("{}{in_page}", diagnostic.hint.clone().unwrap_or_default());
+    Diagnostic {
+        span: Some(Span::new(file, line, column, written.chars().count())),
+        hint: Some(hint),
+        ..diagnostic
+    }
+}
+
+/// `duplicate_ids` of one page, `text` being the page at `page` in the output.
+/// Each with the id it repeats.
+pub(crate) fn page_duplicate_ids(page: &str, text: &str) -> Vec<(String, Diagnostic)> {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut diagnostics = Vec::new();
+    for (id, at) in attribute_positions(text, "id") {
+        let Some(&earlier) = first.get(&id) else {
+            first.insert(id, at);
+            continue;
+        };
+        let (line, column) = line_column(text, at);
+        let (first_line, _) = line_column(text, earlier);
+        let span = Span::new(&Path::new("output").join(page), line, column, id.chars().count().max(1));
+        diagnostics.push((
+            id.clone(),
+            Diagnostic::error(format!("output page `{page}` gives two elements the id `{id}`"))
+                .with_span(span)
+                .with_hint(format!(
+                    "the first is on line {first_line}; a link to `#{id}` reaches only that one. Headings and footnotes in Markdown get ids of their own, so look for `id=\"{id}\"` in raw HTML of the content or in the theme's templates, and rename one"
+                )),
+        ));
+    }
+    diagnostics
+}
+
 fn judge(href: &str, page: &str, folder: &str, has: impl Fn(&str) -> bool) -> Verdict {
     if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") || href.starts_with("data:") {
         return Verdict::Fine;
@@ -296,6 +394,51 @@ mod tests {
         ];
         let problems = check_links(&files);
         assert_eq!(problems.len(), 2, "{problems:#?}");
+    }
+
+    #[test]
+    fn an_id_given_twice_on_a_page_is_reported_at_the_repeat_with_the_first_line() {
+        let files = vec![
+            file(
+                "a.html",
+                "<h2 id=\"x\">1</h2>\n<p data-id=\"x\" id=\"y\">\n<div id=\"x\"></div>",
+            ),
+            file("b.html", r#"<h2 id="x">other page</h2>"#),
+        ];
+        let problems = duplicate_ids(&files, &SourceMap::default());
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert_eq!(
+            problems[0].message,
+            "output page `a.html` gives two elements the id `x`"
+        );
+        let span = problems[0].span.as_ref().expect("a position");
+        assert_eq!(
+            (span.file.as_path(), span.line, span.column),
+            (Path::new("output/a.html"), 3, 10)
+        );
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("the first is on line 1"));
+    }
+
+    #[test]
+    fn a_repeated_id_that_a_content_file_writes_is_reported_there() {
+        let files = vec![file("g.html", "<p id=\"x\"></p><p id=\"x\"></p>")];
+        let mut sources = SourceMap::default();
+        sources.insert(Path::new("content/guides/g.md"), "---\n---\nText\n\n<p id=\"x\"></p>\n");
+        let problems = duplicate_ids(&files, &sources);
+        let span = problems[0].span.as_ref().expect("a position");
+        assert_eq!(
+            (span.file.as_path(), span.line, span.column),
+            (Path::new("content/guides/g.md"), 5, 4)
+        );
+        assert!(problems[0]
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .ends_with("(in the page: output/g.html:1:22)"));
     }
 
     #[test]

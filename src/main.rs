@@ -292,6 +292,8 @@ fn build(args: BuildArgs) -> ExitCode {
         report(&[refusal], &SourceMap::default());
         return ExitCode::from(1);
     }
+    // A build killed between the fallback swap's two renames left no output: put the old back.
+    write::recover(&output);
     // Each page is written into the staging folder as soon as it is rendered; the folder is
     // swapped in only when the whole build succeeded, and removed (when `staging` is dropped)
     // when it failed.

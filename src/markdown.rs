@@ -3,6 +3,10 @@
 //! `plan` calls it, says where each page is ([`PageTargets`]) and checks the links it reports
 //! (with byte offsets); it knows no page or template.
 
+mod ids;
+
+pub use ids::{slugify, PageIds};
+
 use crate::href::encode_path;
 use crate::memo::Stamp;
 use ahash::{AHashMap as HashMap, AHashSet as HashSet};
@@ -149,9 +153,9 @@ pub fn options() -> Options {
 /// and the error overlay `serve` lays over a page after a failed rebuild. A heading anchor equal to
 /// one would give two elements one id, and a link to the heading would land on the other element.
 /// Ids the templates build from data (`material-<id>`, `deadline-<id>`, `source-<id>`,
-/// `step-<n>`) are not reserved: they sit only on pages made from the YAML files (home, stages,
-/// checklists, deadlines, sources), never on guide pages, and reserving their prefixes would
-/// rename ordinary guide headings such as "Step 1".
+/// `step-<n>`) sit only on pages made from the YAML files: the plan hands them to the Markdown
+/// from YAML in a [`PageIds`]; guides need not avoid them (reserving the prefixes would rename
+/// ordinary guide headings such as "Step 1").
 pub const PAGE_IDS: &[&str] = &[
     "changed-notice-title",
     "deadlines-now-heading",
@@ -183,12 +187,19 @@ pub const PAGE_IDS: &[&str] = &[
     "toc-heading",
 ];
 
-/// Renders `text` to HTML.
+/// Renders `text` to HTML, as the only Markdown on its page (a guide's body).
 pub fn render(text: &str, base: &LinkBase) -> Rendered {
+    render_on(text, base, &mut PageIds::default())
+}
+
+/// Renders `text` to HTML onto a page whose ids so far are `page`: its heading anchors and
+/// footnotes avoid them (a taken id gets `-1`, `-2`, …, and the piece's own `#id` links follow
+/// the heading they name), and its ids are added to `page`.
+pub fn render_on(text: &str, base: &LinkBase, page: &mut PageIds) -> Rendered {
     let mut rendered = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut headings: Vec<PendingHeading> = Vec::new();
-    let mut footnote_ids: Vec<String> = Vec::new();
+    let mut footnote_labels: Vec<String> = Vec::new();
     let cleans = base.allow_html && !base.trust_html;
     let mut needs_cleaning = false;
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
@@ -228,18 +239,33 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
             event => {
                 if let Event::Start(Tag::FootnoteDefinition(label)) = &event {
                     // pulldown-cmark gives a footnote's definition the id of its label (`[^1]` → `1`).
-                    footnote_ids.push(label.to_string());
+                    footnote_labels.push(label.to_string());
                 }
                 events.push(event);
             }
         }
     }
     // Footnotes are defined after the headings that must avoid their ids, hence a second step.
-    let mut slugs = SlugSet::around(PAGE_IDS, footnote_ids);
+    let mut slugs = ids::SlugSet::on(page);
+    let footnotes = footnote_ids(footnote_labels, &mut slugs);
+    let mut followed: HashMap<String, String> = HashMap::new();
     rendered.headings = headings
         .into_iter()
-        .map(|heading| heading.anchor(&mut slugs, &mut events))
+        .map(|heading| {
+            let wanted = heading.explicit_id.clone().unwrap_or_else(|| slugify(&heading.text));
+            let anchored = heading.anchor(&wanted, &mut slugs, &mut events);
+            // `#wanted` in this piece meant this heading, unless an earlier heading or a footnote
+            // of the piece has that id.
+            if anchored.id != wanted && !slugs.gave(&wanted) {
+                followed.entry(wanted).or_insert_with(|| anchored.id.clone());
+            }
+            anchored
+        })
         .collect();
+    slugs.finish();
+    if !footnotes.is_empty() || !followed.is_empty() {
+        rename_ids(&mut events, &footnotes, &followed);
+    }
     align_cells_by_class(&mut events);
     let mut html = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut html, events.into_iter());
@@ -248,6 +274,47 @@ pub fn render(text: &str, base: &LinkBase) -> Rendered {
     }
     rendered.html = html.into();
     rendered
+}
+
+/// Each footnote label's id on the page: the label, or the label with `-1`, `-2`, … when the
+/// page already has it. Only the renamed ones are returned.
+fn footnote_ids(labels: Vec<String>, slugs: &mut ids::SlugSet) -> HashMap<String, String> {
+    let mut renamed = HashMap::new();
+    let mut seen = HashSet::new();
+    for label in labels {
+        if !seen.insert(label.clone()) {
+            continue;
+        }
+        let id = slugs.unique(&label);
+        if id != label {
+            renamed.insert(label, id);
+        }
+    }
+    renamed
+}
+
+/// Gives renamed footnotes their new id (at the note and at every reference to it) and points
+/// the piece's `#wanted` links at the heading that wanted that id.
+fn rename_ids(events: &mut [Event], footnotes: &HashMap<String, String>, followed: &HashMap<String, String>) {
+    for event in events.iter_mut() {
+        match event {
+            Event::FootnoteReference(label) | Event::Start(Tag::FootnoteDefinition(label)) => {
+                if let Some(id) = footnotes.get(label.as_ref()) {
+                    *label = CowStr::from(id.clone());
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let Some(fragment) = dest_url.strip_prefix('#') else {
+                    continue;
+                };
+                let fragment = crate::href::decode_path(fragment);
+                if let Some(id) = followed.get(fragment.as_ref()) {
+                    *dest_url = CowStr::from(format!("#{id}"));
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Records what cleaning will take out of `event` (raw HTML, or a link or image to an address
@@ -342,9 +409,9 @@ struct PendingHeading {
 }
 
 impl PendingHeading {
-    /// Gives the heading its anchor: its `{#id}` or its text's slug, suffixed if already taken.
-    fn anchor(self, slugs: &mut SlugSet, events: &mut [Event]) -> Heading {
-        let wanted = self.explicit_id.unwrap_or_else(|| slugify(&self.text));
+    /// Gives the heading its anchor: `wanted` (its `{#id}` or its text's slug), suffixed if
+    /// already taken.
+    fn anchor(self, wanted: &str, slugs: &mut ids::SlugSet, events: &mut [Event]) -> Heading {
         let id = slugs.unique(wanted);
         events[self.at] = Event::Start(Tag::Heading {
             level: self.level,
@@ -542,51 +609,6 @@ pub fn resolve(folder: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Heading text to an anchor: lower-case, spaces to `-`, punctuation dropped, letters of any script kept.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::new();
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            slug.extend(c.to_lowercase());
-        } else if c.is_whitespace() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_matches('-').to_string();
-    if slug.is_empty() {
-        "section".into()
-    } else {
-        slug
-    }
-}
-
-/// Hands out each anchor once, adding `-1`, `-2` to repeats and to ids taken before.
-struct SlugSet {
-    /// Looked up in place: most texts (short YAML fields) have no heading, so copying them into
-    /// `used` for every text would cost more than it saves.
-    page_ids: &'static [&'static str],
-    used: HashSet<String>,
-}
-
-impl SlugSet {
-    fn around(page_ids: &'static [&'static str], taken: impl IntoIterator<Item = String>) -> Self {
-        SlugSet {
-            page_ids,
-            used: taken.into_iter().collect(),
-        }
-    }
-
-    fn unique(&mut self, slug: String) -> String {
-        let mut candidate = slug.clone();
-        let mut n = 1;
-        while self.page_ids.contains(&candidate.as_str()) || !self.used.insert(candidate.clone()) {
-            candidate = format!("{slug}-{n}");
-            n += 1;
-        }
-        candidate
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,6 +664,45 @@ mod tests {
         assert_eq!(ids, ["main-1", "b", "b-1"]);
     }
 
+    #[test]
+    fn pieces_rendered_onto_one_page_never_share_an_id_and_their_own_links_follow_their_headings() {
+        let mut page = PageIds::new(["step-1".to_string()]);
+        let base = guide_base();
+        let first = render_on("## Note\n\n[here](#note)[^main]\n\n[^main]: M.\n", &base, &mut page);
+        let second = render_on(
+            "## Note\n\n[here](#note) [up](#step-1)\n\n## Step 1\n\nx[^note]\n\n[^note]: N.\n",
+            &base,
+            &mut page,
+        );
+        assert!(first.html.contains(r#"<h2 id="note">"#), "{}", first.html);
+        assert!(first.html.contains(r##"href="#note""##), "{}", first.html);
+        assert!(
+            first.html.contains(r#"id="main-1""#) && first.html.contains(r##"href="#main-1""##),
+            "a footnote never takes a template's id, and its reference follows it: {}",
+            first.html
+        );
+        let ids: Vec<&str> = second.headings.iter().map(|h| h.id.as_str()).collect();
+        // Footnotes are given their ids first: this one takes `note-1`.
+        assert_eq!(ids, ["note-2", "step-1-1"]);
+        assert!(
+            second.html.contains(r##"<a href="#note-2">here</a>"##),
+            "the second piece's `#note` reaches its own heading: {}",
+            second.html
+        );
+        assert!(
+            second.html.contains(r##"<a href="#step-1-1">up</a>"##),
+            "`#step-1` meant the piece's own heading too: {}",
+            second.html
+        );
+        assert!(
+            second.html.contains(r#"id="note-1""#) && second.html.contains(r##"href="#note-1""##),
+            "a footnote labelled like an earlier piece's heading gets the next free id: {}",
+            second.html
+        );
+        let next = page.fresh();
+        assert!(next.is_empty() && next.is_taken("step-1") && !next.is_taken("note"));
+    }
+
     /// Every `id="…"` value in a template, literal or built from data (`material-{{ … }}`).
     fn template_ids(template: &str) -> Vec<String> {
         template
@@ -663,7 +724,8 @@ mod tests {
             let template = std::fs::read_to_string(&path).unwrap();
             for id in template_ids(&template) {
                 match id.split_once("{{") {
-                    // Built from data: reserving these would rename ordinary headings (see PAGE_IDS).
+                    // Built from data: Markdown from YAML avoids them (`plan::data_ids` makes
+                    // them), guides need not (they never share a page with them).
                     Some((prefix, _)) => assert!(
                         [
                             "material-",
@@ -675,7 +737,7 @@ mod tests {
                             "stage-"
                         ]
                         .contains(&prefix),
-                        "{}: decide whether headings must avoid `{id}` (PAGE_IDS)",
+                        "{}: add `{id}` to `plan::data_ids` (or, if literal, PAGE_IDS)",
                         path.display()
                     ),
                     None => {

@@ -227,6 +227,7 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
         .check_links
         .then(|| linkcheck::LinkCheck::new(paths.iter().map(ToString::to_string)));
     drop(paths);
+    let repeated_ids = linkcheck::RepeatedIds::default();
     let each = |at: usize, path: &str, bytes: &[u8]| -> Result<(), Diagnostic> {
         if let Some(index) = &index {
             index.add(at, path, bytes);
@@ -234,6 +235,7 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
         if let Some(links) = &links {
             links.add(path, bytes);
         }
+        repeated_ids.add(path, bytes);
         mode.sink.map_or(Ok(()), |sink| sink.put(path, bytes))
     };
     // Every content file's text was kept to quote it in diagnostics; from here on only a
@@ -245,7 +247,8 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
         .filter_map(|d| d.span.as_ref().map(|span| span.file.as_path()))
         .chain(theme.template_paths.iter().map(|(_, path)| path.as_path()))
         .collect();
-    sources.retain(|file| quoted.contains(file));
+    // A text that writes an id of its own is kept too: a page that repeats it is blamed there.
+    sources.retain(|file, text| quoted.contains(file) || text.contains("id=\""));
     drop(quoted);
     drop(model);
     let started = Instant::now();
@@ -261,6 +264,11 @@ fn run(root: &Path, when: When, caches: &mut Caches, mode: &Mode) -> Result<Rend
         }
     };
     timings.render = started.elapsed();
+    let repeated = repeated_ids.finish(&sources);
+    if !repeated.is_empty() {
+        diagnostics.extend(repeated);
+        return Err(failed(diagnostics, sources));
+    }
     let pages = plan.pages.len();
     // The data the pages were made from (the guides' HTML among it) would only add to the peak
     // memory of the steps still to come.

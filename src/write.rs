@@ -128,22 +128,48 @@ fn temporary_owner(output_name: &str, name: &str) -> Option<u32> {
     pid.parse().ok()
 }
 
+/// Puts the previous site back when a build was killed between the two renames of the fallback
+/// swap (the output folder is then absent, and the old site whole in `.output.old-PID`), and
+/// removes the other temporary folders killed builds left. `build` calls it first, so that even a
+/// build that fails afterwards leaves a whole site in place.
+pub fn recover(output: &Path) {
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if let Some(name) = output.file_name() {
+        remove_leftovers(&parent, &name.to_string_lossy());
+    }
+}
+
 /// Removes temporary folders that builds killed midway left beside the output. A folder whose
 /// build is still running is left alone: deleting it while that build swaps it in would put a
-/// half-deleted site in place.
+/// half-deleted site in place. When the output folder is absent, a killed build's parked old
+/// site (only ever whole: see `swap_by_two_renames`) is put back instead of removed.
 fn remove_leftovers(parent: &Path, output_name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     let own = std::process::id();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = temporary_owner(output_name, &name.to_string_lossy()) else {
+    let output = parent.join(output_name);
+    let mut dead: Vec<(PathBuf, bool)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let pid = temporary_owner(output_name, &name)?;
+            let retired = name.contains(&format!(".{RETIRED}-"));
+            (pid == own || !process_is_running(pid)).then(|| (entry.path(), retired))
+        })
+        .collect();
+    // Folder names are read in no fixed order: look for a parked site first.
+    dead.sort_by_key(|(_, retired)| !retired);
+    for (path, retired) in dead {
+        if retired && fs::symlink_metadata(&output).is_err() && fs::rename(&path, &output).is_ok() {
+            sync_folder(parent);
             continue;
-        };
-        if pid == own || !process_is_running(pid) {
-            let _ = remove_tree(&entry.path());
         }
+        let _ = remove_tree(&path);
     }
 }
 
@@ -249,19 +275,105 @@ pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
 }
 
 /// Puts `staging` in the place of `output`: one atomic exchange where the system has one, else
-/// two renames (between which `output` is briefly absent).
+/// two renames (between which `output` is briefly absent). Every file and folder of `staging` is
+/// on disk before the swap, and the swap itself after it (`sync_tree`, `sync_folder`).
 fn swap_in(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
+    sync_tree(staging)?;
+    let parent = staging.parent().unwrap_or(Path::new("."));
+    if forced_renames() {
+        return swap_by_two_renames(staging, output, retired);
+    }
     match exchange(staging, output) {
         Exchange::Done => {
+            sync_folder(parent);
             // `staging` now holds the previous site. Should removing it fail, the next build does it.
             let _ = remove_tree(staging);
             Ok(())
         }
         Exchange::Failed(error) if error.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(output).is_err() => {
-            fs::rename(staging, output)
+            fs::rename(staging, output)?;
+            sync_folder(parent);
+            Ok(())
         }
         Exchange::Failed(error) => Err(error),
         Exchange::Unsupported => swap_by_two_renames(staging, output, retired),
+    }
+}
+
+/// A testing knob: `GUIDEGEN_SWAP=renames` makes Linux swap the new site in as other systems do,
+/// with two renames, so that path is tested where the exchange exists.
+fn forced_renames() -> bool {
+    swap_knob().is_some()
+}
+
+/// `GUIDEGEN_SWAP=renames` gives `Some(0)`; `renames:<ms>` also waits that long between the two
+/// renames, so that a test can kill a build there.
+fn swap_knob() -> Option<u64> {
+    let value = std::env::var("GUIDEGEN_SWAP").ok()?;
+    match value.split_once(':') {
+        None if value == "renames" => Some(0),
+        Some(("renames", ms)) => ms.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Every file and folder below `dir`, and `dir` itself, flushed to disk (`fsync`), so that a
+/// power cut after the swap cannot leave the new site with empty or missing files. Files are
+/// flushed before the folders that name them.
+fn sync_tree(dir: &Path) -> io::Result<()> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    let mut at = 0;
+    while at < folders.len() {
+        for entry in fs::read_dir(&folders[at])? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                folders.push(entry.path());
+            } else {
+                files.push(entry.path());
+            }
+        }
+        at += 1;
+    }
+    // Files first, then the folders naming them; all before the swap.
+    flush_all(&files)?;
+    flush_all(&folders)
+}
+
+/// Flushes every path of `paths` (files or folders) to disk. Flushing waits on the disk, not the
+/// processor: many at once let the file system commit them together (one journal commit for
+/// many), which costs far less than one after another.
+fn flush_all(paths: &[PathBuf]) -> io::Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let flush = || -> io::Result<()> {
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(path) = paths.get(at) else {
+                return Ok(());
+            };
+            fs::File::open(path)?.sync_all()?;
+        }
+    };
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..FLUSHING_THREADS.min(paths.len()))
+            .map(|_| scope.spawn(flush))
+            .collect();
+        workers.into_iter().try_for_each(|worker| {
+            worker
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("a flushing thread failed")))
+        })
+    })
+}
+
+/// How many files are flushed at once (see `sync_tree`).
+const FLUSHING_THREADS: usize = 32;
+
+/// `folder`'s entries flushed to disk (after a rename in it). A failure is not an error: the
+/// rename is done, only its durability is left to the system.
+fn sync_folder(folder: &Path) {
+    if let Ok(handle) = fs::File::open(folder) {
+        let _ = handle.sync_all();
     }
 }
 
@@ -310,11 +422,19 @@ fn exchange(_a: &Path, _b: &Path) -> Exchange {
     Exchange::Unsupported
 }
 
+/// The fallback swap: the old site is parked at `retired`, the new one renamed into place. A kill
+/// between the two renames leaves no output folder, the old site whole at `retired` and the new
+/// one at `staging`; the next build puts the old site back first (`recover`). The parked site is
+/// renamed away before it is removed, so a folder named `retired` always holds a whole site.
 fn swap_by_two_renames(staging: &Path, output: &Path, retired: &Path) -> io::Result<()> {
+    let parent = staging.parent().unwrap_or(Path::new("."));
     let had_output = fs::symlink_metadata(output).is_ok();
     if had_output {
         let _ = remove_tree(retired);
         fs::rename(output, retired)?;
+    }
+    if let Some(pause) = swap_knob().filter(|ms| *ms > 0) {
+        std::thread::sleep(std::time::Duration::from_millis(pause));
     }
     if let Err(error) = fs::rename(staging, output) {
         if had_output {
@@ -322,8 +442,9 @@ fn swap_by_two_renames(staging: &Path, output: &Path, retired: &Path) -> io::Res
         }
         return Err(error);
     }
-    if had_output {
-        let _ = remove_tree(retired);
+    sync_folder(parent);
+    if had_output && fs::rename(retired, staging).is_ok() {
+        let _ = remove_tree(staging);
     }
     Ok(())
 }
@@ -473,6 +594,31 @@ mod tests {
         write_all(&staging, &new, &output_paths(&new).unwrap()).unwrap();
         swap_by_two_renames(&staging, &output, &retired).unwrap();
         assert_eq!(tree(&output), [("new.html".to_string(), "new".to_string())]);
+        assert_eq!(names_in(&dir), ["site"]);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_build_killed_between_the_two_renames_leaves_the_old_site_which_the_next_build_puts_back() {
+        let dir = scratch("between-renames");
+        let output = dir.join("site");
+        let mut finished = std::process::Command::new("true").spawn().unwrap();
+        finished.wait().unwrap();
+        let dead = finished.id();
+        // What a kill after `output -> retired` and before `staging -> output` leaves.
+        let (old, new) = (files(&[("old.html", "old")]), files(&[("new.html", "new")]));
+        let retired = dir.join(temporary_name("site", RETIRED, dead));
+        let staging = dir.join(temporary_name("site", STAGING, dead));
+        write_all(&retired, &old, &output_paths(&old).unwrap()).unwrap();
+        write_all(&staging, &new, &output_paths(&new).unwrap()).unwrap();
+        recover(&output);
+        assert_eq!(tree(&output), [("old.html".to_string(), "old".to_string())]);
+        assert_eq!(names_in(&dir), ["site"]);
+        // With an output in place, a parked site is only a leftover.
+        write_all(&retired, &new, &output_paths(&new).unwrap()).unwrap();
+        recover(&output);
+        assert_eq!(tree(&output), [("old.html".to_string(), "old".to_string())]);
         assert_eq!(names_in(&dir), ["site"]);
         fs::remove_dir_all(&dir).unwrap();
     }

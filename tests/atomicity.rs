@@ -1,6 +1,10 @@
 //! A build killed with SIGKILL at any moment leaves either the old site or the new one whole:
 //! real builds of a large site are killed at seeded random moments, and after each kill the
 //! output folder must be exactly the old site or exactly the new one, never absent, never a mix.
+//! The same again with the fallback swap of systems without an atomic exchange forced
+//! (`GUIDEGEN_SWAP=renames:300`, which also waits 300 ms between the two renames so that kills
+//! land there): a kill between its two renames leaves no output folder, but then the old site is
+//! whole beside it and the next build, even one that fails, puts it back.
 #![cfg(unix)]
 
 mod common;
@@ -19,6 +23,8 @@ const KILLS: usize = 30;
 /// take a while (and the file sets differ).
 const NEW_GUIDES: usize = 300;
 const OLD_GUIDES: usize = 250;
+/// With the two renames forced: how long the output stays absent between them.
+const PAUSE_BETWEEN_RENAMES_MS: u64 = 300;
 /// Longest wait for one build to show its staging folder.
 const BUILD_LIMIT: Duration = Duration::from_secs(300);
 
@@ -55,8 +61,20 @@ fn large_site(root: &Path, title: &str, guides: usize) {
     }
 }
 
-fn start_build(root: &Path, output: &Path) -> Child {
-    bin()
+/// How the new site is swapped in: the system's way, or forced to two renames.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Swap {
+    System,
+    Renames,
+}
+
+fn start_build(root: &Path, output: &Path, swap: Swap) -> Child {
+    let mut command = bin();
+    if swap == Swap::Renames {
+        // A pause between the two renames, so that some kills land there.
+        command.env("GUIDEGEN_SWAP", format!("renames:{PAUSE_BETWEEN_RENAMES_MS}"));
+    }
+    command
         .args(["build", "--timings", "--today", TODAY, "--root"])
         .arg(root)
         .arg("--output")
@@ -68,8 +86,8 @@ fn start_build(root: &Path, output: &Path) -> Child {
 }
 
 /// Builds to the end; returns stderr (with `--timings`).
-fn complete_build(root: &Path, output: &Path) -> String {
-    let done = start_build(root, output).wait_with_output().unwrap();
+fn complete_build(root: &Path, output: &Path, swap: Swap) -> String {
+    let done = start_build(root, output, swap).wait_with_output().unwrap();
     let stderr = text(&done.stderr);
     assert!(done.status.success(), "build of {} failed:\n{stderr}", root.display());
     stderr
@@ -165,6 +183,8 @@ struct Outcomes {
     after_swap_before_cleanup: usize,
     /// New site, nothing beside it: killed after the build was done (or as it exited).
     after_the_build: usize,
+    /// No output, the old site whole beside it (two renames only): killed between the renames.
+    between_renames: usize,
     /// Kills sent after the staging folder was seen (aimed at the write and the swap).
     aimed_at_writing: usize,
 }
@@ -182,15 +202,24 @@ impl Outcomes {
 
 #[test]
 fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole() {
-    let tmp = TempDir::new("atomicity");
+    kill_builds("atomicity", Swap::System);
+}
+
+#[test]
+fn with_the_two_rename_swap_forced_a_killed_build_leaves_a_whole_site_or_one_the_next_build_restores() {
+    kill_builds("atomicity-renames", Swap::Renames);
+}
+
+fn kill_builds(label: &str, swap: Swap) {
+    let tmp = TempDir::new(label);
     let (old_root, new_root) = (tmp.path().join("old"), tmp.path().join("new"));
     large_site(&old_root, "The old site", OLD_GUIDES);
     large_site(&new_root, "The new site", NEW_GUIDES);
 
     // Each site built once, unkilled, elsewhere: the two trees the output may ever be.
-    complete_build(&old_root, &tmp.path().join("reference-old"));
+    complete_build(&old_root, &tmp.path().join("reference-old"), swap);
     let started = Instant::now();
-    let timings = complete_build(&new_root, &tmp.path().join("reference-new"));
+    let timings = complete_build(&new_root, &tmp.path().join("reference-new"), swap);
     let build_time = started.elapsed();
     let writing = write_time(&timings);
     let old = read_tree(&tmp.path().join("reference-old"));
@@ -205,7 +234,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole() {
     );
 
     let output: PathBuf = tmp.path().join("out/site");
-    complete_build(&old_root, &output);
+    complete_build(&old_root, &output, swap);
     assert_eq!(read_output(&output).as_ref(), Some(&old));
 
     // Seeded, so every run kills at the same (relative) moments.
@@ -214,14 +243,14 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole() {
     for kill in 0..KILLS {
         if read_output(&output).as_ref() == Some(&new) {
             // Back to the old site, so the next kill can tell old from new again.
-            complete_build(&old_root, &output);
+            complete_build(&old_root, &output, swap);
             assert_eq!(
                 leftovers(&output),
                 Vec::<String>::new(),
                 "the next build removes what killed builds left"
             );
         }
-        let mut child = start_build(&new_root, &output);
+        let mut child = start_build(&new_root, &output, swap);
         // Even kills anywhere in the whole build (and after: builds here vary in speed); odd kills
         // aimed at the write, the swap and the removal of the old site: after the staging folder
         // appears, within three times the write time.
@@ -240,6 +269,33 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole() {
             "kill {kill} ({delay:?} after {})",
             if aimed { "staging appeared" } else { "start" }
         );
+        let parked = output.with_file_name(format!(".site.old-{}", child.id()));
+        if swap == Swap::Renames && !output.exists() {
+            // Between the two renames: the old site is parked whole, and the next build, even
+            // one that fails at once, puts it back before anything else.
+            assert_eq!(
+                read_output(&parked).as_ref(),
+                Some(&old),
+                "after {after}, the parked site"
+            );
+            let failed = bin()
+                .env("GUIDEGEN_SWAP", "renames")
+                .args(["build", "--today", TODAY, "--root"])
+                .arg(tmp.path().join("no-such-site"))
+                .arg("--output")
+                .arg(&output)
+                .output()
+                .unwrap();
+            assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+            assert_eq!(
+                read_output(&output).as_ref(),
+                Some(&old),
+                "after {after}, the next build restores the old site"
+            );
+            eprintln!("{after}: between the renames; restored");
+            outcomes.between_renames += 1;
+            continue;
+        }
         let site = whole_site(read_output(&output), &old, &new, &after);
         let left = leftovers(&output);
         assert!(
@@ -253,14 +309,20 @@ fn a_build_killed_at_any_moment_leaves_the_old_site_or_the_new_one_whole() {
         eprintln!("{after}: {site:?} {own:?}");
         outcomes.record(site, &own);
     }
-    eprintln!("{KILLS} kills: {outcomes:?}");
+    eprintln!("{KILLS} kills ({swap:?}): {outcomes:?}");
     assert!(
         outcomes.aimed_at_writing > 0,
         "no kill was sent while the new site was being written"
     );
+    if swap == Swap::Renames {
+        assert!(
+            outcomes.between_renames > 0,
+            "no kill landed between the two renames: make the pause longer"
+        );
+    }
 
     // A complete build after all the kills gives the new site, and nothing beside it.
-    complete_build(&new_root, &output);
+    complete_build(&new_root, &output, swap);
     assert_eq!(read_output(&output).as_ref(), Some(&new));
     assert_eq!(leftovers(&output), Vec::<String>::new());
 }

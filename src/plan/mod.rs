@@ -40,7 +40,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{self, LinkBase, PageTargets};
+use crate::markdown::{self, LinkBase, PageIds, PageTargets};
 use crate::memo::Stamp;
 use crate::model::*;
 use cache::SitePart;
@@ -139,6 +139,10 @@ struct Planner<'a> {
     nav: Vec<NavItem>,
     /// The pages that links by what a page is (`form:…`) may name, worked out once.
     pages: PageTargets,
+    /// The ids on the page being laid out: the Markdown from YAML rendered onto it avoids them
+    /// (`markdown`), and `page` starts the next page afresh. A lock only so the planner may be
+    /// shared between threads; pages are laid out one after another.
+    ids_on_page: std::sync::Mutex<PageIds>,
 }
 
 impl<'a> Planner<'a> {
@@ -162,6 +166,7 @@ impl<'a> Planner<'a> {
             guides: guide_nav::Layout::new(&content.guides),
             nav: Vec::new(),
             pages: PageTargets::default(),
+            ids_on_page: std::sync::Mutex::new(PageIds::new(data_ids(model))),
         };
         planner.nav = planner.build_nav();
         planner.pages = planner.page_targets();
@@ -208,6 +213,9 @@ impl<'a> Planner<'a> {
     /// Every page and file but the guide pages. The guide pages go between `before` and `after`.
     /// Each page is stamped with `stamp` (the stamp of the site part's inputs) and its path.
     fn site_part(&self, guide_pages: &[Arc<Page>], stamp: Stamp) -> Result<SitePart, Vec<Diagnostic>> {
+        self.next_page();
+        // First: the site's description is shown on the home page, whose ids it shares.
+        let site = self.site_view();
         let mut before = vec![self.index_page()];
         if !self.content.stages.is_empty() {
             before.push(self.stages_index_page());
@@ -256,7 +264,7 @@ impl<'a> Planner<'a> {
             .chain(timeline_data)
             .collect();
         Ok(SitePart {
-            site: self.site_view(),
+            site,
             before,
             after,
             raw_files,
@@ -344,7 +352,22 @@ impl<'a> Planner<'a> {
             allow_html: self.content.site.allow_html,
             trust_html: self.content.site.raw_html == crate::model::RawHtml::Trusted,
         };
-        markdown::render(text, &base).html.to_string()
+        let mut ids = self
+            .ids_on_page
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        markdown::render_on(text, &base, &mut ids).html.to_string()
+    }
+
+    /// Starts the next page: no ids given by Markdown yet.
+    fn next_page(&self) {
+        let mut ids = self
+            .ids_on_page
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !ids.is_empty() {
+            *ids = ids.fresh();
+        }
     }
 
     fn markdown_all(&self, texts: &[Markdown], root: &str) -> Vec<String> {
@@ -362,6 +385,8 @@ impl<'a> Planner<'a> {
         title: Option<String>,
         data: PageData,
     ) -> Page {
+        // The Markdown of this page is rendered: the next page's starts afresh.
+        self.next_page();
         let root = "../".repeat(path.matches('/').count());
         let mut crumbs = vec![Crumb {
             key: Some("index"),
@@ -396,6 +421,36 @@ impl<'a> Planner<'a> {
             stamp: Stamp::default(),
         }
     }
+}
+
+/// Every id the templates build from data, for every page made from the YAML files: Markdown
+/// from YAML avoids them, so `## Step 1` in a step's text does not take the first step's id.
+/// One line per `id="<prefix>{{ … }}"` of the default templates (a unit test in `markdown`
+/// lists those prefixes).
+fn data_ids(model: &Model) -> Vec<String> {
+    let content = &model.content;
+    let steps = content.stages.iter().map(|s| s.steps.len()).max().unwrap_or(0);
+    let ids = |prefix: &str, ids: Vec<&str>| ids.into_iter().map(|id| format!("{prefix}{id}")).collect::<Vec<_>>();
+    let mut all: Vec<String> = (1..=steps).map(|n| format!("step-{n}")).collect();
+    all.extend(ids(
+        "material-",
+        content.materials.iter().map(|m| m.id.as_str()).collect(),
+    ));
+    all.extend(ids(
+        "deadline-",
+        content.deadlines.iter().map(|d| d.id.as_str()).collect(),
+    ));
+    all.extend(ids(
+        "source-",
+        content.site.sources.iter().map(|s| s.id.as_str()).collect(),
+    ));
+    all.extend(ids("event-", content.events.iter().map(|e| e.id.as_str()).collect()));
+    all.extend(ids(
+        "change-",
+        model.history.changes.iter().map(|c| c.change.id.as_str()).collect(),
+    ));
+    all.extend(ids("stage-", content.stages.iter().map(|s| s.id.as_str()).collect()));
+    all
 }
 
 fn first_duplicate_path<'p>(mut pages: impl Iterator<Item = &'p Arc<Page>>) -> Option<&'p str> {
