@@ -239,7 +239,7 @@ record_output() {
     local n=$1 tool=$2 dir=$3 files html bytes
     files=$(find "$dir" -type f | wc -l)
     html=$(find "$dir" -type f -name '*.html' | wc -l)
-    bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+    bytes=$(find "$dir" -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%.0f\n", s }')
     printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$files" "$html" "$bytes" >>"$RESULTS/outputs.tsv"
 }
 
