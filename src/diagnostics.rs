@@ -343,10 +343,20 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["ok"], false);
         assert!(value["pages"].is_null());
-        assert_eq!((value["errors"].as_u64(), value["warnings"].as_u64()), (Some(2), Some(1)));
+        assert_eq!(
+            (value["errors"].as_u64(), value["warnings"].as_u64()),
+            (Some(2), Some(1))
+        );
         let first = &value["diagnostics"][0];
         assert_eq!(first["file"], "content/\u{fffd}\"q\".yaml");
-        assert_eq!((first["line"].as_u64(), first["column"].as_u64(), first["length"].as_u64()), (Some(2), Some(5), Some(3)));
+        assert_eq!(
+            (
+                first["line"].as_u64(),
+                first["column"].as_u64(),
+                first["length"].as_u64()
+            ),
+            (Some(2), Some(5), Some(3))
+        );
         assert_eq!(first["message"], "unknown id `bad`\n\u{2028}");
         assert_eq!(first["hint"], "did you mean `bat`?");
         assert_eq!(value["diagnostics"][1]["file"], "content/a.yaml");

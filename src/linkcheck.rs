@@ -237,7 +237,10 @@ impl RepeatedIds {
     /// Every repeat found, pointed at the content that writes it where `sources` tell, sorted.
     /// `sources` need only hold the texts that write an `id="…"` of their own.
     pub(crate) fn finish(self, sources: &SourceMap) -> Vec<Diagnostic> {
-        let found = self.found.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let found = self
+            .found
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut diagnostics: Vec<Diagnostic> = found
             .into_iter()
             .map(|(id, diagnostic)| at_source(diagnostic, &id, sources))

@@ -370,7 +370,7 @@ fn check_as_json(result: &Result<site::Rendered, site::Failed>, deny_warnings: b
         Ok(rendered) => (&rendered.warnings, Some(rendered.pages)),
         Err(failed) => (&failed.diagnostics, None),
     };
-    let ok = pages.is_some() && !(deny_warnings && !found.is_empty());
+    let ok = pages.is_some() && (!deny_warnings || found.is_empty());
     print!("{}", diagnostics::json(found, pages, ok));
     if ok {
         ExitCode::SUCCESS

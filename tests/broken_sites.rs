@@ -291,11 +291,19 @@ fn check_as_json_on_a_good_site_is_ok_with_its_page_count_and_warnings_fail_only
     // A site whose only problems are warnings: ok, unless warnings are denied.
     let (_temp, warned) = build_broken_site("raw-html-that-could-run");
     let (code, report) = run_on(&warned, &[]);
-    assert_eq!((code, &report["ok"]), (Some(0), &serde_json::Value::Bool(true)), "{report}");
+    assert_eq!(
+        (code, &report["ok"]),
+        (Some(0), &serde_json::Value::Bool(true)),
+        "{report}"
+    );
     assert!(report["warnings"].as_u64().unwrap() > 0, "{report}");
     assert!(report["pages"].as_u64().is_some(), "{report}");
     let (code, report) = run_on(&warned, &["--deny-warnings"]);
-    assert_eq!((code, &report["ok"]), (Some(1), &serde_json::Value::Bool(false)), "{report}");
+    assert_eq!(
+        (code, &report["ok"]),
+        (Some(1), &serde_json::Value::Bool(false)),
+        "{report}"
+    );
     assert!(report["pages"].as_u64().is_some(), "{report}");
 }
 

@@ -132,7 +132,11 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             "raw HTML added to a guide and a material (cleaned)",
             Box::new(|| {
                 let text = std::fs::read_to_string(&guide).unwrap();
-                std::fs::write(&guide, format!("{text}\n\n<p onclick=\"run()\">点<script>run()</script></p>\n")).unwrap();
+                std::fs::write(
+                    &guide,
+                    format!("{text}\n\n<p onclick=\"run()\">点<script>run()</script></p>\n"),
+                )
+                .unwrap();
                 replace_in_file(
                     &root.join("content/materials.yaml"),
                     "证明备案单位身份的证件",
@@ -142,7 +146,13 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
         ),
         (
             "raw HTML trusted by the site",
-            Box::new(|| replace_in_file(&root.join("content/site.yaml"), "language: zh-CN", "language: zh-CN\nraw_html: trusted")),
+            Box::new(|| {
+                replace_in_file(
+                    &root.join("content/site.yaml"),
+                    "language: zh-CN",
+                    "language: zh-CN\nraw_html: trusted",
+                );
+            }),
         ),
         (
             "raw HTML cleaned again",
@@ -166,7 +176,10 @@ fn warm_rebuilds_equal_cold_builds_after_every_kind_of_change() {
             let trusted = what.contains("trusted");
             assert_eq!(html.contains("<script>run()</script>"), trusted, "{what}");
             assert_eq!(html.contains("onmouseover=\"run()\""), trusted, "{what}");
-            assert!(html.contains("<b>证明</b>") || trusted, "{what}: the kept markup is gone");
+            assert!(
+                html.contains("<b>证明</b>") || trusted,
+                "{what}: the kept markup is gone"
+            );
         }
         if what == "a guide body" {
             assert_eq!(

@@ -119,6 +119,9 @@ struct StageSet {
     stages: Vec<(usize, Vec<usize>)>,
 }
 
+/// A file the plan writes as it is: its path and bytes.
+type DataFile = (String, Arc<[u8]>);
+
 impl Planner<'_> {
     /// Subject types grouped by the stages they go through; with no subject types, one set of
     /// every stage.
@@ -191,10 +194,9 @@ impl Planner<'_> {
         })
     }
 
-    /// The timeline page, when the site has stages and a holiday calendar; and its warnings.
-    /// The timeline page, its warnings, and the file of data its script reads
-    /// ([`TIMELINE_DATA_PATH`]).
-    pub(super) fn timeline_page(&self) -> Option<(Page, Vec<Diagnostic>, (String, Arc<[u8]>))> {
+    /// The timeline page, when the site has stages and a holiday calendar: the page, its
+    /// warnings, and the file of data its script reads ([`TIMELINE_DATA_PATH`]).
+    pub(super) fn timeline_page(&self) -> Option<(Page, Vec<Diagnostic>, DataFile)> {
         let site_calendar = self.model.calendar()?;
         if self.content.stages.is_empty() {
             return None;
